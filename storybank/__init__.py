@@ -1,0 +1,175 @@
+"""storybank: a consent-first archive of stories and the research done with them."""
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from flask import Flask, g, jsonify, redirect, render_template, request, url_for
+from flask_login import AnonymousUserMixin, current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+
+from storybank import config as config_module
+from storybank import guard, policy, tx
+from storybank.errors import DomainError
+from storybank.extensions import csrf, db, limiter, login_manager, migrate
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """secure_delete zeroes freed pages, so deleted story text does not linger in the file."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.close()
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    settings = config_module.from_environment()
+    if overrides:
+        settings.update(overrides)
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=False)
+    app.config.update(config_module.BASE)
+    app.config.update(settings)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+
+    from storybank import models  # noqa: F401  (registers every table)
+    from storybank.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        try:
+            return db.session.get(User, int(user_id))
+        except ValueError:
+            return None
+
+    _register_blueprints(app)
+    _register_request_handling(app)
+    _register_error_handlers(app)
+    guard.check_every_endpoint_declared(app)
+
+    from storybank.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _migrations_dir() -> Any:
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from storybank.api.views import bp as api_bp
+    from storybank.web import admin, auth, main, research, stories
+
+    for module in (main, auth, stories, research, admin):
+        app.register_blueprint(module.bp)
+    csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
+    app.register_blueprint(api_bp)
+
+
+def _is_api() -> bool:
+    return request.blueprint == "api"
+
+
+def _register_request_handling(app: Flask) -> None:
+    @app.before_request
+    def enforce_policy() -> Any:
+        if request.endpoint is None:
+            return None
+        action = guard.action_for(app, request.endpoint)
+        if _is_api():
+            from storybank.accounts.services import user_for_token
+
+            header = request.headers.get("Authorization", "")
+            token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+            g.actor = user_for_token(token) if token else None
+            if g.actor is None:
+                g.actor = AnonymousUserMixin()
+        else:
+            g.actor = current_user
+        if action == policy.PUBLIC:
+            return None
+        if not g.actor.is_authenticated:
+            if _is_api():
+                return _json_error("Authentication required: send 'Authorization: Bearer TOKEN'.", 401)
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if action is None or not policy.can(g.actor, action):
+            if _is_api():
+                return _json_error("Not found.", 404)
+            return render_template("error.html", message="Not found.", status=404), 404
+        return None
+
+    @app.after_request
+    def finish(response: Any) -> Any:
+        if response.status_code < 400:
+            tx.commit()
+        else:
+            tx.rollback()
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.endpoint != "static" and "Cache-Control" not in headers:
+            headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.teardown_request
+    def rollback_on_error(exc: BaseException | None) -> None:
+        if exc is not None:
+            tx.rollback()
+
+
+def _json_error(message: str, status: int, detail: Any = None) -> Any:
+    response = jsonify({"error": message, "detail": detail})
+    response.status_code = status
+    return response
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(err: DomainError) -> Any:
+        tx.rollback()
+        if _is_api():
+            return _json_error(err.message, err.status, err.detail or ({"field": err.field} if err.field else None))
+        return render_template("error.html", message=err.message, status=err.status), err.status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(err: CSRFError) -> Any:
+        message = "This form has expired or was not sent from storybank. Go back, reload the page and try again."
+        return render_template("error.html", message=message, status=400), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException) -> Any:
+        messages = {
+            404: "Not found.",
+            405: "That action is not available here.",
+            413: "That is too large to accept: the limit is "
+                 f"{app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB. Nothing was saved.",
+            429: "Too many attempts. Wait a minute and try again.",
+        }
+        status = err.code or 500
+        message = messages.get(status, err.description or err.name)
+        if _is_api():
+            return _json_error(message, status)
+        return render_template("error.html", message=message, status=status), status

@@ -1,0 +1,129 @@
+"""The OpenAPI 3 document for /api/v1, kept beside the views it describes (a test checks both agree)."""
+from __future__ import annotations
+
+from typing import Any
+
+ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+STORY_ID = {"name": "story_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "storybank API",
+            "version": "1",
+            "description": "Stories, consent and withdrawal. A story the caller may not see answers 404.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/openapi.json": {"get": {"summary": "This document", "security": [],
+                                      "responses": {"200": _json({"type": "object"})}}},
+            "/stories": {
+                "get": {
+                    "summary": "Stories the caller may read (own stories, or research-consented ones)",
+                    "parameters": [
+                        {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["lived_experience", "practitioner"]}},
+                        {"name": "site", "in": "query", "schema": {"type": "string"}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    ],
+                    "responses": {"200": _json(_ref("StoryList")), "401": ERROR},
+                },
+                "post": {
+                    "summary": "Tell a story; the caller is its teller",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewStory")}}},
+                    "responses": {"201": _json(_ref("Story"), "Created"), "400": ERROR, "401": ERROR,
+                                  "404": ERROR, "413": ERROR},
+                },
+            },
+            "/stories/{story_id}": {
+                "parameters": [STORY_ID],
+                "get": {"summary": "One story, or its tombstone for its teller",
+                        "responses": {"200": _json({"oneOf": [_ref("Story"), _ref("Tombstone")]}),
+                                      "401": ERROR, "404": ERROR}},
+                "patch": {
+                    "summary": "Revise (own stories): a new revision",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Revision")}}},
+                    "responses": {"200": _json(_ref("Story")), "400": ERROR, "401": ERROR, "404": ERROR},
+                },
+            },
+            "/stories/{story_id}/consent": {
+                "parameters": [STORY_ID],
+                "patch": {
+                    "summary": "Change consent scopes or attribution (own stories); effective at once",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ConsentChange")}}},
+                    "responses": {"200": _json(_ref("Consent")), "400": ERROR, "401": ERROR, "404": ERROR},
+                },
+            },
+            "/stories/{story_id}/withdraw": {
+                "parameters": [STORY_ID],
+                "post": {"summary": "Withdraw (own stories): deletes the text, returns the tombstone",
+                         "responses": {"200": _json(_ref("Tombstone")), "401": ERROR, "404": ERROR}},
+            },
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "A token from `storybank tokens create EMAIL`"}},
+            "responses": {"Error": _json(_ref("Error"), "An error a person can act on")},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"],
+                          "properties": {"error": {"type": "string"}, "detail": {}}},
+                "Scopes": {"type": "object", "properties": {
+                    "research": {"type": "boolean"}, "workshop": {"type": "boolean"},
+                    "publication": {"type": "boolean"}}},
+                "Consent": {"allOf": [_ref("Scopes"), {"type": "object", "properties": {
+                    "attribution": {"type": "string", "enum": ["name", "pseudonym", "anonymous"]},
+                    "form_version": {"type": "integer", "nullable": True},
+                    "recorded_at": {"type": "string", "format": "date-time"}}}]},
+                "ConsentChange": {"type": "object", "minProperties": 1, "properties": {
+                    "research": {"type": "boolean"}, "workshop": {"type": "boolean"},
+                    "publication": {"type": "boolean"},
+                    "attribution": {"type": "string", "enum": ["name", "pseudonym", "anonymous"]}}},
+                "NewStory": {"type": "object", "required": ["title", "body", "kind"], "properties": {
+                    "title": {"type": "string", "maxLength": 200},
+                    "body": {"type": "string", "description": "Markdown"},
+                    "kind": {"type": "string", "enum": ["lived_experience", "practitioner"]},
+                    "site": {"type": "string"},
+                    "storyteller_role": {"type": "string"},
+                    "collection_method": {"type": "string",
+                                          "enum": ["written", "interview", "being-with", "transcript"]},
+                    "language": {"type": "string"},
+                    "consent": _ref("Scopes"),
+                    "attribution": {"type": "string", "enum": ["name", "pseudonym", "anonymous"]},
+                    "signifiers": {"type": "object"}}},
+                "Revision": {"type": "object", "minProperties": 1, "properties": {
+                    "title": {"type": "string"}, "body": {"type": "string"}}},
+                "Story": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "title": {"type": "string"}, "body": {"type": "string"},
+                    "html": {"type": "string", "description": "sanitised HTML"},
+                    "kind": {"type": "string"}, "site": {"type": "string"},
+                    "storyteller_role": {"type": "string", "nullable": True},
+                    "collection_method": {"type": "string"}, "language": {"type": "string"},
+                    "signifiers": {"type": "object", "nullable": True},
+                    "consent": _ref("Consent"), "revision": {"type": "integer"},
+                    "created_at": {"type": "string", "format": "date-time"},
+                    "updated_at": {"type": "string", "format": "date-time"}}},
+                "StoryList": {"type": "object", "properties": {
+                    "total": {"type": "integer"}, "page": {"type": "integer"},
+                    "results": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "title": {"type": "string"},
+                        "kind": {"type": "string"}, "site": {"type": "string"}}}}}},
+                "Tombstone": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "kind": {"type": "string"},
+                    "status": {"type": "string", "enum": ["withdrawn"]},
+                    "withdrawn_at": {"type": "string", "format": "date-time"},
+                    "removed": {"type": "object", "additionalProperties": {"type": "integer"}}}},
+            },
+        },
+    }

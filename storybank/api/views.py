@@ -1,0 +1,138 @@
+"""The JSON API (/api/v1): same services and policy as the pages, bearer tokens only."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request, url_for
+
+from storybank import guard, policy
+from storybank.api.openapi import openapi_document
+from storybank.archive.consent import change_consent, consent_dict
+from storybank.archive.models import Story
+from storybank.archive.render import render_markdown
+from storybank.archive.stories import browse, read_story, revise_story, submit_story
+from storybank.archive.validation import StoryDraft
+from storybank.archive.withdrawal import withdraw_story
+from storybank.errors import InvalidInput, NotFound
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+STORY_FIELDS = {"title", "body", "kind", "site", "consent", "attribution", "storyteller_role",
+                "collection_method", "collected_by", "language", "signifiers"}
+
+
+def _json_body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput("Send a JSON object with Content-Type: application/json.")
+    return data
+
+
+def story_json(story: Story) -> dict[str, Any]:
+    revision = story.current_revision
+    return {
+        "id": story.id,
+        "title": story.title,
+        "body": revision.body if revision else None,
+        "html": render_markdown(revision.body) if revision else None,
+        "kind": story.kind,
+        "site": story.site,
+        "storyteller_role": story.storyteller_role or None,
+        "collection_method": story.collection_method,
+        "language": story.language,
+        "signifiers": story.signifiers,
+        "consent": consent_dict(story.current_consent),
+        "revision": revision.number if revision else None,
+        "created_at": story.created_at.isoformat() + "Z",
+        "updated_at": story.updated_at.isoformat() + "Z",
+    }
+
+
+def tombstone_json(story: Story) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "kind": story.kind,
+        "status": "withdrawn",
+        "withdrawn_at": story.withdrawn_at.isoformat() + "Z" if story.withdrawn_at else None,
+        "removed": story.removed_counts or {},
+    }
+
+
+@bp.get("/openapi.json")
+@guard.public
+def openapi() -> Any:
+    return jsonify(openapi_document())
+
+
+@bp.get("/stories")
+@guard.requires("story.read")
+def list_stories() -> Any:
+    """Own stories for tellers; research-consented stories for researchers."""
+    actor = g.actor
+    page = request.args.get("page", 1, type=int) or 1
+    if "researcher" in actor.roles:
+        rows, total = browse(actor, kind=request.args.get("kind"), site=request.args.get("site"), page=page)
+    else:
+        from storybank.extensions import db
+
+        rows = list(db.session.scalars(policy.own_stories(actor, include_withdrawn=False)))
+        total = len(rows)
+    return jsonify({"total": total, "page": page,
+                    "results": [{"id": s.id, "title": s.title, "kind": s.kind, "site": s.site} for s in rows]})
+
+
+@bp.post("/stories")
+@guard.requires("story.tell")
+def create_story() -> Any:
+    data = _json_body()
+    unknown = set(data) - STORY_FIELDS
+    if unknown:
+        raise InvalidInput(f"Unknown field {sorted(unknown)[0]!r}.", field=sorted(unknown)[0])
+    draft = StoryDraft(
+        title=data.get("title"), body=data.get("body"), kind=data.get("kind"),
+        site=data.get("site") or "", storyteller_role=data.get("storyteller_role") or "",
+        collection_method=data.get("collection_method") or "written",
+        collected_by=data.get("collected_by") or "", language=data.get("language") or "en",
+        signifiers=data.get("signifiers"), consent=data.get("consent", {}),
+        attribution=data.get("attribution", "anonymous"),
+    )
+    story = submit_story(g.actor, draft)
+    response = jsonify(story_json(story))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_story", story_id=story.id)
+    return response
+
+
+@bp.get("/stories/<int:story_id>")
+@guard.requires("story.read")
+def get_story(story_id: int) -> Any:
+    try:
+        own = policy.get_own_story(g.actor, story_id, include_withdrawn=True)
+    except NotFound:
+        own = None
+    if own is not None and own.withdrawn:
+        return jsonify(tombstone_json(own))
+    return jsonify(story_json(own or read_story(g.actor, story_id)))
+
+
+@bp.patch("/stories/<int:story_id>")
+@guard.requires("story.own")
+def patch_story(story_id: int) -> Any:
+    data = _json_body()
+    unknown = set(data) - {"title", "body"}
+    if unknown or not data:
+        raise InvalidInput("Send 'title' and/or 'body' to make a new revision.")
+    revise_story(g.actor, story_id, data.get("title"), data.get("body"))
+    return jsonify(story_json(policy.get_own_story(g.actor, story_id)))
+
+
+@bp.patch("/stories/<int:story_id>/consent")
+@guard.requires("story.own")
+def patch_consent(story_id: int) -> Any:
+    event = change_consent(g.actor, story_id, _json_body())
+    return jsonify(consent_dict(event))
+
+
+@bp.post("/stories/<int:story_id>/withdraw")
+@guard.requires("story.own")
+def withdraw(story_id: int) -> Any:
+    return jsonify(tombstone_json(withdraw_story(g.actor, story_id)))

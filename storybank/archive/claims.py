@@ -1,0 +1,70 @@
+"""One-time claim links for stories entered on a teller's behalf."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from storybank import policy
+from storybank.accounts.models import User
+from storybank.archive.models import STATUS_ACTIVE, ClaimInvitation, Story
+from storybank.audit.service import record
+from storybank.errors import Gone, NotFound
+from storybank.extensions import db
+from storybank.timeutil import utcnow
+
+EXPIRED_MESSAGE = (
+    "This claim link has expired or has already been used. Ask the researcher who "
+    "recorded your story for a new link."
+)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_claim_link(actor: User, story_id: object) -> tuple[Story, str]:
+    """Make a fresh token (shown once); any earlier unused link for the story stops working."""
+    story = policy.get_story(actor, story_id, "entered")
+    db.session.execute(
+        delete(ClaimInvitation).where(ClaimInvitation.story_id == story.id, ClaimInvitation.used_at.is_(None))
+    )
+    token = secrets.token_urlsafe(24)
+    days = int(current_app.config.get("CLAIM_LINK_DAYS", 30))
+    db.session.add(ClaimInvitation(
+        story_id=story.id, token_hash=_hash(token), created_by_id=actor.id,
+        expires_at=utcnow() + timedelta(days=days),
+    ))
+    db.session.flush()
+    record(actor, "claim_link.created", story_id=story.id, purpose="entered")
+    return story, token
+
+
+def find_invitation(token: str) -> ClaimInvitation:
+    """The invitation behind a token, if still usable; otherwise a clear 'expired' error."""
+    if not isinstance(token, str) or not 10 <= len(token) <= 100:
+        raise Gone(EXPIRED_MESSAGE)
+    invitation = db.session.scalar(select(ClaimInvitation).where(ClaimInvitation.token_hash == _hash(token)))
+    if invitation is None or invitation.used_at is not None or invitation.expires_at < utcnow():
+        raise Gone(EXPIRED_MESSAGE)
+    story = db.session.get(Story, invitation.story_id)
+    if story is None or story.status != STATUS_ACTIVE or story.teller_id is not None:
+        raise Gone(EXPIRED_MESSAGE)
+    return invitation
+
+
+def claim_story(user: User, token: str) -> Story:
+    invitation = find_invitation(token)
+    if "storyteller" not in user.roles:
+        raise NotFound("Only a storyteller account can claim a story.")
+    story = db.session.get(Story, invitation.story_id)
+    assert story is not None
+    story.teller_id = user.id
+    invitation.used_at = utcnow()
+    invitation.used_by_id = user.id
+    db.session.flush()
+    record(user, "story.claimed", story_id=story.id, purpose="own")
+    return story

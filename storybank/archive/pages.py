@@ -1,0 +1,38 @@
+"""What the story pages need, assembled from the policy-checked services."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from storybank import policy
+from storybank.accounts.models import User
+from storybank.archive.models import Story
+from storybank.archive.stories import read_story
+from storybank.audit.models import AuditEvent
+from storybank.audit.service import story_uses
+from storybank.errors import NotFound
+
+
+@dataclass
+class StoryView:
+    story: Story
+    is_teller: bool
+    uses: list[AuditEvent] = field(default_factory=list)
+
+
+def open_story(actor: User, story_id: object) -> StoryView:
+    """The teller sees their story (or its tombstone) and its uses; others read under policy."""
+    try:
+        own = policy.get_own_story(actor, story_id, include_withdrawn=True)
+    except NotFound:
+        own = None
+    if own is not None:
+        return StoryView(story=own, is_teller=True, uses=story_uses(own.id, own.teller_id))
+    return StoryView(story=read_story(actor, story_id), is_teller=False)
+
+
+USE_LABELS = {
+    "story.read": "read",
+    "story.entered_on_behalf": "entered on your behalf",
+    "story.imported": "imported",
+    "claim_link.created": "claim link created",
+}

@@ -1,0 +1,139 @@
+"""Telling, reading, revising and browsing stories."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import func, select
+
+from storybank import policy
+from storybank.accounts.models import User
+from storybank.archive.consent import append_event, current_form
+from storybank.archive.models import STATUS_ACTIVE, Story, StoryRevision
+from storybank.archive.validation import StoryDraft, clean_body, clean_draft, clean_title
+from storybank.audit.service import record
+from storybank.errors import InvalidInput, NotFound
+from storybank.extensions import db
+from storybank.timeutil import utcnow
+
+
+def _new_story(actor: User | None, draft: StoryDraft, teller: User | None, on_behalf: bool,
+               import_key: str | None = None) -> Story:
+    draft = clean_draft(draft)
+    story = Story(
+        kind=draft.kind,
+        title=draft.title,
+        site=draft.site,
+        storyteller_role=draft.storyteller_role if draft.kind == "practitioner" else "",
+        collection_method=draft.collection_method,
+        collected_by=draft.collected_by,
+        collected_on=draft.collected_on,
+        language=draft.language,
+        signifiers=draft.signifiers,
+        teller_id=teller.id if teller else None,
+        entered_by_id=actor.id if actor else None,
+        import_key=import_key,
+    )
+    db.session.add(story)
+    story.revisions.append(
+        StoryRevision(number=1, title=draft.title, body=draft.body, reason="original",
+                      author_id=actor.id if actor else None)
+    )
+    db.session.flush()
+    append_event(story, actor, "given", draft.consent, draft.attribution, current_form(), on_behalf=on_behalf)
+    return story
+
+
+def submit_story(actor: User, draft: StoryDraft) -> Story:
+    """A storyteller tells their own story."""
+    if not policy.can(actor, "story.tell"):
+        raise NotFound()
+    story = _new_story(actor, replace(draft), teller=actor, on_behalf=False)
+    record(actor, "story.submitted", story_id=story.id, purpose="own")
+    return story
+
+
+def enter_on_behalf(actor: User, draft: StoryDraft) -> Story:
+    """A researcher enters a story (an interview transcript) for a teller who will claim it."""
+    if not policy.can(actor, "story.enter_on_behalf"):
+        raise NotFound()
+    story = _new_story(actor, draft, teller=None, on_behalf=True)
+    record(actor, "story.entered_on_behalf", story_id=story.id, purpose="entered")
+    return story
+
+
+def import_story(actor: User | None, draft: StoryDraft, import_key: str, teller: User | None = None) -> Story:
+    story = _new_story(actor, draft, teller=teller, on_behalf=teller is None, import_key=import_key)
+    record(actor, "story.imported", story_id=story.id, purpose="entered")
+    return story
+
+
+def read_story(actor: User, story_id: object) -> Story:
+    """Load a story for reading; a read by anyone but its teller is audited."""
+    story = policy.get_story(actor, story_id)
+    if story.teller_id != actor.id:
+        record(actor, "story.read", story_id=story.id, purpose=policy.purpose_of_read(actor, story))
+    return story
+
+
+def revise_story(actor: User, story_id: object, title: object = None, body: object = None) -> StoryRevision:
+    """The teller edits: a new revision; earlier ones stay readable to the teller."""
+    story = policy.get_own_story(actor, story_id)
+    current = story.current_revision
+    assert current is not None
+    new_title = clean_title(title) if title is not None else current.title
+    new_body = clean_body(body) if body is not None else current.body
+    if new_title == current.title and new_body == current.body:
+        raise InvalidInput("Nothing changed: edit the title or the story before saving.")
+    revision = StoryRevision(
+        story=story, number=current.number + 1, title=new_title, body=new_body,
+        reason="edit", author_id=actor.id,
+    )
+    db.session.add(revision)
+    story.title = new_title
+    story.updated_at = utcnow()
+    db.session.flush()
+    record(actor, "story.revised", story_id=story.id, purpose="own", revision=revision.number)
+    return revision
+
+
+def get_revision(actor: User, story_id: object, number: object) -> StoryRevision:
+    story = policy.get_own_story(actor, story_id)
+    try:
+        n = int(str(number))
+    except ValueError:
+        raise NotFound("No such revision.") from None
+    for revision in story.revisions:
+        if revision.number == n:
+            return revision
+    raise NotFound("No such revision.")
+
+
+def browse(actor: User, kind: str | None = None, site: str | None = None, page: int = 1,
+           per_page: int = 25) -> tuple[list[Story], int]:
+    """Stories a researcher may read, filtered by kind and site, newest first."""
+    stmt = policy.visible_stories(actor, ("research", "entered"))
+    if kind:
+        stmt = stmt.where(Story.kind == kind)
+    if site:
+        stmt = stmt.where(Story.site == site)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    page = max(1, page)
+    rows = db.session.scalars(
+        stmt.order_by(Story.created_at.desc(), Story.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    )
+    return list(rows), total
+
+
+def facet_counts(actor: User) -> dict[str, dict[str, int]]:
+    """Counts by kind and site over what the researcher may read (browse sidebar)."""
+    sub = policy.visible_stories(actor, ("research", "entered")).subquery()
+    out: dict[str, dict[str, int]] = {}
+    for column in ("kind", "site"):
+        col = getattr(sub.c, column)
+        rows = db.session.execute(select(col, func.count()).group_by(col).order_by(col))
+        out[column] = {value or "(none)": count for value, count in rows}
+    return out
+
+
+def count_active() -> int:
+    return db.session.scalar(select(func.count()).where(Story.status == STATUS_ACTIVE)) or 0

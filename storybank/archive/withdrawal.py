@@ -1,0 +1,77 @@
+"""Withdrawal deletes: the text and everything derived from it, leaving a tombstone.
+
+Other features register a step that deletes what they keep about a story
+(codings, memos, index entries, generated files) and returns how many things
+went, so the tombstone can say "3 codings removed".
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import delete, func, select
+
+from storybank import policy, tx
+from storybank.accounts.models import User
+from storybank.archive.consent import append_event
+from storybank.archive.models import STATUS_WITHDRAWN, ClaimInvitation, Story, StoryRevision
+from storybank.audit.service import record
+from storybank.extensions import db
+from storybank.timeutil import utcnow
+
+WithdrawalStep = Callable[[Story], dict[str, int]]
+_STEPS: list[WithdrawalStep] = []
+
+
+def register_step(step: WithdrawalStep) -> WithdrawalStep:
+    if step not in _STEPS:
+        _STEPS.append(step)
+    return step
+
+
+def _delete_revisions(story: Story) -> dict[str, int]:
+    count = db.session.scalar(select(func.count()).where(StoryRevision.story_id == story.id)) or 0
+    db.session.execute(delete(StoryRevision).where(StoryRevision.story_id == story.id))
+    db.session.execute(delete(ClaimInvitation).where(ClaimInvitation.story_id == story.id))
+    return {"revisions": count}
+
+
+def withdraw_story(actor: User, story_id: object) -> Story:
+    story = policy.get_own_story(actor, story_id)
+    return _withdraw(actor, story)
+
+
+def _withdraw(actor: User | None, story: Story) -> Story:
+    counts: dict[str, int] = {}
+    for step in [_delete_revisions, *_STEPS]:
+        for name, n in step(story).items():
+            counts[name] = counts.get(name, 0) + n
+    current = story.current_consent
+    append_event(story, actor, "withdrawn", {}, current.attribution if current else "anonymous", None)
+    story.status = STATUS_WITHDRAWN
+    story.withdrawn_at = utcnow()
+    story.removed_counts = counts
+    # The tombstone keeps id, kind, when, and counts; every other descriptive field goes.
+    story.title = None
+    story.site = ""
+    story.storyteller_role = ""
+    story.collected_by = ""
+    story.collected_on = None
+    story.signifiers = None
+    db.session.expire(story, ["revisions"])
+    db.session.flush()
+    record(actor, "story.withdrawn", story_id=story.id, purpose="own", removed=counts)
+    tx.after_commit(compact_database)
+    return story
+
+
+def compact_database() -> None:
+    """Make deleted text unrecoverable from the database file (SQLite: VACUUM).
+
+    SQLite also runs with secure_delete on; PostgreSQL reuses the space once
+    autovacuum has run, and its files are not in the instance folder.
+    """
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM")

@@ -1,0 +1,194 @@
+"""The `storybank` command group: Flask's and Flask-Migrate's commands plus our own."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from storybank import tx
+from storybank.errors import DomainError
+
+DEMO_PASSWORD = "storybank-demo"
+DEMO_ACCOUNTS = [
+    ("admin@example.org", "Ada Admin", ["admin"]),
+    ("researcher@example.org", "Rosa Researcher", ["researcher"]),
+    ("researcher2@example.org", "Ravi Researcher", ["researcher"]),
+    ("host@example.org", "Hana Host", ["host"]),
+    ("storyteller@example.org", "Sam Storyteller", ["storyteller"]),
+]
+# Demo stories that belong to the demo storyteller; the rest wait to be claimed.
+DEMO_TELLER_PREFIXES = ("a01-", "a07-", "b02-", "c03-")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _fail(message: str) -> None:
+    click.secho(f"Error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+def _read_password(prompt: bool) -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    if not prompt:
+        return ""
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.group("users", help="Manage accounts.")
+def users_group() -> None:
+    pass
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice(["storyteller", "researcher", "host", "admin"]), help="Repeat for several roles.")
+@click.option("--name", default="", help="Display name.")
+@with_appcontext
+def users_create(email: str, roles: tuple[str, ...], name: str) -> None:
+    """Create an account; the password is read from standard input (or prompted for)."""
+    from storybank.accounts.services import create_user
+
+    password = _read_password(prompt=True)
+    try:
+        user = create_user(None, email, password, list(roles), name)
+        tx.commit()
+    except DomainError as err:
+        tx.rollback()
+        _fail(err.message)
+    click.echo(f"Created {user.email} with roles: {', '.join(sorted(user.roles))}")
+
+
+@click.group("tokens", help="API tokens.")
+def tokens_group() -> None:
+    pass
+
+
+@tokens_group.command("create")
+@click.argument("email")
+@click.option("--label", default="", help="What the token is for.")
+@with_appcontext
+def tokens_create(email: str, label: str) -> None:
+    """Print a new API token for EMAIL as the last line of output."""
+    from storybank.accounts.services import create_token, find_by_email
+
+    user = find_by_email(email)
+    if user is None:
+        _fail(f"no account with email {email}")
+    token = create_token(user, label)
+    tx.commit()
+    click.echo(f"New API token for {user.email} (shown once; keep it secret):")
+    click.echo(token)
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--as", "as_email", default=None, help="Account of the researcher doing the import.")
+@with_appcontext
+def import_command(path: Path, as_email: str | None) -> None:
+    """Import a folder of Markdown stories with YAML front matter."""
+    report = run_import(path, as_email)
+    if report.problems:
+        sys.exit(1)
+
+
+def run_import(path: Path, as_email: str | None = None, tellers_by_prefix: dict | None = None):  # noqa: ANN201
+    from storybank.accounts.services import find_by_email
+    from storybank.interop.markdown_import import import_folder, story_files
+
+    actor = find_by_email(as_email) if as_email else None
+    if as_email and actor is None:
+        _fail(f"no account with email {as_email}")
+    try:
+        files = story_files(path)
+    except DomainError as err:
+        _fail(err.message)
+    # Demo files use their file name as ref, so a prefix names the stories a teller owns.
+    prefixes = tuple(tellers_by_prefix or ())
+    tellers = {f.stem: tellers_by_prefix[p] for f in files for p in prefixes if f.name.startswith(p)}
+    with click.progressbar(length=len(files), label="Importing stories", file=sys.stderr) as bar:
+        report = import_folder(actor, files, tellers, progress=lambda _p: bar.update(1))
+    tx.commit()
+    for name, problem in report.problems:
+        click.secho(f"  skipped {name}: {problem}", fg="yellow", err=True)
+    click.echo(
+        f"Imported {len(report.imported)} stories, {len(report.skipped)} already present, "
+        f"{len(report.problems)} with problems."
+    )
+    return report
+
+
+def _upgrade_database() -> None:
+    from flask_migrate import upgrade
+
+    upgrade(directory=str(ROOT / "migrations"))
+
+
+def _serve(app: Flask, host: str, port: int, debug: bool) -> None:
+    if host in {"127.0.0.1", "localhost", "::1"}:
+        # Plain http on this machine only: browsers drop Secure cookies over http.
+        app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["REMEMBER_COOKIE_SECURE"] = False
+    app.run(host=host, port=port, debug=debug, use_reloader=False, threaded=True)
+
+
+@click.command("demo")
+@click.option("--port", default=5000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Set up the demo data and stop.")
+@with_appcontext
+def demo_command(port: int, no_serve: bool) -> None:
+    """Create the database, load the demo stories and accounts, then serve."""
+    from storybank.accounts.services import create_user, find_by_email
+
+    _upgrade_database()
+    for email, name, roles in DEMO_ACCOUNTS:
+        if find_by_email(email) is None:
+            create_user(None, email, DEMO_PASSWORD, roles, name)
+    tx.commit()
+    researcher = find_by_email("researcher@example.org")
+    teller = find_by_email("storyteller@example.org")
+    run_import(ROOT / "stories", researcher.email, dict.fromkeys(DEMO_TELLER_PREFIXES, teller))
+    click.echo(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
+    for email, _name, roles in DEMO_ACCOUNTS:
+        click.echo(f"  {email:28} {', '.join(roles)}")
+    if not no_serve:
+        click.echo(f"\nstorybank is at http://127.0.0.1:{port}/")
+        _serve(current_app._get_current_object(), "127.0.0.1", port, debug=False)
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--debug", is_flag=True)
+@with_appcontext
+def run_command(host: str, port: int, debug: bool) -> None:
+    """Serve storybank (Flask's development server)."""
+    _serve(current_app._get_current_object(), host, port, debug)
+
+
+def register_commands(app: Flask) -> None:
+    for command in (users_group, tokens_group, import_command, demo_command):
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from storybank import create_app
+
+    return create_app()
+
+
+class StorybankGroup(FlaskGroup):
+    def __init__(self) -> None:
+        super().__init__(create_app=_create_app, add_default_commands=False, add_version_option=False,
+                         load_dotenv=False, set_debug_flag=False, help="storybank: the archive's commands.")
+        from flask.cli import routes_command, shell_command
+
+        self.add_command(run_command)
+        self.add_command(shell_command)
+        self.add_command(routes_command)
+
+
+main = StorybankGroup()

@@ -1,0 +1,68 @@
+"""Settings from STORYBANK_* environment variables, with safe defaults."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance: Path) -> str:
+    """Use STORYBANK_SECRET_KEY, else a key kept in the instance folder (never a constant)."""
+    if os.environ.get("STORYBANK_SECRET_KEY"):
+        return os.environ["STORYBANK_SECRET_KEY"]
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def from_environment() -> dict:
+    instance = Path(os.environ.get("STORYBANK_INSTANCE_PATH", DEFAULT_INSTANCE)).resolve()
+    database_url = os.environ.get(
+        "STORYBANK_DATABASE_URL", f"sqlite:///{instance / 'storybank.sqlite3'}"
+    )
+    return {
+        "INSTANCE_PATH": str(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INDEX_DIR": os.environ.get("STORYBANK_INDEX_DIR", str(instance / "search-index")),
+        "SECRET_KEY": _secret_key(instance),
+        "SESSION_COOKIE_SECURE": _flag("STORYBANK_SECURE_COOKIES", True),
+        "REMEMBER_COOKIE_SECURE": _flag("STORYBANK_SECURE_COOKIES", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("STORYBANK_RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_RATE_LIMIT": os.environ.get("STORYBANK_LOGIN_RATE_LIMIT", "10 per minute"),
+        "MAX_STORY_CHARS": int(os.environ.get("STORYBANK_MAX_STORY_CHARS", "200000")),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("STORYBANK_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024))),
+        "CLAIM_LINK_DAYS": int(os.environ.get("STORYBANK_CLAIM_LINK_DAYS", "30")),
+        "SITES": [
+            s.strip()
+            for s in os.environ.get(
+                "STORYBANK_SITES", "Lambeth,Edinburgh,Luton,Salford,Tameside & Glossop"
+            ).split(",")
+            if s.strip()
+        ],
+    }
+
+
+BASE = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "JSON_SORT_KEYS": False,
+}

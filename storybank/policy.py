@@ -1,0 +1,150 @@
+"""Who may see or change what. Every query for stories starts here.
+
+Page- and API-level actions are granted to roles; story-level access is a
+query (`visible_stories`) so that out-of-scope stories are simply never loaded
+and the caller answers 404. Hosts see only approved workshop versions, which
+arrive with de-identification; until then no story is visible to them.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Select, and_, false, func, or_, select
+
+from storybank.accounts.models import User
+from storybank.archive.models import STATUS_ACTIVE, ConsentEvent, Story
+from storybank.errors import NotFound
+from storybank.extensions import db
+
+ROLES = ("storyteller", "researcher", "host", "admin")
+ROLE_LABELS = {
+    "storyteller": "Storyteller",
+    "researcher": "Researcher",
+    "host": "Workshop host",
+    "admin": "Administrator",
+}
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+
+# action -> roles that hold it. Story-level rules are in visible_stories().
+ACTIONS: dict[str, frozenset[str]] = {
+    "story.tell": frozenset({"storyteller"}),
+    "story.own": frozenset({"storyteller"}),
+    "story.read": frozenset({"storyteller", "researcher"}),
+    "story.browse": frozenset({"researcher"}),
+    "story.enter_on_behalf": frozenset({"researcher"}),
+    "admin.users": frozenset({"admin"}),
+    "admin.consent_forms": frozenset({"admin"}),
+    "admin.audit": frozenset({"admin"}),
+}
+
+PURPOSES = ("own", "research", "entered", "workshop")
+PURPOSE_ROLES = {
+    "own": "storyteller",
+    "research": "researcher",
+    "entered": "researcher",
+    "workshop": "host",
+}
+
+
+def can(user: User | None, action: str) -> bool:
+    if action == PUBLIC:
+        return True
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if action == SIGNED_IN:
+        return True
+    roles = ACTIONS.get(action)
+    if roles is None:
+        raise KeyError(f"unknown action {action!r}")
+    return bool(roles & user.roles)
+
+
+def current_consent_join() -> object:
+    """Join condition selecting each story's latest consent event (consent is derived)."""
+    latest = (
+        select(func.max(ConsentEvent.id))
+        .where(ConsentEvent.story_id == Story.id)
+        .correlate(Story)
+        .scalar_subquery()
+    )
+    return and_(ConsentEvent.story_id == Story.id, ConsentEvent.id == latest)
+
+
+def _purpose_condition(user: User, purpose: str) -> object:
+    if PURPOSE_ROLES[purpose] not in user.roles:
+        return false()
+    if purpose == "own":
+        return Story.teller_id == user.id
+    if purpose == "entered":
+        return and_(Story.entered_by_id == user.id, Story.teller_id.is_(None))
+    if purpose == "research":
+        return ConsentEvent.research.is_(True)
+    return false()  # workshop: only approved workshop versions, none exist yet
+
+
+def visible_stories(user: User | None, purposes: Iterable[str] | str | None = None) -> Select:
+    """Select the active stories `user` may read for any of `purposes` (default: all theirs)."""
+    if isinstance(purposes, str):
+        purposes = (purposes,)
+    wanted = tuple(purposes) if purposes is not None else PURPOSES
+    unknown = set(wanted) - set(PURPOSES)
+    if unknown:
+        raise ValueError(f"unknown purpose {sorted(unknown)}")
+    stmt = select(Story).join(ConsentEvent, current_consent_join()).where(
+        Story.status == STATUS_ACTIVE
+    )
+    if user is None or not user.is_authenticated or not user.is_active:
+        return stmt.where(false())
+    return stmt.where(or_(*(_purpose_condition(user, p) for p in wanted)))
+
+
+def own_stories(user: User, include_withdrawn: bool = True) -> Select:
+    """A teller's own stories, with tombstones: the teller alone sees what was withdrawn."""
+    stmt = select(Story).where(Story.teller_id == user.id)
+    if "storyteller" not in user.roles:
+        stmt = stmt.where(false())
+    if not include_withdrawn:
+        stmt = stmt.where(Story.status == STATUS_ACTIVE)
+    return stmt.order_by(Story.created_at.desc(), Story.id.desc())
+
+
+def get_story(user: User | None, story_id: object, purposes: Iterable[str] | str | None = None) -> Story:
+    """Load one story the user may read, or raise NotFound (never 'forbidden')."""
+    sid = _as_id(story_id)
+    story = db.session.scalar(visible_stories(user, purposes).where(Story.id == sid))
+    if story is None:
+        raise NotFound("No such story.")
+    return story
+
+
+def get_own_story(user: User | None, story_id: object, include_withdrawn: bool = False) -> Story:
+    if user is None or not user.is_authenticated:
+        raise NotFound("No such story.")
+    sid = _as_id(story_id)
+    story = db.session.scalar(own_stories(user, include_withdrawn).where(Story.id == sid))
+    if story is None:
+        raise NotFound("No such story.")
+    return story
+
+
+def purpose_of_read(user: User, story: Story) -> str:
+    """Why this user is reading this story, for the audit log and the teller's page."""
+    if story.teller_id == user.id:
+        return "own"
+    if "researcher" in user.roles and story.current_consent and story.current_consent.research:
+        return "research"
+    if story.entered_by_id == user.id:
+        return "entered"
+    return "workshop"
+
+
+def _as_id(value: object) -> int:
+    try:
+        sid = int(str(value))
+    except (TypeError, ValueError):
+        raise NotFound("No such story.") from None
+    if sid <= 0 or sid > 2**62:
+        raise NotFound("No such story.")
+    return sid

@@ -1,0 +1,29 @@
+"""One transaction per request or command, and work that must follow the commit.
+
+Services flush; the request handler or CLI command calls commit() once. Work
+that touches things outside the database (files, the search index, SQLite's
+VACUUM) is queued with after_commit() so it runs only once the data is safe.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from storybank.extensions import db
+
+_KEY = "storybank_after_commit"
+
+
+def after_commit(fn: Callable[[], None]) -> None:
+    db.session.info.setdefault(_KEY, []).append(fn)
+
+
+def commit() -> None:
+    db.session.commit()
+    callbacks = db.session.info.pop(_KEY, [])
+    for fn in callbacks:
+        fn()
+
+
+def rollback() -> None:
+    db.session.rollback()
+    db.session.info.pop(_KEY, None)

@@ -1,0 +1,71 @@
+"""Researchers: browse research-consented stories, enter a story on someone's behalf."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from storybank import guard
+from storybank.archive.claims import create_claim_link
+from storybank.archive.consent import current_form
+from storybank.archive.models import KIND_LABELS
+from storybank.archive.render import render_markdown
+from storybank.archive.stories import browse, enter_on_behalf, facet_counts
+from storybank.errors import InvalidInput
+from storybank.web.drafts import draft_from_form, prepare_story_form
+from storybank.web.forms import EmptyForm, StoryForm
+
+bp = Blueprint("research", __name__, url_prefix="/research")
+PER_PAGE = 25
+
+
+@bp.get("/stories")
+@guard.requires("story.browse")
+def stories() -> str:
+    kind = request.args.get("kind") or None
+    site = request.args.get("site") or None
+    page = request.args.get("page", 1, type=int) or 1
+    rows, total = browse(current_user, kind=kind, site=site, page=page, per_page=PER_PAGE)
+    return render_template(
+        "research/stories.html", stories=rows, total=total, page=page, per_page=PER_PAGE,
+        kind=kind, site=site, facets=facet_counts(current_user), kind_labels=KIND_LABELS,
+    )
+
+
+@bp.route("/enter", methods=["GET", "POST"])
+@guard.requires("story.enter_on_behalf")
+def enter() -> object:
+    form = StoryForm()
+    prepare_story_form(form)
+    if request.method == "GET":
+        form.collection_method.data = "interview"
+    form_version = current_form()
+    error = None
+    if form.validate_on_submit():
+        try:
+            story = enter_on_behalf(current_user, draft_from_form(form))
+            _, token = create_claim_link(current_user, story.id)
+        except InvalidInput as err:
+            error = err.message
+        else:
+            link = url_for("auth.claim", token=token, _external=True)
+            return render_template("research/claim_link.html", story=story, link=link,
+                                   days=current_app.config["CLAIM_LINK_DAYS"])
+    elif request.method == "POST":
+        error = "The form could not be read. Please try again."
+    form.form_version.data = str(form_version.version)
+    return render_template(
+        "stories/new.html", form=form, consent_form=form_version, consent_html=render_markdown(form_version.text),
+        error=error, on_behalf=True,
+    ), 200 if error is None else 400
+
+
+@bp.post("/stories/<int:story_id>/claim-link")
+@guard.requires("story.enter_on_behalf")
+def new_claim_link(story_id: int) -> object:
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("stories.show", story_id=story_id))
+    story, token = create_claim_link(current_user, story_id)
+    flash("A new claim link was made; any earlier link no longer works.")
+    return render_template("research/claim_link.html", story=story,
+                           link=url_for("auth.claim", token=token, _external=True),
+                           days=current_app.config["CLAIM_LINK_DAYS"])
