@@ -1,0 +1,188 @@
+"""Shared fixtures: an app on SQLite and on PostgreSQL, clients, accounts and story factories.
+
+Every test that takes `app` runs twice, once per database. The PostgreSQL half is
+skipped, with the reason shown, only when no server answers on 127.0.0.1:5432.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from storybank import create_app, tx
+from storybank.accounts.models import User
+from storybank.accounts.services import create_user
+from storybank.archive.models import Story
+from storybank.archive.stories import submit_story
+from storybank.archive.validation import StoryDraft
+from storybank.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("STORYBANK_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_TEST_DB = f"storybank_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+PASSWORD = "correct horse battery"
+
+
+def _base_config(instance: Path, database_url: str) -> dict:
+    instance.mkdir(parents=True, exist_ok=True)
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INDEX_DIR": str(instance / "search-index"),
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "SERVER_NAME": None,
+    }
+
+
+def _upgrade(app: Flask) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate once; each test gets a copy of the migrated file."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "storybank.sqlite3"
+    _upgrade(create_app(_base_config(folder, f"sqlite:///{path}")))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
+    """A fresh, migrated PostgreSQL database for this run, or None with the reason recorded."""
+    try:
+        import psycopg
+    except ImportError:
+        yield None
+        return
+    admin = PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{PG_TEST_DB}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{PG_TEST_DB}"')
+    except psycopg.Error as err:
+        os.environ["STORYBANK_PG_SKIP_REASON"] = f"PostgreSQL not reachable at {admin}: {err}".splitlines()[0]
+        yield None
+        return
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_TEST_DB}"
+    _upgrade(create_app(_base_config(tmp_path_factory.mktemp("pg-template"), url)))
+    yield url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{PG_TEST_DB}" WITH (FORCE)')
+
+
+def _truncate_all(app: Flask) -> None:
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables]
+        with db.engine.begin() as conn:
+            conn.execute(text("TRUNCATE TABLE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+
+
+def make_app(kind: str, tmp_path: Path, sqlite_template: Path, postgres_url: str | None, **overrides: object) -> Flask:
+    instance = tmp_path / "instance"
+    if kind == "sqlite":
+        instance.mkdir(parents=True, exist_ok=True)
+        shutil.copy(sqlite_template, instance / "storybank.sqlite3")
+        config = _base_config(instance, f"sqlite:///{instance / 'storybank.sqlite3'}")
+    else:
+        if postgres_url is None:
+            pytest.skip(os.environ.get("STORYBANK_PG_SKIP_REASON", "PostgreSQL is not available"))
+        config = _base_config(instance, postgres_url)
+    config.update(overrides)
+    app = create_app(config)
+    if kind == "postgresql":
+        _truncate_all(app)
+    return app
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path,
+        postgres_url: str | None) -> Iterator[Flask]:
+    application = make_app(request.param, tmp_path, sqlite_template, postgres_url)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    counter = {"n": 0}
+
+    def factory(*roles: str, email: str | None = None, name: str = "") -> User:
+        counter["n"] += 1
+        user = create_user(None, email or f"{'-'.join(roles) or 'user'}{counter['n']}@example.org",
+                           PASSWORD, list(roles) or ["storyteller"], name)
+        tx.commit()
+        return user
+
+    return factory
+
+
+def sign_in(client: FlaskClient, user: User) -> FlaskClient:
+    """Put the user in the client's session, as Flask-Login does after a real sign-in."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def login_as(app: Flask, make_user: Callable[..., User]) -> Callable[..., tuple[FlaskClient, User]]:
+    def factory(*roles: str, user: User | None = None) -> tuple[FlaskClient, User]:
+        user = user or make_user(*roles)
+        return sign_in(app.test_client(), user), user
+
+    return factory
+
+
+DEFAULT_BODY = (
+    "I waited eleven weeks for the first appointment. When it came, I had to tell my story again, "
+    "from the start, to someone new.\n\nThe peer worker at the hub was the first person who listened."
+)
+
+
+@pytest.fixture
+def make_story(app: Flask, make_user: Callable[..., User]) -> Callable[..., Story]:
+    def factory(teller: User | None = None, *, title: str = "Waiting for something better", body: str = DEFAULT_BODY,
+                kind: str = "lived_experience", site: str = "Salford", consent: dict | None = None,
+                attribution: str = "pseudonym", signifiers: dict | None = None) -> Story:
+        teller = teller or make_user("storyteller")
+        story = submit_story(teller, StoryDraft(
+            title=title, body=body, kind=kind, site=site,
+            consent=consent if consent is not None else {"research": True, "workshop": True, "publication": False},
+            attribution=attribution, signifiers=signifiers,
+        ))
+        tx.commit()
+        return story
+
+    return factory
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """Fetch a page and read the CSRF token out of its form, as a browser would."""
+    import re
+
+    page = client.get(path)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path} ({page.status_code})"
+    return match.group(1)
