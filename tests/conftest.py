@@ -5,6 +5,7 @@ skipped, with the reason shown, only when no server answers on 127.0.0.1:5432.
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -91,6 +92,17 @@ def _truncate_all(app: Flask) -> None:
             conn.execute(text("TRUNCATE TABLE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs outside the test's app context, as in production.
+
+    Without this a request would reuse the test's app context: `g` (and with it
+    Flask-Login's cached user) and the database session would leak between requests.
+    """
+
+    def open(self, *args: object, **kwargs: object):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 def make_app(kind: str, tmp_path: Path, sqlite_template: Path, postgres_url: str | None, **overrides: object) -> Flask:
     instance = tmp_path / "instance"
     if kind == "sqlite":
@@ -103,6 +115,7 @@ def make_app(kind: str, tmp_path: Path, sqlite_template: Path, postgres_url: str
         config = _base_config(instance, postgres_url)
     config.update(overrides)
     app = create_app(config)
+    app.test_client_class = IsolatedClient
     if kind == "postgresql":
         _truncate_all(app)
     return app
