@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask import current_app
 
 from storybank.archive.validation import StoryDraft
-from storybank.web.forms import StoryForm
+from storybank.web.forms import StoryForm, options
 
 
 def prepare_story_form(form: StoryForm) -> None:
     sites = current_app.config.get("SITES", [])
-    form.site.choices = [("", "Rather not say"), *((s, s) for s in sites)]
+    form.site.choices = options([("", "Rather not say"), *((s, s) for s in sites)])
 
 
 def draft_from_form(form: StoryForm) -> StoryDraft:

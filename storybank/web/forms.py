@@ -9,6 +9,7 @@ from wtforms import (
     HiddenField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -26,6 +27,11 @@ ATTRIBUTION_LABELS = {
     "pseudonym": "Use a made-up name",
     "anonymous": "Anonymous",
 }
+
+
+def options(pairs: object) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[union-attr]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -49,7 +55,7 @@ class ConsentFields(FlaskForm):
     publication = BooleanField("Publication: short quotations may appear in reports")
     attribution = RadioField(
         "If my words are used, attribute them",
-        choices=[(a, ATTRIBUTION_LABELS[a]) for a in ATTRIBUTIONS],
+        choices=options([(a, ATTRIBUTION_LABELS[a]) for a in ATTRIBUTIONS]),
         default="pseudonym",
         validate_choice=False,
     )
@@ -59,29 +65,29 @@ class StoryForm(ConsentFields):
     title = StringField("Title")
     body = TextAreaField("Your story", render_kw={"rows": 18})
     kind = RadioField(
-        "This is a", choices=list(KIND_LABELS.items()), default="lived_experience",
+        "This is a", choices=options(list(KIND_LABELS.items())), default="lived_experience",
         validate_choice=False,
     )
     site = SelectField("Where", choices=[], validate_choice=False)
     storyteller_role = StringField("Your role (practitioners)", validators=[Optional()])
     collection_method = SelectField(
-        "How it was collected", choices=[(m, m.replace("-", " ").capitalize()) for m in COLLECTION_METHODS],
+        "How it was collected", choices=options([(m, m.replace("-", " ").capitalize()) for m in COLLECTION_METHODS]),
         default="written", validate_choice=False,
     )
     collected_by = StringField("Collected by", validators=[Optional()])
     collected_on = DateField("Collected on", validators=[Optional()])
     about = MultiCheckboxField(
-        "What is this story mostly about? (up to three)", choices=[(a, a.capitalize()) for a in SIGNIFIER_ABOUT],
+        "What is this story mostly about? (up to three)", choices=options([(a, a.capitalize()) for a in SIGNIFIER_ABOUT]),
         validate_choice=False,
     )
     help_from = RadioField(
-        "Where did help come from?", choices=[("", "Rather not say"), *HELP_FROM_LABELS.items()], default="",
+        "Where did help come from?", choices=options([("", "Rather not say"), *HELP_FROM_LABELS.items()]), default="",
         validate_choice=False,
     )
     felt_heard = RadioField(
         "How did you feel?",
-        choices=[("", "Rather not say"), ("1", "1 — dismissed"), ("2", "2"), ("3", "3"), ("4", "4"),
-                 ("5", "5 — heard")],
+        choices=options([("", "Rather not say"), ("1", "1 — dismissed"), ("2", "2"), ("3", "3"), ("4", "4"),
+                         ("5", "5 — heard")]),
         default="", validate_choice=False,
     )
     form_version = HiddenField()
@@ -110,7 +116,7 @@ class UserForm(FlaskForm):
     email = EmailField("Email")
     display_name = StringField("Name")
     password = PasswordField("Password (new accounts)")
-    roles = MultiCheckboxField("Roles", choices=[(r, ROLE_LABELS[r]) for r in ROLES], validate_choice=False)
+    roles = MultiCheckboxField("Roles", choices=options([(r, ROLE_LABELS[r]) for r in ROLES]), validate_choice=False)
     active = BooleanField("Active", default=True)
 
 
