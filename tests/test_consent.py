@@ -1,13 +1,13 @@
 """Consent is a log of events; the current state is derived and takes effect at once."""
 from __future__ import annotations
 
+from conftest import csrf_token
 from sqlalchemy import select
 
 from storybank import policy, tx
 from storybank.archive.consent import change_consent, current_form, publish_form
 from storybank.archive.models import ConsentEvent
 from storybank.extensions import db
-from conftest import csrf_token
 
 
 def _events(story_id: int) -> list[ConsentEvent]:
