@@ -97,7 +97,7 @@ def test_withdrawn_story_is_404_for_everyone_but_its_teller(app, login_as, make_
     assert own.status_code == 200, own.get_data(as_text=True)[-800:]
     text = own.get_data(as_text=True)
     assert "A withdrawn story" in text and CANARY not in text
-    assert "revisions" in text  # the counts of what was removed
+    assert "versions of the text" in text  # the counts of what was removed
 
 
 def test_withdraw_page_needs_confirmation_and_changes_nothing_without_it(app, login_as, make_story):

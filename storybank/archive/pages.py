@@ -36,3 +36,11 @@ USE_LABELS = {
     "story.imported": "imported",
     "claim_link.created": "claim link created",
 }
+
+REMOVED_LABELS = {
+    "revisions": "versions of the text",
+    "codings": "codings by researchers",
+    "memos": "researchers' memos",
+    "index_entries": "search-index entries",
+    "files": "generated files",
+}

@@ -1,0 +1,1 @@
+"""Browser journeys: a package, so this folder's conftest does not shadow tests/conftest.py."""

@@ -1,0 +1,199 @@
+"""Journeys a real person takes, in headless Chromium, checking what they would notice on the page."""
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from browser.conftest import Account, Browsing, LiveServer
+
+pytestmark = pytest.mark.browser
+
+
+def canary() -> str:
+    return f"canary-{uuid.uuid4().hex[:12]}"
+
+
+def sign_in(page: Page, account: Account) -> None:
+    """Through the login form, as a person would: start page, 'Sign in', email, password."""
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_label("Email").fill(account.email)
+    page.get_by_label("Password").fill(account.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name=f"Sign out ({account.email})")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Hello, {account.name}")).to_be_visible()
+
+
+def go_to(page: Page, link: str) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=link, exact=True).click()
+
+
+def assert_no_console_errors(browsing: Browsing) -> None:
+    assert browsing.csp_violations() == [], "Content-Security-Policy violations"
+    assert browsing.console_errors == [], "errors in the browser console"
+
+
+def test_storyteller_tells_a_story_then_withdraws_it(
+    page: Page, browsing: Browsing, live_server: LiveServer, shot: Callable[[Page, str], None]
+) -> None:
+    teller = live_server.accounts["storyteller"]
+    secret = canary()
+    title = f"Eleven weeks of waiting {secret}"
+    sign_in(page, teller)
+
+    go_to(page, "Tell a story")
+    expect(page.get_by_role("heading", name="Tell your story")).to_be_visible()
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Your story").fill(
+        f"I waited *eleven weeks* for the first appointment.\n\n"
+        f"The peer worker at the hub was the first person who listened. {secret}"
+    )
+    preview = page.locator("#preview")
+    expect(preview.locator("em")).to_have_text("eleven weeks")
+    expect(preview).to_contain_text(secret)
+    expect(preview).not_to_contain_text("*eleven")
+
+    page.get_by_label("Research: the research team may read and code my story").check()
+    page.get_by_label("Workshop: a version without names may be read in sense-making workshops").check()
+    expect(page.get_by_label("Publication: short quotations may appear in reports")).not_to_be_checked()
+    page.get_by_label("Anonymous", exact=True).check()
+    page.get_by_label("Waiting", exact=True).check()
+    page.get_by_label("Peer support", exact=True).check()
+    page.get_by_label("Community", exact=True).check()
+    page.get_by_label("4", exact=True).check()
+    shot(page, "1-tell-a-story")
+    page.get_by_role("button", name="Save story").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Your story is saved")
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.locator(".story-text em")).to_have_text("eleven weeks")
+    expect(page.locator(".story-text")).to_contain_text(secret)
+    consent = page.locator(".consent-state")
+    expect(consent).to_contain_text("Research: yes")
+    expect(consent).to_contain_text("Workshop: yes")
+    expect(consent).to_contain_text("Publication: no")
+    expect(consent).to_contain_text("Attribution: anonymous")
+    shot(page, "2-story-page")
+    story_url = page.url
+    assert re.search(r"/stories/\d+$", story_url)
+
+    # A researcher, in another browser, can read it while research consent stands.
+    researcher = browsing.new_page()
+    sign_in(researcher, live_server.accounts["researcher"])
+    researcher.goto(story_url)
+    expect(researcher.locator(".story-text")).to_contain_text(secret)
+
+    page.get_by_role("link", name="Withdraw", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Withdraw")
+    shot(page, "3-withdraw")
+    browsing.expect_error_page(page.url)  # sent without the tick: refused with 400
+    page.get_by_role("button", name="Withdraw and delete my story").click()
+    expect(page.get_by_role("alert")).to_contain_text("Tick the box to confirm")
+    page.get_by_label("I understand that my story's text will be deleted").check()
+    page.get_by_role("button", name="Withdraw and delete my story").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("A withdrawn story")
+    expect(page.get_by_role("status")).to_contain_text("Your story has been withdrawn")
+    shot(page, "4-tombstone")
+    assert secret not in page.content()
+
+    go_to(page, "My stories")
+    expect(page.get_by_role("heading", name="My stories")).to_be_visible()
+    expect(page.get_by_role("link", name="A withdrawn story")).to_be_visible()
+    shot(page, "5-my-stories")
+    assert secret not in page.content()
+    page.goto(story_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("A withdrawn story")
+    assert secret not in page.content()
+
+    browsing.expect_error_page(story_url)
+    response = researcher.goto(story_url)
+    assert response is not None and response.status == 404
+    expect(researcher.get_by_role("heading", level=1)).to_have_text("Not found")
+    assert secret not in researcher.content()
+    go_to(researcher, "Browse stories")
+    expect(researcher.get_by_role("heading", name="Stories for research")).to_be_visible()
+    assert secret not in researcher.content()
+
+    assert_no_console_errors(browsing)
+
+
+def test_researcher_enters_a_story_and_its_teller_claims_it(
+    page: Page, browsing: Browsing, live_server: LiveServer, shot: Callable[[Page, str], None]
+) -> None:
+    secret = canary()
+    title = "Interview at the hub"
+    sign_in(page, live_server.accounts["researcher"])
+
+    go_to(page, "Enter a story")
+    expect(page.get_by_role("heading", name="Enter a story on someone's behalf")).to_be_visible()
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Your story").fill(
+        "Q: What happened when you first asked for help?\n\n"
+        f"A: I was *passed between services* for months before anyone listened. {secret}"
+    )
+    expect(page.locator("#preview em")).to_have_text("passed between services")
+    page.get_by_label("Where", exact=True).select_option("Salford")
+    expect(page.get_by_label("How it was collected")).to_have_value("interview")
+    page.get_by_label("Collected by").fill("Rosa, Salford research team")
+    page.get_by_label("Collected on").fill("2024-05-14")
+    page.get_by_label("Research: the research team may read and code my story").check()
+    page.get_by_label("Use a made-up name", exact=True).check()
+    shot(page, "6-enter-a-story")
+    page.get_by_role("button", name="Save story").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Story saved: give this link to its teller")
+    shot(page, "7-claim-link")
+    link = page.get_by_label("Claim link").input_value()
+    assert link.startswith(f"{live_server.url}/claim/")
+
+    claimant = browsing.new_page()
+    claimant.goto(link)
+    expect(claimant.get_by_role("heading", level=1)).to_have_text("A story recorded with you is waiting for you")
+    shot(claimant, "8-claim-page")
+    claimant.get_by_label("Your name").fill("Sam")
+    claimant.get_by_label("Email").fill("sam@example.org")
+    claimant.get_by_label("Choose a password").fill("a long enough passphrase")
+    claimant.get_by_role("button", name="Create account and claim").click()
+
+    expect(claimant.get_by_role("status")).to_contain_text("the story is now yours")
+    expect(claimant.get_by_role("button", name="Sign out (sam@example.org)")).to_be_visible()
+    expect(claimant.get_by_role("heading", level=1)).to_have_text(title)
+    expect(claimant.locator(".story-text em")).to_have_text("passed between services")
+    expect(claimant.locator(".story-text")).to_contain_text(secret)
+    expect(claimant.locator(".consent-state")).to_contain_text("Research: yes")
+    for control in ("Revise", "Change consent", "Withdraw"):
+        expect(claimant.get_by_role("link", name=control, exact=True)).to_be_visible()
+    shot(claimant, "9-claimed-story")
+    go_to(claimant, "My stories")
+    expect(claimant.get_by_role("link", name=title)).to_be_visible()
+
+    browsing.expect_error_page(link)
+    for visitor in (claimant, browsing.new_page()):
+        response = visitor.goto(link)
+        assert response is not None and response.status == 410
+        expect(visitor.get_by_role("alert")).to_contain_text("expired or has already been used")
+        expect(visitor.get_by_role("button", name="Create account and claim")).to_have_count(0)
+        assert secret not in visitor.content()
+    shot(claimant, "10-used-link")
+
+    assert_no_console_errors(browsing)
+
+
+def test_console_listener_sees_content_security_policy_violations(page: Page, browsing: Browsing) -> None:
+    """The journeys' 'no CSP violations' means something only if a violation would be seen, and blocked."""
+    page.goto("/login")
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text) as blocked:
+        page.evaluate("""() => {
+            const script = document.createElement("script");
+            script.textContent = "window.inlineScriptRan = true";
+            document.body.appendChild(script);
+        }""")
+    assert "inline script" in blocked.value.text
+    assert page.evaluate("() => window.inlineScriptRan === undefined")
+    assert browsing.csp_violations() != []
