@@ -133,7 +133,7 @@ def test_researcher_enters_a_story_and_its_teller_claims_it(
     go_to(page, "Enter a story")
     expect(page.get_by_role("heading", name="Enter a story on someone's behalf")).to_be_visible()
     page.get_by_label("Title").fill(title)
-    page.get_by_label("Your story").fill(
+    page.get_by_label("The story (transcript)").fill(
         "Q: What happened when you first asked for help?\n\n"
         f"A: I was *passed between services* for months before anyone listened. {secret}"
     )
