@@ -117,6 +117,7 @@ def get_story(story_id: int) -> Any:
 @bp.patch("/stories/<int:story_id>")
 @guard.requires("story.own")
 def patch_story(story_id: int) -> Any:
+    policy.get_own_story(g.actor, story_id)  # a story the caller may not see is 404 before any 400
     data = _json_body()
     unknown = set(data) - {"title", "body"}
     if unknown or not data:
@@ -128,6 +129,7 @@ def patch_story(story_id: int) -> Any:
 @bp.patch("/stories/<int:story_id>/consent")
 @guard.requires("story.own")
 def patch_consent(story_id: int) -> Any:
+    policy.get_own_story(g.actor, story_id)
     event = change_consent(g.actor, story_id, _json_body())
     return jsonify(consent_dict(event))
 

@@ -1,0 +1,215 @@
+"""The leak test: every route, every role, canary stories that must never show.
+
+Canaries: W (withdrawn by T1), N (T1's, narrowed to no scope), O (T2's, research
+consent) and E (entered on someone's behalf by R1, no research consent). Each role
+has the canaries it must never see; every rule in app.url_map is requested for
+every method with each canary story id. A route whose arguments this test cannot
+fill fails the test, so new routes cannot slip past it.
+"""
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import zipfile
+from dataclasses import dataclass
+
+import pytest
+from conftest import sign_in
+from sqlalchemy import func, select
+
+from storybank import tx
+from storybank.accounts.services import create_token
+from storybank.archive.consent import change_consent
+from storybank.archive.models import ConsentEvent, Story, StoryRevision
+from storybank.archive.stories import enter_on_behalf
+from storybank.archive.validation import StoryDraft
+from storybank.archive.withdrawal import withdraw_story
+from storybank.extensions import db
+
+METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
+
+
+@dataclass
+class World:
+    ids: dict[str, int]
+    canaries: dict[str, str]
+    users: dict[str, object]
+
+
+def _canary(name: str) -> str:
+    return f"CANARY{name}x{secrets.token_hex(6)}"
+
+
+def build_world(make_user, make_story) -> World:
+    t1 = make_user("storyteller")
+    t2 = make_user("storyteller")
+    r1 = make_user("researcher")
+    canaries = {k: _canary(k) for k in "WNOE"}
+    w = make_story(t1, title=f"W {canaries['W']}", body=f"Withdrawn words {canaries['W']}")
+    n = make_story(t1, title=f"N {canaries['N']}", body=f"Narrowed words {canaries['N']}")
+    o = make_story(t2, title=f"O {canaries['O']}", body=f"Other teller {canaries['O']}",
+                   consent={"research": True, "workshop": False, "publication": False})
+    e = enter_on_behalf(r1, StoryDraft(title=f"E {canaries['E']}", body=f"Entered {canaries['E']}",
+                                       kind="lived_experience", consent={"research": False},
+                                       attribution="anonymous", collection_method="interview"))
+    tx.commit()
+    withdraw_story(t1, w.id)
+    change_consent(t1, n.id, {"research": False, "workshop": False})
+    tx.commit()
+    users = {
+        "t1": t1, "t2": t2, "r1": r1,
+        "researcher": make_user("researcher"),
+        "host": make_user("host"),
+        "admin": make_user("admin"),
+        "all_roles": make_user("storyteller", "researcher", "host", "admin"),
+    }
+    return World(ids={"W": w.id, "N": n.id, "O": o.id, "E": e.id}, canaries=canaries, users=users)
+
+
+# Who must never see which canary. T1 may see N (their own); R1 may see E (they entered it);
+# researchers may see O (research consent).
+FORBIDDEN = {
+    "anonymous": "WNOE",
+    "t1": "WOE",
+    "researcher": "WNE",
+    "host": "WNOE",
+    "admin": "WNOE",
+    "all_roles": "WNE",
+}
+ALLOWED_STORY = {role: set("WNOE") - set(forbidden) for role, forbidden in FORBIDDEN.items()}
+ALLOWED_STORY["t1"].add("W")  # the teller sees the tombstone of their withdrawn story (without its words)
+
+
+def _fill(rule, story_id: int, world: World) -> str:
+    values = {}
+    for arg in rule.arguments:
+        if arg == "story_id":
+            values[arg] = story_id
+        elif arg == "number":
+            values[arg] = 1
+        elif arg == "user_id":
+            values[arg] = world.users["t2"].id
+        elif arg == "token":
+            values[arg] = secrets.token_urlsafe(24)
+        elif arg == "filename":
+            values[arg] = "storybank.css"
+        else:
+            pytest.fail(f"test_access cannot fill argument {arg!r} of {rule.rule}: add it to _fill() so the "
+                        "new route is walked for every role")
+    path = rule.rule
+    for arg, value in values.items():
+        path = re.sub(rf"<(?:[a-z]+:)?{arg}>", str(value), path)
+    return path
+
+
+def _texts(response) -> str:
+    data = response.get_data()
+    parts = [data.decode("utf-8", "replace")]
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts += [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
+    return "\n".join(parts)
+
+
+def _form_data(client, path: str) -> dict:
+    token_page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', token_page).group(1)
+    return {"csrf_token": token, "confirm": "y", "title": "changed", "body": "changed", "research": "y",
+            "workshop": "y", "publication": "y", "attribution": "name", "kind": "lived_experience",
+            "form_version": "1", "email": "walker@example.org", "password": "a long password"}
+
+
+def _snapshot() -> list:
+    db.session.expire_all()
+    return [
+        [(s.id, s.status, s.title, s.teller_id) for s in db.session.scalars(select(Story).order_by(Story.id))],
+        [(r.story_id, r.number, r.body) for r in db.session.scalars(select(StoryRevision).order_by(StoryRevision.id))],
+        db.session.scalar(select(func.count()).select_from(ConsentEvent)),
+    ]
+
+
+def _walk(app, world: World, role: str):
+    """Yield (method, path, response, named_story) for every rule and method as this role."""
+    user = world.users.get(role)
+    page_client = sign_in(app.test_client(), user) if user else app.test_client()
+    api_headers = {}
+    if user is not None:
+        api_headers = {"Authorization": f"Bearer {create_token(user)}"}
+        tx.commit()
+    # Sign-out comes last, or it would end the session the rest of the walk relies on.
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint == "auth.logout")
+    for rule in rules:
+        if rule.endpoint == "static":
+            continue
+        is_api = rule.rule.startswith("/api/")
+        client = app.test_client() if is_api else page_client
+        story_ids = [(name, sid) for name, sid in world.ids.items()] if "story_id" in rule.arguments else [(None, 0)]
+        if "story_id" in rule.arguments:
+            story_ids.append(("missing", 987654))
+        for named, sid in story_ids:
+            path = _fill(rule, sid, world)
+            for method in sorted(set(rule.methods or ()) & set(METHODS)):
+                kwargs = {"headers": api_headers} if is_api else {}
+                if method != "GET":
+                    if is_api:
+                        kwargs["json"] = {"title": "changed", "body": "changed", "research": True,
+                                          "workshop": True, "kind": "lived_experience"}
+                    else:
+                        kwargs["data"] = _form_data(client, path)
+                yield method, path, client.open(path, method=method, **kwargs), named, is_api
+
+
+@pytest.mark.parametrize("role", sorted(FORBIDDEN))
+def test_no_route_shows_a_story_this_role_may_not_see(app, make_user, make_story, role):
+    world = build_world(make_user, make_story)
+    before = _snapshot()
+    forbidden = [world.canaries[c] for c in FORBIDDEN[role]]
+    failures = []
+    walked = 0
+    for method, path, response, named, is_api in _walk(app, world, role):
+        walked += 1
+        text = _texts(response)
+        leaked = [c for c in forbidden if c in text]
+        if leaked:
+            failures.append(f"{role} {method} {path}: shows {leaked}")
+        if named and named != "missing" and named not in ALLOWED_STORY[role]:
+            if role == "anonymous":
+                ok = response.status_code == (401 if is_api else 302) and (is_api or "/login" in response.location)
+            else:
+                ok = response.status_code == 404
+            if not ok:
+                failures.append(f"{role} {method} {path}: status {response.status_code} for story {named}")
+        if response.status_code == 403:
+            failures.append(f"{role} {method} {path}: 403 reveals that something exists")
+    assert walked > 50
+    assert failures == [], "\n".join(failures)
+    # Requests by anyone but the teller changed nothing about the canary stories.
+    if role != "t1":
+        after = _snapshot()
+        canary_ids = set(world.ids.values())
+        assert [s for s in after[0] if s[0] in canary_ids] == [s for s in before[0] if s[0] in canary_ids]
+        assert [r for r in after[1] if r[0] in canary_ids] == [r for r in before[1] if r[0] in canary_ids]
+
+
+def test_the_walk_covers_every_route(app):
+    """A reminder with teeth: the routes the walk knows how to fill are all the routes there are."""
+    known = {"story_id", "number", "user_id", "token", "filename"}
+    for rule in app.url_map.iter_rules():
+        assert set(rule.arguments) <= known, f"{rule.rule} has arguments the leak test cannot fill"
+
+
+def test_narrowing_is_immediate_for_pages_and_api(app, make_user, make_story):
+    teller = make_user("storyteller")
+    researcher = make_user("researcher")
+    story = make_story(teller)
+    page = sign_in(app.test_client(), researcher)
+    token = create_token(researcher)
+    tx.commit()
+    api = {"Authorization": f"Bearer {token}"}
+    assert page.get(f"/stories/{story.id}").status_code == 200
+    assert app.test_client().get(f"/api/v1/stories/{story.id}", headers=api).status_code == 200
+    change_consent(teller, story.id, {"research": False})
+    tx.commit()
+    assert page.get(f"/stories/{story.id}").status_code == 404
+    assert app.test_client().get(f"/api/v1/stories/{story.id}", headers=api).status_code == 404
