@@ -86,7 +86,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _is_api() -> bool:
-    return request.blueprint == "api"
+    """API requests, including unmatched /api/ URLs, answer in JSON."""
+    return request.blueprint == "api" or request.path.startswith("/api/")
 
 
 def _register_request_handling(app: Flask) -> None:
