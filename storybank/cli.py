@@ -20,7 +20,7 @@ DEMO_ACCOUNTS = [
     ("storyteller@example.org", "Sam Storyteller", ["storyteller"]),
 ]
 # Demo stories that belong to the demo storyteller; the rest wait to be claimed.
-DEMO_TELLER_PREFIXES = ("b02-", "b05-", "d03-", "e02-")
+DEMO_TELLER_PREFIXES = ("b02-", "b05-", "f03-", "f09-")
 ROOT = Path(__file__).resolve().parent.parent
 
 
