@@ -14,6 +14,7 @@ from storybank.archive.stories import browse, read_story, revise_story, submit_s
 from storybank.archive.validation import StoryDraft
 from storybank.archive.withdrawal import withdraw_story
 from storybank.errors import InvalidInput, NotFound
+from storybank.extensions import db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 STORY_FIELDS = {"title", "body", "kind", "site", "consent", "attribution", "storyteller_role",
@@ -72,8 +73,6 @@ def list_stories() -> Any:
     if "researcher" in actor.roles:
         rows, total = browse(actor, kind=request.args.get("kind"), site=request.args.get("site"), page=page)
     else:
-        from storybank.extensions import db
-
         rows = list(db.session.scalars(policy.own_stories(actor, include_withdrawn=False)))
         total = len(rows)
     return jsonify({"total": total, "page": page,

@@ -1,8 +1,6 @@
 """Telling, reading, revising and browsing stories."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sqlalchemy import func, select
 
 from storybank import policy
@@ -47,7 +45,7 @@ def submit_story(actor: User, draft: StoryDraft) -> Story:
     """A storyteller tells their own story."""
     if not policy.can(actor, "story.tell"):
         raise NotFound()
-    story = _new_story(actor, replace(draft), teller=actor, on_behalf=False)
+    story = _new_story(actor, draft, teller=actor, on_behalf=False)
     record(actor, "story.submitted", story_id=story.id, purpose="own")
     return story
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storybank.accounts.models import User
 from storybank.audit.models import AuditEvent
@@ -39,8 +39,6 @@ def story_uses(story_id: int, teller_id: int | None) -> list[AuditEvent]:
 
 def list_events(action: str | None = None, story_id: int | None = None, page: int = 1,
                 per_page: int = 50) -> tuple[list[AuditEvent], int]:
-    from sqlalchemy import func
-
     stmt = select(AuditEvent)
     if action:
         stmt = stmt.where(AuditEvent.action == action)
