@@ -132,7 +132,11 @@ def _serve(app: Flask, host: str, port: int, debug: bool) -> None:
         # Plain http on this machine only: browsers drop Secure cookies over http.
         app.config["SESSION_COOKIE_SECURE"] = False
         app.config["REMEMBER_COOKIE_SECURE"] = False
-    app.run(host=host, port=port, debug=debug, use_reloader=False, threaded=True)
+    # Flask's app.run() refuses to serve from inside its own CLI, so call Werkzeug directly.
+    from werkzeug.serving import run_simple
+
+    app.debug = debug
+    run_simple(host, port, app, use_reloader=False, use_debugger=debug, threaded=True)
 
 
 @click.command("demo")

@@ -26,7 +26,7 @@ from storybank.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("STORYBANK_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PG_TEST_DB = f"storybank_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+PG_TEST_DB = f"storybank_test_{os.getpid()}"  # one per run: parallel runs never share it
 PASSWORD = "correct horse battery"
 
 

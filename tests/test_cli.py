@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
-import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -162,4 +164,24 @@ def test_console_script_end_to_end(tmp_path):
     again = run("demo", "--no-serve")
     assert "0 stories" in again.stdout and "already present" in again.stdout
     assert (tmp_path / "instance" / "storybank.sqlite3").exists()
-    assert sys.executable  # the suite's own interpreter is untouched
+
+    # `demo` (what `make run` calls) really serves: sign-in page and health check answer over HTTP.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([script, "demo", "--port", str(port)], env=env, cwd=tmp_path,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as answer:
+                    assert answer.status == 200 and b"Sign in" in answer.read()
+                    break
+            except OSError:
+                assert server.poll() is None, "storybank demo exited instead of serving"
+                assert time.monotonic() < deadline, "storybank demo did not start serving within 60 s"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
