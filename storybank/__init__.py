@@ -50,6 +50,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from storybank import models  # noqa: F401  (registers every table)
     from storybank.accounts.models import User
+    from storybank.coding import codings  # noqa: F401  (registers its withdrawal step)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -66,7 +67,24 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from storybank.cli import register_commands
 
     register_commands(app)
+    if app.config.get("SEARCH_REPAIR_ON_START", True):
+        _repair_search_index(app)
     return app
+
+
+def _repair_search_index(app: Flask) -> None:
+    """Apply index changes a crash left behind (the outbox), before serving anything."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from storybank.search.indexing import repair
+
+    with app.app_context():
+        try:
+            repair()
+        except (OperationalError, ProgrammingError):  # no database yet: `storybank db upgrade` comes first
+            db.session.rollback()
+        finally:
+            db.session.remove()
 
 
 def _migrations_dir() -> Any:
@@ -77,9 +95,9 @@ def _migrations_dir() -> Any:
 
 def _register_blueprints(app: Flask) -> None:
     from storybank.api.views import bp as api_bp
-    from storybank.web import admin, auth, main, research, stories
+    from storybank.web import admin, auth, main, research, search, stories
 
-    for module in (main, auth, stories, research, admin):
+    for module in (main, auth, stories, research, search, admin):
         app.register_blueprint(module.bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)

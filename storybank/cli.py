@@ -155,6 +155,14 @@ def demo_command(port: int, no_serve: bool) -> None:
     researcher = find_by_email("researcher@example.org")
     teller = find_by_email("storyteller@example.org")
     run_import(ROOT / "stories", researcher.email, dict.fromkeys(DEMO_TELLER_PREFIXES, teller))
+    from storybank.coding.codebook import install_starter
+    from storybank.coding.demo import code_demo_stories
+
+    install_starter(researcher)
+    coded = code_demo_stories(researcher, find_by_email("researcher2@example.org"))
+    tx.commit()
+    if coded:
+        click.echo(f"Installed the starter codebook and {coded} demo codings.")
     click.echo(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
     for email, _name, roles in DEMO_ACCOUNTS:
         click.echo(f"  {email:28} {', '.join(roles)}")
@@ -173,8 +181,30 @@ def run_command(host: str, port: int, debug: bool) -> None:
     _serve(current_app._get_current_object(), host, port, debug)
 
 
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Rebuild the search index from the database, with a progress bar."""
+    from storybank.search.indexing import all_story_ids, engine, rebuild
+
+    total = len(all_story_ids())
+    bars: dict[str, object] = {}
+
+    def progress(phase: str, n: int) -> None:
+        if phase not in bars:
+            for bar in bars.values():
+                bar.render_finish()
+            bars[phase] = click.progressbar(length=total, label=phase, file=sys.stderr)
+        bars[phase].update(n)
+
+    count = rebuild(progress)
+    for bar in bars.values():
+        bar.render_finish()
+    click.echo(f"Reindexed {count} stories ({engine().name}).")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (users_group, tokens_group, import_command, demo_command):
+    for command in (users_group, tokens_group, import_command, demo_command, reindex_command):
         app.cli.add_command(command)
 
 

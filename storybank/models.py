@@ -8,13 +8,20 @@ from storybank.archive.models import (
     StoryRevision,
 )
 from storybank.audit.models import AuditEvent
+from storybank.coding.models import Code, Coding
+from storybank.search.models import SearchDocument, SearchOutbox, SearchWord
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "Code",
+    "Coding",
     "ClaimInvitation",
     "ConsentEvent",
     "ConsentFormVersion",
+    "SearchDocument",
+    "SearchOutbox",
+    "SearchWord",
     "Story",
     "StoryRevision",
     "User",

@@ -35,6 +35,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "story.read": frozenset({"storyteller", "researcher"}),
     "story.browse": frozenset({"researcher"}),
     "story.enter_on_behalf": frozenset({"researcher"}),
+    "story.search": frozenset({"researcher", "host"}),
+    "excerpt.search": frozenset({"researcher"}),
     "admin.users": frozenset({"admin"}),
     "admin.consent_forms": frozenset({"admin"}),
     "admin.audit": frozenset({"admin"}),

@@ -71,12 +71,43 @@ def openapi_document() -> dict[str, Any]:
                 "post": {"summary": "Withdraw (own stories): deletes the text, returns the tombstone",
                          "responses": {"200": _json(_ref("Tombstone")), "401": ERROR, "404": ERROR}},
             },
+            "/search": {
+                "get": {
+                    "summary": "Full-text and theme search over what the caller may read for a purpose",
+                    "description": "Query language: words (AND), \"phrases\", OR, NOT / -word, brackets, "
+                                   "hous*, recieve~, theme:, site:, kind:, role:, method:, date:2021-01..2021-06. "
+                                   "A query that cannot be parsed answers 400 with detail.position (0-based).",
+                    "parameters": [
+                        {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 1000}},
+                        {"name": "theme", "in": "query", "schema": {"type": "string"}},
+                        {"name": "site", "in": "query", "schema": {"type": "string"}},
+                        {"name": "kind", "in": "query",
+                         "schema": {"type": "string", "enum": ["lived_experience", "practitioner"]}},
+                        {"name": "purpose", "in": "query", "schema": {"type": "string", "enum": ["research", "workshop"]}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                    ],
+                    "responses": {"200": _json(_ref("SearchResults")), "400": ERROR, "401": ERROR, "404": ERROR},
+                },
+            },
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "A token from `storybank tokens create EMAIL`"}},
             "responses": {"Error": _json(_ref("Error"), "An error a person can act on")},
             "schemas": {
+                "SearchResults": {"type": "object", "required": ["total", "results", "facets"], "properties": {
+                    "total": {"type": "integer"}, "page": {"type": "integer"}, "purpose": {"type": "string"},
+                    "did_you_mean": {"type": "string", "nullable": True},
+                    "results": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "title": {"type": "string"},
+                        "snippet": {"type": "string", "description": "HTML: text escaped, matches in <mark>"},
+                        "kind": {"type": "string"}, "site": {"type": "string"},
+                        "themes": {"type": "array", "items": {"type": "string"}}}}},
+                    "facets": {"type": "object", "properties": {
+                        name: {"type": "object", "additionalProperties": {"type": "integer"}}
+                        for name in ("theme", "site", "kind")}},
+                }},
                 "Error": {"type": "object", "required": ["error"],
                           "properties": {"error": {"type": "string"}, "detail": {}}},
                 "Scopes": {"type": "object", "properties": {

@@ -15,6 +15,8 @@ from storybank.archive.validation import StoryDraft
 from storybank.archive.withdrawal import withdraw_story
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
+from storybank.search import service as search_service
+from storybank.search.query import QuerySyntaxError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 STORY_FIELDS = {"title", "body", "kind", "site", "consent", "attribution", "storyteller_role",
@@ -131,6 +133,28 @@ def patch_consent(story_id: int) -> Any:
     policy.get_own_story(g.actor, story_id)
     event = change_consent(g.actor, story_id, _json_body())
     return jsonify(consent_dict(event))
+
+
+@bp.get("/search")
+@guard.requires("story.search")
+def search() -> Any:
+    args = request.args
+    text = search_service.combine(args.get("q", ""), theme=args.get("theme"), site=args.get("site"),
+                                  kind=args.get("kind"))
+    per_page = min(max(args.get("per_page", 10, type=int) or 10, 1), 100)
+    try:
+        results = search_service.search(g.actor, text, purpose=args.get("purpose") or None,
+                                         page=args.get("page", 1, type=int) or 1, per_page=per_page)
+    except QuerySyntaxError as err:
+        raise InvalidInput(f"The search could not be read: {err}.",
+                           detail={"position": err.position, "query": text}) from None
+    return jsonify({
+        "total": results.total, "page": results.page, "purpose": results.purpose,
+        "did_you_mean": results.did_you_mean,
+        "results": [{"id": h.id, "title": h.title, "snippet": str(h.snippet), "kind": h.kind, "site": h.site,
+                     "themes": h.themes} for h in results.hits],
+        "facets": {name: {f.label: f.count for f in facets} for name, facets in results.facets.items()},
+    })
 
 
 @bp.post("/stories/<int:story_id>/withdraw")

@@ -10,6 +10,7 @@ from storybank.archive.validation import clean_attribution
 from storybank.audit.service import record
 from storybank.errors import InvalidInput
 from storybank.extensions import db
+from storybank.search.indexing import touch
 
 DEFAULT_FORM_TEXT = """\
 Your story, your choice.
@@ -74,6 +75,7 @@ def append_event(
     )
     db.session.add(row)
     db.session.flush()
+    touch(story.id)  # consent decides what the index may hold
     return row
 
 

@@ -11,6 +11,7 @@ from storybank.archive.validation import StoryDraft, clean_body, clean_draft, cl
 from storybank.audit.service import record
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
+from storybank.search.indexing import touch
 from storybank.timeutil import utcnow
 
 
@@ -90,6 +91,7 @@ def revise_story(actor: User, story_id: object, title: object = None, body: obje
     story.title = new_title
     story.updated_at = utcnow()
     db.session.flush()
+    touch(story.id)
     record(actor, "story.revised", story_id=story.id, purpose="own", revision=revision.number)
     return revision
 

@@ -42,7 +42,7 @@ def withdraw_story(actor: User, story_id: object) -> Story:
 
 def _withdraw(actor: User | None, story: Story) -> Story:
     counts: dict[str, int] = {}
-    for step in [_delete_revisions, *_STEPS]:
+    for step in [*_STEPS, _delete_revisions]:  # steps first: revisions cascade to codings
         for name, n in step(story).items():
             counts[name] = counts.get(name, 0) + n
     current = story.current_consent

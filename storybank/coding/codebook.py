@@ -1,0 +1,137 @@
+"""The codebook: a tree of codes, and the starter codebook from the Living Well learning."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from storybank.accounts.models import User
+from storybank.coding.models import Code, Coding
+from storybank.errors import InvalidInput, NotFound
+from storybank.extensions import db
+
+STARTER: list[tuple[str, str, list[tuple[str, str]]]] = [
+    ("Access", "#b45309", [
+        ("Thresholds", "Eligibility criteria, waiting lists, referrals and hand-offs that decide who gets help."),
+        ("Fragmentation", "Discontinuity of care; falling through the gaps between services."),
+    ]),
+    ("Mechanistic system", "#475569", [
+        ("Separation", "People and services kept apart; silos."),
+        ("Distance", "Help that is far away, remote or impersonal."),
+        ("Certainty", "Insisting on diagnosis, plans and predictable pathways."),
+        ("Standardisation", "One-size-fits-all processes and forms."),
+        ("Control", "Decisions made for people rather than with them."),
+        ("Scarcity", "Rationing, not enough to go round."),
+    ]),
+    ("Relational system", "#047857", [
+        ("Connection", "Relationships between people and between services."),
+        ("Presence", "Someone being there, in person and in time."),
+        ("Uncertainty", "Staying with not-knowing; working things out together."),
+        ("Adoption and innovation", "Trying new ways of working and keeping them."),
+        ("Nurture", "Care for people and for those who care."),
+        ("Abundance", "Recognising the resources people and communities already have."),
+    ]),
+    ("System forces", "#7c3aed", [
+        ("Purpose", "What the system is for, said or unsaid."),
+        ("Power", "Who decides, who holds resources, who is heard."),
+        ("Practice", "What people actually do day to day."),
+    ]),
+    ("Wider determinants", "#be123c", [
+        ("Housing", "Homes, homelessness, tenancy, repairs."),
+        ("Money and debt", "Income, benefits, debt, arrears."),
+        ("Work", "Employment, unemployment, work pressures."),
+        ("Isolation", "Loneliness, being cut off."),
+        ("Caring", "Looking after someone else."),
+        ("Adversity and trauma", "Abuse, violence, loss and other adversity."),
+    ]),
+    ("Places of support", "#0369a1", [
+        ("Peer support", "Help from people with lived experience."),
+        ("Community hubs", "Drop-ins, hubs and community centres."),
+        ("Informal spaces", "Cafés, libraries, faith groups, friends' kitchens."),
+        ("GP", "General practice and primary care."),
+        ("Secondary care", "Community mental-health teams, crisis teams, wards."),
+    ]),
+    ("Hope", "#ca8a04", []),
+]
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def install_starter(actor: User | None = None) -> int:
+    """Install the starter codebook if the codebook is empty; returns how many codes were added."""
+    if db.session.scalar(select(func.count()).select_from(Code)):
+        return 0
+    added = 0
+    for position, (name, colour, children) in enumerate(STARTER):
+        parent = Code(name=name, colour=colour, position=position, created_by_id=actor.id if actor else None)
+        db.session.add(parent)
+        added += 1
+        for child_pos, (child, definition) in enumerate(children):
+            db.session.add(Code(name=child, definition=definition, colour=colour, position=child_pos,
+                                parent=parent, created_by_id=actor.id if actor else None))
+            added += 1
+    db.session.flush()
+    return added
+
+
+def clean_name(value: object) -> str:
+    name = " ".join(str(value or "").split())
+    if not name:
+        raise InvalidInput("A code needs a name.", field="name")
+    if len(name) > 120:
+        raise InvalidInput("A code's name can be at most 120 characters.", field="name")
+    return name
+
+
+def clean_colour(value: object) -> str:
+    colour = str(value or "#6b7280").strip()
+    if not _COLOUR.match(colour):
+        raise InvalidInput("A colour is written like #1f6feb.", field="colour")
+    return colour.lower()
+
+
+def get_code(code_id: object) -> Code:
+    try:
+        cid = int(str(code_id))
+    except (TypeError, ValueError):
+        raise NotFound("No such code.") from None
+    code = db.session.get(Code, cid) if 0 < cid < 2**62 else None
+    if code is None:
+        raise NotFound("No such code.")
+    return code
+
+
+def create_code(actor: User, name: object, parent_id: object = None, definition: object = "",
+                colour: object = None) -> Code:
+    parent = get_code(parent_id) if parent_id not in (None, "") else None
+    if parent_id not in (None, "") and parent is None:
+        raise InvalidInput("No such parent code.", field="parent_id")
+    code = Code(name=clean_name(name), parent=parent, definition=str(definition or "").strip(),
+                colour=clean_colour(colour or (parent.colour if parent else None)), created_by_id=actor.id)
+    db.session.add(code)
+    db.session.flush()
+    return code
+
+
+def all_codes() -> list[Code]:
+    return list(db.session.scalars(select(Code).order_by(Code.parent_id.is_not(None), Code.position, Code.id)))
+
+
+def tree() -> list[tuple[Code, int]]:
+    """Codes in tree order with their depth."""
+    codes = all_codes()
+    children: dict[int | None, list[Code]] = {}
+    for code in codes:
+        children.setdefault(code.parent_id, []).append(code)
+    out: list[tuple[Code, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for code in sorted(children.get(parent, []), key=lambda c: (c.position, c.id)):
+            out.append((code, depth))
+            walk(code.id, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def usage_counts() -> dict[int, int]:
+    return dict(db.session.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id)).all())

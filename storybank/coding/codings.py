@@ -1,0 +1,78 @@
+"""Applying codes to stories: excerpts in Unicode code points (end exclusive) or the whole story."""
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+
+from storybank import policy
+from storybank.accounts.models import User
+from storybank.archive.models import Story
+from storybank.archive.withdrawal import register_step
+from storybank.audit.service import record
+from storybank.coding.codebook import get_code
+from storybank.coding.models import Coding
+from storybank.errors import InvalidInput, NotFound
+from storybank.extensions import db
+from storybank.search.indexing import touch
+
+
+def _offset(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidInput(f"{name} must be a whole number of characters.", field=name)
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a whole number of characters.", field=name) from None
+
+
+def apply_coding(actor: User, story_id: object, code_id: object, start: object = None,
+                 end: object = None) -> Coding:
+    """Code [start, end) of the story's current revision, or the whole story when both are omitted."""
+    story = policy.get_story(actor, story_id, "research")
+    code = get_code(code_id)
+    revision = story.current_revision
+    assert revision is not None
+    if (start is None) != (end is None):
+        raise InvalidInput("Give both start and end, or neither to code the whole story.")
+    if start is not None:
+        s, e = _offset(start, "start"), _offset(end, "end")
+        length = len(revision.body)
+        if not 0 <= s < e <= length:
+            raise InvalidInput(f"The excerpt must lie inside the story: 0 ≤ start < end ≤ {length}.")
+        if not revision.body[s:e].strip():
+            raise InvalidInput("The excerpt is only white space.")
+        start, end = s, e
+    coding = Coding(story_id=story.id, revision_id=revision.id, code_id=code.id, coder_id=actor.id,
+                    start=start, end=end)
+    db.session.add(coding)
+    db.session.flush()
+    touch(story.id)
+    record(actor, "coding.added", story_id=story.id, purpose="research", code_id=code.id)
+    return coding
+
+
+def remove_coding(actor: User, coding_id: object) -> None:
+    try:
+        cid = int(str(coding_id))
+    except ValueError:
+        raise NotFound("No such coding.") from None
+    coding = db.session.get(Coding, cid) if 0 < cid < 2**62 else None
+    if coding is None:
+        raise NotFound("No such coding.")
+    policy.get_story(actor, coding.story_id, "research")
+    story_id = coding.story_id
+    db.session.delete(coding)
+    db.session.flush()
+    touch(story_id)
+    record(actor, "coding.removed", story_id=story_id, purpose="research")
+
+
+def codings_for(actor: User, story_id: object) -> list[Coding]:
+    story = policy.get_story(actor, story_id, "research")
+    return list(db.session.scalars(select(Coding).where(Coding.story_id == story.id).order_by(Coding.start, Coding.id)))
+
+
+@register_step
+def _delete_codings(story: Story) -> dict[str, int]:
+    count = db.session.scalar(select(func.count()).where(Coding.story_id == story.id)) or 0
+    db.session.execute(delete(Coding).where(Coding.story_id == story.id))
+    return {"codings": count} if count else {}

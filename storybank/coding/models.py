@@ -1,0 +1,54 @@
+"""The codebook (a tree of codes) and codings (a code applied to an excerpt or a whole story)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storybank.extensions import db
+from storybank.timeutil import utcnow
+
+
+class Code(db.Model):
+    __tablename__ = "codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    when_to_use: Mapped[str] = mapped_column(Text, default="")
+    when_not_to_use: Mapped[str] = mapped_column(Text, default="")
+    example: Mapped[str] = mapped_column(Text, default="")
+    keywords: Mapped[str] = mapped_column(Text, default="")
+    colour: Mapped[str] = mapped_column(String(7), default="#6b7280")
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    parent: Mapped[Code | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Code]] = relationship(
+        back_populates="parent", order_by="(Code.position, Code.id)", passive_deletes=True
+    )
+
+
+class Coding(db.Model):
+    """A code applied by one coder to [start, end) of a revision (code points), or to the whole story."""
+
+    __tablename__ = "codings"
+    __table_args__ = (Index("ix_codings_story_code", "story_id", "code_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("story_revisions.id", ondelete="CASCADE"), index=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), index=True)
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    start: Mapped[int | None]
+    end: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    code: Mapped[Code] = relationship()
+
+    @property
+    def whole_story(self) -> bool:
+        return self.start is None

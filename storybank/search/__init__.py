@@ -1,0 +1,1 @@
+"""Full-text and theme search with one interface over two engines (Whoosh, PostgreSQL)."""

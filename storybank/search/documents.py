@@ -1,0 +1,107 @@
+"""What the index holds for a story, per purpose, derived only from the database.
+
+A story has a `research` document while it is active with research consent
+(its current revision) and a `workshop` document while it is active with
+workshop consent and an approved workshop version. Anything else is removed.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from storybank.archive.models import Story
+from storybank.coding.models import Code, Coding
+from storybank.extensions import db
+
+SEARCH_PURPOSES = ("research", "workshop")
+
+
+@dataclass
+class IndexDoc:
+    story_id: int
+    purpose: str
+    title: str
+    body: str
+    site: str
+    kind: str
+    role: str
+    method: str
+    collected_on: date | None
+    themes: set[int] = field(default_factory=set)
+
+
+WorkshopText = Callable[[Story], tuple[str, str] | None]
+_workshop_text: list[WorkshopText] = []
+
+
+def register_workshop_text(fn: WorkshopText) -> None:
+    """De-identification registers the approved workshop version of a story here."""
+    _workshop_text[:] = [fn]
+
+
+def workshop_text(story: Story) -> tuple[str, str] | None:
+    return _workshop_text[0](story) if _workshop_text else None
+
+
+def code_ancestors() -> dict[int, tuple[int, ...]]:
+    """Each code with its ancestors: a story coded `thresholds` is found by `theme:access` too."""
+    parents = dict(db.session.execute(select(Code.id, Code.parent_id)).all())
+    out: dict[int, tuple[int, ...]] = {}
+    for code_id in parents:
+        chain, seen, node = [], set(), code_id
+        while node is not None and node not in seen:
+            seen.add(node)
+            chain.append(node)
+            node = parents.get(node)
+        out[code_id] = tuple(chain)
+    return out
+
+
+def documents_for(story_ids: Iterable[int]) -> tuple[list[IndexDoc], list[tuple[int, str]]]:
+    """(documents to write, (story_id, purpose) pairs to remove) for these stories."""
+    ids = sorted(set(story_ids))
+    docs: list[IndexDoc] = []
+    removals: list[tuple[int, str]] = []
+    if not ids:
+        return docs, removals
+    ancestors = code_ancestors()
+    stories = {
+        s.id: s
+        for s in db.session.scalars(
+            select(Story).where(Story.id.in_(ids)).options(
+                selectinload(Story.revisions), selectinload(Story.consent_events)
+            ).execution_options(populate_existing=True)
+        )
+    }
+    themes: dict[int, set[int]] = {}
+    for story_id, code_id in db.session.execute(
+        select(Coding.story_id, Coding.code_id).where(Coding.story_id.in_(ids)).distinct()
+    ):
+        themes.setdefault(story_id, set()).update(ancestors.get(code_id, (code_id,)))
+    for sid in ids:
+        story = stories.get(sid)
+        wanted: dict[str, tuple[str, str]] = {}
+        if story is not None and not story.withdrawn and story.current_revision is not None:
+            consent = story.current_consent
+            if consent is not None and consent.research:
+                rev = story.current_revision
+                wanted["research"] = (rev.title, rev.body)
+            if consent is not None and consent.workshop:
+                version = workshop_text(story)
+                if version is not None:
+                    wanted["workshop"] = version
+        for purpose in SEARCH_PURPOSES:
+            if purpose not in wanted:
+                removals.append((sid, purpose))
+                continue
+            title, body = wanted[purpose]
+            docs.append(IndexDoc(
+                story_id=sid, purpose=purpose, title=title, body=body, site=story.site or "",
+                kind=story.kind, role=story.storyteller_role or "", method=story.collection_method or "",
+                collected_on=story.collected_on, themes=set(themes.get(sid, ())),
+            ))
+    return docs, removals

@@ -1,0 +1,60 @@
+"""What the search engines need from the database.
+
+`SearchOutbox` records stories whose index entry must be rebuilt; rows are
+written in the same transaction as the change and removed once the index has
+it, so a crash between commit and index write is repaired later.
+`SearchDocument` and `SearchWord` are PostgreSQL's index (tsvector + GIN);
+they exist on SQLite too but stay empty there (Whoosh keeps its own files).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storybank.extensions import db
+from storybank.timeutil import utcnow
+
+TsVector = Text().with_variant(TSVECTOR(), "postgresql")
+IntArray = Text().with_variant(ARRAY(Integer()), "postgresql")
+
+
+class SearchOutbox(db.Model):
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(index=True)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SearchDocument(db.Model):
+    __tablename__ = "search_documents"
+    __table_args__ = (
+        UniqueConstraint("story_id", "purpose"),
+        Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
+        Index("ix_search_documents_themes", "themes", postgresql_using="gin"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(12))
+    tsv: Mapped[str | None] = mapped_column(TsVector)
+    words: Mapped[str] = mapped_column(Text, default="")
+    site: Mapped[str] = mapped_column(String(80), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="")
+    role: Mapped[str] = mapped_column(String(80), default="")
+    method: Mapped[str] = mapped_column(String(20), default="")
+    collected_on: Mapped[date | None]
+    themes: Mapped[list[int] | None] = mapped_column(IntArray)
+
+
+class SearchWord(db.Model):
+    """Words of the indexed text and how many documents hold them: fuzzy terms, wildcards, "did you mean"."""
+
+    __tablename__ = "search_words"
+
+    purpose: Mapped[str] = mapped_column(String(12), primary_key=True)
+    word: Mapped[str] = mapped_column(String(120), primary_key=True)
+    docs: Mapped[int] = mapped_column(default=0)

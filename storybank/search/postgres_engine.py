@@ -1,0 +1,135 @@
+"""PostgreSQL full-text search: the index is the `search_documents` table (tsvector + GIN).
+
+The tsvector is built from the shared analyser's tokens, so stems and
+positions are exactly Whoosh's. Writes happen inside the request's own
+transaction, and the visibility rule joins the query itself: several app
+servers share one always-consistent index.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import Select, and_, cast, false, func, literal, not_, or_, select, true
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
+from sqlalchemy.sql.elements import ColumnElement
+
+from storybank.extensions import db
+from storybank.search import plan
+from storybank.search.analysis import tokens
+from storybank.search.documents import IndexDoc
+from storybank.search.models import SearchDocument
+from storybank.search.plan import EngineHits
+
+MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position
+TITLE_GAP = 4
+
+
+def tsvector_literal(doc: IndexDoc) -> str:
+    """Title words (weight A) then body words, with a gap so phrases never span the two."""
+    positions: dict[str, list[str]] = {}
+    last = 0
+    for tok in tokens(doc.title):
+        last = tok.pos + 1
+        positions.setdefault(tok.stem, []).append(f"{min(last, MAX_POSITION)}A")
+    offset = last + TITLE_GAP
+    for tok in tokens(doc.body):
+        positions.setdefault(tok.stem, []).append(str(min(tok.pos + 1 + offset, MAX_POSITION)))
+    return " ".join(f"{_quote(stem)}:{','.join(p[:256])}" for stem, p in positions.items())
+
+
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _ts_or(stems: tuple[str, ...]) -> str:
+    return "(" + " | ".join(_quote(s) for s in stems) + ")"
+
+
+def _compile(node: plan.Plan) -> tuple[str, object]:
+    """('ts', tsquery text) while the subtree is pure text, else ('sql', a boolean expression)."""
+    if isinstance(node, plan.Terms):
+        return ("ts", _ts_or(node.stems)) if node.stems else ("sql", false())
+    if isinstance(node, plan.Sequence):
+        return "ts", "(" + " <-> ".join(_quote(s) for s in node.stems) + ")"
+    if isinstance(node, plan.Filter):
+        return "sql", _filter(node)
+    if isinstance(node, plan.Dates):
+        conds = [SearchDocument.collected_on.is_not(None)]
+        if node.start:
+            conds.append(SearchDocument.collected_on >= node.start)
+        if node.end:
+            conds.append(SearchDocument.collected_on <= node.end)
+        return "sql", and_(*conds)
+    if isinstance(node, plan.Everything):
+        return "sql", true()
+    if isinstance(node, plan.NoneOf):
+        kind, value = _compile(node.item)
+        return ("ts", f"!{value}") if kind == "ts" else ("sql", not_(value))
+    if isinstance(node, plan.AllOf | plan.AnyOf):
+        parts = [_compile(i) for i in node.items]
+        glue = " & " if isinstance(node, plan.AllOf) else " | "
+        if all(kind == "ts" for kind, _ in parts):
+            return "ts", "(" + glue.join(value for _, value in parts) + ")"
+        exprs = [_as_sql(p) for p in parts]
+        return "sql", and_(*exprs) if isinstance(node, plan.AllOf) else or_(*exprs)
+    raise TypeError(node)
+
+
+def _as_sql(part: tuple[str, object]) -> ColumnElement:
+    kind, value = part
+    if kind == "ts":
+        return SearchDocument.tsv.op("@@")(cast(literal(value), TSQUERY))
+    return value
+
+
+def _filter(node: plan.Filter) -> ColumnElement:
+    if node.field == "theme":
+        ids = [int(v) for v in node.values]
+        return SearchDocument.themes.op("&&")(cast(ids, ARRAY(db.Integer)))
+    column = {"site": SearchDocument.site, "kind": SearchDocument.kind, "role": SearchDocument.role,
+              "method": SearchDocument.method}[node.field]
+    values = [str(v) for v in node.values]
+    return func.lower(column).in_(values) if node.field != "kind" else column.in_(values)
+
+
+class PostgresEngine:
+    name = "postgresql"
+    transactional = True
+
+    def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool,
+               visible_ids: Select) -> EngineHits:
+        condition = _as_sql(_compile(tree))
+        base = and_(SearchDocument.purpose == purpose, SearchDocument.story_id.in_(visible_ids), condition)
+        rank_stems = sorted(plan.highlight_stems(tree))
+        if rank_stems and plan.has_text(tree):
+            rank = func.ts_rank_cd(SearchDocument.tsv, cast(literal(_ts_or(tuple(rank_stems))), TSQUERY))
+            order = (rank.desc(), SearchDocument.story_id.desc())
+        else:
+            order = (SearchDocument.story_id.desc(),)
+        page = db.session.scalars(
+            select(SearchDocument.story_id).where(base).order_by(*order).offset(offset).limit(limit)
+        ).all()
+        if facets or offset or len(page) == limit:
+            rows = db.session.execute(
+                select(SearchDocument.site, SearchDocument.kind, SearchDocument.themes).where(base)
+            ).all()
+            total = len(rows)
+        else:
+            rows, total = [], len(page)
+        hits = EngineHits(total=total, ids=list(page))
+        if facets:
+            sites: Counter[str] = Counter()
+            kinds: Counter[str] = Counter()
+            themes: Counter[int] = Counter()
+            for site, kind, theme_ids in rows:
+                if site:
+                    sites[site.lower()] += 1
+                kinds[kind] += 1
+                themes.update(theme_ids or ())
+            hits.facets = {"site": dict(sites), "kind": dict(kinds), "theme": dict(themes)}
+        return hits
+
+    def count(self, purpose: str) -> int:
+        return db.session.scalar(
+            select(func.count()).select_from(SearchDocument).where(SearchDocument.purpose == purpose)
+        ) or 0

@@ -1,0 +1,357 @@
+"""Search as the app offers it: parse, resolve, run on the engine, re-check, snippets, facets.
+
+Every result is re-checked against the policy in the database before it is
+shown, so an index that lags behind (a crash, a killed process) can never
+show a story the user may not see.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from storybank import policy
+from storybank.accounts.models import User
+from storybank.archive.models import KIND_LABELS, Story
+from storybank.coding.models import Code, Coding
+from storybank.errors import InvalidInput
+from storybank.extensions import db
+from storybank.search import indexing, plan
+from storybank.search import query as q
+from storybank.search.analysis import distance
+from storybank.search.documents import workshop_text
+from storybank.search.models import SearchWord
+from storybank.search.snippets import plain_text, snippet
+
+PER_PAGE = 10
+MAX_PAGE = 1000
+
+
+@dataclass
+class Hit:
+    id: int
+    title: str
+    snippet: Markup
+    kind: str
+    site: str
+    collected_on: date | None
+    themes: list[str]
+
+
+@dataclass
+class Facet:
+    value: str
+    label: str
+    count: int
+    filter: str  # the query text that narrows to it
+
+
+@dataclass
+class Results:
+    query: str
+    purpose: str
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
+    did_you_mean: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def search_purposes(user: User) -> list[str]:
+    out = []
+    if "researcher" in user.roles:
+        out.append("research")
+    if "host" in user.roles:
+        out.append("workshop")
+    return out
+
+
+def choose_purpose(user: User, purpose: str | None) -> str:
+    allowed = search_purposes(user)
+    if not purpose:
+        if not allowed:
+            raise InvalidInput("Search is for researchers and workshop hosts.")
+        return allowed[0]
+    if purpose not in ("research", "workshop"):
+        raise InvalidInput("purpose is research or workshop.")
+    if purpose not in allowed:
+        who = "researchers" if purpose == "research" else "workshop hosts"
+        raise InvalidInput(f"Searching for {purpose} is for {who}.")
+    return purpose
+
+
+def combine(text: str, **filters: str | None) -> str:
+    """The search box text plus the API's / form's separate filters, as one query."""
+    parts = [text.strip()] if text and text.strip() else []
+    for name, value in filters.items():
+        if value is not None and str(value).strip():
+            value = str(value).strip().replace('"', "")
+            parts.append(f'{name}:"{value}"')
+    return " ".join(parts)
+
+
+
+
+class _Lookups:
+    def __init__(self, purpose: str) -> None:
+        self.purpose = purpose
+        self._vocab: dict[str, dict[str, int]] = {}
+        self._codes: list[tuple[int, str, int | None]] | None = None
+
+    def vocabulary(self, first: str) -> dict[str, int]:
+        if first not in self._vocab:
+            escaped = first.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            rows = db.session.execute(
+                select(SearchWord.word, SearchWord.docs).where(
+                    SearchWord.purpose == self.purpose, SearchWord.word.like(escaped + "%", escape="\\"))
+            ).all()
+            self._vocab[first] = dict(rows)
+        return self._vocab[first]
+
+    def codes(self) -> list[tuple[int, str, int | None]]:
+        if self._codes is None:
+            self._codes = [tuple(r) for r in db.session.execute(select(Code.id, Code.name, Code.parent_id))]
+        return self._codes
+
+    def theme_ids(self, name: str) -> list[int]:
+        if name.isdigit():
+            return [cid for cid, _, _ in self.codes() if cid == int(name)]
+        wanted = _norm(name)
+        return [cid for cid, cname, _ in self.codes() if _norm(cname) == wanted]
+
+    def theme_names(self) -> list[str]:
+        return [name for _, name, _ in self.codes()]
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.lower().replace("-", " ").replace("_", " ").split())
+
+
+def parse(text: str, purpose: str, lookups: _Lookups | None = None) -> tuple[q.Node, plan.Plan, list[str]]:
+    lookups = lookups or _Lookups(purpose)
+    tree = q.parse(text)
+    resolver = plan.Resolver(lookups.vocabulary, lookups.theme_ids, lookups.theme_names)
+    return tree, resolver.resolve(tree), resolver.notes
+
+
+def search(user: User, text: str, purpose: str | None = None, page: int = 1,
+           per_page: int = PER_PAGE, facets: bool = True) -> Results:
+    """Search what `user` may read for `purpose`; raises QuerySyntaxError for a query that cannot be parsed."""
+    purpose = choose_purpose(user, purpose)
+    page = max(1, min(int(page), MAX_PAGE))
+    lookups = _Lookups(purpose)
+    tree, resolved, notes = parse(text, purpose, lookups)
+    visible = policy.visible_stories(user, purpose).with_only_columns(Story.id)
+    search_engine = indexing.engine()
+    offset = (page - 1) * per_page
+    if search_engine.transactional:
+        hits = search_engine.search(purpose, resolved, offset, per_page, facets, visible)
+    else:
+        hits = search_engine.search(purpose, resolved, offset, per_page, facets)
+    stems = plan.highlight_stems(resolved)
+    stories = _recheck(user, purpose, hits.ids)
+    if len(stories) < len(hits.ids):  # the index lags: never show, and repair it
+        stale = set(hits.ids) - set(stories)
+        hits.total = max(0, hits.total - len(stale))
+        indexing.touch(*stale)
+    theme_names = _themes_of(list(stories))
+    results = Results(query=text, purpose=purpose, total=hits.total, page=page, per_page=per_page, hits=[],
+                      notes=notes)
+    for sid in hits.ids:
+        story = stories.get(sid)
+        if story is None:
+            continue
+        title, body = _text(story, purpose)
+        results.hits.append(Hit(id=sid, title=title, snippet=snippet(body, stems), kind=story.kind,
+                                site=story.site, collected_on=story.collected_on,
+                                themes=theme_names.get(sid, [])))
+    if facets:
+        results.facets = _facets(hits.facets, lookups)
+    results.did_you_mean = did_you_mean(text, tree, lookups)
+    return results
+
+
+def _recheck(user: User, purpose: str, ids: list[int]) -> dict[int, Story]:
+    if not ids:
+        return {}
+    stmt = policy.visible_stories(user, purpose).where(Story.id.in_(ids)).options(selectinload(Story.revisions))
+    return {s.id: s for s in db.session.scalars(stmt)}
+
+
+def _text(story: Story, purpose: str) -> tuple[str, str]:
+    if purpose == "workshop":
+        version = workshop_text(story)
+        return version if version is not None else ("", "")
+    rev = story.current_revision
+    return (rev.title, rev.body) if rev else ("", "")
+
+
+def _themes_of(ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    if not ids:
+        return out
+    rows = db.session.execute(
+        select(Coding.story_id, Code.name).join(Code, Code.id == Coding.code_id)
+        .where(Coding.story_id.in_(ids)).distinct().order_by(Code.name)
+    )
+    for sid, name in rows:
+        out.setdefault(sid, []).append(name)
+    return out
+
+
+def _facets(raw: dict[str, dict], lookups: _Lookups) -> dict[str, list[Facet]]:
+    out: dict[str, list[Facet]] = {}
+    site_labels = {s.lower(): s for s in db.session.scalars(select(Story.site).distinct()) if s}
+    sites = [Facet(k, site_labels.get(k, k), n, f'site:"{site_labels.get(k, k)}"')
+             for k, n in raw.get("site", {}).items()]
+    out["site"] = sorted(sites, key=lambda f: (-f.count, f.label))
+    out["kind"] = sorted((Facet(k, KIND_LABELS.get(k, k), n, f"kind:{k}") for k, n in raw.get("kind", {}).items()),
+                         key=lambda f: (-f.count, f.label))
+    names = {cid: name for cid, name, _ in lookups.codes()}
+    themes = [Facet(str(cid), names[cid], n, f'theme:"{names[cid]}"')
+              for cid, n in raw.get("theme", {}).items() if cid in names]
+    out["theme"] = sorted(themes, key=lambda f: (-f.count, f.label))
+    return out
+
+
+def did_you_mean(text: str, tree: q.Node, lookups: _Lookups) -> str | None:
+    """The query with each word the index does not know replaced by the closest known word."""
+    replacements: list[tuple[int, str, str]] = []
+    for leaf in q.leaves(tree):
+        if not isinstance(leaf, q.Word) or len(leaf.text) < 3 or not leaf.text.isalpha():
+            continue
+        word = leaf.text.lower()
+        vocab = lookups.vocabulary(word[0])
+        if word in vocab:
+            continue
+        best: tuple[int, int, str] | None = None
+        for candidate, docs in vocab.items():
+            d = distance(word, candidate, 2)
+            if d <= 2 and (best is None or (d, -docs) < (best[0], best[1])):
+                best = (d, -docs, candidate)
+        if best is not None:
+            replacements.append((leaf.pos, leaf.text, best[2]))
+    if not replacements:
+        return None
+    out = text
+    for pos, old, new in sorted(replacements, reverse=True):
+        out = out[:pos] + new + out[pos + len(old):]
+    return out
+
+
+def index_counts() -> dict[str, int]:
+    search_engine = indexing.engine()
+    return {p: search_engine.count(p) for p in ("research", "workshop")}
+
+
+# -- excerpts --------------------------------------------------------------------------------------
+
+@dataclass
+class ExcerptHit:
+    coding_id: int
+    story_id: int
+    story_title: str
+    code: str
+    colour: str
+    before: str
+    text: Markup
+    after: str
+
+
+@dataclass
+class ExcerptResults:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    hits: list[ExcerptHit]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def search_excerpts(user: User, text: str, page: int = 1, per_page: int = 20) -> ExcerptResults:
+    """Coded excerpts (not whole stories) matching the query; `theme:` means the excerpt's own code.
+
+    Runs on research-consented stories only, straight from the database, so it is always current.
+    """
+    from storybank.search.matching import excerpt_matches
+
+    choose_purpose(user, "research")
+    page = max(1, min(int(page), MAX_PAGE))
+    lookups = _Lookups("research")
+    _tree, resolved, notes = parse(text, "research", lookups)
+    descendants = _descendants(lookups.codes())
+    visible = policy.visible_stories(user, "research").with_only_columns(Story.id)
+    theme_codes = _theme_filter_codes(resolved, descendants)
+    stmt = (select(Coding).where(Coding.start.is_not(None), Coding.story_id.in_(visible))
+            .options(selectinload(Coding.code)).order_by(Coding.story_id, Coding.start, Coding.id))
+    if theme_codes is not None:
+        stmt = stmt.where(Coding.code_id.in_(theme_codes))
+    codings = list(db.session.scalars(stmt))
+    stories = {s.id: s for s in db.session.scalars(
+        select(Story).where(Story.id.in_({c.story_id for c in codings})).options(selectinload(Story.revisions)))}
+    matched = []
+    for coding in codings:
+        story = stories.get(coding.story_id)
+        rev = story.current_revision if story else None
+        if rev is None or rev.id != coding.revision_id:
+            continue
+        excerpt = rev.body[coding.start:coding.end]
+        if excerpt_matches(resolved, excerpt, story, coding.code_id, descendants):
+            matched.append((coding, story, rev))
+    stems = plan.highlight_stems(resolved)
+    start = (page - 1) * per_page
+    hits = []
+    for coding, story, rev in matched[start:start + per_page]:
+        before = plain_text(rev.body[max(0, coding.start - 160):coding.start])
+        after = plain_text(rev.body[coding.end:coding.end + 160])
+        hits.append(ExcerptHit(coding_id=coding.id, story_id=story.id, story_title=rev.title,
+                               code=coding.code.name, colour=coding.code.colour, before=before,
+                               text=snippet(rev.body[coding.start:coding.end], stems, chars=100000), after=after))
+    return ExcerptResults(query=text, total=len(matched), page=page, per_page=per_page, hits=hits, notes=notes)
+
+
+def _descendants(codes: list[tuple[int, str, int | None]]) -> dict[int, set[int]]:
+    children: dict[int | None, list[int]] = {}
+    for cid, _, parent in codes:
+        children.setdefault(parent, []).append(cid)
+    out: dict[int, set[int]] = {}
+
+    def walk(cid: int) -> set[int]:
+        if cid not in out:
+            out[cid] = {cid}
+            for child in children.get(cid, []):
+                out[cid] |= walk(child)
+        return out[cid]
+
+    for cid, _, _ in codes:
+        walk(cid)
+    return out
+
+
+def _theme_filter_codes(node: plan.Plan, descendants: dict[int, set[int]]) -> set[int] | None:
+    """Codes an excerpt must carry when the query ANDs a theme at its top level (narrows the scan)."""
+    items = node.items if isinstance(node, plan.AllOf) else (node,)
+    found: set[int] | None = None
+    for item in items:
+        if isinstance(item, plan.Filter) and item.field == "theme":
+            codes = set().union(*(descendants.get(int(v), {int(v)}) for v in item.values))
+            found = codes if found is None else found & codes
+    return found
+
+
+def count_words(purpose: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(SearchWord).where(SearchWord.purpose == purpose)) or 0

@@ -1,0 +1,67 @@
+"""Highlighted snippets, made from the database's text with the shared analyser (both engines)."""
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+from storybank.search.analysis import tokens
+
+SNIPPET_CHARS = 240
+_MARKDOWN = [
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+", re.M), ""),
+    (re.compile(r"[*_`~]{1,3}"), ""),
+    (re.compile(r"\s+"), " "),
+]
+
+
+def plain_text(markdown: str) -> str:
+    text = markdown
+    for pattern, repl in _MARKDOWN:
+        text = pattern.sub(repl, text)
+    return text.strip()
+
+
+def snippet(markdown: str, stems: set[str], chars: int = SNIPPET_CHARS) -> Markup:
+    """The passage with the most matching words, matches wrapped in <mark>, everything else escaped."""
+    text = plain_text(markdown)
+    hits = [t for t in tokens(text) if t.stem in stems] if stems else []
+    if not hits:
+        cut = text[:chars]
+        return Markup(escape(_trim_end(cut, text)))
+    best_start, best_count = hits[0].start, 0
+    j = 0
+    for i, tok in enumerate(hits):
+        while j < len(hits) and hits[j].end - tok.start <= chars:
+            j += 1
+        if j - i > best_count:
+            best_start, best_count = tok.start, j - i
+    start = max(0, best_start - chars // 4)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < best_start else start
+    end = min(len(text), start + chars)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    out: list[str] = ["… " if start else ""]
+    pos = start
+    for tok in hits:
+        if tok.start < start or tok.end > end:
+            continue
+        out.append(str(escape(text[pos:tok.start])))
+        out.append(f"<mark>{escape(text[tok.start:tok.end])}</mark>")
+        pos = tok.end
+    out.append(str(escape(text[pos:end])))
+    if end < len(text):
+        out.append(" …")
+    return Markup("".join(out))
+
+
+def _trim_end(cut: str, text: str) -> str:
+    if len(cut) < len(text):
+        space = cut.rfind(" ")
+        return (cut[:space] if space > 0 else cut) + " …"
+    return cut

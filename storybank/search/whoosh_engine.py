@@ -1,0 +1,241 @@
+"""The embedded engine: a Whoosh index per purpose in the instance folder (used with SQLite).
+
+Text lives only in the database; the index holds terms, not stored text.
+A deleted document's terms would linger in its segment until a merge, so
+every commit that deletes rewrites the segments that held the deleted
+documents: after a withdrawal no file here contains the story's words.
+Segments are kept to a few thousand documents so that rewrite stays quick.
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.reading import SegmentReader
+
+from storybank.search import plan
+from storybank.search.analysis import STEMMING
+from storybank.search.documents import SEARCH_PURPOSES, IndexDoc
+from storybank.search.plan import EngineHits
+
+SEGMENT_DOCS = 2000
+SMALL_SEGMENT = 200
+_lock = threading.Lock()
+_local = threading.local()
+
+
+def schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        title=TEXT(analyzer=STEMMING, phrase=True),
+        body=TEXT(analyzer=STEMMING, phrase=True),
+        site=ID(sortable=True),
+        kind=ID(sortable=True),
+        role=ID,
+        method=ID,
+        date=ID,
+        themes=KEYWORD,
+    )
+
+
+def _key(story_id: int) -> str:
+    return f"{story_id:012d}"
+
+
+def _fields(doc: IndexDoc) -> dict[str, str]:
+    return {
+        "id": _key(doc.story_id),
+        "title": doc.title,
+        "body": doc.body,
+        "site": doc.site.lower(),
+        "kind": doc.kind,
+        "role": doc.role.lower(),
+        "method": doc.method.lower(),
+        "date": doc.collected_on.isoformat() if doc.collected_on else "",
+        "themes": " ".join(str(t) for t in sorted(doc.themes)),
+    }
+
+
+def _merge_policy(writer: object, segments: list) -> list:
+    """Rewrite every segment with deletions (so deleted terms leave the files) and gather small ones."""
+    keep, rewrite, small = [], [], []
+    for seg in segments:
+        if seg.has_deletions():
+            rewrite.append(seg)
+        elif seg.doc_count_all() < SMALL_SEGMENT:
+            small.append(seg)
+        else:
+            keep.append(seg)
+    if len(small) >= 4:
+        rewrite.extend(small)
+    else:
+        keep.extend(small)
+    for seg in rewrite:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return keep
+
+
+class WhooshEngine:
+    name = "whoosh"
+    transactional = False
+
+    def __init__(self, index_dir: str | Path) -> None:
+        self.root = Path(index_dir)
+
+    # -- index files ---------------------------------------------------------------
+    def _dir(self, purpose: str) -> Path:
+        return self.root / purpose
+
+    def exists(self) -> bool:
+        return all(whoosh_index.exists_in(str(self._dir(p))) for p in SEARCH_PURPOSES)
+
+    def _open(self, purpose: str) -> whoosh_index.Index:
+        folder = self._dir(purpose)
+        if whoosh_index.exists_in(str(folder)):
+            return whoosh_index.open_dir(str(folder))
+        folder.mkdir(parents=True, exist_ok=True)
+        return whoosh_index.create_in(str(folder), schema())
+
+    def write(self, docs: list[IndexDoc], removals: list[tuple[int, str]]) -> None:
+        with _lock:
+            for purpose in SEARCH_PURPOSES:
+                adds = [d for d in docs if d.purpose == purpose]
+                gone = [sid for sid, p in removals if p == purpose]
+                if not adds and not gone:
+                    continue
+                ix = self._open(purpose)
+                writer = ix.writer(timeout=30.0)
+                try:
+                    for sid in gone:
+                        writer.delete_by_term("id", _key(sid))
+                    for doc in adds:
+                        writer.update_document(**_fields(doc))
+                except BaseException:
+                    writer.cancel()
+                    raise
+                writer.commit(mergetype=_merge_policy)
+                ix.close()
+        self.clear_cache()
+
+    def rebuild(self, docs: Iterable[IndexDoc], progress: Callable[[IndexDoc], None] | None = None) -> None:
+        """Write a fresh index beside the old one, then swap it in."""
+        with _lock:
+            building = self.root.with_name(self.root.name + ".building")
+            shutil.rmtree(building, ignore_errors=True)
+            writers, counts, indexes = {}, {}, {}
+            for purpose in SEARCH_PURPOSES:
+                folder = building / purpose
+                folder.mkdir(parents=True)
+                indexes[purpose] = whoosh_index.create_in(str(folder), schema())
+                writers[purpose] = indexes[purpose].writer(limitmb=128)
+                counts[purpose] = 0
+            try:
+                for doc in docs:
+                    writers[doc.purpose].add_document(**_fields(doc))
+                    counts[doc.purpose] += 1
+                    if counts[doc.purpose] % SEGMENT_DOCS == 0:
+                        writers[doc.purpose].commit(mergetype=_keep_all)
+                        writers[doc.purpose] = indexes[doc.purpose].writer(limitmb=128)
+                    if progress:
+                        progress(doc)
+            except BaseException:
+                for w in writers.values():
+                    w.cancel()
+                shutil.rmtree(building, ignore_errors=True)
+                raise
+            for w in writers.values():
+                w.commit(mergetype=_keep_all)
+            for ix in indexes.values():
+                ix.close()
+            old = self.root.with_name(self.root.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            if self.root.exists():
+                self.root.rename(old)
+            building.rename(self.root)
+            shutil.rmtree(old, ignore_errors=True)
+        self.clear_cache()
+
+    # -- searching -----------------------------------------------------------------
+    def _searcher(self, purpose: str) -> object:
+        cache = _local.__dict__.setdefault("searchers", {})
+        key = (str(self.root), purpose)
+        searcher = cache.get(key)
+        if searcher is not None and not searcher.up_to_date():
+            searcher.close()  # reopen rather than refresh(): refresh fails on an index that was empty
+            searcher = None
+        if searcher is None:
+            searcher = self._open(purpose).searcher()
+        cache[key] = searcher
+        return searcher
+
+    def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
+        searcher = self._searcher(purpose)
+        q = _compile(tree)
+        groupedby = None
+        if facets:
+            groupedby = {
+                "site": sorting.FieldFacet("site", maptype=sorting.Count),
+                "kind": sorting.FieldFacet("kind", maptype=sorting.Count),
+                "theme": sorting.FieldFacet("themes", allow_overlap=True, maptype=sorting.Count),
+            }
+        kwargs: dict = {"limit": offset + limit, "groupedby": groupedby}
+        if not plan.has_text(tree):
+            kwargs["sortedby"] = "id"
+            kwargs["reverse"] = True
+        results = searcher.search(q, **kwargs)
+        ids = [int(hit["id"]) for hit in results[offset:offset + limit]]
+        out = EngineHits(total=len(results), ids=ids)
+        if facets:
+            out.facets = {
+                "site": {k: v for k, v in results.groups("site").items() if k},
+                "kind": {k: v for k, v in results.groups("kind").items() if k},
+                "theme": {int(k): v for k, v in results.groups("theme").items() if k},
+            }
+        return out
+
+    def count(self, purpose: str) -> int:
+        return self._searcher(purpose).doc_count()
+
+    def clear_cache(self) -> None:
+        for searcher in _local.__dict__.pop("searchers", {}).values():
+            searcher.close()
+
+
+def _keep_all(writer: object, segments: list) -> list:
+    return segments
+
+
+def _compile(node: plan.Plan) -> wq.Query:
+    if isinstance(node, plan.Terms):
+        if not node.stems:
+            return wq.NullQuery
+        return wq.Or([wq.Term(f, s) for s in node.stems for f in ("title", "body")])
+    if isinstance(node, plan.Sequence):
+        return wq.Or([wq.Phrase(f, list(node.stems)) for f in ("title", "body")])
+    if isinstance(node, plan.Filter):
+        column = "themes" if node.field == "theme" else node.field
+        values = [str(v) for v in node.values]
+        if not values:
+            return wq.NullQuery
+        return wq.Or([wq.Term(column, v) for v in values])
+    if isinstance(node, plan.Dates):
+        start = node.start.isoformat() if node.start else None
+        end = node.end.isoformat() if node.end else None
+        return wq.TermRange("date", start or "0", end or "9", startexcl=False, endexcl=False)
+    if isinstance(node, plan.AllOf):
+        return wq.And([_compile(i) for i in node.items])
+    if isinstance(node, plan.AnyOf):
+        return wq.Or([_compile(i) for i in node.items])
+    if isinstance(node, plan.NoneOf):
+        return wq.And([wq.Every(), wq.Not(_compile(node.item))])
+    if isinstance(node, plan.Everything):
+        return wq.Every()
+    raise TypeError(node)
