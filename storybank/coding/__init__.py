@@ -1,0 +1,1 @@
+"""Qualitative coding: codebook, codings, agreement."""
