@@ -1,50 +1,94 @@
 """The one text analysis both search engines share.
 
-Whoosh analyses with it when indexing; PostgreSQL receives its output as a
-ready-made tsvector. Same tokens, same stems, same positions, so the two
-engines return the same stories for the same query.
+It is Whoosh's StemmingAnalyzer (its tokenizer pattern, lower-casing, stop
+words, minimum length 2, Porter stemming, stop words removed and positions
+renumbered) done in one pass with a cache of stems: several times faster, and
+a test checks it gives exactly the tokens Whoosh's own chain gives. Whoosh
+indexes with it (`FastStemmingAnalyzer`) and PostgreSQL receives its output as
+a ready-made tsvector, so both engines see the same stems at the same positions.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator
 from functools import lru_cache
 
-from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import STOP_WORDS, Analyzer, StemmingAnalyzer, Token
+from whoosh.analysis.tokenizers import default_pattern
+from whoosh.lang.porter import stem as porter_stem
 
-STEMMING = StemmingAnalyzer()
-WORDS = RegexTokenizer()  # surface words for the vocabulary (lower-cased below)
+REFERENCE = StemmingAnalyzer()  # what FastStemmingAnalyzer must equal (tested)
+WORD_RE: re.Pattern[str] = default_pattern
+PLAIN_WORD_RE = re.compile(r"\w+", re.UNICODE)
 MAX_WORD = 60
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    stem: str
-    pos: int
-    start: int
-    end: int
+Tok = tuple[str, int, int, int]  # stem, position, start, end (plain tuples: this is the hot loop)
 
 
-def tokens(text: str) -> list[Token]:
-    """Stemmed tokens with positions (stop words removed, positions renumbered) and character spans."""
-    return [
-        Token(t.text, t.pos, t.startchar, t.endchar)
-        for t in STEMMING(text, positions=True, chars=True)
-    ]
+@lru_cache(maxsize=200_000)
+def stem_of(lower: str) -> str | None:
+    """The stem of one lower-cased token, or None for a stop word or a one-letter token."""
+    if len(lower) < 2 or lower in STOP_WORDS:
+        return None
+    return porter_stem(lower)
+
+
+def tokens(text: str) -> list[Tok]:
+    """Stemmed tokens with positions and character spans, exactly as Whoosh's StemmingAnalyzer."""
+    out: list[Tok] = []
+    append = out.append
+    pos = -1
+    first = True
+    for raw, match in enumerate(WORD_RE.finditer(text)):
+        s = stem_of(match.group().lower())
+        if s is None:
+            continue
+        if first:
+            pos, first = raw, False
+        else:
+            pos += 1
+        start, end = match.span()
+        append((s, pos, start, end))
+    return out
 
 
 def stems(text: str) -> list[str]:
-    return [t.text for t in STEMMING(text)]
+    return [t[0] for t in tokens(text)]
 
 
-@lru_cache(maxsize=20000)
 def stem_word(word: str) -> str | None:
     out = stems(word)
     return out[0] if len(out) == 1 else None
 
 
 def words(text: str) -> set[str]:
-    """The distinct lower-case surface words of `text`."""
-    return {w for t in WORDS(text) if len(w := t.text.lower()) <= MAX_WORD}
+    """The distinct lower-case surface words of `text` (the vocabulary behind fuzzy, wildcards, suggestions)."""
+    return {w for w in PLAIN_WORD_RE.findall(text.lower()) if len(w) <= MAX_WORD}
+
+
+class FastStemmingAnalyzer(Analyzer):
+    """A Whoosh analyzer producing `tokens()`'s output."""
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: object) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for stem, pos, start, end in tokens(value):
+            t.text = stem
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[start:end]
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+
+STEMMING = FastStemmingAnalyzer()
 
 
 def distance(a: str, b: str, limit: int) -> int:

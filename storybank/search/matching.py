@@ -9,8 +9,8 @@ from storybank.search.analysis import tokens
 def excerpt_matches(node: plan.Plan, text: str, story: Story, code_id: int,
                     descendants: dict[int, set[int]]) -> bool:
     positions: dict[str, set[int]] = {}
-    for tok in tokens(text):
-        positions.setdefault(tok.stem, set()).add(tok.pos)
+    for stem, pos, _start, _end in tokens(text):
+        positions.setdefault(stem, set()).add(pos)
     return _eval(node, positions, story, code_id, descendants)
 
 

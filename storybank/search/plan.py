@@ -77,7 +77,7 @@ class EngineHits:
 class Resolver:
     """Looks words and names up for one purpose's index."""
 
-    vocabulary: Callable[[str], dict[str, int]]  # first letter -> {word: documents}
+    vocabulary: Callable[[str, int, int], dict[str, int]]  # (prefix, min length, max length) -> {word: docs}
     theme_ids: Callable[[str], list[int]]  # theme name -> code ids
     theme_names: Callable[[], list[str]]
     notes: list[str] = field(default_factory=list)
@@ -123,7 +123,8 @@ class Resolver:
 
     def _expand_wildcard(self, node: q.Wildcard) -> tuple[str, ...]:
         pattern = node.pattern
-        words = self.vocabulary(pattern[0])
+        prefix = pattern[:min(i for i in (pattern.find("*"), pattern.find("?"), len(pattern)) if i >= 0)]
+        words = self.vocabulary(prefix, len(prefix), 10**6)
         matched = sorted((w for w in words if fnmatch.fnmatchcase(w, pattern)), key=lambda w: (-words[w], w))
         if len(matched) > MAX_EXPANSION:
             raise q.QuerySyntaxError(
@@ -131,7 +132,8 @@ class Resolver:
         return _stems_of(matched)
 
     def _expand_fuzzy(self, node: q.Fuzzy) -> tuple[str, ...]:
-        words = self.vocabulary(node.text[0])
+        n = len(node.text)
+        words = self.vocabulary(node.text[0], n - node.maxdist, n + node.maxdist)
         close = [w for w in words if distance(node.text, w, node.maxdist) <= node.maxdist]
         close.sort(key=lambda w: (-words[w], w))
         return _stems_of(close[:MAX_EXPANSION] or [node.text])

@@ -28,12 +28,12 @@ def tsvector_literal(doc: IndexDoc) -> str:
     """Title words (weight A) then body words, with a gap so phrases never span the two."""
     positions: dict[str, list[str]] = {}
     last = 0
-    for tok in tokens(doc.title):
-        last = tok.pos + 1
-        positions.setdefault(tok.stem, []).append(f"{min(last, MAX_POSITION)}A")
+    for stem, pos, _start, _end in tokens(doc.title):
+        last = pos + 1
+        positions.setdefault(stem, []).append(f"{min(last, MAX_POSITION)}A")
     offset = last + TITLE_GAP
-    for tok in tokens(doc.body):
-        positions.setdefault(tok.stem, []).append(str(min(tok.pos + 1 + offset, MAX_POSITION)))
+    for stem, pos, _start, _end in tokens(doc.body):
+        positions.setdefault(stem, []).append(str(min(pos + 1 + offset, MAX_POSITION)))
     return " ".join(f"{_quote(stem)}:{','.join(p[:256])}" for stem, p in positions.items())
 
 
@@ -123,7 +123,7 @@ class PostgresEngine:
             themes: Counter[int] = Counter()
             for site, kind, theme_ids in rows:
                 if site:
-                    sites[site.lower()] += 1
+                    sites[site] += 1
                 kinds[kind] += 1
                 themes.update(theme_ids or ())
             hits.facets = {"site": dict(sites), "kind": dict(kinds), "theme": dict(themes)}

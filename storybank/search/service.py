@@ -13,10 +13,11 @@ from datetime import date
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storybank import policy
 from storybank.accounts.models import User
-from storybank.archive.models import KIND_LABELS, Story
+from storybank.archive.models import KIND_LABELS, Story, StoryRevision
 from storybank.coding.models import Code, Coding
 from storybank.errors import InvalidInput
 from storybank.extensions import db
@@ -105,18 +106,26 @@ def combine(text: str, **filters: str | None) -> str:
 class _Lookups:
     def __init__(self, purpose: str) -> None:
         self.purpose = purpose
-        self._vocab: dict[str, dict[str, int]] = {}
+        self._vocab: dict[tuple[str, int, int], dict[str, int]] = {}
         self._codes: list[tuple[int, str, int | None]] | None = None
 
-    def vocabulary(self, first: str) -> dict[str, int]:
-        if first not in self._vocab:
-            escaped = first.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    def vocabulary(self, prefix: str, min_len: int, max_len: int) -> dict[str, int]:
+        key = (prefix, min_len, max_len)
+        if key not in self._vocab:
+            escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             rows = db.session.execute(
                 select(SearchWord.word, SearchWord.docs).where(
-                    SearchWord.purpose == self.purpose, SearchWord.word.like(escaped + "%", escape="\\"))
+                    SearchWord.purpose == self.purpose, SearchWord.word.like(escaped + "%", escape="\\"),
+                    func.length(SearchWord.word).between(min_len, max_len))
             ).all()
-            self._vocab[first] = dict(rows)
-        return self._vocab[first]
+            self._vocab[key] = dict(rows)
+        return self._vocab[key]
+
+    def known(self, words: list[str]) -> set[str]:
+        if not words:
+            return set()
+        return set(db.session.scalars(select(SearchWord.word).where(
+            SearchWord.purpose == self.purpose, SearchWord.word.in_(words))))
 
     def codes(self) -> list[tuple[int, str, int | None]]:
         if self._codes is None:
@@ -151,10 +160,10 @@ def search(user: User, text: str, purpose: str | None = None, page: int = 1,
     page = max(1, min(int(page), MAX_PAGE))
     lookups = _Lookups(purpose)
     tree, resolved, notes = parse(text, purpose, lookups)
-    visible = policy.visible_stories(user, purpose).with_only_columns(Story.id)
     search_engine = indexing.engine()
     offset = (page - 1) * per_page
     if search_engine.transactional:
+        visible = policy.visible_stories(user, purpose).with_only_columns(Story.id)
         hits = search_engine.search(purpose, resolved, offset, per_page, facets, visible)
     else:
         hits = search_engine.search(purpose, resolved, offset, per_page, facets)
@@ -182,10 +191,21 @@ def search(user: User, text: str, purpose: str | None = None, page: int = 1,
 
 
 def _recheck(user: User, purpose: str, ids: list[int]) -> dict[int, Story]:
+    """The stories among `ids` that the policy lets `user` read now (the index may lag)."""
     if not ids:
         return {}
-    stmt = policy.visible_stories(user, purpose).where(Story.id.in_(ids)).options(selectinload(Story.revisions))
-    return {s.id: s for s in db.session.scalars(stmt)}
+    allowed = db.session.scalars(
+        policy.visible_stories(user, purpose).with_only_columns(Story.id).where(Story.id.in_(ids))).all()
+    if not allowed:
+        return {}
+    stories = {s.id: s for s in db.session.scalars(select(Story).where(Story.id.in_(allowed)))}
+    if purpose == "research":  # only the current revision's words are needed
+        latest = (select(StoryRevision.story_id, func.max(StoryRevision.number).label("n"))
+                  .where(StoryRevision.story_id.in_(allowed)).group_by(StoryRevision.story_id).subquery())
+        for rev in db.session.scalars(select(StoryRevision).join(
+                latest, (latest.c.story_id == StoryRevision.story_id) & (latest.c.n == StoryRevision.number))):
+            set_committed_value(stories[rev.story_id], "revisions", [rev])
+    return stories
 
 
 def _text(story: Story, purpose: str) -> tuple[str, str]:
@@ -211,9 +231,7 @@ def _themes_of(ids: list[int]) -> dict[int, list[str]]:
 
 def _facets(raw: dict[str, dict], lookups: _Lookups) -> dict[str, list[Facet]]:
     out: dict[str, list[Facet]] = {}
-    site_labels = {s.lower(): s for s in db.session.scalars(select(Story.site).distinct()) if s}
-    sites = [Facet(k, site_labels.get(k, k), n, f'site:"{site_labels.get(k, k)}"')
-             for k, n in raw.get("site", {}).items()]
+    sites = [Facet(k, k, n, f'site:"{k}"') for k, n in raw.get("site", {}).items()]
     out["site"] = sorted(sites, key=lambda f: (-f.count, f.label))
     out["kind"] = sorted((Facet(k, KIND_LABELS.get(k, k), n, f"kind:{k}") for k, n in raw.get("kind", {}).items()),
                          key=lambda f: (-f.count, f.label))
@@ -227,13 +245,14 @@ def _facets(raw: dict[str, dict], lookups: _Lookups) -> dict[str, list[Facet]]:
 def did_you_mean(text: str, tree: q.Node, lookups: _Lookups) -> str | None:
     """The query with each word the index does not know replaced by the closest known word."""
     replacements: list[tuple[int, str, str]] = []
-    for leaf in q.leaves(tree):
-        if not isinstance(leaf, q.Word) or len(leaf.text) < 3 or not leaf.text.isalpha():
-            continue
+    candidates = [leaf for leaf in q.leaves(tree)
+                  if isinstance(leaf, q.Word) and len(leaf.text) >= 3 and leaf.text.isalpha()]
+    known = lookups.known([leaf.text.lower() for leaf in candidates])
+    for leaf in candidates:
         word = leaf.text.lower()
-        vocab = lookups.vocabulary(word[0])
-        if word in vocab:
+        if word in known:
             continue
+        vocab = lookups.vocabulary(word[0], len(word) - 2, len(word) + 2)
         best: tuple[int, int, str] | None = None
         for candidate, docs in vocab.items():
             d = distance(word, candidate, 2)

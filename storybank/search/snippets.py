@@ -5,7 +5,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from storybank.search.analysis import tokens
+from storybank.search.analysis import WORD_RE, stem_of
 
 SNIPPET_CHARS = 240
 _MARKDOWN = [
@@ -27,17 +27,17 @@ def plain_text(markdown: str) -> str:
 def snippet(markdown: str, stems: set[str], chars: int = SNIPPET_CHARS) -> Markup:
     """The passage with the most matching words, matches wrapped in <mark>, everything else escaped."""
     text = plain_text(markdown)
-    hits = [t for t in tokens(text) if t.stem in stems] if stems else []
+    hits = _matches(text, stems) if stems else []
     if not hits:
         cut = text[:chars]
         return Markup(escape(_trim_end(cut, text)))
-    best_start, best_count = hits[0].start, 0
+    best_start, best_count = hits[0][0], 0
     j = 0
-    for i, tok in enumerate(hits):
-        while j < len(hits) and hits[j].end - tok.start <= chars:
+    for i, (tok_start, _end) in enumerate(hits):
+        while j < len(hits) and hits[j][1] - tok_start <= chars:
             j += 1
         if j - i > best_count:
-            best_start, best_count = tok.start, j - i
+            best_start, best_count = tok_start, j - i
     start = max(0, best_start - chars // 4)
     if start:
         space = text.find(" ", start)
@@ -48,12 +48,12 @@ def snippet(markdown: str, stems: set[str], chars: int = SNIPPET_CHARS) -> Marku
         end = space if space > start else end
     out: list[str] = ["… " if start else ""]
     pos = start
-    for tok in hits:
-        if tok.start < start or tok.end > end:
+    for tok_start, tok_end in hits:
+        if tok_start < start or tok_end > end:
             continue
-        out.append(str(escape(text[pos:tok.start])))
-        out.append(f"<mark>{escape(text[tok.start:tok.end])}</mark>")
-        pos = tok.end
+        out.append(str(escape(text[pos:tok_start])))
+        out.append(f"<mark>{escape(text[tok_start:tok_end])}</mark>")
+        pos = tok_end
     out.append(str(escape(text[pos:end])))
     if end < len(text):
         out.append(" …")
@@ -65,3 +65,25 @@ def _trim_end(cut: str, text: str) -> str:
         space = cut.rfind(" ")
         return (cut[:space] if space > 0 else cut) + " …"
     return cut
+
+
+def _matches(text: str, stems: set[str]) -> list[tuple[int, int]]:
+    """Spans of words whose stem is wanted.
+
+    Porter stemming rewrites only word endings, so a word can only have stem S
+    if it starts with S minus its last three letters: a regex finds those few
+    candidates and each is then stemmed exactly as the index stemmed it.
+    """
+    prefixes = sorted({s[:max(1, len(s) - 3)] for s in stems}, key=len, reverse=True)
+    finder = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in prefixes) + r")", re.IGNORECASE)
+    out = []
+    pos = 0
+    while (found := finder.search(text, pos)) is not None:
+        word = WORD_RE.match(text, found.start())
+        if word is None:
+            pos = found.end()
+            continue
+        if stem_of(word.group().lower()) in stems:
+            out.append(word.span())
+        pos = word.end()
+    return out

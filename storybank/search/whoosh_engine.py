@@ -8,14 +8,15 @@ Segments are kept to a few thousand documents so that rewrite stays quick.
 """
 from __future__ import annotations
 
+import heapq
 import shutil
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.reading import SegmentReader
 
@@ -35,12 +36,14 @@ def schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(analyzer=STEMMING, phrase=True),
         body=TEXT(analyzer=STEMMING, phrase=True),
-        site=ID(sortable=True),
+        site=ID,
+        site_label=ID(sortable=True),
         kind=ID(sortable=True),
         role=ID,
         method=ID,
         date=ID,
         themes=KEYWORD,
+        theme_set=ID(sortable=True),
     )
 
 
@@ -54,11 +57,13 @@ def _fields(doc: IndexDoc) -> dict[str, str]:
         "title": doc.title,
         "body": doc.body,
         "site": doc.site.lower(),
+        "site_label": doc.site,
         "kind": doc.kind,
         "role": doc.role.lower(),
         "method": doc.method.lower(),
         "date": doc.collected_on.isoformat() if doc.collected_on else "",
         "themes": " ".join(str(t) for t in sorted(doc.themes)),
+        "theme_set": " ".join(str(t) for t in sorted(doc.themes)),
     }
 
 
@@ -178,33 +183,50 @@ class WhooshEngine:
 
     def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
         searcher = self._searcher(purpose)
+        if searcher.doc_count_all() == 0:
+            return EngineHits(total=0, ids=[], facets={"site": {}, "kind": {}, "theme": {}})
         q = _compile(tree)
-        groupedby = None
+        matched = list(searcher.docs_for_query(q))
+        columns = self._columns(searcher)
+        if plan.has_text(tree):
+            results = searcher.search(q, limit=offset + limit)
+            page = [hit.docnum for hit in results[offset:offset + limit]]
+        else:  # newest first
+            keys = columns["id"]
+            page = heapq.nlargest(offset + limit, matched, key=keys.__getitem__)[offset:]
+        out = EngineHits(total=len(matched), ids=[int(columns["id"][d]) for d in page])
         if facets:
-            groupedby = {
-                "site": sorting.FieldFacet("site", maptype=sorting.Count),
-                "kind": sorting.FieldFacet("kind", maptype=sorting.Count),
-                "theme": sorting.FieldFacet("themes", allow_overlap=True, maptype=sorting.Count),
-            }
-        kwargs: dict = {"limit": offset + limit, "groupedby": groupedby}
-        if not plan.has_text(tree):
-            kwargs["sortedby"] = "id"
-            kwargs["reverse"] = True
-        results = searcher.search(q, **kwargs)
-        ids = [int(hit["id"]) for hit in results[offset:offset + limit]]
-        out = EngineHits(total=len(results), ids=ids)
-        if facets:
-            out.facets = {
-                "site": {k: v for k, v in results.groups("site").items() if k},
-                "kind": {k: v for k, v in results.groups("kind").items() if k},
-                "theme": {int(k): v for k, v in results.groups("theme").items() if k},
-            }
+            sites, kinds, combos = Counter(), Counter(), Counter()
+            site_col, kind_col, theme_col = columns["site_label"], columns["kind"], columns["theme_set"]
+            for d in matched:
+                sites[site_col[d]] += 1
+                kinds[kind_col[d]] += 1
+                combos[theme_col[d]] += 1
+            themes: Counter[int] = Counter()
+            for combo, n in combos.items():
+                for code in combo.split():
+                    themes[int(code)] += n
+            out.facets = {"site": {k: v for k, v in sites.items() if k},
+                          "kind": {k: v for k, v in kinds.items() if k}, "theme": dict(themes)}
         return out
+
+    def _columns(self, searcher: object) -> dict[str, list]:
+        """Per-document facet values, read once per opened searcher (facets are then a Python count)."""
+        cache = _local.__dict__.setdefault("columns", {})
+        cached = cache.get(id(searcher))
+        if cached is None or cached[0] is not searcher:
+            reader = searcher.reader()
+            cols = {name: list(reader.column_reader(name)) for name in ("id", "site_label", "kind", "theme_set")}
+            cached = (searcher, cols)
+            cache.clear()
+            cache[id(searcher)] = cached
+        return cached[1]
 
     def count(self, purpose: str) -> int:
         return self._searcher(purpose).doc_count()
 
     def clear_cache(self) -> None:
+        _local.__dict__.pop("columns", None)
         for searcher in _local.__dict__.pop("searchers", {}).values():
             searcher.close()
 
