@@ -8,11 +8,13 @@ fill fails the test, so new routes cannot slip past it.
 """
 from __future__ import annotations
 
+import html
 import io
 import re
 import secrets
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import quote_plus
 
 import pytest
 from conftest import sign_in
@@ -213,3 +215,32 @@ def test_narrowing_is_immediate_for_pages_and_api(app, make_user, make_story):
     tx.commit()
     assert page.get(f"/stories/{story.id}").status_code == 404
     assert app.test_client().get(f"/api/v1/stories/{story.id}", headers=api).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["researcher", "host", "all_roles", "r1"])
+def test_searching_for_a_canary_finds_only_what_the_role_may_see(app, make_user, make_story, role):
+    """Search is a read path too: the canaries' own words, typed into every search form and the API."""
+    world = build_world(make_user, make_story)
+    user = world.users[role]
+    token = create_token(user)
+    tx.commit()
+    client = sign_in(app.test_client(), user)
+    may_find = {"researcher": "O", "all_roles": "O", "r1": "O", "host": ""}[role]
+    for name, canary in world.canaries.items():
+        for query in (canary, canary.lower()[:-2] + "*", canary.lower() + "~", f'"{canary}"'):
+            for purpose in ("research", "workshop"):
+                page = client.get("/search", query_string={"q": query, "purpose": purpose})
+                api = client.get("/api/v1/search", query_string={"q": query, "purpose": purpose},
+                                 headers={"Authorization": f"Bearer {token}"})
+                excerpts = client.get("/search", query_string={"q": query, "show": "excerpts"})
+                for response in (page, api, excerpts):
+                    assert response.status_code in (200, 400)
+                    if name in may_find and purpose == "research":
+                        continue
+                    body = response.get_data(as_text=True)
+                    for echo in (query, html.escape(query), html.escape(query, quote=False),
+                                 query.replace('"', "&#34;"), quote_plus(query)):
+                        body = body.replace(echo, "")  # the search box shows what was typed
+                    assert canary[8:] not in body, (role, name, query, purpose)
+                    if response is api and response.status_code == 200:
+                        assert response.get_json()["total"] == 0, (role, name, query, purpose)

@@ -7,9 +7,10 @@ servers share one always-consistent index.
 """
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 
-from sqlalchemy import Select, and_, cast, false, func, literal, not_, or_, select, true
+from sqlalchemy import and_, cast, false, func, literal, not_, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -96,38 +97,39 @@ class PostgresEngine:
     name = "postgresql"
     transactional = True
 
-    def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool,
-               visible_ids: Select) -> EngineHits:
+    def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
+        """Search one purpose's documents.
+
+        The table is written in the same transaction as every consent, text or withdrawal
+        change, so it holds exactly what the policy allows for the purpose; the service
+        still re-checks the page it shows against the policy.
+        """
         condition = _as_sql(_compile(tree))
-        base = and_(SearchDocument.purpose == purpose, SearchDocument.story_id.in_(visible_ids), condition)
+        base = and_(SearchDocument.purpose == purpose, condition)
         rank_stems = sorted(plan.highlight_stems(tree))
-        if rank_stems and plan.has_text(tree):
-            rank = func.ts_rank_cd(SearchDocument.tsv, cast(literal(_ts_or(tuple(rank_stems))), TSQUERY))
-            order = (rank.desc(), SearchDocument.story_id.desc())
-        else:
-            order = (SearchDocument.story_id.desc(),)
-        page = db.session.scalars(
-            select(SearchDocument.story_id).where(base).order_by(*order).offset(offset).limit(limit)
-        ).all()
-        if facets or offset or len(page) == limit:
-            rows = db.session.execute(
-                select(SearchDocument.site, SearchDocument.kind, SearchDocument.themes).where(base)
-            ).all()
-            total = len(rows)
-        else:
-            rows, total = [], len(page)
-        hits = EngineHits(total=total, ids=list(page))
-        if facets:
-            sites: Counter[str] = Counter()
-            kinds: Counter[str] = Counter()
-            themes: Counter[int] = Counter()
-            for site, kind, theme_ids in rows:
-                if site:
-                    sites[site] += 1
-                kinds[kind] += 1
-                themes.update(theme_ids or ())
-            hits.facets = {"site": dict(sites), "kind": dict(kinds), "theme": dict(themes)}
-        return hits
+        ranked = bool(rank_stems) and plan.has_text(tree)
+        rank = (func.ts_rank_cd(SearchDocument.tsv, cast(literal(_ts_or(tuple(rank_stems))), TSQUERY))
+                if ranked else literal(0.0))
+        if not facets:
+            order = (rank.desc(), SearchDocument.story_id.desc()) if ranked else (SearchDocument.story_id.desc(),)
+            page = db.session.scalars(
+                select(SearchDocument.story_id).where(base).order_by(*order).offset(offset).limit(limit)).all()
+            total = db.session.scalar(select(func.count()).select_from(SearchDocument).where(base))
+            return EngineHits(total=total or 0, ids=list(page))
+        # One pass over the matches gives the page, the total and the facets.
+        rows = db.session.execute(select(SearchDocument.story_id, rank, SearchDocument.site, SearchDocument.kind,
+                                         SearchDocument.themes).where(base)).all()
+        top = heapq.nlargest(offset + limit, rows, key=lambda r: (r[1], r[0]))[offset:]
+        sites: Counter[str] = Counter()
+        kinds: Counter[str] = Counter()
+        themes: Counter[int] = Counter()
+        for _sid, _rank, site, kind, theme_ids in rows:
+            if site:
+                sites[site] += 1
+            kinds[kind] += 1
+            themes.update(theme_ids or ())
+        return EngineHits(total=len(rows), ids=[r[0] for r in top],
+                          facets={"site": dict(sites), "kind": dict(kinds), "theme": dict(themes)})
 
     def count(self, purpose: str) -> int:
         return db.session.scalar(

@@ -162,11 +162,7 @@ def search(user: User, text: str, purpose: str | None = None, page: int = 1,
     tree, resolved, notes = parse(text, purpose, lookups)
     search_engine = indexing.engine()
     offset = (page - 1) * per_page
-    if search_engine.transactional:
-        visible = policy.visible_stories(user, purpose).with_only_columns(Story.id)
-        hits = search_engine.search(purpose, resolved, offset, per_page, facets, visible)
-    else:
-        hits = search_engine.search(purpose, resolved, offset, per_page, facets)
+    hits = search_engine.search(purpose, resolved, offset, per_page, facets)
     stems = plan.highlight_stems(resolved)
     stories = _recheck(user, purpose, hits.ids)
     if len(stories) < len(hits.ids):  # the index lags: never show, and repair it

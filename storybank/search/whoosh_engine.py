@@ -9,6 +9,7 @@ Segments are kept to a few thousand documents so that rewrite stays quick.
 from __future__ import annotations
 
 import heapq
+import os
 import shutil
 import threading
 from collections import Counter
@@ -25,8 +26,9 @@ from storybank.search.analysis import STEMMING
 from storybank.search.documents import SEARCH_PURPOSES, IndexDoc
 from storybank.search.plan import EngineHits
 
-SEGMENT_DOCS = 2000
-SMALL_SEGMENT = 200
+SEGMENT_DOCS = 1000  # a withdrawal rewrites one segment: about a second at this size
+SMALL_SEGMENT = 100
+WRITER_PROCS = max(1, min(2, os.cpu_count() or 1))
 _lock = threading.Lock()
 _local = threading.local()
 
@@ -67,11 +69,20 @@ def _fields(doc: IndexDoc) -> dict[str, str]:
     }
 
 
+def _expunge_policy(writer: object, segments: list) -> list:
+    """Rewrite every segment with deletions, so a removed story's terms leave the files, and gather small ones."""
+    return _merge(writer, segments, expunge=True)
+
+
 def _merge_policy(writer: object, segments: list) -> list:
-    """Rewrite every segment with deletions (so deleted terms leave the files) and gather small ones."""
+    """Gather small segments only (updates leave old terms until a later merge; removals never do)."""
+    return _merge(writer, segments, expunge=False)
+
+
+def _merge(writer: object, segments: list, expunge: bool) -> list:
     keep, rewrite, small = [], [], []
     for seg in segments:
-        if seg.has_deletions():
+        if expunge and seg.has_deletions():
             rewrite.append(seg)
         elif seg.doc_count_all() < SMALL_SEGMENT:
             small.append(seg)
@@ -126,38 +137,55 @@ class WhooshEngine:
                 except BaseException:
                     writer.cancel()
                     raise
-                writer.commit(mergetype=_merge_policy)
+                writer.commit(mergetype=_expunge_policy if gone else _merge_policy)
                 ix.close()
         self.clear_cache()
 
     def rebuild(self, docs: Iterable[IndexDoc], progress: Callable[[IndexDoc], None] | None = None) -> None:
-        """Write a fresh index beside the old one, then swap it in."""
+        """Write a fresh index beside the old one, then swap it in.
+
+        Two writer processes on a two-core machine; every `2 * SEGMENT_DOCS` documents
+        are committed as segments of about SEGMENT_DOCS, so that a later withdrawal
+        rewrites only a small segment.
+        """
         with _lock:
             building = self.root.with_name(self.root.name + ".building")
             shutil.rmtree(building, ignore_errors=True)
-            writers, counts, indexes = {}, {}, {}
+            indexes, writers, counts = {}, {}, {}
+            batch = SEGMENT_DOCS * WRITER_PROCS
+
+            def new_writer(purpose: str) -> object:
+                if WRITER_PROCS > 1:
+                    return indexes[purpose].writer(procs=WRITER_PROCS, multisegment=True, limitmb=128,
+                                                   batchsize=100)
+                return indexes[purpose].writer(limitmb=128)
+
             for purpose in SEARCH_PURPOSES:
                 folder = building / purpose
                 folder.mkdir(parents=True)
                 indexes[purpose] = whoosh_index.create_in(str(folder), schema())
-                writers[purpose] = indexes[purpose].writer(limitmb=128)
+                writers[purpose] = None
                 counts[purpose] = 0
             try:
                 for doc in docs:
+                    if writers[doc.purpose] is None:
+                        writers[doc.purpose] = new_writer(doc.purpose)
                     writers[doc.purpose].add_document(**_fields(doc))
                     counts[doc.purpose] += 1
-                    if counts[doc.purpose] % SEGMENT_DOCS == 0:
+                    if counts[doc.purpose] % batch == 0:
                         writers[doc.purpose].commit(mergetype=_keep_all)
-                        writers[doc.purpose] = indexes[doc.purpose].writer(limitmb=128)
+                        writers[doc.purpose] = None
                     if progress:
                         progress(doc)
+                for w in writers.values():
+                    if w is not None:
+                        w.commit(mergetype=_keep_all)
             except BaseException:
                 for w in writers.values():
-                    w.cancel()
+                    if w is not None:
+                        w.cancel()
                 shutil.rmtree(building, ignore_errors=True)
                 raise
-            for w in writers.values():
-                w.commit(mergetype=_keep_all)
             for ix in indexes.values():
                 ix.close()
             old = self.root.with_name(self.root.name + ".old")
