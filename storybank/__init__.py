@@ -95,9 +95,9 @@ def _migrations_dir() -> Any:
 
 def _register_blueprints(app: Flask) -> None:
     from storybank.api.views import bp as api_bp
-    from storybank.web import admin, auth, main, research, search, stories
+    from storybank.web import admin, auth, codebook, main, research, search, stories
 
-    for module in (main, auth, stories, research, search, admin):
+    for module in (main, auth, stories, research, search, codebook, admin):
         app.register_blueprint(module.bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)

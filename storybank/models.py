@@ -8,7 +8,7 @@ from storybank.archive.models import (
     StoryRevision,
 )
 from storybank.audit.models import AuditEvent
-from storybank.coding.models import Code, Coding
+from storybank.coding.models import Code, Coding, Memo
 from storybank.search.models import SearchDocument, SearchOutbox, SearchWord
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "AuditEvent",
     "Code",
     "Coding",
+    "Memo",
     "ClaimInvitation",
     "ConsentEvent",
     "ConsentFormVersion",

@@ -27,6 +27,10 @@ from storybank.archive.models import ConsentEvent, Story, StoryRevision
 from storybank.archive.stories import enter_on_behalf
 from storybank.archive.validation import StoryDraft
 from storybank.archive.withdrawal import withdraw_story
+from storybank.coding.codebook import install_starter
+from storybank.coding.codings import apply_coding
+from storybank.coding.memos import add_memo
+from storybank.coding.models import Code, Memo
 from storybank.extensions import db
 
 METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
@@ -37,6 +41,9 @@ class World:
     ids: dict[str, int]
     canaries: dict[str, str]
     users: dict[str, object]
+    coding_id: int = 0
+    memo_id: int = 0
+    code_id: int = 0
 
 
 def _canary(name: str) -> str:
@@ -56,6 +63,15 @@ def build_world(make_user, make_story) -> World:
                                        kind="lived_experience", consent={"research": False},
                                        attribution="anonymous", collection_method="interview"))
     tx.commit()
+    # Researchers coded and wrote memos on the canaries while they could: none of it may leak after.
+    install_starter(r1)
+    codings = {}
+    for key, story in (("W", w), ("N", n), ("O", o)):
+        coding = apply_coding(r1, story.id, _first_code_id(), 0, 8)
+        add_memo(r1, f"memo on {canaries[key]}", coding_id=coding.id)
+        add_memo(r1, f"story memo {canaries[key]}", story_id=story.id)
+        codings[key] = coding.id
+    tx.commit()
     withdraw_story(t1, w.id)
     change_consent(t1, n.id, {"research": False, "workshop": False})
     tx.commit()
@@ -66,7 +82,13 @@ def build_world(make_user, make_story) -> World:
         "admin": make_user("admin"),
         "all_roles": make_user("storyteller", "researcher", "host", "admin"),
     }
-    return World(ids={"W": w.id, "N": n.id, "O": o.id, "E": e.id}, canaries=canaries, users=users)
+    memo_on_n = db.session.scalar(select(Memo.id).where(Memo.story_id == n.id))
+    return World(ids={"W": w.id, "N": n.id, "O": o.id, "E": e.id}, canaries=canaries, users=users,
+                 coding_id=codings["N"], memo_id=memo_on_n, code_id=_first_code_id())
+
+
+def _first_code_id() -> int:
+    return db.session.scalar(select(Code.id).order_by(Code.id))
 
 
 # Who must never see which canary. T1 may see N (their own); R1 may see E (they entered it);
@@ -96,6 +118,12 @@ def _fill(rule, story_id: int, world: World) -> str:
             values[arg] = secrets.token_urlsafe(24)
         elif arg == "filename":
             values[arg] = "storybank.css"
+        elif arg == "code_id":
+            values[arg] = world.code_id
+        elif arg == "coding_id":
+            values[arg] = world.coding_id  # on the narrowed canary: 404 for everyone now
+        elif arg == "memo_id":
+            values[arg] = world.memo_id
         else:
             pytest.fail(f"test_access cannot fill argument {arg!r} of {rule.rule}: add it to _fill() so the "
                         "new route is walked for every role")
@@ -196,7 +224,7 @@ def test_no_route_shows_a_story_this_role_may_not_see(app, make_user, make_story
 
 def test_the_walk_covers_every_route(app):
     """A reminder with teeth: the routes the walk knows how to fill are all the routes there are."""
-    known = {"story_id", "number", "user_id", "token", "filename"}
+    known = {"story_id", "number", "user_id", "token", "filename", "code_id", "coding_id", "memo_id"}
     for rule in app.url_map.iter_rules():
         assert set(rule.arguments) <= known, f"{rule.rule} has arguments the leak test cannot fill"
 

@@ -71,6 +71,46 @@ def openapi_document() -> dict[str, Any]:
                 "post": {"summary": "Withdraw (own stories): deletes the text, returns the tombstone",
                          "responses": {"200": _json(_ref("Tombstone")), "401": ERROR, "404": ERROR}},
             },
+            "/codes": {
+                "get": {"summary": "The codebook in tree order (each code with its depth)",
+                        "responses": {"200": _json({"type": "object", "properties": {
+                            "results": {"type": "array", "items": _ref("Code")}}}), "401": ERROR, "404": ERROR}},
+                "post": {"summary": "Add a code (researchers)",
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                             "type": "object", "required": ["name"], "properties": {
+                                 "name": {"type": "string"}, "parent_id": {"type": "integer"},
+                                 "definition": {"type": "string"}, "colour": {"type": "string",
+                                                                               "pattern": "^#[0-9a-fA-F]{6}$"}}}}}},
+                         "responses": {"201": _json(_ref("Code"), "Created"), "400": ERROR, "401": ERROR,
+                                       "404": ERROR}},
+            },
+            "/codes/{code_id}/agreement": {
+                "parameters": [{"name": "code_id", "in": "path", "required": True,
+                                "schema": {"type": "integer", "minimum": 1}}],
+                "get": {"summary": "Agreement between coders on sentence units",
+                        "responses": {"200": _json({"type": "object", "properties": {
+                            "coders": {"type": "array", "items": {"type": "integer"}},
+                            "units": {"type": "integer"}, "units_all_coders": {"type": "integer"},
+                            "stories": {"type": "integer"},
+                            "percent_agreement": {"type": "number", "nullable": True},
+                            "cohen_kappa": {"type": "number", "nullable": True},
+                            "krippendorff_alpha": {"type": "number", "nullable": True}}}),
+                            "401": ERROR, "404": ERROR}},
+            },
+            "/stories/{story_id}/codings": {
+                "parameters": [STORY_ID],
+                "get": {"summary": "Codings of the story's current revision (researchers)",
+                        "responses": {"200": _json({"type": "object", "properties": {
+                            "results": {"type": "array", "items": _ref("Coding")}}}), "401": ERROR, "404": ERROR}},
+                "post": {"summary": "Code an excerpt (Unicode code points, end exclusive) or, without start/end, "
+                                    "the whole story",
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                             "type": "object", "required": ["code_id"], "properties": {
+                                 "code_id": {"type": "integer"}, "start": {"type": "integer", "minimum": 0},
+                                 "end": {"type": "integer", "minimum": 1}, "memo": {"type": "string"}}}}}},
+                         "responses": {"201": _json(_ref("Coding"), "Created"), "400": ERROR, "401": ERROR,
+                                       "404": ERROR}},
+            },
             "/search": {
                 "get": {
                     "summary": "Full-text and theme search over what the caller may read for a purpose",
@@ -96,6 +136,16 @@ def openapi_document() -> dict[str, Any]:
                                            "description": "A token from `storybank tokens create EMAIL`"}},
             "responses": {"Error": _json(_ref("Error"), "An error a person can act on")},
             "schemas": {
+                "Code": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "name": {"type": "string"},
+                    "parent_id": {"type": "integer", "nullable": True}, "definition": {"type": "string"},
+                    "when_to_use": {"type": "string"}, "when_not_to_use": {"type": "string"},
+                    "example": {"type": "string"}, "colour": {"type": "string"}, "depth": {"type": "integer"}}},
+                "Coding": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "story_id": {"type": "integer"}, "code_id": {"type": "integer"},
+                    "coder_id": {"type": "integer", "nullable": True}, "revision_id": {"type": "integer"},
+                    "start": {"type": "integer", "nullable": True}, "end": {"type": "integer", "nullable": True},
+                    "created_at": {"type": "string"}}},
                 "SearchResults": {"type": "object", "required": ["total", "results", "facets"], "properties": {
                     "total": {"type": "integer"}, "page": {"type": "integer"}, "purpose": {"type": "string"},
                     "did_you_mean": {"type": "string", "nullable": True},

@@ -13,6 +13,11 @@ from storybank.archive.render import render_markdown
 from storybank.archive.stories import browse, read_story, revise_story, submit_story
 from storybank.archive.validation import StoryDraft
 from storybank.archive.withdrawal import withdraw_story
+from storybank.coding import codebook
+from storybank.coding import codings as codings_service
+from storybank.coding.agreement_service import code_agreement
+from storybank.coding.memos import add_memo
+from storybank.coding.models import Code, Coding
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
 from storybank.search import service as search_service
@@ -155,6 +160,80 @@ def search() -> Any:
                      "themes": h.themes} for h in results.hits],
         "facets": {name: {f.label: f.count for f in facets} for name, facets in results.facets.items()},
     })
+
+
+def code_json(code: Code) -> dict[str, Any]:
+    return {"id": code.id, "name": code.name, "parent_id": code.parent_id, "definition": code.definition,
+            "when_to_use": code.when_to_use, "when_not_to_use": code.when_not_to_use, "example": code.example,
+            "colour": code.colour}
+
+
+def coding_json(coding: Coding) -> dict[str, Any]:
+    return {"id": coding.id, "story_id": coding.story_id, "code_id": coding.code_id, "coder_id": coding.coder_id,
+            "revision_id": coding.revision_id, "start": coding.start, "end": coding.end,
+            "created_at": coding.created_at.isoformat() + "Z"}
+
+
+@bp.get("/codes")
+@guard.requires("codebook.view")
+def list_codes() -> Any:
+    return jsonify({"results": [dict(code_json(c), depth=d) for c, d in codebook.tree()]})
+
+
+@bp.post("/codes")
+@guard.requires("codebook.edit")
+def create_code() -> Any:
+    data = _json_body()
+    unknown = set(data) - {"name", "parent_id", "definition", "colour"}
+    if unknown:
+        raise InvalidInput(f"Unknown field {sorted(unknown)[0]!r}.", field=sorted(unknown)[0])
+    parent_id = data.get("parent_id")
+    if parent_id is not None:
+        try:
+            codebook.get_code(parent_id)
+        except NotFound:
+            raise InvalidInput("No such parent code.", field="parent_id") from None
+    code = codebook.create_code(g.actor, data.get("name"), parent_id, data.get("definition", ""), data.get("colour"))
+    response = jsonify(code_json(code))
+    response.status_code = 201
+    return response
+
+
+@bp.get("/stories/<int:story_id>/codings")
+@guard.requires("story.code")
+def list_codings(story_id: int) -> Any:
+    return jsonify({"results": [coding_json(c) for c in codings_service.codings_for(g.actor, story_id)]})
+
+
+@bp.post("/stories/<int:story_id>/codings")
+@guard.requires("story.code")
+def create_coding(story_id: int) -> Any:
+    policy.get_story(g.actor, story_id, "research")  # 404 before any 400
+    data = _json_body()
+    unknown = set(data) - {"code_id", "start", "end", "memo"}
+    if unknown:
+        raise InvalidInput(f"Unknown field {sorted(unknown)[0]!r}.", field=sorted(unknown)[0])
+    if "code_id" not in data:
+        raise InvalidInput("Say which code: code_id.", field="code_id")
+    try:
+        codebook.get_code(data["code_id"])
+    except NotFound:
+        raise InvalidInput("No such code.", field="code_id") from None
+    coding = codings_service.apply_coding(g.actor, story_id, data["code_id"], data.get("start"), data.get("end"))
+    body = coding_json(coding)
+    if data.get("memo"):
+        body["memo"] = {"id": add_memo(g.actor, data["memo"], coding_id=coding.id).id, "text": str(data["memo"])}
+    response = jsonify(body)
+    response.status_code = 201
+    return response
+
+
+@bp.get("/codes/<int:code_id>/agreement")
+@guard.requires("codebook.view")
+def agreement(code_id: int) -> Any:
+    figures = code_agreement(g.actor, code_id)
+    return jsonify({key: figures[key] for key in ("code_id", "coders", "units", "units_all_coders", "stories",
+                                                  "percent_agreement", "cohen_kappa", "krippendorff_alpha")})
 
 
 @bp.post("/stories/<int:story_id>/withdraw")

@@ -135,3 +135,99 @@ def tree() -> list[tuple[Code, int]]:
 
 def usage_counts() -> dict[int, int]:
     return dict(db.session.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id)).all())
+
+
+def _subtree(code: Code) -> list[int]:
+    ids, frontier = [code.id], [code.id]
+    while frontier:
+        frontier = list(db.session.scalars(select(Code.id).where(Code.parent_id.in_(frontier))))
+        ids.extend(frontier)
+    return ids
+
+
+def _touch_coded(code_ids: list[int]) -> None:
+    """Stories coded with these codes carry them (and their ancestors) in the search index."""
+    from storybank.search.indexing import touch
+
+    story_ids = db.session.scalars(select(Coding.story_id).where(Coding.code_id.in_(code_ids)).distinct()).all()
+    if story_ids:
+        touch(*story_ids)
+
+
+def update_code(actor: User, code_id: object, fields: dict[str, object]) -> Code:
+    """Edit a code's text and colour, or move it under another parent (None: top level)."""
+    code = get_code(code_id)
+    if "name" in fields:
+        code.name = clean_name(fields["name"])
+    for name in ("definition", "when_to_use", "when_not_to_use", "example", "keywords"):
+        if name in fields:
+            value = str(fields[name] or "").strip()
+            if len(value) > 5000:
+                raise InvalidInput(f"{name.replace('_', ' ').capitalize()} can be at most 5,000 characters.",
+                                   field=name)
+            setattr(code, name, value)
+    if "colour" in fields:
+        code.colour = clean_colour(fields["colour"])
+    if "parent_id" in fields:
+        parent_id = fields["parent_id"]
+        if parent_id in (None, "", 0, "0"):
+            new_parent = None
+        else:
+            new_parent = get_code(parent_id)
+            if new_parent.id in _subtree(code):
+                raise InvalidInput("A code cannot move inside itself or one of its sub-codes.", field="parent_id")
+        if (new_parent.id if new_parent else None) != code.parent_id:
+            code.parent = new_parent
+            _touch_coded(_subtree(code))
+    db.session.flush()
+    return code
+
+
+def merge_preview(source_id: object, target_id: object) -> dict[str, int]:
+    source, target = get_code(source_id), get_code(target_id)
+    if source.id == target.id:
+        raise InvalidInput("Choose a different code to merge into.", field="target_id")
+    if target.id in _subtree(source):
+        raise InvalidInput("A code cannot be merged into one of its own sub-codes.", field="target_id")
+    codings = db.session.scalar(select(func.count()).select_from(Coding).where(Coding.code_id == source.id)) or 0
+    children = db.session.scalar(select(func.count()).select_from(Code).where(Code.parent_id == source.id)) or 0
+    return {"codings": codings, "children": children}
+
+
+def merge_codes(actor: User, source_id: object, target_id: object) -> dict[str, int]:
+    """Move the source's codings and sub-codes to the target, then remove the source."""
+    from sqlalchemy import update
+
+    counts = merge_preview(source_id, target_id)
+    source, target = get_code(source_id), get_code(target_id)
+    affected = _subtree(source)
+    _touch_coded(affected)
+    db.session.execute(update(Coding).where(Coding.code_id == source.id).values(code_id=target.id))
+    db.session.execute(update(Code).where(Code.parent_id == source.id).values(parent_id=target.id))
+    db.session.delete(source)
+    db.session.flush()
+    db.session.expire_all()
+    return counts
+
+
+def delete_preview(code_id: object) -> dict[str, int]:
+    code = get_code(code_id)
+    ids = _subtree(code)
+    codings = db.session.scalar(select(func.count()).select_from(Coding).where(Coding.code_id.in_(ids))) or 0
+    return {"codes": len(ids), "codings": codings}
+
+
+def delete_code(actor: User, code_id: object) -> dict[str, int]:
+    """Delete a code, its sub-codes and every coding with them."""
+    from sqlalchemy import delete as sql_delete
+
+    counts = delete_preview(code_id)
+    code = get_code(code_id)
+    ids = _subtree(code)
+    _touch_coded(ids)
+    db.session.execute(sql_delete(Coding).where(Coding.code_id.in_(ids)))
+    for cid in reversed(ids):
+        db.session.execute(sql_delete(Code).where(Code.id == cid))
+    db.session.flush()
+    db.session.expire_all()
+    return counts

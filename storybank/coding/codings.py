@@ -9,7 +9,7 @@ from storybank.archive.models import Story
 from storybank.archive.withdrawal import register_step
 from storybank.audit.service import record
 from storybank.coding.codebook import get_code
-from storybank.coding.models import Coding
+from storybank.coding.models import Coding, Memo
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
 from storybank.search.indexing import touch
@@ -59,6 +59,8 @@ def remove_coding(actor: User, coding_id: object) -> None:
     if coding is None:
         raise NotFound("No such coding.")
     policy.get_story(actor, coding.story_id, "research")
+    if coding.coder_id != actor.id:  # each coder's codings are their own
+        raise NotFound("No such coding.")
     story_id = coding.story_id
     db.session.delete(coding)
     db.session.flush()
@@ -73,6 +75,16 @@ def codings_for(actor: User, story_id: object) -> list[Coding]:
 
 @register_step
 def _delete_codings(story: Story) -> dict[str, int]:
+    """Withdrawal: the story's memos (on it and on its codings), then its codings."""
+    coding_ids = select(Coding.id).where(Coding.story_id == story.id)
+    on_story = (Memo.story_id == story.id) | Memo.coding_id.in_(coding_ids)
+    memos = db.session.scalar(select(func.count()).select_from(Memo).where(on_story)) or 0
+    db.session.execute(delete(Memo).where(on_story))
     count = db.session.scalar(select(func.count()).where(Coding.story_id == story.id)) or 0
     db.session.execute(delete(Coding).where(Coding.story_id == story.id))
-    return {"codings": count} if count else {}
+    out = {}
+    if count:
+        out["codings"] = count
+    if memos:
+        out["memos"] = memos
+    return out

@@ -175,11 +175,16 @@ def _all_documents(ids: list[int], progress: Progress | None) -> Iterator[list[I
         db.session.expunge_all()
         yield docs
         if progress:
-            progress("Reading stories", len(chunk))
+            progress("Indexing stories", len(chunk))
 
 
 def rebuild(progress: Progress | None = None) -> int:
-    """Rebuild every index record and the engine's index from the database (`storybank reindex`)."""
+    """Rebuild every index record and the engine's index from the database (`storybank reindex`).
+
+    Stories stream from the database into the engine: with Whoosh its writer
+    processes index one batch while the next is read. The database records are
+    committed only once the new index is in place, so a failed rebuild changes nothing.
+    """
     from storybank.search.postgres_engine import tsvector_literal
 
     session = db.session
@@ -190,32 +195,33 @@ def rebuild(progress: Progress | None = None) -> int:
     session.execute(delete(SearchDocument))
     session.execute(delete(SearchOutbox))
     counts: dict[str, Counter[str]] = {}
-    collected: list[IndexDoc] = []
-    for docs in _all_documents(ids, progress):
-        rows = []
-        for doc in docs:
-            doc_words = words(doc.title) | words(doc.body)
-            counts.setdefault(doc.purpose, Counter()).update(doc_words)
-            rows.append({
-                "story_id": doc.story_id, "purpose": doc.purpose, "words": " ".join(sorted(doc_words)),
-                "site": doc.site, "kind": doc.kind, "role": doc.role, "method": doc.method,
-                "collected_on": doc.collected_on,
-                "themes": sorted(doc.themes) if transactional else None,
-                "tsv": tsvector_literal(doc) if transactional else None,
-            })
-        if rows:
-            session.execute(SearchDocument.__table__.insert(), rows)
-        if not transactional:
-            collected.extend(docs)
-    apply_word_counts(session, counts)
-    session.commit()
-    if not transactional:
-        last: list[int] = [0]
 
-        def per_story(doc: IndexDoc) -> None:
-            if progress and doc.story_id != last[0]:
-                last[0] = doc.story_id
-                progress("Writing the index", 1)
+    def records() -> Iterator[IndexDoc]:
+        for docs in _all_documents(ids, progress):
+            rows = []
+            for doc in docs:
+                doc_words = words(doc.title) | words(doc.body)
+                counts.setdefault(doc.purpose, Counter()).update(doc_words)
+                rows.append({
+                    "story_id": doc.story_id, "purpose": doc.purpose, "words": " ".join(sorted(doc_words)),
+                    "site": doc.site, "kind": doc.kind, "role": doc.role, "method": doc.method,
+                    "collected_on": doc.collected_on,
+                    "themes": sorted(doc.themes) if transactional else None,
+                    "tsv": tsvector_literal(doc) if transactional else None,
+                })
+            if rows:
+                session.execute(SearchDocument.__table__.insert(), rows)
+            yield from docs
 
-        search_engine.rebuild(collected, per_story)
+    try:
+        if transactional:
+            for _doc in records():
+                pass
+        else:
+            search_engine.rebuild(records())
+        apply_word_counts(session, counts)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
     return len(ids)

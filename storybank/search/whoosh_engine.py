@@ -156,8 +156,8 @@ class WhooshEngine:
 
             def new_writer(purpose: str) -> object:
                 if WRITER_PROCS > 1:
-                    return indexes[purpose].writer(procs=WRITER_PROCS, multisegment=True, limitmb=128,
-                                                   batchsize=100)
+                    return indexes[purpose].writer(procs=WRITER_PROCS, multisegment=True, limitmb=256,
+                                                   batchsize=250)
                 return indexes[purpose].writer(limitmb=128)
 
             for purpose in SEARCH_PURPOSES:

@@ -61,7 +61,87 @@
     if (input) input.addEventListener("focus", function () { input.select(); });
   }
 
+
+  // Colour swatches and coded text: colours come from data attributes (no inline styles under the CSP).
+  function setupColours() {
+    document.querySelectorAll("[data-colour]").forEach(function (el) {
+      el.style.backgroundColor = el.dataset.colour;
+    });
+    var colours = {};
+    document.querySelectorAll(".code-picker input[name=code_id]").forEach(function (box) {
+      var swatch = box.parentNode.querySelector("[data-colour]");
+      if (swatch) colours[box.value] = swatch.dataset.colour;
+    });
+    document.querySelectorAll("#coding-text [data-codes]").forEach(function (el) {
+      var first = el.dataset.codes.split(" ")[0];
+      if (colours[first]) el.style.borderBottomColor = colours[first];
+      el.title = el.dataset.codes.split(" ").length + " code(s)";
+    });
+  }
+
+  // Offsets are Unicode code points into the story text, end exclusive: Array.from counts
+  // code points, so emoji (UTF-16 surrogate pairs) and combining marks never shift a mark.
+  function codePoints(text) { return Array.from(text).length; }
+
+  function offsetIn(container, node, offset) {
+    var el = node.nodeType === 3 ? node.parentNode : node;
+    if (node.nodeType !== 3) {
+      // A selection edge between elements: count the text before the child at `offset`.
+      var before = 0;
+      for (var i = 0; i < offset && i < node.childNodes.length; i++) before += codePoints(node.childNodes[i].textContent);
+      var base = node === container ? 0 : parseInt(node.dataset.start || "0", 10);
+      return base + before;
+    }
+    while (el && el !== container && !el.dataset.start) el = el.parentNode;
+    if (!el || el === container) return null;
+    return parseInt(el.dataset.start, 10) + codePoints(node.textContent.slice(0, offset));
+  }
+
+  function setupCoding() {
+    var text = document.getElementById("coding-text");
+    var form = document.getElementById("apply-form");
+    if (!text || !form) return;
+    var start = document.getElementById("sel-start");
+    var end = document.getElementById("sel-end");
+    var status = document.getElementById("selection-status");
+    function update() {
+      var sel = window.getSelection();
+      if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return;
+      var range = sel.getRangeAt(0);
+      if (!text.contains(range.startContainer) || !text.contains(range.endContainer)) return;
+      var a = offsetIn(text, range.startContainer, range.startOffset);
+      var b = offsetIn(text, range.endContainer, range.endOffset);
+      if (a === null || b === null || a === b) return;
+      if (a > b) { var t = a; a = b; b = t; }
+      start.value = a;
+      end.value = b;
+      var chosen = sel.toString();
+      status.textContent = "Selected " + codePoints(chosen) + " characters: “" +
+        (chosen.length > 80 ? chosen.slice(0, 80) + "…" : chosen) + "”";
+    }
+    document.addEventListener("selectionchange", update);
+    text.addEventListener("mouseup", update);
+    text.addEventListener("keyup", update);
+    var filter = document.getElementById("code-filter");
+    if (filter) {
+      filter.addEventListener("input", function () {
+        var q = filter.value.trim().toLowerCase();
+        document.querySelectorAll("#code-picker label").forEach(function (label) {
+          label.hidden = q && label.dataset.name.indexOf(q) === -1;
+        });
+      });
+      filter.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter") return;
+        event.preventDefault();  // Enter ticks the first code still shown
+        var first = document.querySelector("#code-picker label:not([hidden]) input");
+        if (first) first.checked = !first.checked;
+      });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setupColours();
+    setupCoding();
     setupPreview();
     setupKindToggle();
     setupCopyLink();
