@@ -197,3 +197,101 @@ def test_console_listener_sees_content_security_policy_violations(page: Page, br
     assert "inline script" in blocked.value.text
     assert page.evaluate("() => window.inlineScriptRan === undefined")
     assert browsing.csp_violations() != []
+
+
+EMOJI_STORY = ("Waiting 😔😔 was the worst part 👩‍👩‍👧. The café near the hub — naïve of me — "
+               "felt safer than the ward 🏥. Then Jo from the peer group rang 📞 and everything changed.")
+
+
+def _coding_world(live_server: LiveServer) -> int:
+    from storybank import tx
+    from storybank.accounts.services import find_by_email
+    from storybank.archive.stories import submit_story
+    from storybank.archive.validation import StoryDraft
+    from storybank.coding.codebook import install_starter
+
+    with live_server.app.app_context():
+        teller = find_by_email(live_server.accounts["storyteller"].email)
+        story = submit_story(teller, StoryDraft(
+            title="Emoji and all", body=EMOJI_STORY, kind="lived_experience", site="Salford",
+            consent={"research": True, "workshop": False, "publication": False}, attribution="anonymous"))
+        install_starter(find_by_email(live_server.accounts["researcher"].email))
+        tx.commit()
+        return story.id
+
+
+def test_researcher_codes_an_excerpt_by_selecting_it(
+    page: Page, browsing: Browsing, live_server: LiveServer, shot: Callable[[Page, str], None]
+) -> None:
+    story_id = _coding_world(live_server)
+    sign_in(page, live_server.accounts["researcher"])
+    page.goto(f"/stories/{story_id}")
+    page.get_by_role("link", name="Code this story").click()
+    expect(page.get_by_role("heading", name="Code “Emoji and all”")).to_be_visible()
+    target = "felt safer than the ward 🏥"
+    # Select the passage as a person would with the mouse: a DOM range over the visible text.
+    page.evaluate("""(target) => {
+        const box = document.getElementById('coding-text');
+        const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+        let node;
+        while ((node = walker.nextNode())) {
+            const at = node.textContent.indexOf(target);
+            if (at >= 0) {
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + target.length);
+                const sel = window.getSelection();
+                sel.removeAllRanges();
+                sel.addRange(range);
+                box.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+                return;
+            }
+        }
+        throw new Error('target text not found');
+    }""", target)
+    expect(page.locator("#selection-status")).to_contain_text("Selected 26 characters")
+    page.get_by_label("Find a code").fill("peer sup")
+    page.get_by_label("Find a code").press("Enter")
+    page.get_by_role("button", name="Apply to selection").click()
+    expect(page.locator(".flash")).to_have_text("Coded.")
+    expect(page.locator("#margin-marks")).to_contain_text("Peer support")
+    expect(page.locator("#margin-marks q")).to_have_text(target)
+    expect(page.locator("#coding-text .coded")).to_have_text(target)
+    shot(page, "coding-excerpt")
+    with live_server.app.app_context():
+        from storybank.coding.models import Coding
+        from storybank.extensions import db
+
+        coding = db.session.query(Coding).one()
+        assert EMOJI_STORY[coding.start:coding.end] == target  # code points, end exclusive
+    assert_no_console_errors(browsing)
+
+
+def test_researcher_merges_two_codes(
+    page: Page, browsing: Browsing, live_server: LiveServer, shot: Callable[[Page, str], None]
+) -> None:
+    story_id = _coding_world(live_server)
+    with live_server.app.app_context():
+        from storybank import tx
+        from storybank.accounts.services import find_by_email
+        from storybank.coding.codings import apply_coding
+        from storybank.coding.models import Code
+        from storybank.extensions import db
+
+        researcher = find_by_email(live_server.accounts["researcher"].email)
+        isolation = db.session.query(Code).filter_by(name="Isolation").one()
+        apply_coding(researcher, story_id, isolation.id, 0, 7)
+        tx.commit()
+    sign_in(page, live_server.accounts["researcher"])
+    go_to(page, "Codebook")
+    page.locator("li", has_text="Isolation").get_by_role("link", name="Merge").click()
+    page.get_by_label("Merge into").select_option(label="— Connection")
+    page.get_by_role("button", name="Show what will change").click()
+    expect(page.locator("#merge-preview")).to_contain_text("1 coding and 0 sub-codes will move")
+    page.get_by_label("Merge them").check()
+    page.get_by_role("button", name="Merge").click()
+    expect(page.locator(".flash")).to_contain_text("Merged into “Connection”: 1 codings")
+    expect(page.locator(".codebook-tree")).not_to_contain_text("Isolation")
+    expect(page.locator("li", has_text="Connection").locator(".count")).to_have_text("1 codings")
+    shot(page, "codebook-merged")
+    assert_no_console_errors(browsing)
