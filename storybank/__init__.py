@@ -50,7 +50,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from storybank import models  # noqa: F401  (registers every table)
     from storybank.accounts.models import User
-    from storybank.coding import codings  # noqa: F401  (registers its withdrawal step)
+    from storybank.coding import codings, reanchor  # noqa: F401  (register their withdrawal and revision steps)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

@@ -8,13 +8,14 @@ from storybank.archive.models import (
     StoryRevision,
 )
 from storybank.audit.models import AuditEvent
-from storybank.coding.models import Code, Coding, Memo
+from storybank.coding.models import Code, CoderNotice, Coding, Memo
 from storybank.search.models import SearchDocument, SearchOutbox, SearchWord
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Code",
+    "CoderNotice",
     "Coding",
     "Memo",
     "ClaimInvitation",

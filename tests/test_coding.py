@@ -252,3 +252,49 @@ def test_agreement_api_and_page(app, client, researcher, make_user, make_story, 
     page_client, _ = login_as(user=researcher)
     page = page_client.get(f"/codebook/{code('GP').id}/agreement").get_data(as_text=True)
     assert "not defined" in page and "1.000" in page
+
+
+# -- re-anchoring -------------------------------------------------------------------------------------
+
+def test_map_span_follows_inserts_and_deletions():
+    from storybank.coding.reanchor import map_span, unchanged_blocks
+
+    old = "Alpha beta gamma.\nDelta epsilon 😀 zeta.\nEta theta.\n"
+    new = "NEW LINE.\nAlpha beta gamma!\nDelta epsilon 😀 zeta.\nTheta.\n"
+    blocks = unchanged_blocks(old, new)
+    for phrase in ("beta gamma", "epsilon 😀 zeta", "Delta"):
+        s = old.index(phrase)
+        span = map_span(s, s + len(phrase), blocks)
+        assert new[span[0]:span[1]] == phrase
+    gone = old.index("Eta th")
+    assert map_span(gone, gone + 3, blocks) is None  # "Eta" is gone
+    partly = map_span(old.index("gamma."), old.index("gamma.") + 6, blocks)
+    assert new[partly[0]:partly[1]] == "gamma"  # the full stop changed, the word survives
+
+
+def test_revising_a_story_re_anchors_codings_and_tells_the_coder(app, researcher, make_user, make_story, login_as):
+    from storybank.archive.stories import revise_story
+    from storybank.coding.models import CoderNotice
+
+    teller = make_user("storyteller")
+    story = make_story(teller, body=BODY)
+    kept_phrase = "Nobody joined it up"
+    kept = apply_coding(researcher, story.id, code("Fragmentation").id, BODY.index(kept_phrase),
+                        BODY.index(kept_phrase) + len(kept_phrase))
+    doomed = apply_coding(researcher, story.id, code("GP").id, BODY.index("The GP"), BODY.index("Nobody") - 1)
+    whole = apply_coding(researcher, story.id, code("Access").id)
+    tx.commit()
+    new_body = "Before it all: I was fine. 😊 " + BODY.replace("The GP said the criteria had changed. ", "")
+    revise_story(teller, story.id, body=new_body)
+    tx.commit()
+    current = story.current_revision
+    moved = db.session.get(Coding, kept.id)
+    assert moved.revision_id == current.id and new_body[moved.start:moved.end] == kept_phrase
+    assert db.session.get(Coding, doomed.id) is None
+    assert db.session.get(Coding, whole.id).revision_id == current.id
+    notice = db.session.scalar(select(CoderNotice))
+    assert (notice.user_id, notice.removed, notice.revision) == (researcher.id, 1, 2)
+    client, _ = login_as(user=researcher)
+    page = client.get("/codebook").get_data(as_text=True)
+    assert "removed 1 of your coding" in page
+    assert "removed 1 of your coding" not in client.get("/codebook").get_data(as_text=True)  # shown once

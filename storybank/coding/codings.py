@@ -9,7 +9,7 @@ from storybank.archive.models import Story
 from storybank.archive.withdrawal import register_step
 from storybank.audit.service import record
 from storybank.coding.codebook import get_code
-from storybank.coding.models import Coding, Memo
+from storybank.coding.models import CoderNotice, Coding, Memo
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
 from storybank.search.indexing import touch
@@ -82,9 +82,24 @@ def _delete_codings(story: Story) -> dict[str, int]:
     db.session.execute(delete(Memo).where(on_story))
     count = db.session.scalar(select(func.count()).where(Coding.story_id == story.id)) or 0
     db.session.execute(delete(Coding).where(Coding.story_id == story.id))
+    db.session.execute(delete(CoderNotice).where(CoderNotice.story_id == story.id))
     out = {}
     if count:
         out["codings"] = count
     if memos:
         out["memos"] = memos
     return out
+
+
+def take_notices(actor: User) -> list[tuple[CoderNotice, bool]]:
+    """The coder's unseen notices (with whether the story is still theirs to see), now marked seen."""
+    from storybank.timeutil import utcnow
+
+    notices = list(db.session.scalars(select(CoderNotice).where(
+        CoderNotice.user_id == actor.id, CoderNotice.seen_at.is_(None)).order_by(CoderNotice.id)))
+    visible = set(db.session.scalars(policy.visible_stories(actor, "research").with_only_columns(Story.id).where(
+        Story.id.in_({n.story_id for n in notices})))) if notices else set()
+    for notice in notices:
+        notice.seen_at = utcnow()
+    db.session.flush()
+    return [(n, n.story_id in visible) for n in notices]

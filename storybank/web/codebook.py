@@ -9,7 +9,7 @@ from storybank.coding import codebook as books
 from storybank.coding import memos as memo_service
 from storybank.coding.agreement_service import code_agreement
 from storybank.coding.coding_view import coding_view
-from storybank.coding.codings import apply_coding, remove_coding
+from storybank.coding.codings import apply_coding, remove_coding, take_notices
 from storybank.errors import InvalidInput
 from storybank.web.forms import EmptyForm
 
@@ -24,7 +24,8 @@ def _fields() -> dict[str, object]:
 @bp.get("/codebook")
 @guard.requires("codebook.view")
 def index() -> str:
-    return render_template("codebook/index.html", tree=books.tree(), counts=books.usage_counts(), form=EmptyForm())
+    return render_template("codebook/index.html", tree=books.tree(), counts=books.usage_counts(), form=EmptyForm(),
+                           notices=take_notices(current_user))
 
 
 @bp.post("/codebook")
