@@ -148,7 +148,6 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     start = time.perf_counter()
     indexing.rebuild(progress)
     app_build = time.perf_counter() - start
-    reading = phase_started.get("Writing the index", time.perf_counter()) - start
     if dialect == "postgresql":
         app_size = db.session.scalar(text("SELECT pg_total_relation_size('search_documents')"))
         db.session.execute(text("ANALYZE"))
@@ -212,8 +211,6 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     print("|---|---|---|")
     print(f"| app: `storybank reindex` (database records + {indexing.engine().name}) | {app_build:.1f} "
           f"| {app_size / 1e6:.1f} |")
-    if not indexing.engine().transactional:
-        print(f"| … of which reading stories and writing the database records | {reading:.1f} | |")
     print(f"| bare Whoosh, one writer | {bare_build:.1f} | {bare_size / 1e6:.1f} |")
     print("\n| query | hits | app median / p95 ms | bare Whoosh + same facets | p95 ratio "
           "| bare Whoosh, top 10 only | p95 ratio |")

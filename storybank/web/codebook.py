@@ -10,6 +10,7 @@ from storybank.coding import memos as memo_service
 from storybank.coding.agreement_service import code_agreement
 from storybank.coding.coding_view import coding_view
 from storybank.coding.codings import apply_coding, remove_coding, take_notices
+from storybank.coding.compare import compare_coders
 from storybank.errors import InvalidInput
 from storybank.web.forms import EmptyForm
 
@@ -118,6 +119,17 @@ def code_story(story_id: int) -> str:
     view = coding_view(current_user, story_id, blind=blind)
     return render_template("codebook/code_story.html", view=view, blind=blind, form=EmptyForm(),
                            tree=books.tree())
+
+
+@bp.get("/research/stories/<int:story_id>/compare")
+@guard.requires("story.code")
+def compare(story_id: int) -> tuple[str, int]:
+    try:
+        comparison = compare_coders(current_user, story_id, request.args.get("a"), request.args.get("b"))
+    except InvalidInput as err:
+        comparison = compare_coders(current_user, story_id)
+        return render_template("codebook/compare.html", c=comparison, error=err.message), 400
+    return render_template("codebook/compare.html", c=comparison), 200
 
 
 @bp.post("/research/stories/<int:story_id>/codings")

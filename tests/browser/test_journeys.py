@@ -295,3 +295,37 @@ def test_researcher_merges_two_codes(
     expect(page.locator("li", has_text="Connection").locator(".count")).to_have_text("1 codings")
     shot(page, "codebook-merged")
     assert_no_console_errors(browsing)
+
+
+def test_researcher_compares_two_coders(
+    page: Page, browsing: Browsing, live_server: LiveServer, shot: Callable[[Page, str], None]
+) -> None:
+    story_id = _coding_world(live_server)
+    with live_server.app.app_context():
+        from storybank import tx
+        from storybank.accounts.services import create_user, find_by_email
+        from storybank.coding.codings import apply_coding
+        from storybank.coding.models import Code
+        from storybank.extensions import db
+
+        rosa = find_by_email(live_server.accounts["researcher"].email)
+        ken = create_user(None, "ken@example.org", "another long passphrase", ["researcher"], "Ken")
+        peer = db.session.query(Code).filter_by(name="Peer support").one()
+        hope = db.session.query(Code).filter_by(name="Hope").one()
+        last = EMOJI_STORY.index("Then Jo")
+        apply_coding(rosa, story_id, peer.id, last, len(EMOJI_STORY))   # both code the last sentence
+        apply_coding(ken, story_id, peer.id, last, len(EMOJI_STORY))
+        apply_coding(ken, story_id, hope.id, 0, 7)                      # only Ken codes the first
+        tx.commit()
+    sign_in(page, live_server.accounts["researcher"])
+    page.goto(f"/research/stories/{story_id}/code")
+    page.get_by_role("link", name="Compare coders").click()
+    expect(page.locator("#disagreement-count")).to_have_text("1 of 3 sentences coded differently.")
+    rows = page.locator("table.compare tbody tr")
+    expect(rows.nth(0)).to_have_class("disagree")
+    expect(rows.nth(0)).to_contain_text("Hope")
+    expect(rows.nth(2)).not_to_have_class("disagree")
+    expect(rows.nth(2).locator("td").nth(1)).to_contain_text("Peer support")
+    expect(rows.nth(2).locator("td").nth(2)).to_contain_text("Peer support")
+    shot(page, "compare-coders")
+    assert_no_console_errors(browsing)
