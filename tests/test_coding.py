@@ -298,3 +298,46 @@ def test_revising_a_story_re_anchors_codings_and_tells_the_coder(app, researcher
     page = client.get("/codebook").get_data(as_text=True)
     assert "removed 1 of your coding" in page
     assert "removed 1 of your coding" not in client.get("/codebook").get_data(as_text=True)  # shown once
+
+
+# -- analysis -----------------------------------------------------------------------------------------
+
+def test_analysis_tables_charts_and_csv(app, researcher, make_user, make_story, login_as):
+    from storybank.coding import analysis
+
+    teller = make_user("storyteller")
+    a = make_story(teller, body="I waited. The GP listened.", site="Luton",
+                   signifiers={"about": ["waiting", "hope"]})
+    b = make_story(teller, body="The landlord came. I waited again.", site="Salford")
+    gone = make_story(teller, body="Soon withdrawn.", site="Luton")
+    apply_coding(researcher, a.id, code("Thresholds").id, 0, 9)     # sentence 1
+    apply_coding(researcher, a.id, code("GP").id, 0, 9)             # same sentence as Thresholds
+    apply_coding(researcher, a.id, code("Hope").id, 10, 26)         # sentence 2
+    apply_coding(researcher, b.id, code("Housing").id)
+    apply_coding(researcher, gone.id, code("Housing").id)
+    tx.commit()
+    withdraw_story(teller, gone.id)
+    tx.commit()
+    freq = analysis.frequencies(researcher, "site")
+    rows = {c.name: dict(zip(freq.columns, counts, strict=True)) for c, counts in freq.rows}
+    assert freq.columns == ["Luton", "Salford"]
+    assert rows["Access"] == {"Luton": 1, "Salford": 0}  # via Thresholds
+    assert rows["Housing"] == {"Luton": 0, "Salford": 1}  # the withdrawn story is gone
+    story_level = analysis.cooccurrence(researcher, "story")
+    names = story_level.columns
+    cell = {(c.name, names[j]): n for c, counts in story_level.rows for j, n in enumerate(counts)}
+    assert cell[("Thresholds", "Hope")] == 1 and cell[("Housing", "Hope")] == 0
+    sentence_level = analysis.cooccurrence(researcher, "sentence")
+    cell = {(c.name, names[j]): n for c, counts in sentence_level.rows for j, n in enumerate(counts)}
+    assert cell[("Thresholds", "GP")] == 1 and cell[("Thresholds", "Hope")] == 0 and cell[("GP", "GP")] == 1
+    sig = analysis.signifiers_beside_codes(researcher)
+    sig_rows = {c.name: dict(zip(sig.columns, counts, strict=True)) for c, counts in sig.rows}
+    assert sig_rows["Hope"]["waiting"] == 1 and sig_rows["Housing"]["waiting"] == 0
+    client, _ = login_as(user=researcher)
+    page = client.get("/analysis", query_string={"by": "site", "level": "sentence"}).get_data(as_text=True)
+    assert page.count("<svg") == 2 and "1 story was withdrawn by its teller" in page
+    exported = client.get("/analysis/frequencies.csv", query_string={"by": "site"})
+    assert exported.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
+    assert rows[0] == ["code", "parent", "Luton", "Salford"] and ["Housing", "Wider determinants", "0", "1"] in rows
+    assert client.get("/analysis/nothing.csv").status_code == 404

@@ -1,17 +1,21 @@
 """The codebook (create, edit, move, merge, delete codes), coding a story, and agreement."""
 from __future__ import annotations
 
+import csv
+import io
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from storybank import guard, policy
+from storybank.coding import analysis, charts
 from storybank.coding import codebook as books
 from storybank.coding import memos as memo_service
 from storybank.coding.agreement_service import code_agreement
 from storybank.coding.coding_view import coding_view
 from storybank.coding.codings import apply_coding, remove_coding, take_notices
 from storybank.coding.compare import compare_coders
-from storybank.errors import InvalidInput
+from storybank.errors import InvalidInput, NotFound
 from storybank.web.forms import EmptyForm
 
 bp = Blueprint("codebook", __name__)
@@ -152,6 +156,35 @@ def add_coding(story_id: int) -> object:
         apply_coding(current_user, story_id, code_id, start, end)
     flash("Coded." if len(code_ids) == 1 else f"Applied {len(code_ids)} codes.")
     return redirect(back)
+
+
+@bp.get("/analysis")
+@guard.requires("codebook.view")
+def analysis_page() -> str:
+    by = request.args.get("by", "kind")
+    level = "sentence" if request.args.get("level") == "sentence" else "story"
+    freq = analysis.frequencies(current_user, by)
+    co = analysis.cooccurrence(current_user, level)
+    signifiers = analysis.signifiers_beside_codes(current_user)
+    return render_template("codebook/analysis.html", freq=freq, co=co, signifiers=signifiers, by=by, level=level,
+                           attributes=analysis.ATTRIBUTES, withdrawn=analysis.withdrawn_count(),
+                           bar=charts.bar_chart(freq), heat=charts.heatmap(co))
+
+
+@bp.get("/analysis/<table>.csv")
+@guard.requires("codebook.view")
+def analysis_csv(table: str) -> Response:
+    makers = {
+        "frequencies": lambda: analysis.frequencies(current_user, request.args.get("by", "kind")),
+        "cooccurrence": lambda: analysis.cooccurrence(current_user, request.args.get("level", "story")),
+        "signifiers": lambda: analysis.signifiers_beside_codes(current_user),
+    }
+    if table not in makers:
+        raise NotFound("No such table.")
+    out = io.StringIO()
+    csv.writer(out).writerows(analysis.csv_rows(makers[table]()))
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=storybank-{table}.csv"})
 
 
 @bp.get("/memos")
