@@ -124,6 +124,8 @@ def _fill(rule, story_id: int, world: World) -> str:
             values[arg] = world.coding_id  # on the narrowed canary: 404 for everyone now
         elif arg == "memo_id":
             values[arg] = world.memo_id
+        elif arg == "table":
+            values[arg] = "cooccurrence"
         else:
             pytest.fail(f"test_access cannot fill argument {arg!r} of {rule.rule}: add it to _fill() so the "
                         "new route is walked for every role")
@@ -224,7 +226,7 @@ def test_no_route_shows_a_story_this_role_may_not_see(app, make_user, make_story
 
 def test_the_walk_covers_every_route(app):
     """A reminder with teeth: the routes the walk knows how to fill are all the routes there are."""
-    known = {"story_id", "number", "user_id", "token", "filename", "code_id", "coding_id", "memo_id"}
+    known = {"story_id", "number", "user_id", "token", "filename", "code_id", "coding_id", "memo_id", "table"}
     for rule in app.url_map.iter_rules():
         assert set(rule.arguments) <= known, f"{rule.rule} has arguments the leak test cannot fill"
 

@@ -333,6 +333,7 @@ def test_analysis_tables_charts_and_csv(app, researcher, make_user, make_story, 
     sig = analysis.signifiers_beside_codes(researcher)
     sig_rows = {c.name: dict(zip(sig.columns, counts, strict=True)) for c, counts in sig.rows}
     assert sig_rows["Hope"]["waiting"] == 1 and sig_rows["Housing"]["waiting"] == 0
+    tx.commit()  # analyses keep the sentence units they work out
     client, _ = login_as(user=researcher)
     page = client.get("/analysis", query_string={"by": "site", "level": "sentence"}).get_data(as_text=True)
     assert page.count("<svg") == 2 and "1 story was withdrawn by its teller" in page

@@ -99,6 +99,8 @@ class StoryRevision(db.Model):
     reason: Mapped[str] = mapped_column(String(20), default="original")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Sentence units for coding agreement, as flat [start0, end0, start1, end1, ...] (filled on first use).
+    sentence_spans: Mapped[list[int] | None] = mapped_column(JSON)
 
     story: Mapped[Story] = relationship(back_populates="revisions")
 

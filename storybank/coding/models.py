@@ -45,6 +45,9 @@ class Coding(db.Model):
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     start: Mapped[int | None]
     end: Mapped[int | None]
+    # First and last sentence unit the excerpt touches (None for a whole-story coding, or not yet worked out).
+    unit_first: Mapped[int | None]
+    unit_last: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     code: Mapped[Code] = relationship()

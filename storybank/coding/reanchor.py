@@ -16,6 +16,7 @@ from storybank.archive.models import Story, StoryRevision
 from storybank.archive.stories import register_revision_hook
 from storybank.audit.service import record
 from storybank.coding.models import CoderNotice, Coding
+from storybank.coding.units import set_units
 from storybank.extensions import db
 
 CHAR_DIFF_LIMIT = 20000  # changed line blocks longer than this are compared line by line only
@@ -90,6 +91,7 @@ def reanchor(story: Story, old: StoryRevision, new: StoryRevision) -> dict[str, 
             db.session.delete(coding)
             continue
         coding.revision_id, coding.start, coding.end = new.id, span[0], span[1]
+        set_units(coding, new)
         kept += 1
     for coder_id, count in removed.items():
         if coder_id is not None:
