@@ -342,3 +342,21 @@ def test_analysis_tables_charts_and_csv(app, researcher, make_user, make_story, 
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
     assert rows[0] == ["code", "parent", "Luton", "Salford"] and ["Housing", "Wider determinants", "0", "1"] in rows
     assert client.get("/analysis/nothing.csv").status_code == 404
+
+
+def test_two_researchers_coding_the_same_story_at_once_lose_nothing(app, researcher, make_user, make_story,
+                                                                       login_as):
+    """Both open the coding page, both code, in either order: every coding is kept."""
+    story = make_story(body=BODY)
+    other = make_user("researcher")
+    first, _ = login_as(user=researcher)
+    second, _ = login_as(user=other)
+    token_a = csrf_token(first, f"/research/stories/{story.id}/code")
+    token_b = csrf_token(second, f"/research/stories/{story.id}/code")
+    for client, token, code_name in ((first, token_a, "GP"), (second, token_b, "Hope"), (first, token_a, "Hope")):
+        answer = client.post(f"/research/stories/{story.id}/codings",
+                             data={"csrf_token": token, "start": "0", "end": "8", "code_id": code(code_name).id})
+        assert answer.status_code == 302
+    db.session.expire_all()
+    assert sorted((c.coder_id, c.code.name) for c in db.session.scalars(select(Coding))) == sorted(
+        [(researcher.id, "GP"), (other.id, "Hope"), (researcher.id, "Hope")])

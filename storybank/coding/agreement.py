@@ -1,104 +1,122 @@
 """Inter-coder agreement on sentence units: percent agreement, Cohen's kappa, Krippendorff's alpha.
 
-Pure functions over plain data, so they can be checked against the reference
-implementations (scikit-learn, the `krippendorff` package) and timed on
-100,000 codings. For one code, each coder's judgement of a unit is 1 (the
-coder applied the code to some text in that sentence) or 0.
+Pure functions over plain data (no database, no numpy), so they can be checked
+against the reference implementations (scikit-learn, the `krippendorff`
+package) and run on 100,000 codings. For one code, each coder's judgement of a
+unit (sentence 0..N-1) is 1 if the unit is in that coder's set, else 0. Unit
+indexes outside 0..N-1 are ignored. A figure that is undefined is None, never nan.
 """
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 
 
 def binary_matrix(ratings: dict[int, set[int]], units: int) -> list[list[int]]:
-    """Coders (sorted by id) × units, 1 where the coder marked the unit."""
-    return [[1 if u in ratings[c] else 0 for u in range(units)] for c in sorted(ratings)]
+    """Coders (sorted by id) × units, 1 where the coder marked the unit, else 0."""
+    matrix = []
+    for coder in sorted(ratings):
+        row = [0] * max(units, 0)
+        for u in ratings[coder]:
+            if 0 <= u < units:
+                row[u] = 1
+        matrix.append(row)
+    return matrix
 
 
 def percent_agreement(ratings: dict[int, set[int]], units: int) -> float | None:
-    """Share of units on which every coder agrees (all marked it or none did)."""
+    """Share of units on which every coder agrees (all marked it or none did).
+
+    None with no units or fewer than two coders.
+    """
     if units <= 0 or len(ratings) < 2:
         return None
     sets = list(ratings.values())
-    union = set().union(*sets)
-    inter = set.intersection(*sets)
-    disagreements = len({u for u in union if 0 <= u < units} - inter)
+    # A unit is disagreed on when some coder marked it but not every coder did.
+    disputed = set().union(*sets) - set.intersection(*sets)
+    disagreements = sum(1 for u in disputed if 0 <= u < units)
     return (units - disagreements) / units
 
 
 def cohen_kappa(a: set[int], b: set[int], units: int) -> float | None:
-    """Cohen's kappa for two coders on 0/1 labels; None where it is undefined (sklearn gives nan)."""
+    """Cohen's kappa for two coders' 0/1 labels on `units` units.
+
+    Same value as scikit-learn's `cohen_kappa_score`. Where kappa is undefined,
+    i.e. expected agreement is 1 (both coders gave every unit the same single
+    label, all 1 or all 0), scikit-learn returns nan; this returns None, as it
+    does for units <= 0. Two constant coders with opposite labels give 0.0.
+    """
     if units <= 0:
         return None
     a = {u for u in a if 0 <= u < units}
     b = {u for u in b if 0 <= u < units}
+    n, na, nb = units, len(a), len(b)
     both = len(a & b)
-    only_a, only_b = len(a - b), len(b - a)
-    neither = units - both - only_a - only_b
-    observed = (both + neither) / units
-    pa1, pb1 = len(a) / units, len(b) / units
-    expected = pa1 * pb1 + (1 - pa1) * (1 - pb1)
-    if expected == 1:
+    agree = n - (na + nb - 2 * both)  # both marked or neither did
+    # kappa = (p_o - p_e) / (1 - p_e) with p_o = agree / n and p_e = chance / n², in integers.
+    chance = na * nb + (n - na) * (n - nb)
+    if chance == n * n:
         return None
-    return (observed - expected) / (1 - expected)
+    return (n * agree - chance) / (n * n - chance)
 
 
 def krippendorff_alpha_nominal(matrix: Sequence[Sequence[Hashable | None]]) -> float | None:
-    """Krippendorff's alpha (nominal) for a coders × units matrix; None marks a missing value.
+    """Krippendorff's alpha, nominal metric, for a coders × units matrix; None marks a missing value.
 
-    Built from the coincidence matrix: each unit with m >= 2 values contributes
-    n_c * n_k / (m - 1) pairs to o_ck (c != k) and n_c * (n_c - 1) / (m - 1) to o_cc.
-    alpha = 1 - (n - 1) * D_o / D_e with D_o the observed off-diagonal mass and
-    D_e = sum_{c != k} n_c n_k / n. Undefined (None) with no pairable values or no
-    variation at all.
+    Rows must be of equal length (ValueError otherwise); values may be any hashable
+    labels. Units with fewer than two values are not pairable and are dropped. From
+    the coincidence matrix o_ck (a unit with m values adds n_c·n_k/(m-1) to o_ck),
+    its marginals n_c and total n: alpha = 1 - D_o/D_e with D_o = Σ_{c≠k} o_ck / n
+    and D_e = Σ_{c≠k} n_c·n_k / (n(n-1)). Only the off-diagonal sums are needed, so
+    o_ck is never built cell by cell: O(units × coders) plus O(values). None when
+    undefined: no pairable unit, or every pairable value the same (D_e == 0).
     """
-    if not matrix:
+    columns = list(zip(*matrix, strict=True))
+    values = set().union(*matrix)
+    values.discard(None)
+    if not columns or len(values) < 2:
         return None
-    width = max(len(row) for row in matrix)
-    columns = zip(*(list(row) + [None] * (width - len(row)) for row in matrix), strict=True)
-    values_seen = {v for row in matrix for v in row if v is not None}
-    if values_seen <= {0, 1}:
-        return _binary_alpha(columns)
-    disagree = 0.0
-    totals: Counter = Counter()
-    for column in columns:
-        values = Counter(v for v in column if v is not None)
-        m = sum(values.values())
-        if m < 2:
-            continue
-        same = sum(n * (n - 1) for n in values.values())
-        disagree += (m * (m - 1) - same) / (m - 1)
-        totals.update(values)
-    return _alpha(disagree, list(totals.values()))
-
-
-def _binary_alpha(columns: Iterable[tuple[Hashable | None, ...]]) -> float | None:
-    """The same for 0/1 values, counted without building a Counter per unit (100,000 units in well under a second)."""
-    disagree = 0.0
-    ones = zeros = 0
-    for column in columns:
-        k = column.count(1)
-        m = k + column.count(0)
-        if m < 2:
-            continue
-        disagree += 2 * k * (m - k) / (m - 1)
-        ones += k
-        zeros += m - k
-    return _alpha(disagree, [ones, zeros])
-
-
-def _alpha(disagree: float, totals: list[int]) -> float | None:
+    coders = len(matrix)
+    # by_m[m]: ordered pairs of different values (Σ_{c≠k} n_cu·n_ku) summed over units with m values.
+    by_m = [0] * (coders + 1)
+    if values <= {0, 1}:
+        ones = zeros = 0
+        for column in columns:
+            k = column.count(1)
+            z = column.count(0)
+            if k + z < 2:
+                continue
+            ones += k
+            zeros += z
+            by_m[k + z] += 2 * k * z
+        totals = [ones, zeros]
+    else:
+        pairable: list[Hashable] = []
+        for column in columns:
+            present = [v for v in column if v is not None]
+            m = len(present)
+            if m < 2:
+                continue
+            pairable.extend(present)
+            if present.count(present[0]) == m:
+                continue  # unanimous unit: no disagreeing pairs
+            by_m[m] += m * m - sum(c * c for c in Counter(present).values())
+        totals = list(Counter(pairable).values())
     n = sum(totals)
-    if n <= 1:
+    if n < 2:
         return None
-    expected = (n * n - sum(v * v for v in totals)) / (n - 1)
+    observed = sum(pairs / (m - 1) for m, pairs in enumerate(by_m) if pairs)  # Σ_{c≠k} o_ck
+    expected = n * n - sum(t * t for t in totals)  # Σ_{c≠k} n_c·n_k
     if expected == 0:
         return None
-    return 1 - disagree / expected
+    return 1 - (n - 1) * observed / expected
 
 
-def summarise(ratings: dict[int, set[int]], units: int, alpha: bool = True) -> dict:
+def summarise(ratings: dict[int, set[int]], units: int, *, alpha: bool = True) -> dict:
+    """All figures for one code: coders, units, percent agreement, kappa (two coders only) and alpha.
+
+    `alpha=False` skips alpha (left None) for callers that compute it on another matrix.
+    """
     coders = sorted(ratings)
     kappa = None
     if len(coders) == 2:
