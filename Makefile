@@ -7,10 +7,11 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test lint bench system-deps clean
 
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): setup.cfg pyproject.toml requirements/nlp.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,pg]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/nlp.txt
 	@touch $(STAMP)
 
 run: $(STAMP)

@@ -46,6 +46,7 @@ def from_environment() -> dict:
         "MAX_STORY_CHARS": int(os.environ.get("STORYBANK_MAX_STORY_CHARS", "200000")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("STORYBANK_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024))),
         "CLAIM_LINK_DAYS": int(os.environ.get("STORYBANK_CLAIM_LINK_DAYS", "30")),
+        "SPACY_MODEL": os.environ.get("STORYBANK_SPACY_MODEL", ""),
         "SITES": [
             s.strip()
             for s in os.environ.get(

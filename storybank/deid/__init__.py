@@ -1,0 +1,1 @@
+"""De-identification: proposals of identifiers to replace before a story reaches a workshop."""
