@@ -16,6 +16,7 @@ from storybank.accounts.models import User
 from storybank.archive.models import STATUS_ACTIVE, ConsentEvent, Story
 from storybank.errors import NotFound
 from storybank.extensions import db
+from storybank.lookup import parse_id
 
 ROLES = ("storyteller", "researcher", "host", "admin")
 ROLE_LABELS = {
@@ -150,10 +151,4 @@ def purpose_of_read(user: User, story: Story) -> str:
 
 
 def _as_id(value: object) -> int:
-    try:
-        sid = int(str(value))
-    except (TypeError, ValueError):
-        raise NotFound("No such story.") from None
-    if sid <= 0 or sid > 2**62:
-        raise NotFound("No such story.")
-    return sid
+    return parse_id(value, "No such story.")

@@ -13,6 +13,7 @@ from storybank.accounts.models import ApiToken, User, UserRole
 from storybank.audit.service import record
 from storybank.errors import Conflict, InvalidInput, NotFound
 from storybank.extensions import db
+from storybank.lookup import get_or_not_found
 from storybank.timeutil import utcnow
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -98,14 +99,7 @@ def update_user(actor: User, user_id: object, roles: object, active: bool, displ
 
 
 def get_user(user_id: object) -> User:
-    try:
-        uid = int(str(user_id))
-    except ValueError:
-        raise NotFound("No such account.") from None
-    user = db.session.get(User, uid) if 0 < uid < 2**62 else None
-    if user is None:
-        raise NotFound("No such account.")
-    return user
+    return get_or_not_found(User, user_id, "No such account.")
 
 
 def list_users() -> list[User]:

@@ -1,7 +1,6 @@
 """Agreement between coders for a code, on sentence units of the stories they both coded."""
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 
 from sqlalchemy import and_, func, select
@@ -14,22 +13,6 @@ from storybank.coding.codebook import get_code
 from storybank.coding.models import Coding
 from storybank.coding.units import fill_missing_units, unit_counts
 from storybank.extensions import db
-
-
-def _units_marked(spans: tuple[tuple[int, int], ...], start: int | None, end: int | None) -> set[int]:
-    """Sentences an excerpt touches (a whole-story coding touches every sentence)."""
-    if start is None or end is None:
-        return set(range(len(spans)))
-    starts = [s for s, _ in spans]
-    first = max(0, bisect.bisect_right(starts, start) - 1)
-    out = set()
-    for i in range(first, len(spans)):
-        s, e = spans[i]
-        if s >= end:
-            break
-        if e > start:
-            out.add(i)
-    return out
 
 
 def code_agreement(actor: User, code_id: object, coder_ids: list[int] | None = None) -> dict:

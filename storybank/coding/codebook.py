@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from storybank.accounts.models import User
 from storybank.coding.models import Code, Coding
-from storybank.errors import InvalidInput, NotFound
+from storybank.errors import InvalidInput
 from storybank.extensions import db
+from storybank.lookup import get_or_not_found
 
 STARTER: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("Access", "#b45309", [
@@ -90,14 +91,7 @@ def clean_colour(value: object) -> str:
 
 
 def get_code(code_id: object) -> Code:
-    try:
-        cid = int(str(code_id))
-    except (TypeError, ValueError):
-        raise NotFound("No such code.") from None
-    code = db.session.get(Code, cid) if 0 < cid < 2**62 else None
-    if code is None:
-        raise NotFound("No such code.")
-    return code
+    return get_or_not_found(Code, code_id, "No such code.")
 
 
 def create_code(actor: User, name: object, parent_id: object = None, definition: object = "",
@@ -137,7 +131,8 @@ def usage_counts() -> dict[int, int]:
     return dict(db.session.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id)).all())
 
 
-def _subtree(code: Code) -> list[int]:
+def subtree_ids(code: Code) -> list[int]:
+    """The code's id and every descendant's."""
     ids, frontier = [code.id], [code.id]
     while frontier:
         frontier = list(db.session.scalars(select(Code.id).where(Code.parent_id.in_(frontier))))
@@ -174,11 +169,11 @@ def update_code(actor: User, code_id: object, fields: dict[str, object]) -> Code
             new_parent = None
         else:
             new_parent = get_code(parent_id)
-            if new_parent.id in _subtree(code):
+            if new_parent.id in subtree_ids(code):
                 raise InvalidInput("A code cannot move inside itself or one of its sub-codes.", field="parent_id")
         if (new_parent.id if new_parent else None) != code.parent_id:
             code.parent = new_parent
-            _touch_coded(_subtree(code))
+            _touch_coded(subtree_ids(code))
     db.session.flush()
     return code
 
@@ -187,7 +182,7 @@ def merge_preview(source_id: object, target_id: object) -> dict[str, int]:
     source, target = get_code(source_id), get_code(target_id)
     if source.id == target.id:
         raise InvalidInput("Choose a different code to merge into.", field="target_id")
-    if target.id in _subtree(source):
+    if target.id in subtree_ids(source):
         raise InvalidInput("A code cannot be merged into one of its own sub-codes.", field="target_id")
     codings = db.session.scalar(select(func.count()).select_from(Coding).where(Coding.code_id == source.id)) or 0
     children = db.session.scalar(select(func.count()).select_from(Code).where(Code.parent_id == source.id)) or 0
@@ -200,7 +195,7 @@ def merge_codes(actor: User, source_id: object, target_id: object) -> dict[str, 
 
     counts = merge_preview(source_id, target_id)
     source, target = get_code(source_id), get_code(target_id)
-    affected = _subtree(source)
+    affected = subtree_ids(source)
     _touch_coded(affected)
     db.session.execute(update(Coding).where(Coding.code_id == source.id).values(code_id=target.id))
     db.session.execute(update(Code).where(Code.parent_id == source.id).values(parent_id=target.id))
@@ -212,7 +207,7 @@ def merge_codes(actor: User, source_id: object, target_id: object) -> dict[str, 
 
 def delete_preview(code_id: object) -> dict[str, int]:
     code = get_code(code_id)
-    ids = _subtree(code)
+    ids = subtree_ids(code)
     codings = db.session.scalar(select(func.count()).select_from(Coding).where(Coding.code_id.in_(ids))) or 0
     return {"codes": len(ids), "codings": codings}
 
@@ -223,7 +218,7 @@ def delete_code(actor: User, code_id: object) -> dict[str, int]:
 
     counts = delete_preview(code_id)
     code = get_code(code_id)
-    ids = _subtree(code)
+    ids = subtree_ids(code)
     _touch_coded(ids)
     db.session.execute(sql_delete(Coding).where(Coding.code_id.in_(ids)))
     for cid in reversed(ids):

@@ -13,6 +13,7 @@ from storybank.coding.models import CoderNotice, Coding, Memo
 from storybank.coding.units import set_units
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
+from storybank.lookup import get_or_not_found
 from storybank.search.indexing import touch
 
 
@@ -52,15 +53,15 @@ def apply_coding(actor: User, story_id: object, code_id: object, start: object =
     return coding
 
 
-def remove_coding(actor: User, coding_id: object) -> None:
-    try:
-        cid = int(str(coding_id))
-    except ValueError:
-        raise NotFound("No such coding.") from None
-    coding = db.session.get(Coding, cid) if 0 < cid < 2**62 else None
-    if coding is None:
-        raise NotFound("No such coding.")
+def visible_coding(actor: User, coding_id: object) -> Coding:
+    """A coding on a story the actor may read for research, or NotFound."""
+    coding = get_or_not_found(Coding, coding_id, "No such coding.")
     policy.get_story(actor, coding.story_id, "research")
+    return coding
+
+
+def remove_coding(actor: User, coding_id: object) -> None:
+    coding = visible_coding(actor, coding_id)
     if coding.coder_id != actor.id:  # each coder's codings are their own
         raise NotFound("No such coding.")
     story_id = coding.story_id

@@ -10,11 +10,10 @@ from storybank import policy
 from storybank.accounts.models import User
 from storybank.archive.models import Story
 from storybank.audit.service import record
-from storybank.coding.agreement_service import _units_marked
 from storybank.coding.models import Code, Coding
+from storybank.coding.units import spans_of, touched
 from storybank.errors import InvalidInput
 from storybank.extensions import db
-from storybank.nlp import sentence_spans
 
 
 @dataclass
@@ -61,10 +60,15 @@ def compare_coders(actor: User, story_id: object, a_id: object = None, b_id: obj
             raise InvalidInput("Choose coders who have coded this story.") from None
 
     a, b = pick(a_id, 0), pick(b_id, 1)
-    spans = sentence_spans(revision.body)
+    spans = spans_of(revision)
     marks: dict[int, dict[int, list[Code]]] = {}
     for coding in codings:
-        for unit in _units_marked(spans, coding.start, coding.end):
+        if coding.start is None:  # a whole-story coding marks every sentence
+            units = range(len(spans))
+        else:
+            found = touched(spans, coding.start, coding.end)
+            units = range(found[0], found[1] + 1) if found else range(0)
+        for unit in units:
             marks.setdefault(coding.coder_id or 0, {}).setdefault(unit, []).append(coding.code)
     rows = []
     for i, (s, e) in enumerate(spans):

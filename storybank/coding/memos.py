@@ -11,9 +11,11 @@ from storybank import policy
 from storybank.accounts.models import User
 from storybank.archive.models import Story
 from storybank.coding.codebook import get_code
+from storybank.coding.codings import visible_coding
 from storybank.coding.models import Code, Coding, Memo
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
+from storybank.lookup import parse_id
 from storybank.timeutil import utcnow
 
 MAX_MEMO = 20000
@@ -28,18 +30,6 @@ def _clean(text: object) -> str:
     return value
 
 
-def _visible_coding(actor: User, coding_id: object) -> Coding:
-    try:
-        cid = int(str(coding_id))
-    except ValueError:
-        raise NotFound("No such coding.") from None
-    coding = db.session.get(Coding, cid) if 0 < cid < 2**62 else None
-    if coding is None:
-        raise NotFound("No such coding.")
-    policy.get_story(actor, coding.story_id, "research")
-    return coding
-
-
 def add_memo(actor: User, text: object, *, coding_id: object = None, story_id: object = None,
              code_id: object = None) -> Memo:
     targets = [t for t in (coding_id, story_id, code_id) if t not in (None, "")]
@@ -47,7 +37,7 @@ def add_memo(actor: User, text: object, *, coding_id: object = None, story_id: o
         raise InvalidInput("A memo belongs to exactly one coding, story or code.")
     memo = Memo(author_id=actor.id)
     if coding_id not in (None, ""):
-        memo.coding_id = _visible_coding(actor, coding_id).id
+        memo.coding_id = visible_coding(actor, coding_id).id
     elif story_id not in (None, ""):
         memo.story_id = policy.get_story(actor, story_id, "research").id
     else:
@@ -88,11 +78,8 @@ def delete_memo(actor: User, memo_id: object) -> None:
 
 
 def _own(actor: User, memo_id: object) -> Memo:
-    try:
-        mid = int(str(memo_id))
-    except ValueError:
-        raise NotFound("No such memo.") from None
-    memo = db.session.scalar(_visible_memos(actor).where(Memo.id == mid)) if 0 < mid < 2**62 else None
+    mid = parse_id(memo_id, "No such memo.")
+    memo = db.session.scalar(_visible_memos(actor).where(Memo.id == mid))
     if memo is None or memo.author_id != actor.id:
         raise NotFound("No such memo.")
     return memo

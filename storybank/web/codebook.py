@@ -64,7 +64,8 @@ def edit(code_id: int) -> object:
         else:
             flash(f"Saved “{code.name}”.")
             return redirect(url_for("codebook.index") + f"#code-{code.id}")
-    parents = [(c, depth) for c, depth in books.tree() if c.id not in books._subtree(code)]
+    inside = set(books.subtree_ids(code))
+    parents = [(c, depth) for c, depth in books.tree() if c.id not in inside]
     return render_template("codebook/edit.html", code=code, parents=parents, form=form, error=error), (
         200 if error is None else 400)
 
@@ -87,7 +88,8 @@ def merge(code_id: int) -> object:
                 return redirect(url_for("codebook.index") + f"#code-{target_id}")
     except InvalidInput as err:
         error = err.message
-    others = [(c, depth) for c, depth in books.tree() if c.id not in books._subtree(code)]
+    inside = set(books.subtree_ids(code))
+    others = [(c, depth) for c, depth in books.tree() if c.id not in inside]
     return render_template("codebook/merge.html", code=code, others=others, target_id=target_id,
                            preview=preview, form=form, error=error), 200 if error is None else 400
 
