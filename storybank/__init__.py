@@ -51,6 +51,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from storybank import models  # noqa: F401  (registers every table)
     from storybank.accounts.models import User
     from storybank.coding import codings, reanchor  # noqa: F401  (register their withdrawal and revision steps)
+    from storybank.deid import hooks  # noqa: F401  (workshop versions follow saving, revisions, withdrawal)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -95,9 +96,9 @@ def _migrations_dir() -> Any:
 
 def _register_blueprints(app: Flask) -> None:
     from storybank.api.views import bp as api_bp
-    from storybank.web import admin, auth, codebook, main, research, search, stories
+    from storybank.web import admin, auth, codebook, main, research, search, stories, workshop
 
-    for module in (main, auth, stories, research, search, codebook, admin):
+    for module in (main, auth, stories, research, search, codebook, workshop, admin):
         app.register_blueprint(module.bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)

@@ -47,6 +47,8 @@ def from_environment() -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("STORYBANK_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024))),
         "CLAIM_LINK_DAYS": int(os.environ.get("STORYBANK_CLAIM_LINK_DAYS", "30")),
         "SPACY_MODEL": os.environ.get("STORYBANK_SPACY_MODEL", ""),
+        # Propose identifiers as soon as a story with workshop consent is saved (else on first review).
+        "DEID_ON_SAVE": os.environ.get("STORYBANK_DEID_ON_SAVE", "1") != "0",
         "SITES": [
             s.strip()
             for s in os.environ.get(

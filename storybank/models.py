@@ -9,9 +9,14 @@ from storybank.archive.models import (
 )
 from storybank.audit.models import AuditEvent
 from storybank.coding.models import Code, CoderNotice, Coding, Memo
+from storybank.deid.models import AnonymisationEntry, IdentifierSpan, Pseudonym, WorkshopVersion
 from storybank.search.models import SearchDocument, SearchOutbox, SearchWord
 
 __all__ = [
+    "AnonymisationEntry",
+    "IdentifierSpan",
+    "Pseudonym",
+    "WorkshopVersion",
     "ApiToken",
     "AuditEvent",
     "Code",

@@ -2,8 +2,10 @@
 
 Page- and API-level actions are granted to roles; story-level access is a
 query (`visible_stories`) so that out-of-scope stories are simply never loaded
-and the caller answers 404. Hosts see only approved workshop versions, which
-arrive with de-identification; until then no story is visible to them.
+and the caller answers 404. Hosts see only approved workshop versions: the
+`workshop` purpose never hands out the original text, and researchers prepare
+those versions under the separate `workshop_prep` purpose. Neither is among the
+default purposes, so a plain story read never reaches them.
 """
 from __future__ import annotations
 
@@ -42,17 +44,24 @@ ACTIONS: dict[str, frozenset[str]] = {
     "codebook.edit": frozenset({"researcher"}),
     "story.code": frozenset({"researcher"}),
     "memo.write": frozenset({"researcher"}),
+    "workshop.prepare": frozenset({"researcher"}),
+    "workshop.read": frozenset({"host"}),
+    "workshop.review_own": frozenset({"storyteller"}),
+    "registry.read": frozenset({"researcher", "admin"}),
     "admin.users": frozenset({"admin"}),
     "admin.consent_forms": frozenset({"admin"}),
     "admin.audit": frozenset({"admin"}),
 }
 
-PURPOSES = ("own", "research", "entered", "workshop")
+PURPOSES = ("own", "research", "entered", "workshop", "workshop_prep")
+# A plain read of a story's own text: never through the workshop purposes.
+ORIGINAL_TEXT_PURPOSES = ("own", "research", "entered")
 PURPOSE_ROLES = {
     "own": "storyteller",
     "research": "researcher",
     "entered": "researcher",
     "workshop": "host",
+    "workshop_prep": "researcher",  # reviewing identifiers of a story whose teller consented to workshops
 }
 
 
@@ -91,14 +100,25 @@ def _purpose_condition(user: User, purpose: str) -> object:
         return and_(Story.entered_by_id == user.id, Story.teller_id.is_(None))
     if purpose == "research":
         return ConsentEvent.research.is_(True)
-    return false()  # workshop: only approved workshop versions, none exist yet
+    if purpose == "workshop_prep":
+        return ConsentEvent.workshop.is_(True)
+    if purpose == "workshop":
+        return and_(ConsentEvent.workshop.is_(True), _approved_version_exists())
+    return false()
+
+
+def _approved_version_exists() -> object:
+    from storybank.deid.models import APPROVED, WorkshopVersion
+
+    return select(WorkshopVersion.id).where(
+        WorkshopVersion.story_id == Story.id, WorkshopVersion.status == APPROVED).exists()
 
 
 def visible_stories(user: User | None, purposes: Iterable[str] | str | None = None) -> Select:
-    """Select the active stories `user` may read for any of `purposes` (default: all theirs)."""
+    """Select the active stories `user` may read for any of `purposes` (default: the original text's)."""
     if isinstance(purposes, str):
         purposes = (purposes,)
-    wanted = tuple(purposes) if purposes is not None else PURPOSES
+    wanted = tuple(purposes) if purposes is not None else ORIGINAL_TEXT_PURPOSES
     unknown = set(wanted) - set(PURPOSES)
     if unknown:
         raise ValueError(f"unknown purpose {sorted(unknown)}")
@@ -147,6 +167,8 @@ def purpose_of_read(user: User, story: Story) -> str:
         return "research"
     if story.entered_by_id == user.id:
         return "entered"
+    if "researcher" in user.roles and story.current_consent and story.current_consent.workshop:
+        return "workshop_prep"
     return "workshop"
 
 

@@ -41,6 +41,7 @@ def _base_config(instance: Path, database_url: str) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "SERVER_NAME": None,
+        "DEID_ON_SAVE": False,  # the workshop-version tests turn it on; elsewhere spaCy would only slow stories down
     }
 
 

@@ -31,6 +31,7 @@ from storybank.coding.codebook import install_starter
 from storybank.coding.codings import apply_coding
 from storybank.coding.memos import add_memo
 from storybank.coding.models import Code, Memo
+from storybank.deid import versions
 from storybank.extensions import db
 
 METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
@@ -71,6 +72,18 @@ def build_world(make_user, make_story) -> World:
         add_memo(r1, f"memo on {canaries[key]}", coding_id=coding.id)
         add_memo(r1, f"story memo {canaries[key]}", story_id=story.id)
         codings[key] = coding.id
+    tx.commit()
+    # Workshop versions approved while the teller allowed it: W's registry entry and log hold its canary,
+    # N's approved version still contains its own canary. None of it may reach anyone after.
+    versions.review(r1, w.id)
+    versions.add_identifier(r1, w.id, canaries["W"], "PERSON")
+    versions.review(r1, n.id)
+    versions.add_identifier(r1, n.id, "Narrowed", "PERSON")
+    for story in (w, n):
+        versions.accept_all(r1, story.id)
+        versions.send(r1, story.id)
+        versions.teller_approve(t1, story.id)
+    versions.teller_request_changes(t1, w.id, f"please also hide {canaries['W']}")
     tx.commit()
     withdraw_story(t1, w.id)
     change_consent(t1, n.id, {"research": False, "workshop": False})

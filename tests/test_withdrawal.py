@@ -132,3 +132,29 @@ def test_takeout_after_withdrawal_holds_only_the_tombstone(app, login_as, make_s
         records = json.loads(archive.read("stories.json"))
     assert CANARY.encode() not in blob
     assert records[0]["status"] == "withdrawn" and records[0]["revisions"] == []
+
+
+def test_withdrawal_removes_workshop_versions_registry_entries_and_the_log(app, make_user, make_story):
+    from storybank.deid import versions
+
+    teller, researcher = make_user("storyteller"), make_user("researcher")
+    story = make_story(teller, title="Mine", body=f"My friend {CANARY} came.\n\nThe waiting went on.")
+    versions.review(researcher, story.id)
+    versions.add_identifier(researcher, story.id, CANARY, "PERSON")
+    versions.accept_all(researcher, story.id)
+    versions.send(researcher, story.id)
+    versions.teller_approve(teller, story.id)
+    versions.teller_request_changes(teller, story.id, f"Please also hide the waiting, not only {CANARY}.")
+    tx.commit()
+    versions.add_identifier(researcher, story.id, "waiting", "ORG")
+    versions.send(researcher, story.id)
+    versions.teller_approve(teller, story.id)
+    tx.commit()
+    assert _rows_containing(CANARY)  # in the registry, the identifiers and the log
+
+    tombstone = withdraw_story(teller, story.id)
+    tx.commit()
+    assert _rows_containing(CANARY) == []
+    assert _rows_containing("waiting") == []  # the registry entry only this story used went too
+    assert tombstone.removed_counts["registry_entries"] == 2
+    assert _files_containing(Path(app.config["INSTANCE_PATH"]), CANARY.encode()) == []

@@ -58,6 +58,18 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _json(_ref("Story")), "400": ERROR, "401": ERROR, "404": ERROR},
                 },
             },
+            "/stories/{story_id}/workshop": {
+                "parameters": [STORY_ID],
+                "get": {"summary": "The approved workshop (pseudonymised) version: hosts read only this; its "
+                                   "teller and researchers preparing it may read it too. 404 until approved.",
+                        "responses": {"200": _json({"type": "object", "properties": {
+                            "id": {"type": "integer"}, "title": {"type": "string"}, "body": {"type": "string"},
+                            "html": {"type": "string"}, "kind": {"type": "string"}, "site": {"type": "string"},
+                            "themes": {"type": "array", "items": {"type": "string"}},
+                            "approved_at": {"type": "string", "format": "date-time"},
+                            "approved_on_behalf": {"type": "boolean"}}}),
+                            "401": ERROR, "404": ERROR}},
+            },
             "/stories/{story_id}/consent": {
                 "parameters": [STORY_ID],
                 "patch": {

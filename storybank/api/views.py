@@ -18,6 +18,7 @@ from storybank.coding import codings as codings_service
 from storybank.coding.agreement_service import code_agreement
 from storybank.coding.memos import add_memo
 from storybank.coding.models import Code, Coding
+from storybank.deid import versions as workshop_versions
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
 from storybank.search import service as search_service
@@ -118,6 +119,18 @@ def get_story(story_id: int) -> Any:
     if own is not None and own.withdrawn:
         return jsonify(tombstone_json(own))
     return jsonify(story_json(own or read_story(g.actor, story_id)))
+
+
+@bp.get("/stories/<int:story_id>/workshop")
+@guard.signed_in
+def get_workshop_version(story_id: int) -> Any:
+    story, version = workshop_versions.workshop_for(g.actor, story_id)
+    return jsonify({
+        "id": story.id, "title": version.title, "body": version.body, "html": render_markdown(version.body or ""),
+        "kind": story.kind, "site": story.site, "themes": search_service.theme_names_of(story.id),
+        "approved_at": version.approved_at.isoformat() + "Z" if version.approved_at else None,
+        "approved_on_behalf": version.approved_on_behalf,
+    })
 
 
 @bp.patch("/stories/<int:story_id>")

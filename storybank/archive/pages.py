@@ -43,4 +43,8 @@ REMOVED_LABELS = {
     "memos": "researchers' memos",
     "index_entries": "search-index entries",
     "files": "generated files",
+    "workshop_versions": "workshop versions",
+    "identifiers": "names and details marked for replacement",
+    "registry_entries": "pseudonym registry entries",
+    "anonymisation_log": "anonymisation log entries",
 }

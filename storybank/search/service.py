@@ -212,6 +212,11 @@ def _text(story: Story, purpose: str) -> tuple[str, str]:
     return (rev.title, rev.body) if rev else ("", "")
 
 
+def theme_names_of(story_id: int) -> list[str]:
+    """The codes applied to a story, by name (labels on workshop versions and story cards)."""
+    return _themes_of([story_id]).get(story_id, [])
+
+
 def _themes_of(ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     if not ids:

@@ -1,0 +1,173 @@
+"""The pseudonym registry: the same identifier gets the same label everywhere it is in scope.
+
+People are labelled per storyteller (`[Person A]` in every story of that teller);
+services and places across the whole archive (`[Service 2]`, `[Place 1]`). Other
+identifiers (dates, ages, contact details) get a plain placeholder such as
+`[date]`, since nobody needs to follow them from story to story.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from storybank.accounts.models import User
+from storybank.archive.models import Story
+from storybank.deid.models import IdentifierSpan, Pseudonym
+from storybank.errors import InvalidInput
+from storybank.extensions import db
+
+LABEL_PREFIX = {"PERSON": "Person", "ORG": "Service", "PLACE": "Place"}
+PLACEHOLDER = {
+    "DATE": "[date]", "AGE": "[age]", "EMAIL": "[email address]", "PHONE": "[phone number]",
+    "POSTCODE": "[postcode]", "NHS_NUMBER": "[NHS number]",
+}
+NEW_LABEL = "new"
+TYPE_LABELS = {
+    "PERSON": "Person", "PLACE": "Place smaller than a city", "ORG": "Organisation or service", "DATE": "Date",
+    "AGE": "Age", "EMAIL": "Email address", "PHONE": "Phone number", "POSTCODE": "Postcode",
+    "NHS_NUMBER": "NHS number",
+}
+
+
+def key_of(text: str) -> str:
+    """How originals are compared: case-folded, spaces collapsed, no leading 'the'."""
+    key = re.sub(r"\s+", " ", text).strip().casefold()
+    return key.removeprefix("the ")[:200]
+
+
+def scope_of(story: Story, kind: str) -> str | None:
+    """Where a label holds: a teller's stories for people, the archive for services and places."""
+    if kind == "PERSON":
+        return f"teller:{story.teller_id}" if story.teller_id else f"story:{story.id}"
+    if kind in LABEL_PREFIX:
+        return "archive"
+    return None
+
+
+def _person_letters(n: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: spreadsheet column letters."""
+    out = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _label(kind: str, n: int) -> str:
+    return f"{LABEL_PREFIX[kind]} {_person_letters(n) if kind == 'PERSON' else n + 1}"
+
+
+def find(kind: str, scope: str, original: str) -> Pseudonym | None:
+    return db.session.scalar(select(Pseudonym).where(
+        Pseudonym.type == kind, Pseudonym.scope == scope, Pseudonym.key == key_of(original)))
+
+
+def labels_in_scope(kind: str, scope: str) -> list[tuple[str, str]]:
+    """(label, one original) for each label already used in the scope, in label order."""
+    rows = db.session.execute(select(Pseudonym.label, Pseudonym.original).where(
+        Pseudonym.type == kind, Pseudonym.scope == scope).order_by(Pseudonym.id)).all()
+    seen: dict[str, str] = {}
+    for label, original in rows:
+        seen.setdefault(label, original)
+    return sorted(seen.items(), key=lambda item: (len(item[0]), item[0]))
+
+
+def _next_label(kind: str, scope: str) -> str:
+    used = {label for label, _ in labels_in_scope(kind, scope)}
+    n = 0
+    while _label(kind, n) in used:
+        n += 1
+    return _label(kind, n)
+
+
+def _related_label(kind: str, scope: str, key: str) -> str | None:
+    """A person already known by a longer or shorter name ("Dave" and "Dave Smith")."""
+    if kind != "PERSON":
+        return None
+    words = key.split()
+    for other_key, label in db.session.execute(select(Pseudonym.key, Pseudonym.label).where(
+            Pseudonym.type == kind, Pseudonym.scope == scope)):
+        other = other_key.split()
+        if len(words) == 1 and other and other[0] == words[0]:
+            return label
+        if len(other) == 1 and words and words[0] == other[0]:
+            return label
+    return None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    label: str  # without brackets, "" for a placeholder type
+    known: bool  # already in the registry for exactly this original
+    related: bool  # the label of a person known by a longer or shorter name
+
+
+def suggest(story: Story, kind: str, original: str) -> Suggestion:
+    """What accepting with the default replacement would write, without writing anything."""
+    scope = scope_of(story, kind)
+    if scope is None:
+        return Suggestion("", False, False)
+    entry = find(kind, scope, original)
+    if entry is not None:
+        return Suggestion(entry.label, True, False)
+    related = _related_label(kind, scope, key_of(original))
+    if related:
+        return Suggestion(related, False, True)
+    return Suggestion(_next_label(kind, scope), False, False)
+
+
+def _lock(scope: str) -> None:
+    """Serialise label numbering per scope (PostgreSQL); SQLite serialises writers already."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(zlib.crc32(scope.encode()))))
+
+
+def entry_for(actor: User | None, story: Story, kind: str, original: str, label: str | None = None) -> Pseudonym | None:
+    """The registry entry for this identifier, created on first use (None for placeholder types).
+
+    `label` asks for an existing label of the scope (the same person under another
+    name) or NEW_LABEL; by default a person known by a longer or shorter name shares
+    their label. An original already in the registry keeps its label, so every story agrees.
+    """
+    scope = scope_of(story, kind)
+    if scope is None:
+        return None
+    _lock(scope)
+    entry = find(kind, scope, original)
+    if entry is not None:
+        return entry
+    if label == NEW_LABEL:
+        label = _next_label(kind, scope)
+    elif label is not None:
+        if label not in {lab for lab, _ in labels_in_scope(kind, scope)}:
+            raise InvalidInput(f"[{label}] is not in the registry for this story: choose another replacement.")
+    else:
+        label = _related_label(kind, scope, key_of(original)) or _next_label(kind, scope)
+    entry = Pseudonym(type=kind, scope=scope, key=key_of(original), original=original.strip()[:2000],
+                      label=label, created_by_id=actor.id if actor is not None else None)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def known_originals(story: Story) -> list[Pseudonym]:
+    """Registry entries that apply to this story: its teller's people, the archive's services and places."""
+    scopes = [scope_of(story, "PERSON"), "archive"]
+    return list(db.session.scalars(select(Pseudonym).where(Pseudonym.scope.in_(scopes))))
+
+
+def prune(ids: set[int]) -> int:
+    """Delete entries among `ids` that no identifier in any story uses any more."""
+    if not ids:
+        return 0
+    used = set(db.session.scalars(select(IdentifierSpan.pseudonym_id).where(
+        IdentifierSpan.pseudonym_id.in_(ids)).distinct()))
+    gone = ids - used
+    for entry in db.session.scalars(select(Pseudonym).where(Pseudonym.id.in_(gone))):
+        db.session.delete(entry)
+    db.session.flush()
+    return len(gone)

@@ -1,0 +1,439 @@
+"""Workshop versions: proposals, review, the pseudonym registry, the teller's approval, what hosts see."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import csrf_token
+from sqlalchemy import func, select
+
+from storybank import tx
+from storybank.archive.consent import change_consent
+from storybank.archive.stories import enter_on_behalf, revise_story
+from storybank.archive.validation import StoryDraft
+from storybank.archive.withdrawal import withdraw_story
+from storybank.deid import detect as detection
+from storybank.deid import versions
+from storybank.deid.models import (
+    ACCEPTED,
+    APPROVED,
+    PROPOSED,
+    AnonymisationEntry,
+    IdentifierSpan,
+    Pseudonym,
+    WorkshopVersion,
+)
+from storybank.errors import InvalidInput, NotFound
+from storybank.extensions import db
+from storybank.search.service import search
+
+BODY = (
+    "My neighbour Delroy Campbell drove me to Brook House on 3 March 2021. I was 34 then.\n\n"
+    "Dr Okafor gave me her number, 07700 900123, and said to email delroy.c@example.org if I got worse.\n\n"
+    "Delroy waited outside the whole time. The crisis team never called back."
+)
+
+
+@pytest.fixture
+def on_save(app):
+    app.config["DEID_ON_SAVE"] = True
+    yield
+    app.config["DEID_ON_SAVE"] = False
+
+
+def _spans(story_id: int) -> list[IdentifierSpan]:
+    return list(db.session.scalars(select(IdentifierSpan).where(IdentifierSpan.story_id == story_id)
+                                   .order_by(IdentifierSpan.part.desc(), IdentifierSpan.start)))
+
+
+def _prepare(researcher, story_id: int) -> None:
+    """Review with the defaults and send: what a researcher does for a straightforward story."""
+    versions.review(researcher, story_id)
+    versions.accept_all(researcher, story_id)
+    versions.send(researcher, story_id)
+    tx.commit()
+
+
+def _approved(researcher, teller, story_id: int) -> WorkshopVersion:
+    _prepare(researcher, story_id)
+    version = versions.teller_approve(teller, story_id)
+    tx.commit()
+    return version
+
+
+def test_saving_a_story_with_workshop_consent_proposes_its_identifiers(app, on_save, make_user, make_story):
+    story = make_story(title="The day Delroy drove me", body=BODY)
+    found = {(s.original, s.type) for s in _spans(story.id)}
+    assert ("Delroy Campbell", "PERSON") in found
+    assert ("07700 900123", "PHONE") in found
+    assert ("delroy.c@example.org", "EMAIL") in found
+    assert any(t == "DATE" and "March" in o for o, t in found)
+    assert any(t == "PERSON" and "Okafor" in o for o, t in found)
+    assert any(s.part == "title" and s.original == "Delroy" for s in _spans(story.id))
+    assert all(s.decision == PROPOSED for s in _spans(story.id))
+    # A story without workshop consent is not processed at all.
+    other = make_story(body=BODY, consent={"research": True, "workshop": False, "publication": False})
+    assert _spans(other.id) == []
+
+
+def test_no_approved_workshop_version_contains_an_accepted_identifier(app, make_user, make_story):
+    researcher = make_user("researcher")
+    teller = make_user("storyteller")
+    bodies = [BODY, "Sister Mary Byrne at St Anne's told me to ring 0161 496 0000.\n\nMary never judged me.",
+              "I live at 4 Elm Row, postcode M6 5HQ. My NHS number is 943 476 5919 and I was 52 years old.",
+              "Nobody named here, only the waiting."]
+    stories = [make_story(teller, title=f"Story {i} with Delroy", body=b) for i, b in enumerate(bodies)]
+    versions.review(researcher, stories[2].id)
+    versions.add_identifier(researcher, stories[2].id, "Elm Row", "PLACE", "descriptor", descriptor="a quiet street")
+    tx.commit()
+    for story in stories:
+        _approved(researcher, teller, story.id)
+    for story in stories:
+        version = db.session.scalar(select(WorkshopVersion).where(WorkshopVersion.story_id == story.id))
+        assert version.status == APPROVED
+        accepted = {s.original for s in _spans(story.id) if s.decision == ACCEPTED}
+        text = f"{version.title}\n{version.body}".casefold()
+        for original in accepted:
+            assert original.casefold() not in text, (story.id, original)
+    assert "a quiet street" in db.session.scalar(
+        select(WorkshopVersion.body).where(WorkshopVersion.story_id == stories[2].id))
+
+
+def test_every_mention_is_replaced_when_one_is_accepted(app, make_user, make_story):
+    researcher = make_user("researcher")
+    story = make_story(title="Quiet", body="Marcia came round. Later marcia rang. MARCIA is my rock.")
+    versions.review(researcher, story.id)
+    versions.add_identifier(researcher, story.id, "Marcia", "PERSON")
+    tx.commit()
+    title, body = versions.render(story)
+    assert "marcia" not in body.casefold()
+    assert body.count("[Person A]") == 3
+
+
+def test_hosts_get_404_until_the_teller_approves(app, make_user, make_story, login_as):
+    researcher = make_user("researcher")
+    teller = make_user("storyteller")
+    story = make_story(teller, title="Waiting with Delroy", body=BODY)
+    host_client, host = login_as("host")
+    path = f"/workshop/stories/{story.id}"
+
+    assert host_client.get(path).status_code == 404  # no version at all
+    versions.review(researcher, story.id)
+    tx.commit()
+    assert host_client.get(path).status_code == 404  # in review
+    versions.accept_all(researcher, story.id)
+    versions.send(researcher, story.id)
+    tx.commit()
+    assert host_client.get(path).status_code == 404  # waiting for the teller
+    assert search(host, "crisis", "workshop").total == 0
+
+    versions.teller_approve(teller, story.id)
+    tx.commit()
+    page = host_client.get(path)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Delroy" not in html and "07700" not in html and "[Person A]" in html
+    results = search(host, "crisis", "workshop")
+    assert [h.id for h in results.hits] == [story.id]
+    assert "Delroy" not in results.hits[0].title + results.hits[0].snippet
+    assert search(host, "Delroy", "workshop").total == 0  # the original words are not in the workshop index
+
+    versions.teller_request_changes(teller, story.id, "Please take out the crisis team.")
+    tx.commit()
+    assert host_client.get(path).status_code == 404
+    assert search(host, "crisis", "workshop").total == 0
+
+
+def test_withdrawing_workshop_consent_hides_the_approved_version(app, make_user, make_story, login_as):
+    researcher, teller = make_user("researcher"), make_user("storyteller")
+    story = make_story(teller, body=BODY)
+    _approved(researcher, teller, story.id)
+    host_client, _host = login_as("host")
+    assert host_client.get(f"/workshop/stories/{story.id}").status_code == 200
+    change_consent(teller, story.id, {"workshop": False})
+    tx.commit()
+    assert host_client.get(f"/workshop/stories/{story.id}").status_code == 404
+
+
+def test_hosts_never_read_the_original_text(app, make_user, make_story, login_as):
+    researcher, teller = make_user("researcher"), make_user("storyteller")
+    story = make_story(teller, body=BODY)
+    _approved(researcher, teller, story.id)
+    host_client, _host = login_as("host")
+    assert host_client.get(f"/stories/{story.id}").status_code == 404
+    assert host_client.get(f"/research/stories/{story.id}/workshop").status_code == 404
+    assert host_client.get("/research/registry").status_code == 404
+
+
+def test_the_registry_keeps_labels_consistent_across_stories(app, make_user, make_story):
+    researcher = make_user("researcher")
+    teller, other_teller = make_user("storyteller"), make_user("storyteller")
+    first = make_story(teller, title="One", body="Dave Smith took me to Brook House.")
+    second = make_story(teller, title="Two", body="Aisha listened. Dave came too, back to Brook House.")
+    third = make_story(other_teller, title="Three", body="I went to Brook House alone. Dave Smith was my GP.")
+    for story, marks in ((first, [("Dave Smith", "PERSON"), ("Brook House", "ORG")]),
+                         (second, [("Aisha", "PERSON"), ("Dave", "PERSON"), ("Brook House", "ORG")]),
+                         (third, [("Dave Smith", "PERSON"), ("Brook House", "ORG")])):
+        versions.review(researcher, story.id)
+        for text, kind in marks:
+            versions.add_identifier(researcher, story.id, text, kind)
+        tx.commit()
+    _, b1 = versions.render(first)
+    _, b2 = versions.render(second)
+    _, b3 = versions.render(third)
+    assert b1 == "[Person A] took me to [Service 1]."
+    assert b2 == "[Person B] listened. [Person A] came too, back to [Service 1]."  # Dave is Dave Smith
+    assert b3 == "I went to [Service 1] alone. [Person A] was my GP."  # another teller's people are their own
+    services = db.session.scalars(select(Pseudonym).where(Pseudonym.type == "ORG")).all()
+    assert [(s.label, s.scope) for s in services] == [("Service 1", "archive")]
+    people = db.session.execute(select(Pseudonym.scope, Pseudonym.key, Pseudonym.label).where(
+        Pseudonym.type == "PERSON").order_by(Pseudonym.id)).all()
+    assert [(k, lab) for s, k, lab in people if s == f"teller:{teller.id}"] == [
+        ("dave smith", "Person A"), ("aisha", "Person B"), ("dave", "Person A")]
+    # A later story by the same teller is offered the registry's names and labels.
+    fourth = make_story(teller, title="Four", body="Aisha again, and Dave.")
+    versions.review(researcher, fourth.id)
+    versions.accept_all(researcher, fourth.id)
+    tx.commit()
+    assert versions.render(fourth)[1] == "[Person B] again, and [Person A]."
+
+
+def test_a_researcher_may_choose_a_new_label_or_a_descriptor(app, make_user, make_story):
+    researcher = make_user("researcher")
+    teller = make_user("storyteller")
+    first = make_story(teller, title="One", body="Dave Smith helped.")
+    versions.review(researcher, first.id)
+    versions.add_identifier(researcher, first.id, "Dave Smith", "PERSON")
+    second = make_story(teller, title="Two", body="A different Dave phoned from Oldham Road.")
+    versions.review(researcher, second.id)
+    versions.add_identifier(researcher, second.id, "Dave", "PERSON", "new")
+    versions.add_identifier(researcher, second.id, "Oldham Road", "PLACE", "descriptor", "a busy road")
+    tx.commit()
+    assert versions.render(second)[1] == "A different [Person B] phoned from a busy road."
+    with pytest.raises(InvalidInput):
+        versions.add_identifier(researcher, second.id, "phoned", "PERSON", "label:Person Z")
+    with pytest.raises(InvalidInput):
+        versions.add_identifier(researcher, second.id, "phoned", "PERSON", "descriptor", "   ")
+
+
+def test_bad_input_changes_nothing(app, make_user, make_story, login_as):
+    researcher = make_user("researcher")
+    story = make_story(body=BODY)
+    other = make_story(body="Jonah from the hub rang me.")
+    versions.review(researcher, story.id)
+    versions.review(researcher, other.id)
+    tx.commit()
+    foreign = _spans(other.id)[0].id if _spans(other.id) else 999999
+
+    def snapshot() -> list[tuple]:
+        return [(s.id, s.decision, s.pseudonym_id, s.descriptor, s.type) for s in _spans(story.id)]
+
+    before = snapshot()
+    for span_id in ("abc", "0", "99999999999999999999", foreign):
+        with pytest.raises(NotFound):
+            versions.decide(researcher, story.id, span_id, "accept")
+    with pytest.raises(InvalidInput):
+        versions.decide(researcher, story.id, _spans(story.id)[0].id, "maybe")
+    with pytest.raises(InvalidInput):
+        versions.decide(researcher, story.id, _spans(story.id)[0].id, "accept", kind="ALIEN")
+    with pytest.raises(InvalidInput):
+        versions.add_identifier(researcher, story.id, "Nowhere Lane", "PLACE")
+    with pytest.raises(InvalidInput):
+        versions.send(researcher, story.id)  # proposals are still undecided
+    tx.rollback()
+    assert snapshot() == before
+
+    client, _ = login_as(user=researcher)
+    token = csrf_token(client, f"/research/stories/{story.id}/workshop")
+    page = client.post(f"/research/stories/{story.id}/workshop/add",
+                       data={"csrf_token": token, "text": "Nowhere Lane", "type": "PLACE"})
+    assert page.status_code == 400 and "is not in this story" in page.get_data(as_text=True)
+    page = client.post(f"/research/stories/{story.id}/workshop/decide",
+                       data={"csrf_token": token, "span_id": "abc", "decision": "accept"})
+    assert page.status_code == 404
+    assert client.post(f"/research/stories/{story.id}/workshop/send", data={"csrf_token": token}).status_code == 400
+    assert snapshot() == before
+
+
+def test_review_page_marks_and_decides(app, make_user, make_story, login_as):
+    client, researcher = login_as("researcher")
+    story = make_story(body=BODY)
+    page = client.get(f"/research/stories/{story.id}/workshop")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'class="ident proposed"' in html and "Delroy Campbell" in html
+    span = next(s for s in _spans(story.id) if s.original == "Delroy Campbell")
+    token = csrf_token(client, f"/research/stories/{story.id}/workshop")
+    response = client.post(f"/research/stories/{story.id}/workshop/decide",
+                           data={"csrf_token": token, "span_id": span.id, "decision": "accept", "replacement": ""})
+    assert response.status_code == 302
+    html = client.get(f"/research/stories/{story.id}/workshop").get_data(as_text=True)
+    assert "[Person A]" in html
+    db.session.expire_all()
+    assert {s.decision for s in _spans(story.id) if s.original.startswith("Delroy")} == {ACCEPTED}
+
+
+def test_the_teller_sees_before_and_after_and_decides(app, make_user, make_story, login_as):
+    researcher = make_user("researcher")
+    client, teller = login_as("storyteller")
+    story = make_story(teller, body=BODY)
+    assert "not prepared a workshop version yet" in client.get(f"/stories/{story.id}/workshop").get_data(as_text=True)
+    _prepare(researcher, story.id)
+    html = client.get(f"/stories/{story.id}/workshop").get_data(as_text=True)
+    assert "Delroy Campbell" in html and "[Person A]" in html and "Approve this version" in html
+    token = csrf_token(client, f"/stories/{story.id}/workshop")
+    empty = client.post(f"/stories/{story.id}/workshop/changes", data={"csrf_token": token, "message": "  "})
+    assert empty.status_code == 400
+    assert client.post(f"/stories/{story.id}/workshop/approve", data={"csrf_token": token}).status_code == 302
+    db.session.expire_all()
+    assert versions.version_of(story).status == APPROVED
+    asked = client.post(f"/stories/{story.id}/workshop/changes",
+                        data={"csrf_token": token, "message": "My street is still in it."})
+    assert asked.status_code == 302
+    db.session.expire_all()
+    version = versions.version_of(story)
+    assert version.status == "changes_requested" and version.body is None
+    review_html = client.get(f"/research/stories/{story.id}/workshop")
+    assert review_html.status_code == 404  # a teller never reaches the researchers' page
+    researcher_client, _ = login_as(user=researcher)
+    assert "My street is still in it." in researcher_client.get(
+        f"/research/stories/{story.id}/workshop").get_data(as_text=True)
+    # Another teller cannot see or approve it.
+    stranger, _ = login_as("storyteller")
+    assert stranger.get(f"/stories/{story.id}/workshop").status_code == 404
+
+
+def test_a_story_without_a_teller_account_needs_recorded_approval(app, make_user):
+    researcher = make_user("researcher")
+    story = enter_on_behalf(researcher, StoryDraft(
+        title="Interview", body="Kwame from the day centre sat with me.", kind="lived_experience",
+        consent={"research": True, "workshop": True}, attribution="anonymous", collection_method="interview"))
+    tx.commit()
+    versions.review(researcher, story.id)
+    versions.add_identifier(researcher, story.id, "Kwame", "PERSON")
+    versions.accept_all(researcher, story.id)
+    with pytest.raises(InvalidInput, match="no account"):
+        versions.send(researcher, story.id)
+    tx.rollback()
+    versions.review(researcher, story.id)
+    versions.add_identifier(researcher, story.id, "Kwame", "PERSON")
+    versions.accept_all(researcher, story.id)
+    version = versions.send(researcher, story.id, approved_on_behalf=True)
+    tx.commit()
+    assert version.status == APPROVED and version.approved_on_behalf
+    assert "Kwame" not in version.body
+
+
+def test_revising_reruns_detection_on_the_changed_parts_only(app, make_user, make_story, monkeypatch):
+    researcher, teller = make_user("researcher"), make_user("storyteller")
+    story = make_story(teller, title="Waiting", body=BODY)
+    _approved(researcher, teller, story.id)
+    accepted_before = {s.original for s in _spans(story.id) if s.decision == ACCEPTED}
+    seen: list[str] = []
+    real = detection.detect
+
+    def spy(text: str) -> list:
+        seen.append(text)
+        return real(text)
+
+    monkeypatch.setattr(detection, "detect", spy)
+    revise_story(teller, story.id, body=BODY + "\n\nMy sister Grace Adeyemi came in the end.")
+    tx.commit()
+    assert seen == ["My sister Grace Adeyemi came in the end."]  # only the new paragraph was read
+    version = versions.version_of(story)
+    assert version.status == "review" and version.body is None  # hosts lose it until approved again
+    spans = _spans(story.id)
+    assert {s.original for s in spans if s.decision == ACCEPTED} == accepted_before
+    new = [s for s in spans if s.decision == PROPOSED]
+    assert [s.original for s in new] == ["Grace Adeyemi"]
+    rev_body = story.current_revision.body
+    assert all(rev_body[s.start:s.end] == s.original for s in spans if s.part == "body")
+
+
+def test_withdrawal_removes_the_storys_registry_entries(app, make_user, make_story):
+    researcher, teller = make_user("researcher"), make_user("storyteller")
+    first = make_story(teller, title="One", body="Delroy and Marcia came.")
+    second = make_story(teller, title="Two", body="Delroy came again.")
+    for story in (first, second):
+        versions.review(researcher, story.id)
+        versions.add_identifier(researcher, story.id, "Delroy", "PERSON")
+    versions.add_identifier(researcher, first.id, "Marcia", "PERSON")
+    tx.commit()
+    _approved(researcher, teller, first.id)
+    tombstone = withdraw_story(teller, first.id)
+    tx.commit()
+    assert tombstone.removed_counts["registry_entries"] == 1
+    keys = set(db.session.scalars(select(Pseudonym.key)))
+    assert keys == {"delroy"}  # still used by the second story; Marcia was only in the withdrawn one
+    for model in (IdentifierSpan, AnonymisationEntry, WorkshopVersion):
+        assert db.session.scalar(select(func.count()).select_from(model).where(model.story_id == first.id)) == 0
+    assert versions.render(second)[1] == "[Person A] came again."
+
+
+def test_researchers_prepare_workshop_only_stories_without_reading_them_for_research(app, make_user, make_story,
+                                                                                    login_as):
+    client, researcher = login_as("researcher")
+    story = make_story(body=BODY, consent={"research": False, "workshop": True, "publication": False})
+    assert client.get(f"/stories/{story.id}").status_code == 404
+    assert client.get(f"/research/stories/{story.id}/code").status_code == 404
+    assert client.get(f"/research/stories/{story.id}/workshop").status_code == 200
+    narrowed = make_story(body=BODY, consent={"research": True, "workshop": False, "publication": False})
+    assert client.get(f"/research/stories/{narrowed.id}/workshop").status_code == 404
+
+
+def test_registry_page_shows_originals_to_researchers_only(app, make_user, make_story, login_as):
+    researcher = make_user("researcher")
+    story = make_story(body="Delroy Campbell drove.")
+    versions.review(researcher, story.id)
+    versions.add_identifier(researcher, story.id, "Delroy Campbell", "PERSON")
+    tx.commit()
+    client, _ = login_as(user=researcher)
+    html = client.get("/research/registry").get_data(as_text=True)
+    assert "Delroy Campbell" in html and "[Person A]" in html
+    assert "Delroy Campbell" in client.get("/research/registry?q=delroy").get_data(as_text=True)
+    admin_client, _ = login_as("admin")
+    page = admin_client.get("/research/registry")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "[Person A]" in html and "Delroy" not in html and "withheld" in html
+    # Once the teller stops research and workshop use, researchers no longer see its identifiers.
+    change_consent(story.teller, story.id, {"research": False, "workshop": False})
+    tx.commit()
+    assert "Delroy" not in client.get("/research/registry").get_data(as_text=True)
+
+
+def test_the_api_serves_only_approved_versions(app, make_user, make_story):
+    from storybank.accounts.services import create_token
+
+    researcher, teller, host = make_user("researcher"), make_user("storyteller"), make_user("host")
+    story = make_story(teller, body=BODY)
+    tokens = {}
+    for name, user in (("teller", teller), ("host", host), ("researcher", researcher)):
+        tokens[name] = create_token(user, "test")
+    tx.commit()
+    client = app.test_client()
+
+    def get(name: str):
+        return client.get(f"/api/v1/stories/{story.id}/workshop", headers={"Authorization": f"Bearer {tokens[name]}"})
+
+    assert {get(n).status_code for n in tokens} == {404}
+    _approved(researcher, teller, story.id)
+    for name in tokens:
+        response = get(name)
+        assert response.status_code == 200, name
+        data = response.get_json()
+        assert "Delroy" not in data["body"] and "[Person A]" in data["body"] and data["id"] == story.id
+    assert client.get(f"/api/v1/stories/{story.id}/workshop").status_code == 401
+
+
+def test_the_page_says_recall_is_lower_without_a_model(app, make_user, make_story, login_as):
+    app.config["SPACY_MODEL"] = "no_such_model_installed"
+    try:
+        client, _ = login_as("researcher")
+        story = make_story(body="Call 07700 900123 or write to a@b.org.")
+        html = client.get(f"/research/stories/{story.id}/workshop").get_data(as_text=True)
+        assert "No spaCy language model is installed" in html
+        assert re.search(r"07700 900123", html)
+        assert {s.type for s in _spans(story.id)} == {"PHONE", "EMAIL"}
+    finally:
+        app.config["SPACY_MODEL"] = ""
