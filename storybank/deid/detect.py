@@ -117,27 +117,87 @@ def detect(text: str) -> list[Proposal]:
         start, end = _trim(text, ent.start_char, ent.end_char)
         if end <= start:
             continue
-        if kind in ("ORG", "PLACE", None) and _NAME_WORD.fullmatch(text[start:end]) and _PERSON_CUE.search(
-                text[max(0, start - 40):start]):
-            kind = "PERSON"  # the small model often calls a lone first name an organisation or a place
+        if kind in ("ORG", "PLACE", None) and _looks_like_a_person(text, start, end):
+            kind = "PERSON"  # the small model often calls a first name an organisation or a place
         if kind is None:
             continue
         source = "rule" if ent.ent_id_ == "rule" else "model"
         out.append(Proposal(start, end, text[start:end], kind, source))
     out.extend(_cued_names(text, out))
+    out = _same_name_same_type(out)
     out.extend(_repeated_names(text, out))
     return _without_overlaps(out)
+
+
+# After a name: "Marek, my shift partner", "Alf, is 88", "Ewan's from", "Siobhán was from TOG Mind".
+_PERSON_AFTER = re.compile(
+    r"^(?:,\s*(?:my|our|his|her|their)\s+[a-z]|,?\s+(?:is|was)\s+\d{1,3}|(?:'s|’s|\s+is|\s+was)?\s+from\s+"
+    r"(?:the\s+)?[A-Z]|\s+(?:said|says|told|asked|rang|phoned|texted|listened|laughed|smiled|knew|sorted))")
+# Before a name, set off by commas: "Our oldest gardener, Alf," / "Our youngest, Precious,".
+_PERSON_APPOSITION = re.compile(r"(?:my|our|his|her|their)\s+(?:[a-z]+\s+){0,2}[a-z]+,\s*$", re.IGNORECASE)
+
+
+def _looks_like_a_person(text: str, start: int, end: int) -> bool:
+    """One to three capitalised words in a place where stories name people."""
+    words = text[start:end].split()
+    if not 1 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return False
+    if any(w.lower() in _NOT_NAMES for w in words):
+        return False
+    before, after = text[max(0, start - 40):start], text[end:end + 40]
+    return bool(_PERSON_CUE.search(before) or _PERSON_AFTER.match(after)
+                or (_PERSON_APPOSITION.search(before) and after.lstrip().startswith(",")))
+
+
+_NOT_NAMES = {*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas",
+              "easter", "god"}
+
+
+def _same_name_same_type(found: list[Proposal]) -> list[Proposal]:
+    """A name found as a person once is a person everywhere in the text ("Faith" is not an organisation)."""
+    people = {p.text for p in found if p.type == "PERSON"}
+    return [Proposal(p.start, p.end, p.text, "PERSON", p.source) if p.type in ("ORG", "PLACE") and p.text in people
+            else p for p in found]
 
 
 def _cued_names(text: str, found: list[Proposal]) -> list[Proposal]:
     """Capitalised words after a cue ("my neighbour Delroy") that nothing else proposed."""
     out = []
-    for match in _NAME_WORD.finditer(text):
+    lowercase_style = _lowercase_style(text)
+    words = _LOWER_NAME_WORD if lowercase_style else _NAME_WORD
+    for match in words.finditer(text):
         if any(p.start < match.end() and p.end > match.start() for p in found):
             continue
-        if _PERSON_CUE.search(text[max(0, match.start() - 40):match.start()]):
-            out.append(Proposal(match.start(), match.end(), match.group(), "PERSON", "rule"))
+        word = match.group()
+        if lowercase_style and (word in _COMMON_LOWER or not word.isalpha()
+                                or (len(word) > 4 and word.endswith(("ed", "ing", "ly")))):
+            continue
+        if _looks_like_a_person(text if not lowercase_style else _capitalised(text, match), match.start(),
+                                match.end()):
+            out.append(Proposal(match.start(), match.end(), word, "PERSON", "rule"))
     return out
+
+
+_LOWER_NAME_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’-]{1,}")
+# Words that follow a cue in lower-case writing without being names ("with the", "met up").
+_COMMON_LOWER = {
+    "the", "a", "an", "my", "me", "him", "her", "them", "us", "it", "this", "that", "up", "out", "in", "on", "at",
+    "to", "for", "and", "but", "or", "so", "some", "someone", "somebody", "people", "everyone", "all", "no", "not",
+    "was", "is", "be", "been", "were", "are", "had", "has", "have", "got", "get", "myself", "you", "your",
+    "his", "their", "our", "one", "two", "who", "what", "when", "then", "there", "here", "about", "again", "loads",
+    "lots", "mates", "friends", "family", "staff", "workers", "worker", "nobody", "anyone", "every", "each",
+}
+
+
+def _lowercase_style(text: str) -> bool:
+    """Writing with (almost) no capitals, as in a text message: names are lower-case too."""
+    starts = re.findall(r"(?:^|[.!?]\s+)([A-Za-z])", text)
+    return len(starts) >= 3 and sum(c.isupper() for c in starts) * 5 < len(starts)
+
+
+def _capitalised(text: str, match: re.Match) -> str:
+    """The text with one word capitalised, so the name patterns apply to lower-case writing."""
+    return text[:match.start()] + match.group()[:1].upper() + text[match.start() + 1:]
 
 
 def _repeated_names(text: str, found: list[Proposal]) -> list[Proposal]:

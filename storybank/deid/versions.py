@@ -50,6 +50,14 @@ def version_of(story: Story) -> WorkshopVersion | None:
     return db.session.scalar(select(WorkshopVersion).where(WorkshopVersion.story_id == story.id))
 
 
+def states_of(story_ids: list[int]) -> dict[int, str]:
+    """Where each story's workshop version stands (stories without one are absent)."""
+    if not story_ids:
+        return {}
+    return dict(db.session.execute(select(WorkshopVersion.story_id, WorkshopVersion.status).where(
+        WorkshopVersion.story_id.in_(story_ids))).all())
+
+
 def approved_text(story: Story) -> tuple[str, str] | None:
     """The approved (title, body) hosts may read, or None."""
     row = db.session.execute(select(WorkshopVersion.title, WorkshopVersion.body).where(

@@ -11,6 +11,7 @@ from storybank.archive.render import render_markdown
 from storybank.archive.stories import get_revision, revise_story, submit_story
 from storybank.archive.takeout import export_my_data
 from storybank.archive.withdrawal import withdraw_story
+from storybank.deid.versions import states_of as workshop_states_of
 from storybank.errors import InvalidInput
 from storybank.extensions import db
 from storybank.web.drafts import draft_from_form, prepare_story_form
@@ -23,7 +24,8 @@ bp = Blueprint("stories", __name__)
 @guard.requires("story.own")
 def mine() -> str:
     stories = list(db.session.scalars(policy.own_stories(current_user)))
-    return render_template("stories/mine.html", stories=stories, consent_dict=consent_dict)
+    return render_template("stories/mine.html", stories=stories, consent_dict=consent_dict,
+                           workshop_states=workshop_states_of([s.id for s in stories]))
 
 
 @bp.route("/stories/new", methods=["GET", "POST"])
@@ -63,7 +65,7 @@ def show(story_id: int) -> str:
         "stories/show.html", view=view, story=story, revision=revision,
         html=render_markdown(revision.body) if revision else "",
         consent=consent_dict(story.current_consent), use_labels=USE_LABELS, removed_labels=REMOVED_LABELS,
-        button=EmptyForm(),
+        button=EmptyForm(), workshop_state=workshop_states_of([story.id]).get(story.id),
     )
 
 
