@@ -163,6 +163,12 @@ def demo_command(port: int, no_serve: bool) -> None:
     tx.commit()
     if coded:
         click.echo(f"Installed the starter codebook and {coded} demo codings.")
+    from storybank.deid.demo import prepare_demo_versions
+
+    approved = prepare_demo_versions(researcher, teller)
+    tx.commit()
+    if approved:
+        click.echo(f"Approved {approved} demo workshop versions (one waits for the demo storyteller's approval).")
     click.echo(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
     for email, _name, roles in DEMO_ACCOUNTS:
         click.echo(f"  {email:28} {', '.join(roles)}")

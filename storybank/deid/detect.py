@@ -103,7 +103,7 @@ _PERSON_CUE = re.compile(
     r"friend|neighbour|neighbor|flatmate|manager|partner|wife|husband|keyworker|key worker|nan|gran|grandson|"
     r"granddaughter|uncle|aunt|auntie|boyfriend|girlfriend|colleague|boss|worker|shift partner|support worker|"
     r"social worker|counsellor|therapist|mentor|carer|team leader|supervisor)|\bcalled|\bnamed|\bmet|"
-    r"\bask for|\bsat with|\bwent with|\bthanks to|\bshout(?:-out)? to|\bwith)\s*,?\s*$", re.IGNORECASE)
+    r"\bname's|\bname is|\bi'm called|\bask for|\bsat with|\bwent with|\bthanks to|\bshout(?:-out)? to|\bwith)\s*,?\s*$", re.IGNORECASE)
 _NAME_WORD = re.compile(r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]+")
 
 
