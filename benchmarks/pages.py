@@ -62,6 +62,38 @@ def build(n: int, teller_id: int, form_id: int) -> None:
         tx.commit()
 
 
+def build_workshop(n: int, researcher_id: int) -> None:
+    """Workshop versions in every state, identifiers and a registry of a few thousand names."""
+    from storybank.deid.models import IdentifierSpan, Pseudonym, WorkshopVersion
+
+    rng = random.Random(11)
+    ids = db.session.scalars(select(Story.id).join(ConsentEvent).where(ConsentEvent.workshop.is_(True))
+                             .distinct().order_by(Story.id)).all()
+    revisions = dict(db.session.execute(select(StoryRevision.story_id, StoryRevision.id)).all())
+    names = [f"Name{i}" for i in range(3000)]
+    db.session.execute(insert(Pseudonym), [
+        {"type": "ORG", "scope": "archive", "key": name.lower(), "original": name, "label": f"Service {i + 1}",
+         "created_by_id": researcher_id} for i, name in enumerate(names)])
+    pseudonyms = db.session.scalars(select(Pseudonym.id)).all()
+    states = ["review", "with_teller", "changes_requested", "approved"]
+    versions, spans = [], []
+    for sid in ids[: n // 2]:
+        status = rng.choice(states)
+        versions.append({"story_id": sid, "revision_id": revisions[sid], "status": status, "teller_message": "",
+                         "detected_with": "bench", "approved_on_behalf": False,
+                         "title": "Story" if status == "approved" else None,
+                         "body": "text" if status == "approved" else None})
+        for k in range(5):
+            spans.append({"story_id": sid, "revision_id": revisions[sid], "part": "body", "start": k * 20,
+                          "end": k * 20 + 6, "original": "word", "type": "ORG", "source": "model",
+                          "decision": rng.choice(["proposed", "accepted", "rejected"]),
+                          "pseudonym_id": rng.choice(pseudonyms), "descriptor": ""})
+    db.session.execute(insert(WorkshopVersion), versions)
+    for start in range(0, len(spans), 5000):
+        db.session.execute(insert(IdentifierSpan), spans[start:start + 5000])
+    tx.commit()
+
+
 def timed(client, path: str, repeat: int) -> list[float]:
     samples = []
     for _ in range(repeat):
@@ -81,7 +113,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="storybank-bench-"))
     url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     app = create_app({"INSTANCE_PATH": str(folder), "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench" * 8,
-                      "SESSION_COOKIE_SECURE": False})
+                      "SESSION_COOKIE_SECURE": False, "SEARCH_REPAIR_ON_START": False})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         researcher = create_user(None, "r@example.org", "bench password", ["researcher"])
@@ -91,7 +123,10 @@ def main() -> None:
         print(f"Building {args.stories:,} stories on {db.engine.dialect.name}...")
         start = time.perf_counter()
         build(args.stories, teller.id, form.id)
+        build_workshop(args.stories, researcher.id)
         build_s = time.perf_counter() - start
+        review_id = db.session.scalar(select(Story.id).join(ConsentEvent).where(ConsentEvent.workshop.is_(True))
+                                      .order_by(Story.id.desc()))
         readable = db.session.scalar(select(Story.id).join(ConsentEvent).where(ConsentEvent.research.is_(True))
                                      .order_by(Story.id.desc()))
         rid, tid = researcher.id, teller.id
@@ -105,6 +140,12 @@ def main() -> None:
                                               "/research/stories?site=Luton&kind=practitioner&page=5", args.repeat)),
         ("one story page (audited read)", timed(researcher_client, f"/stories/{readable}", args.repeat)),
         ("teller: My stories", timed(teller_client, "/stories", args.repeat)),
+        ("workshop versions, page 1", timed(researcher_client, "/research/workshop", args.repeat)),
+        ("workshop versions, approved, page 3", timed(researcher_client, "/research/workshop?status=approved&page=3",
+                                                       args.repeat)),
+        ("review a workshop version", timed(researcher_client, f"/research/stories/{review_id}/workshop",
+                                            args.repeat)),
+        ("pseudonym registry, page 1", timed(researcher_client, "/research/registry", args.repeat)),
     ]
     print(f"\n{args.stories:,} stories on {url.split(':')[0]}; build {build_s:.1f} s; {args.repeat} requests each\n")
     print(f"| {'page':34} | median ms | p95 ms |")

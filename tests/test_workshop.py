@@ -110,6 +110,25 @@ def test_every_mention_is_replaced_when_one_is_accepted(app, make_user, make_sto
     assert body.count("[Person A]") == 3
 
 
+def test_a_name_inside_a_longer_proposed_name_replaces_the_whole_name(app, make_user, make_story):
+    researcher = make_user("researcher")
+    story = make_story(title="Waiting with Delroy", body="My neighbour Delroy Campbell drove me. Delroy waited.")
+    versions.review(researcher, story.id)
+    rev = story.current_revision
+    db.session.execute(IdentifierSpan.__table__.delete().where(IdentifierSpan.story_id == story.id))
+    for part, start, end in (("title", 13, 19), ("body", 13, 28)):
+        text = rev.title if part == "title" else rev.body
+        db.session.add(IdentifierSpan(story_id=story.id, revision_id=rev.id, part=part, start=start, end=end,
+                                      original=text[start:end], type="PERSON", source="model"))
+    tx.commit()
+    title_span = next(s for s in _spans(story.id) if s.part == "title")
+    versions.decide(researcher, story.id, title_span.id, "accept")
+    tx.commit()
+    title, body = versions.render(story)
+    assert (title, body) == ("Waiting with [Person A]", "My neighbour [Person A] drove me. [Person A] waited.")
+    assert "Campbell" not in body
+
+
 def test_hosts_get_404_until_the_teller_approves(app, make_user, make_story, login_as):
     researcher = make_user("researcher")
     teller = make_user("storyteller")

@@ -129,10 +129,18 @@ def _revision(story: Story) -> StoryRevision:
 
 
 def _registry_proposals(story: Story, text: str) -> list[detection.Proposal]:
+    """Mentions of names the registry already knows for this story: one pass over the text, longest first."""
+    entries = {registry.key_of(e.original): e for e in registry.known_originals(story) if e.original.strip()}
+    if not entries:
+        return []
+    keys = sorted(entries, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, k.split())) for k in keys) + r")(?!\w)",
+                         re.IGNORECASE)
     out = []
-    for entry in registry.known_originals(story):
-        for start, end in _occurrences(text, entry.original):
-            out.append(detection.Proposal(start, end, text[start:end], entry.type, "registry"))
+    for match in pattern.finditer(text):
+        entry = entries.get(registry.key_of(match.group()))
+        if entry is not None:
+            out.append(detection.Proposal(match.start(), match.end(), match.group(), entry.type, "registry"))
     return out
 
 
@@ -363,6 +371,15 @@ def _propagate(actor: User, story: Story, span: IdentifierSpan) -> int:
         for start, end in _occurrences(text, span.original):
             covering = [s for s in spans_of(story, rev) if s.part == part and s.start < end and s.end > start]
             if any(s.decision == ACCEPTED and s.start <= start and s.end >= end for s in covering):
+                continue
+            wider = next((s for s in covering if s.decision != ACCEPTED and s.start <= start and s.end >= end), None)
+            if wider is not None:  # "Delroy" inside a proposed "Delroy Campbell": the whole name is replaced
+                if span.descriptor and wider.type == span.type:
+                    _accept(actor, story, wider, "descriptor", span.descriptor)
+                else:
+                    label = span.pseudonym.label if span.pseudonym is not None and wider.type == span.type else None
+                    _accept(actor, story, wider, f"label:{label}" if label else "", "")
+                count += 1
                 continue
             for s in covering:  # an undecided or rejected overlap gives way to the accepted identifier
                 if s.decision != ACCEPTED:
