@@ -10,8 +10,8 @@ STAMP := $(VENV)/.installed-stamp
 $(STAMP): setup.cfg pyproject.toml requirements/nlp.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,pg]'
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/nlp.txt
+	$(BIN)/python -m pip install --quiet -e '.[test,pg,nlp]'
 	@touch $(STAMP)
 
 run: $(STAMP)
