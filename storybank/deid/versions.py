@@ -111,11 +111,25 @@ def _occurrences(text: str, original: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
-def leaks(story: Story, title: str, body: str) -> list[str]:
-    """Accepted identifiers still present in a rendering: must be empty before anyone approves it."""
+def _kept_on_purpose(spans: list[IdentifierSpan], start: int, end: int, kind: str) -> bool:
+    """A mention is decided when an accepted span covers it, or a rejection of the same kind ("hope", not Hope)."""
+    return any(s.start <= start and s.end >= end and (s.decision == ACCEPTED or (s.decision == REJECTED
+                                                                                  and s.type == kind))
+               for s in spans)
+
+
+def leaks(story: Story) -> list[str]:
+    """Accepted identifiers with a mention nobody decided on: must be empty before anyone approves a version."""
     rev = _revision(story)
-    originals = {s.original for s in spans_of(story, rev) if s.decision == ACCEPTED}
-    return sorted(o for o in originals if _occurrences(title, o) or _occurrences(body, o))
+    spans = spans_of(story, rev)
+    accepted = {(s.original, s.type) for s in spans if s.decision == ACCEPTED}
+    out = set()
+    for part, text in (("title", rev.title), ("body", rev.body)):
+        in_part = [s for s in spans if s.part == part]
+        for original, kind in accepted:
+            if any(not _kept_on_purpose(in_part, a, b, kind) for a, b in _occurrences(text, original)):
+                out.add(original)
+    return sorted(out)
 
 
 # --- detection ---------------------------------------------------------------------------------------
@@ -370,7 +384,7 @@ def _propagate(actor: User, story: Story, span: IdentifierSpan) -> int:
     for part, text in (("title", rev.title), ("body", rev.body)):
         for start, end in _occurrences(text, span.original):
             covering = [s for s in spans_of(story, rev) if s.part == part and s.start < end and s.end > start]
-            if any(s.decision == ACCEPTED and s.start <= start and s.end >= end for s in covering):
+            if _kept_on_purpose(covering, start, end, span.type):  # replaced already, or rejected on purpose
                 continue
             wider = next((s for s in covering if s.decision != ACCEPTED and s.start <= start and s.end >= end), None)
             if wider is not None:  # "Delroy" inside a proposed "Delroy Campbell": the whole name is replaced
@@ -474,10 +488,10 @@ def send(actor: User, story_id: object, approved_on_behalf: bool = False) -> Wor
     if pending:
         raise InvalidInput(f"{pending} proposed identifier{'s' if pending != 1 else ''} still need a decision.")
     title, body = render(story)
-    left = leaks(story, title, body)
+    left = leaks(story)
     if left:
-        raise InvalidInput(f"The workshop version still contains {len(left)} accepted identifier(s); "
-                           "mark every mention before sending.")
+        raise InvalidInput(f"Some mentions of {', '.join(f'“{o}”' for o in left[:5])} are neither replaced nor "
+                           "rejected: mark every mention before sending.")
     version.title, version.body = title, body
     version.sent_at, version.sent_by_id, version.updated_at = utcnow(), actor.id, utcnow()
     version.teller_message = ""
