@@ -521,3 +521,31 @@ def test_adding_workshop_consent_later_proposes_identifiers(app, on_save, make_u
     tx.commit()
     assert versions.version_of(story) is not None
     assert any(s.original == "Delroy Campbell" for s in _spans(story.id))
+
+
+def test_a_claimed_story_joins_its_tellers_registry_scope(app, make_user, make_story):
+    from storybank.archive.claims import claim_story, create_claim_link
+
+    researcher, teller = make_user("researcher"), make_user("storyteller")
+    own = make_story(teller, title="Mine", body="Delroy drove. Sam came.")
+    versions.review(researcher, own.id)
+    versions.add_identifier(researcher, own.id, "Delroy", "PERSON")  # Person A for this teller
+    versions.add_identifier(researcher, own.id, "Sam", "PERSON")  # Person B
+    entered = enter_on_behalf(researcher, StoryDraft(
+        title="Interview", body="Kemi and Delroy sat with me.", kind="lived_experience",
+        consent={"research": True, "workshop": True}, attribution="anonymous", collection_method="interview"))
+    tx.commit()
+    versions.review(researcher, entered.id)
+    versions.add_identifier(researcher, entered.id, "Kemi", "PERSON")  # Person A within the story's own scope
+    versions.add_identifier(researcher, entered.id, "Delroy", "PERSON")  # Person B there
+    versions.send(researcher, entered.id, approved_on_behalf=True)
+    tx.commit()
+    assert versions.version_of(entered).body == "[Person A] and [Person B] sat with me."
+    _story, token = create_claim_link(researcher, entered.id)
+    tx.commit()
+    claim_story(teller, token)
+    tx.commit()
+    # Delroy is the teller's Person A everywhere; Kemi gets the teller's next free label.
+    assert versions.version_of(entered).body == "[Person C] and [Person A] sat with me."
+    scopes = set(db.session.scalars(select(Pseudonym.scope)))
+    assert scopes == {f"teller:{teller.id}"}

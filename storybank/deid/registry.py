@@ -11,7 +11,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from storybank.accounts.models import User
 from storybank.archive.models import Story
@@ -171,3 +171,34 @@ def prune(ids: set[int]) -> int:
         db.session.delete(entry)
     db.session.flush()
     return len(gone)
+
+
+def adopt_story_scope(story: Story) -> int:
+    """A claimed story's people join its teller's: the same person keeps one label across their stories.
+
+    Returns how many labels changed (a label already used by the teller for someone else).
+    """
+    old, new = f"story:{story.id}", scope_of(story, "PERSON")
+    if new is None or new == old:
+        return 0
+    _lock(new)
+    label_map: dict[str, str] = {}
+    changed = 0
+    for entry in db.session.scalars(select(Pseudonym).where(Pseudonym.scope == old).order_by(Pseudonym.id)).all():
+        existing = db.session.scalar(select(Pseudonym).where(
+            Pseudonym.type == entry.type, Pseudonym.scope == new, Pseudonym.key == entry.key))
+        if existing is not None:
+            label_map.setdefault(entry.label, existing.label)
+            db.session.execute(update(IdentifierSpan).where(IdentifierSpan.pseudonym_id == entry.id)
+                               .values(pseudonym_id=existing.id))
+            changed += existing.label != entry.label
+            db.session.delete(entry)
+            db.session.flush()
+            continue
+        if entry.label not in label_map:
+            used = {label for label, _ in labels_in_scope(entry.type, new)}
+            label_map[entry.label] = entry.label if entry.label not in used else _next_label(entry.type, new)
+        changed += label_map[entry.label] != entry.label
+        entry.scope, entry.label = new, label_map[entry.label]
+        db.session.flush()
+    return changed

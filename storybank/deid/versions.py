@@ -691,6 +691,17 @@ def _changed_regions(text: str, blocks: list[tuple[int, int, int]]) -> list[tupl
     return regions
 
 
+def follow_claim(story: Story) -> None:
+    """The teller claimed a story entered on their behalf: its people join the teller's registry scope."""
+    changed = registry.adopt_story_scope(story)
+    version = version_of(story)
+    if changed and version is not None and version.body is not None:
+        version.title, version.body = render(story)  # only labels differ
+        touch(story.id)
+    if changed:
+        _log(None, story, "labels follow the storyteller's account", note=f"{changed} label(s) changed")
+
+
 def withdraw_step(story: Story) -> dict[str, int]:
     """Everything de-identification kept about a story, its registry entries included."""
     ids = set(db.session.scalars(select(IdentifierSpan.pseudonym_id).where(
