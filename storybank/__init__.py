@@ -50,7 +50,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from storybank import models  # noqa: F401  (registers every table)
     from storybank.accounts.models import User
-    from storybank.coding import codings, reanchor  # noqa: F401  (register their withdrawal and revision steps)
+    from storybank.coding import codings, reanchor, suggest  # noqa: F401  (register their withdrawal and revision steps)
     from storybank.deid import hooks  # noqa: F401  (workshop versions follow saving, revisions, withdrawal)
 
     @login_manager.user_loader
@@ -96,9 +96,9 @@ def _migrations_dir() -> Any:
 
 def _register_blueprints(app: Flask) -> None:
     from storybank.api.views import bp as api_bp
-    from storybank.web import admin, auth, codebook, main, research, search, stories, workshop
+    from storybank.web import admin, auth, codebook, main, research, search, stories, suggestions, workshop
 
-    for module in (main, auth, stories, research, search, codebook, workshop, admin):
+    for module in (main, auth, stories, research, search, codebook, suggestions, workshop, admin):
         app.register_blueprint(module.bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)

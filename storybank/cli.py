@@ -163,6 +163,16 @@ def demo_command(port: int, no_serve: bool) -> None:
     tx.commit()
     if coded:
         click.echo(f"Installed the starter codebook and {coded} demo codings.")
+    from storybank.coding.suggest import add_demo_keywords
+    from storybank.coding.suggest_model import current_training, train
+
+    if add_demo_keywords() and current_training() is None:
+        try:
+            training = train(researcher)
+            click.echo(f"Trained the suggestion model on {training.examples} demo sentences.")
+        except DomainError as err:
+            click.echo(f"No suggestion model yet: {err.message}")
+    tx.commit()
     from storybank.deid.demo import prepare_demo_versions
 
     approved = prepare_demo_versions(researcher, teller)
@@ -209,8 +219,50 @@ def reindex_command() -> None:
     click.echo(f"Reindexed {count} stories ({engine().name}).")
 
 
+@click.group("suggest", help="Suggested codings.")
+def suggest_group() -> None:
+    pass
+
+
+@suggest_group.command("train")
+@click.option("--as", "as_email", required=True,
+              help="The researcher training it: the model learns from the stories they may read for research.")
+@click.option("--epochs", default=None, type=int, help="Passes over the training sentences (default 10).")
+@click.option("--max-examples", default=None, type=int, help="At most this many sentences (default 6,000).")
+@with_appcontext
+def suggest_train(as_email: str, epochs: int | None, max_examples: int | None) -> None:
+    """Retrain the suggestion model on the team's sentence codings, with progress."""
+    from storybank.accounts.services import find_by_email
+    from storybank.coding import suggest_model
+
+    actor = find_by_email(as_email)
+    if actor is None:
+        _fail(f"no account with email {as_email}")
+    bars: dict[str, object] = {}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase not in bars:
+            for bar in bars.values():
+                bar.render_finish()
+            bars[phase] = click.progressbar(length=total, label=phase, file=sys.stderr)
+        bar = bars[phase]
+        bar.update(done - bar.pos)
+
+    try:
+        training = suggest_model.train(actor, epochs=epochs or suggest_model.DEFAULT_EPOCHS,
+                                       max_examples=max_examples, progress=progress)
+        tx.commit()
+    except DomainError as err:
+        tx.rollback()
+        _fail(err.message)
+    for bar in bars.values():
+        bar.render_finish()
+    click.echo(f"Trained on {training.examples} sentences from {training.story_count} stories: "
+               f"{len(training.labels)} codes, {training.epochs} passes, {training.seconds:.1f} s.")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (users_group, tokens_group, import_command, demo_command, reindex_command):
+    for command in (users_group, tokens_group, import_command, demo_command, reindex_command, suggest_group):
         app.cli.add_command(command)
 
 

@@ -49,6 +49,9 @@ def from_environment() -> dict:
         "SPACY_MODEL": os.environ.get("STORYBANK_SPACY_MODEL", ""),
         # Propose identifiers as soon as a story with workshop consent is saved (else on first review).
         "DEID_ON_SAVE": os.environ.get("STORYBANK_DEID_ON_SAVE", "1") != "0",
+        # Suggested codings: the model's score needed to propose a code, and its training sentences at most.
+        "SUGGEST_THRESHOLD": float(os.environ.get("STORYBANK_SUGGEST_THRESHOLD", "0.5")),
+        "SUGGEST_MAX_EXAMPLES": int(os.environ.get("STORYBANK_SUGGEST_MAX_EXAMPLES", "6000")),
         "SITES": [
             s.strip()
             for s in os.environ.get(

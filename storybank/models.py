@@ -9,6 +9,7 @@ from storybank.archive.models import (
 )
 from storybank.audit.models import AuditEvent
 from storybank.coding.models import Code, CoderNotice, Coding, Memo
+from storybank.coding.suggest_models import SuggestionDecision, SuggestionTraining
 from storybank.deid.models import AnonymisationEntry, IdentifierSpan, Pseudonym, WorkshopVersion
 from storybank.search.models import SearchDocument, SearchOutbox, SearchWord
 
@@ -31,6 +32,8 @@ __all__ = [
     "SearchWord",
     "Story",
     "StoryRevision",
+    "SuggestionDecision",
+    "SuggestionTraining",
     "User",
     "UserRole",
 ]

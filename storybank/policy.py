@@ -44,6 +44,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "codebook.edit": frozenset({"researcher"}),
     "story.code": frozenset({"researcher"}),
     "memo.write": frozenset({"researcher"}),
+    "suggest.use": frozenset({"researcher"}),
+    "suggest.train": frozenset({"researcher"}),
     "workshop.prepare": frozenset({"researcher"}),
     "workshop.read": frozenset({"host"}),
     "workshop.review_own": frozenset({"storyteller"}),

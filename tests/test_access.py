@@ -66,6 +66,8 @@ def build_world(make_user, make_story) -> World:
     tx.commit()
     # Researchers coded and wrote memos on the canaries while they could: none of it may leak after.
     install_starter(r1)
+    # Keywords every canary's text matches, so each story would have suggestions if any reached anyone.
+    db.session.get(Code, _first_code_id()).keywords = "words, teller, entered"
     codings = {}
     for key, story in (("W", w), ("N", n), ("O", o)):
         coding = apply_coding(r1, story.id, _first_code_id(), 0, 8)

@@ -123,6 +123,26 @@ def openapi_document() -> dict[str, Any]:
                          "responses": {"201": _json(_ref("Coding"), "Created"), "400": ERROR, "401": ERROR,
                                        "404": ERROR}},
             },
+            "/stories/{story_id}/suggestions": {
+                "parameters": [STORY_ID],
+                "get": {"summary": "Suggested codings still open for the caller on the current revision (researchers). "
+                                   "A suggestion is not a coding until accepted.",
+                        "parameters": [{"name": "blind", "in": "query", "schema": {"type": "integer", "enum": [0, 1]},
+                                        "description": "1 (default): leave out the model's suggestions on a story "
+                                                       "whose other coders' codings it learned from"}],
+                        "responses": {"200": _json(_ref("Suggestions")), "401": ERROR, "404": ERROR}},
+                "post": {"summary": "Accept (an ordinary coding by the caller) or reject one open suggestion",
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                             "type": "object", "required": ["code_id", "start", "end", "decision"], "properties": {
+                                 "code_id": {"type": "integer"}, "start": {"type": "integer", "minimum": 0},
+                                 "end": {"type": "integer", "minimum": 1},
+                                 "decision": {"type": "string", "enum": ["accept", "reject"]},
+                                 "revision_id": {"type": "integer",
+                                                 "description": "refused if the story was revised since"}}}}}},
+                         "responses": {"201": _json(_ref("SuggestionDecision"), "Accepted: the coding made"),
+                                       "200": _json(_ref("SuggestionDecision"), "Rejected, or decided before"),
+                                       "400": ERROR, "401": ERROR, "404": ERROR}},
+            },
             "/search": {
                 "get": {
                     "summary": "Full-text and theme search over what the caller may read for a purpose",
@@ -158,6 +178,25 @@ def openapi_document() -> dict[str, Any]:
                     "coder_id": {"type": "integer", "nullable": True}, "revision_id": {"type": "integer"},
                     "start": {"type": "integer", "nullable": True}, "end": {"type": "integer", "nullable": True},
                     "created_at": {"type": "string"}}},
+                "Suggestions": {"type": "object", "properties": {
+                    "story_id": {"type": "integer"}, "revision_id": {"type": "integer"},
+                    "rejected": {"type": "integer", "description": "hidden because the caller rejected them"},
+                    "model_hidden": {"type": "boolean"},
+                    "keywords_matched_on": {"type": "string", "enum": ["lemmas", "stems"]},
+                    "model": {"type": "object", "nullable": True, "properties": {
+                        "trained_at": {"type": "string"}, "examples": {"type": "integer"},
+                        "stories": {"type": "integer"}, "codes": {"type": "array", "items": {"type": "integer"}}}},
+                    "results": {"type": "array", "items": {"type": "object", "properties": {
+                        "code_id": {"type": "integer"}, "start": {"type": "integer"}, "end": {"type": "integer"},
+                        "sources": {"type": "array", "items": {"type": "string", "enum": ["keyword", "model"]}},
+                        "keywords": {"type": "array", "items": {"type": "string"}},
+                        "matches": {"type": "array", "items": {"type": "object", "properties": {
+                            "start": {"type": "integer"}, "end": {"type": "integer"}}}},
+                        "score": {"type": "number", "nullable": True}}}}}},
+                "SuggestionDecision": {"type": "object", "properties": {
+                    "decision": {"type": "string", "enum": ["accepted", "rejected"]},
+                    "source": {"type": "string", "enum": ["keyword", "model", "both"]},
+                    "coding": {"allOf": [_ref("Coding")], "nullable": True}}},
                 "SearchResults": {"type": "object", "required": ["total", "results", "facets"], "properties": {
                     "total": {"type": "integer"}, "page": {"type": "integer"}, "purpose": {"type": "string"},
                     "did_you_mean": {"type": "string", "nullable": True},

@@ -13,7 +13,7 @@ from storybank.archive.render import render_markdown
 from storybank.archive.stories import browse, read_story, revise_story, submit_story
 from storybank.archive.validation import StoryDraft
 from storybank.archive.withdrawal import withdraw_story
-from storybank.coding import codebook
+from storybank.coding import codebook, suggest
 from storybank.coding import codings as codings_service
 from storybank.coding.agreement_service import code_agreement
 from storybank.coding.memos import add_memo
@@ -238,6 +238,43 @@ def create_coding(story_id: int) -> Any:
         body["memo"] = {"id": add_memo(g.actor, data["memo"], coding_id=coding.id).id, "text": str(data["memo"])}
     response = jsonify(body)
     response.status_code = 201
+    return response
+
+
+@bp.get("/stories/<int:story_id>/suggestions")
+@guard.requires("suggest.use")
+def list_suggestions(story_id: int) -> Any:
+    panel = suggest.suggestions_for(g.actor, story_id, blind=request.args.get("blind", "1") != "0")
+    model = None
+    if panel.model_ready and panel.training is not None:
+        model = {"trained_at": panel.training.trained_at.isoformat() + "Z", "examples": panel.training.examples,
+                 "stories": panel.training.story_count, "codes": [cid for cid, _ in panel.training.labels]}
+    return jsonify({
+        "story_id": panel.story.id, "revision_id": panel.revision.id, "rejected": panel.rejected,
+        "model_hidden": panel.model_hidden,
+        "keywords_matched_on": "stems" if panel.stemmed else "lemmas", "model": model,
+        "results": [{"code_id": s.code_id, "start": s.start, "end": s.end, "sources": list(s.sources),
+                     "keywords": list(s.keywords), "matches": [{"start": a, "end": b} for a, b in s.matches],
+                     "score": s.score} for s, _code in panel.items],
+    })
+
+
+@bp.post("/stories/<int:story_id>/suggestions")
+@guard.requires("suggest.use")
+def decide_suggestion(story_id: int) -> Any:
+    policy.get_story(g.actor, story_id, "research")  # 404 before any 400
+    data = _json_body()
+    unknown = set(data) - {"code_id", "start", "end", "decision", "revision_id"}
+    if unknown:
+        raise InvalidInput(f"Unknown field {sorted(unknown)[0]!r}.", field=sorted(unknown)[0])
+    for name in ("code_id", "start", "end", "decision"):
+        if name not in data:
+            raise InvalidInput(f"Say {name}.", field=name)
+    decision, coding, new = suggest.decide(g.actor, story_id, data["code_id"], data["start"], data["end"],
+                                      data["decision"], data.get("revision_id"))
+    response = jsonify({"decision": decision.decision, "source": decision.source,
+                        "coding": coding_json(coding) if coding else None})
+    response.status_code = 201 if coding is not None and new else 200
     return response
 
 

@@ -15,6 +15,7 @@ from storybank.coding.agreement_service import code_agreement
 from storybank.coding.coding_view import coding_view
 from storybank.coding.codings import apply_coding, remove_coding, take_notices
 from storybank.coding.compare import compare_coders
+from storybank.coding.suggest import suggestions_for
 from storybank.errors import InvalidInput, NotFound
 from storybank.web.forms import EmptyForm
 
@@ -124,7 +125,7 @@ def code_story(story_id: int) -> str:
     blind = request.args.get("blind", "1") != "0"
     view = coding_view(current_user, story_id, blind=blind)
     return render_template("codebook/code_story.html", view=view, blind=blind, form=EmptyForm(),
-                           tree=books.tree())
+                           tree=books.tree(), suggestions=suggestions_for(current_user, story_id, blind))
 
 
 @bp.get("/research/stories/<int:story_id>/compare")

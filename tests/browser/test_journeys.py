@@ -329,3 +329,51 @@ def test_researcher_compares_two_coders(
     expect(rows.nth(2).locator("td").nth(2)).to_contain_text("Peer support")
     shot(page, "compare-coders")
     assert_no_console_errors(browsing)
+
+
+def test_researcher_accepts_and_rejects_suggestions_with_one_key(
+    page: Page, browsing: Browsing, live_server: LiveServer, shot: Callable[[Page, str], None]
+) -> None:
+    story_id = _coding_world(live_server)
+    with live_server.app.app_context():
+        from storybank import tx
+        from storybank.coding.models import Code
+        from storybank.extensions import db
+
+        db.session.query(Code).filter_by(name="Thresholds").one().keywords = "wait"
+        db.session.query(Code).filter_by(name="Peer support").one().keywords = "peer group"
+        tx.commit()
+    sign_in(page, live_server.accounts["researcher"])
+    page.goto(f"/research/stories/{story_id}/code")
+    suggestions = page.locator("#suggestion-list .suggestion")
+    expect(suggestions).to_have_count(2)
+    expect(suggestions.nth(0)).to_contain_text("Thresholds")
+    expect(suggestions.nth(0)).to_contain_text("suggested")
+    expect(suggestions.nth(0).locator("mark")).to_have_text("Waiting")  # keyword "wait", matched on its lemma
+    expect(page.locator("#coding-text .coded")).to_have_count(0)  # a suggestion is not a coding
+    shot(page, "suggestions")
+    suggestions.nth(0).focus()
+    first_sentence = "Waiting 😔😔 was the worst part 👩‍👩‍👧."
+    # The focused suggestion's sentence is highlighted in the story text (code points mapped past the emoji).
+    highlighted = page.evaluate("() => [...CSS.highlights.get('storybank-suggestion')].map(r => r.toString())")
+    assert highlighted == [first_sentence]
+    page.keyboard.press("a")
+    expect(page.locator(".flash")).to_have_text("Accepted: now one of your codings.")
+    expect(page.locator("#coding-text .coded")).to_have_text(first_sentence)
+    expect(page.locator("#margin-marks")).to_contain_text("Thresholds")
+    # Focus moved on to the next suggestion, which took the accepted one's place.
+    expect(suggestions).to_have_count(1)
+    expect(suggestions.nth(0)).to_be_focused()
+    expect(suggestions.nth(0)).to_contain_text("Peer support")
+    page.keyboard.press("r")
+    expect(page.locator(".flash")).to_contain_text("Rejected")
+    expect(page.locator("#no-suggestions")).to_be_visible()
+    expect(page.locator("#suggestions")).to_contain_text("You rejected 1 suggestion here.")
+    shot(page, "suggestions-decided")
+    with live_server.app.app_context():
+        from storybank.coding.models import Coding
+        from storybank.extensions import db
+
+        coding = db.session.query(Coding).one()
+        assert EMOJI_STORY[coding.start:coding.end] == first_sentence  # code points, end exclusive
+    assert_no_console_errors(browsing)
