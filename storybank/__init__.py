@@ -95,10 +95,23 @@ def _migrations_dir() -> Any:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from storybank.api import sets as _api_sets  # noqa: F401  (adds the story-set endpoints to the API blueprint)
     from storybank.api.views import bp as api_bp
-    from storybank.web import admin, auth, codebook, main, research, search, stories, suggestions, workshop
+    from storybank.web import (
+        admin,
+        auth,
+        codebook,
+        exchange,
+        main,
+        research,
+        search,
+        sets,
+        stories,
+        suggestions,
+        workshop,
+    )
 
-    for module in (main, auth, stories, research, search, codebook, suggestions, workshop, admin):
+    for module in (main, auth, stories, research, search, codebook, suggestions, workshop, sets, exchange, admin):
         app.register_blueprint(module.bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)

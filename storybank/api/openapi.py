@@ -18,7 +18,9 @@ STORY_ID = {"name": "story_id", "in": "path", "required": True, "schema": {"type
 
 
 def openapi_document() -> dict[str, Any]:
-    return {
+    from storybank.api.openapi_sets import SETS_PATHS, SETS_SCHEMAS
+
+    document = {
         "openapi": "3.0.3",
         "info": {
             "title": "storybank API",
@@ -259,3 +261,6 @@ def openapi_document() -> dict[str, Any]:
             },
         },
     }
+    document["paths"].update(SETS_PATHS)
+    document["components"]["schemas"].update(SETS_SCHEMAS)
+    return document

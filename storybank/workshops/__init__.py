@@ -1,0 +1,1 @@
+"""Story sets, story cards, sense-making sessions and their insights."""
