@@ -12,6 +12,15 @@ from storybank.coding.models import Code, CoderNotice, Coding, Memo
 from storybank.coding.suggest_models import SuggestionDecision, SuggestionTraining
 from storybank.deid.models import AnonymisationEntry, IdentifierSpan, Pseudonym, WorkshopVersion
 from storybank.search.models import SearchDocument, SearchOutbox, SearchWord
+from storybank.workshops.models import (
+    Insight,
+    InsightCode,
+    InsightStory,
+    SessionStory,
+    StorySet,
+    StorySetItem,
+    WorkshopSession,
+)
 
 __all__ = [
     "AnonymisationEntry",
@@ -36,4 +45,11 @@ __all__ = [
     "SuggestionTraining",
     "User",
     "UserRole",
+    "Insight",
+    "InsightCode",
+    "InsightStory",
+    "SessionStory",
+    "StorySet",
+    "StorySetItem",
+    "WorkshopSession",
 ]
