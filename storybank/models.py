@@ -11,6 +11,7 @@ from storybank.audit.models import AuditEvent
 from storybank.coding.models import Code, CoderNotice, Coding, Memo
 from storybank.coding.suggest_models import SuggestionDecision, SuggestionTraining
 from storybank.deid.models import AnonymisationEntry, IdentifierSpan, Pseudonym, WorkshopVersion
+from storybank.interop.models import ExchangeSetting, ImportedSource, ImportedUser, ImportProject
 from storybank.search.models import SearchDocument, SearchOutbox, SearchWord
 from storybank.workshops.models import (
     Insight,
@@ -30,6 +31,10 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Code",
+    "ExchangeSetting",
+    "ImportProject",
+    "ImportedSource",
+    "ImportedUser",
     "CoderNotice",
     "Coding",
     "Memo",

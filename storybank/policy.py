@@ -49,7 +49,15 @@ ACTIONS: dict[str, frozenset[str]] = {
     "workshop.prepare": frozenset({"researcher"}),
     "workshop.read": frozenset({"host"}),
     "workshop.review_own": frozenset({"storyteller"}),
+    # Story sets and sense-making sessions (storybank/workshops/): hosts build sets from workshop versions and
+    # record sessions; researchers read sessions and insights (they feed analysis), never hosts' sets.
+    "sets.build": frozenset({"host"}),
+    "sessions.record": frozenset({"host"}),
+    "insights.read": frozenset({"researcher", "host"}),
     "registry.read": frozenset({"researcher", "admin"}),
+    # REFI-QDA, Markdown and CSV exchange with other tools (storybank/interop/).
+    "exchange.export": frozenset({"researcher"}),
+    "exchange.import": frozenset({"researcher"}),
     "admin.users": frozenset({"admin"}),
     "admin.consent_forms": frozenset({"admin"}),
     "admin.audit": frozenset({"admin"}),

@@ -22,6 +22,8 @@ class Code(db.Model):
     example: Mapped[str] = mapped_column(Text, default="")
     keywords: Mapped[str] = mapped_column(Text, default="")
     colour: Mapped[str] = mapped_column(String(7), default="#6b7280")
+    # REFI-QDA GUID from an imported file; None means the GUID is derived (see storybank/interop/refi_common.py).
+    guid: Mapped[str | None] = mapped_column(String(36), unique=True)
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,0 +1,209 @@
+"""The coded project as REFI-QDA `.qdpx`: a ZIP with project.qde and sources/<guid>.txt.
+
+Only what the exporting researcher may read for research goes in: policy.visible_stories
+(actor, "research") picks the stories (never withdrawn, narrowed or workshop-only ones),
+their current revision's text, every coder's codings on them, and the memos the researcher
+may see. Positions are Unicode code points over LF text, end exclusive (the standard's rule).
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
+from xml.etree.ElementTree import Element, SubElement
+
+from sqlalchemy import func, select
+
+from storybank import policy
+from storybank.accounts.models import User
+from storybank.archive.models import KIND_LABELS, Story
+from storybank.audit.service import record
+from storybank.coding.memos import list_memos
+from storybank.coding.models import Coding, Memo
+from storybank.errors import NotFound
+from storybank.extensions import db
+from storybank.interop.qdc import code_elements
+from storybank.interop.refi_common import ORIGIN, PROJECT_NS, PROJECT_SCHEMA_LOCATION, XSI_NS, Guids, serialise
+from storybank.timeutil import utcnow
+
+# Story attributes exported as Variables on one Case per story: (name, attribute, REFI type).
+VARIABLES = (
+    ("Kind", "kind", "Text"),
+    ("Site", "site", "Text"),
+    ("Storyteller role", "storyteller_role", "Text"),
+    ("Collection method", "collection_method", "Text"),
+    ("Collected on", "collected_on", "Date"),
+    ("Language", "language", "Text"),
+)
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # fixed: the members' dates say nothing about the data
+
+
+def stamp(value: datetime | None) -> str:
+    return (value or utcnow()).replace(microsecond=0).isoformat() + "Z"
+
+
+def exported_stories(actor: User) -> list[Story]:
+    return list(db.session.scalars(policy.visible_stories(actor, "research").order_by(Story.id)))
+
+
+def count_exported(actor: User) -> int:
+    sub = policy.visible_stories(actor, "research").subquery()
+    return db.session.scalar(select(func.count()).select_from(sub)) or 0
+
+
+def _note_refs(element: Element, memos: list[Memo], guids: Guids) -> None:
+    for memo in memos:
+        SubElement(element, "NoteRef", {"targetGUID": guids.derived("memo", memo.id)})
+
+
+def _coding(parent: Element, coding: Coding, guids: Guids, memos: list[Memo], users: set[int]) -> None:
+    attrs = {"guid": guids.derived("coding", coding.id), "creationDateTime": stamp(coding.created_at)}
+    if coding.coder_id:
+        attrs["creatingUser"] = guids.user(coding.coder_id)
+        users.add(coding.coder_id)
+    element = SubElement(parent, "Coding", attrs)
+    SubElement(element, "CodeRef", {"targetGUID": guids.code(coding.code_id, coding.code.guid)})
+    _note_refs(element, memos, guids)
+
+
+def _source(sources: Element, story: Story, guids: Guids, codings: list[Coding],
+            memos_by: dict[tuple[str, int], list[Memo]], users: set[int]) -> tuple[str, str]:
+    """One <TextSource> with its selections and codings; returns (guid, text)."""
+    revision = story.current_revision
+    assert revision is not None
+    text, guid = revision.body, guids.source(story.id)
+    element = SubElement(sources, "TextSource", {
+        "guid": guid, "name": story.title or f"Story {story.id}", "plainTextPath": f"internal://{guid}.txt",
+        "creationDateTime": stamp(story.created_at), "modifiedDateTime": stamp(revision.created_at)})
+    spans: dict[tuple[int, int], list[Coding]] = defaultdict(list)
+    whole: list[Coding] = []
+    for coding in codings:
+        if coding.start is None:
+            whole.append(coding)
+        else:
+            spans[(coding.start, coding.end)].append(coding)
+    for (start, end), group in sorted(spans.items()):
+        excerpt = " ".join(text[start:end].split())
+        attrs = {"guid": guids.derived("selection", f"{story.id}:{start}:{end}"),
+                 "name": excerpt[:100] + ("…" if len(excerpt) > 100 else ""),
+                 "startPosition": str(start), "endPosition": str(end),
+                 "creationDateTime": stamp(min(c.created_at for c in group))}
+        if group[0].coder_id:
+            attrs["creatingUser"] = guids.user(group[0].coder_id)
+        selection = SubElement(element, "PlainTextSelection", attrs)
+        for coding in group:
+            _coding(selection, coding, guids, memos_by.get(("coding", coding.id), []), users)
+    for coding in whole:
+        _coding(element, coding, guids, memos_by.get(("coding", coding.id), []), users)
+    _note_refs(element, memos_by.get(("story", story.id), []), guids)
+    return guid, text
+
+
+def _variables(root: Element, guids: Guids) -> None:
+    variables = SubElement(root, "Variables")
+    for name, attribute, kind in VARIABLES:
+        SubElement(variables, "Variable", {"guid": guids.derived("variable", attribute), "name": name,
+                                           "typeOfVariable": kind})
+
+
+def _case(cases: Element, story: Story, guids: Guids) -> None:
+    case = SubElement(cases, "Case", {"guid": guids.derived("case", story.id),
+                                      "name": story.title or f"Story {story.id}"})
+    for _name, attribute, kind in VARIABLES:
+        value = getattr(story, attribute)
+        if value in (None, ""):
+            continue
+        holder = SubElement(case, "VariableValue")
+        SubElement(holder, "VariableRef", {"targetGUID": guids.derived("variable", attribute)})
+        if kind == "Date":
+            SubElement(holder, "DateValue").text = value.isoformat()
+        else:
+            SubElement(holder, "TextValue").text = KIND_LABELS.get(value, value) if attribute == "kind" else value
+    SubElement(case, "SourceRef", {"targetGUID": guids.source(story.id)})
+
+
+def story_set_elements(root: Element, guids: Guids, story_ids: set[int]) -> int:
+    """Story sets (storybank/workshops) as REFI-QDA Sets of the exported sources they hold."""
+    try:
+        from storybank.workshops.models import StorySet, StorySetItem
+    except ImportError:  # the story-sets feature is not installed
+        return 0
+    members: dict[int, list[int]] = defaultdict(list)
+    for set_id, story_id in db.session.execute(select(StorySetItem.set_id, StorySetItem.story_id)
+                                               .order_by(StorySetItem.set_id, StorySetItem.position)):
+        if story_id in story_ids and story_id not in members[set_id]:
+            members[set_id].append(story_id)
+    wanted = [set_id for set_id, ids in members.items() if ids]
+    if not wanted:
+        return 0
+    sets = SubElement(root, "Sets")
+    for story_set in db.session.scalars(select(StorySet).where(StorySet.id.in_(wanted)).order_by(StorySet.id)):
+        element = SubElement(sets, "Set", {"guid": guids.derived("set", story_set.id), "name": story_set.title})
+        if story_set.question:
+            SubElement(element, "Description").text = story_set.question
+        for story_id in members[story_set.id]:
+            SubElement(element, "MemberSource", {"targetGUID": guids.source(story_id)})
+    return len(wanted)
+
+
+def export_qdpx(actor: User, progress: Callable[[int], None] | None = None) -> bytes:
+    """The .qdpx bytes, built in memory and handed out: the app keeps no copy that withdrawal would miss."""
+    if not policy.can(actor, "exchange.export"):
+        raise NotFound()
+    guids = Guids()
+    stories = exported_stories(actor)
+    ids = {s.id for s in stories}
+    codings: dict[int, list[Coding]] = defaultdict(list)
+    for coding in db.session.scalars(select(Coding).where(Coding.story_id.in_(ids)).order_by(Coding.id)):
+        codings[coding.story_id].append(coding)
+    memos = [m for m in list_memos(actor, limit=10**9)
+             if m.code_id is not None or m.story_id in ids
+             or (m.coding_id is not None and db.session.get(Coding, m.coding_id).story_id in ids)]
+    memos_by: dict[tuple[str, int], list[Memo]] = defaultdict(list)
+    for memo in sorted(memos, key=lambda m: m.id):
+        kind = "code" if memo.code_id else "coding" if memo.coding_id else "story"
+        memos_by[(kind, memo.code_id or memo.coding_id or memo.story_id)].append(memo)
+    users: set[int] = {actor.id} | {m.author_id for m in memos if m.author_id}
+    root = Element("Project", {"xmlns": PROJECT_NS, "xmlns:xsi": XSI_NS,
+                               "xsi:schemaLocation": PROJECT_SCHEMA_LOCATION, "name": "storybank export",
+                               "origin": ORIGIN, "creatingUserGUID": guids.user(actor.id),
+                               "creationDateTime": stamp(None)})
+    users_element = SubElement(root, "Users")
+    codebook = SubElement(root, "CodeBook")
+    codes = SubElement(codebook, "Codes")
+    code_count = code_elements(codes, guids, {k[1]: v for k, v in memos_by.items() if k[0] == "code"})
+    if not code_count:
+        root.remove(codebook)
+    texts: list[tuple[str, str]] = []
+    if stories:
+        _variables(root, guids)
+        cases = SubElement(root, "Cases")
+        for story in stories:
+            _case(cases, story, guids)
+        sources = SubElement(root, "Sources")
+        for story in stories:
+            texts.append(_source(sources, story, guids, codings[story.id], memos_by, users))
+            if progress:
+                progress(1)
+    if memos:
+        notes = SubElement(root, "Notes")
+        for memo in sorted(memos, key=lambda m: m.id):
+            attrs = {"guid": guids.derived("memo", memo.id), "name": "Memo",
+                     "creationDateTime": stamp(memo.created_at), "modifiedDateTime": stamp(memo.updated_at)}
+            if memo.author_id:
+                attrs["creatingUser"] = guids.user(memo.author_id)
+            SubElement(SubElement(notes, "Note", attrs), "PlainTextContent").text = memo.text
+    sets = story_set_elements(root, guids, ids)
+    for user in db.session.scalars(select(User).where(User.id.in_(users)).order_by(User.id)):
+        SubElement(users_element, "User", {"guid": guids.user(user.id), "name": user.display_name or f"User {user.id}"})
+    qde = serialise(root)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("project.qde", ZIP_TIME), qde, zipfile.ZIP_DEFLATED)
+        for guid, text in texts:
+            archive.writestr(zipfile.ZipInfo(f"sources/{guid}.txt", ZIP_TIME), text.encode(), zipfile.ZIP_DEFLATED)
+    record(actor, "exchange.exported", format="qdpx", stories=len(stories),
+           codings=sum(len(v) for v in codings.values()), notes=len(memos), sets=sets)
+    return buffer.getvalue()
