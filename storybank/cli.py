@@ -264,6 +264,10 @@ def suggest_train(as_email: str, epochs: int | None, max_examples: int | None) -
 def register_commands(app: Flask) -> None:
     for command in (users_group, tokens_group, import_command, demo_command, reindex_command, suggest_group):
         app.cli.add_command(command)
+    from storybank.interop.commands import COMMANDS as EXCHANGE_COMMANDS
+
+    for command in EXCHANGE_COMMANDS:
+        app.cli.add_command(command)
 
 
 def _create_app() -> Flask:

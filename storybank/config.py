@@ -52,9 +52,8 @@ def from_environment() -> dict:
         # Suggested codings: the model's score needed to propose a code, and its training sentences at most.
         "SUGGEST_THRESHOLD": float(os.environ.get("STORYBANK_SUGGEST_THRESHOLD", "0.5")),
         "SUGGEST_MAX_EXAMPLES": int(os.environ.get("STORYBANK_SUGGEST_MAX_EXAMPLES", "6000")),
-        # Exchange imports (.qdpx/.qdc): most uncompressed bytes read from one file, and a page upload's limit.
+        # Exchange imports (.qdpx): the most uncompressed bytes read out of one file's ZIP.
         "IMPORT_MAX_BYTES": int(os.environ.get("STORYBANK_IMPORT_MAX_BYTES", str(200 * 1024 * 1024))),
-        "IMPORT_MAX_UPLOAD_BYTES": int(os.environ.get("STORYBANK_IMPORT_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024))),
         "SITES": [
             s.strip()
             for s in os.environ.get(

@@ -76,7 +76,7 @@ def parse_file(path: Path) -> ParsedStory:
     consent = meta.get("consent") or {}
     draft = StoryDraft(
         title=meta.get("title"),  # type: ignore[arg-type]
-        body=body.strip("\n") + "\n",
+        body=body.lstrip("\n"),  # kept as written to the end, so an exported story reads back unchanged
         kind=meta.get("kind"),  # type: ignore[arg-type]
         site=str(meta.get("site") or ""),
         storyteller_role=str(meta.get("storyteller_role") or ""),

@@ -165,11 +165,13 @@ def export_qdpx(actor: User, progress: Callable[[int], None] | None = None) -> b
     for memo in sorted(memos, key=lambda m: m.id):
         kind = "code" if memo.code_id else "coding" if memo.coding_id else "story"
         memos_by[(kind, memo.code_id or memo.coding_id or memo.story_id)].append(memo)
-    users: set[int] = {actor.id} | {m.author_id for m in memos if m.author_id}
+    users: set[int] = {m.author_id for m in memos if m.author_id}
     root = Element("Project", {"xmlns": PROJECT_NS, "xmlns:xsi": XSI_NS,
                                "xsi:schemaLocation": PROJECT_SCHEMA_LOCATION, "name": "storybank export",
-                               "origin": ORIGIN, "creatingUserGUID": guids.user(actor.id),
-                               "creationDateTime": stamp(None)})
+                               "origin": ORIGIN, "creationDateTime": stamp(None)})
+    if actor.id is not None:  # None: the command line's system export of the research view
+        root.set("creatingUserGUID", guids.user(actor.id))
+        users.add(actor.id)
     users_element = SubElement(root, "Users")
     codebook = SubElement(root, "CodeBook")
     codes = SubElement(codebook, "Codes")
@@ -198,6 +200,8 @@ def export_qdpx(actor: User, progress: Callable[[int], None] | None = None) -> b
     sets = story_set_elements(root, guids, ids)
     for user in db.session.scalars(select(User).where(User.id.in_(users)).order_by(User.id)):
         SubElement(users_element, "User", {"guid": guids.user(user.id), "name": user.display_name or f"User {user.id}"})
+    if not len(users_element):
+        root.remove(users_element)
     qde = serialise(root)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

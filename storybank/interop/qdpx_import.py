@@ -107,7 +107,7 @@ def _draft(source: FileSource) -> StoryDraft:
 
 
 def import_qdpx(actor: User, source: bytes | IO[bytes] | Path,
-                progress: Callable[[int], None] | None = None) -> ImportProject:
+                progress: Callable[[int, int], None] | None = None) -> ImportProject:
     """Check the whole file, then import it; any problem raises InvalidInput and the caller rolls back."""
     if not policy.can(actor, "exchange.import"):
         raise NotFound()
@@ -125,11 +125,11 @@ def import_qdpx(actor: User, source: bytes | IO[bytes] | Path,
               "codes_matched": sum(s.action != "new" for s in steps)}
     guids = Guids()
     known = {guids.source(story_id) for story_id in db.session.scalars(select(Story.id))}
-    for file_source in parsed.sources:
+    for done, file_source in enumerate(parsed.sources, 1):
         if file_source.text is not None:
             _import_source(actor, project, file_source, codes, users, targets, counts, known)
         if progress:
-            progress(1)
+            progress(done, len(parsed.sources))
     counts["memos"] = _import_notes(parsed, users, targets)
     counts["coders_created"] = users.created
     counts.update({f"skipped: {k}": v for k, v in parsed.skipped.items()})

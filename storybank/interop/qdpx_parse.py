@@ -192,7 +192,7 @@ def _variables(root: Element) -> dict[str, dict[str, str]]:
     return out
 
 
-def read_project(files: SafeZip | FolderFiles, progress: object = None) -> FileProject:
+def read_project(files: SafeZip | FolderFiles) -> FileProject:
     """Read and check the whole project; raises InvalidInput naming the first problem."""
     root = parse_xml(files.read(files.project_file()), "The project file (project.qde)")
     if local(root.tag) != "Project":
@@ -223,8 +223,6 @@ def read_project(files: SafeZip | FolderFiles, progress: object = None) -> FileP
         elif kind in MEDIA_SOURCES:
             skipped["picture, PDF, audio and video sources"] = skipped.get(
                 "picture, PDF, audio and video sources", 0) + 1
-        if callable(progress):
-            progress(1)
     notes = {}
     notes_element = child(root, "Notes")
     for item in children(notes_element, "Note") if notes_element is not None else []:

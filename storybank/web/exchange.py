@@ -1,6 +1,134 @@
-"""REFI-QDA and CSV exchange pages (researchers)."""
+"""REFI-QDA, Markdown and CSV exchange pages (researchers).
+
+Exports are built in memory for the one response and never kept on disk, so a later
+withdrawal has no copy in the app to miss. A codebook upload is previewed first; the
+confirm form carries the small .qdc back (base64) so nothing is stored between the two.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import base64
+import binascii
 
-bp = Blueprint("exchange", __name__)
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from storybank import guard, tx
+from storybank.errors import InvalidInput
+from storybank.interop import csv_export, markdown_export, qdc, qdpx_export, qdpx_import
+from storybank.interop.offsets import CONVENTION_LABELS
+from storybank.web.forms import EmptyForm
+
+bp = Blueprint("exchange", __name__, url_prefix="/exchange")
+
+
+def _download(data: bytes | str, mimetype: str, filename: str) -> Response:
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"})
+
+
+def _page(error: str | None = None, status: int = 200) -> tuple[str, int]:
+    return render_template(
+        "exchange/index.html", form=EmptyForm(), projects=qdpx_import.import_projects(),
+        story_count=qdpx_export.count_exported(current_user), error=error,
+        upload_mb=current_app.config.get("MAX_CONTENT_LENGTH", 0) // (1024 * 1024),
+    ), status
+
+
+def _uploaded(field: str, suffix: str) -> bytes:
+    upload = request.files.get(field)
+    if upload is None or not upload.filename:
+        raise InvalidInput(f"Choose a {suffix} file to upload.")
+    if not upload.filename.lower().endswith(suffix):
+        raise InvalidInput(f"{upload.filename!r} is not a {suffix} file.")
+    return upload.read()
+
+
+@bp.get("/")
+@guard.requires("exchange.export")
+def index() -> tuple[str, int]:
+    return _page()
+
+
+@bp.get("/export/project.qdpx")
+@guard.requires("exchange.export")
+def export_qdpx() -> Response:
+    return _download(qdpx_export.export_qdpx(current_user), "application/zip", "storybank.qdpx")
+
+
+@bp.get("/export/codebook.qdc")
+@guard.requires("exchange.export")
+def export_qdc() -> object:
+    try:
+        data = qdc.export_qdc(current_user)
+    except InvalidInput as err:
+        return _page(err.message, 400)
+    return _download(data, "application/xml", "storybank-codebook.qdc")
+
+
+@bp.get("/export/stories-markdown.zip")
+@guard.requires("exchange.export")
+def export_markdown() -> Response:
+    return _download(markdown_export.markdown_zip(current_user), "application/zip", "storybank-stories.zip")
+
+
+@bp.get("/export/codings.csv")
+@guard.requires("exchange.export")
+def export_codings() -> Response:
+    return _download(csv_export.codings_csv(current_user), "text/csv", "storybank-codings.csv")
+
+
+@bp.post("/import/codebook")
+@guard.requires("exchange.import")
+def preview_codebook() -> object:
+    """Show what merging the uploaded .qdc would change; nothing changes yet."""
+    if not EmptyForm().validate_on_submit():
+        return _page("The form could not be read. Please try again.", 400)
+    try:
+        data = _uploaded("file", ".qdc")
+        steps, sets = qdc.preview_qdc(current_user, data)
+    except InvalidInput as err:
+        return _page(f"{err.message} Nothing was imported.", 400)
+    return render_template("exchange/qdc_preview.html", steps=steps, sets=sets, form=EmptyForm(),
+                           payload=base64.b64encode(data).decode())
+
+
+@bp.post("/import/codebook/confirm")
+@guard.requires("exchange.import")
+def import_codebook() -> object:
+    if not EmptyForm().validate_on_submit():
+        return _page("The form could not be read. Please try again.", 400)
+    try:
+        data = base64.b64decode(request.form.get("payload", ""), validate=True)
+    except (binascii.Error, ValueError):
+        return _page("The codebook to import was not sent back intact; upload it again.", 400)
+    try:
+        counts = qdc.import_qdc(current_user, data)
+    except InvalidInput as err:
+        tx.rollback()  # drop what was flushed before the problem showed, before the page reads the codebook
+        return _page(f"{err.message} Nothing was imported.", 400)
+    flash(f"Codebook merged: {counts['new']} new codes, {counts['matched_by_guid']} matched by GUID, "
+          f"{counts['matched_by_name']} by name, {counts['changed']} changed.")
+    return redirect(url_for("exchange.index"))
+
+
+@bp.post("/import/project")
+@guard.requires("exchange.import")
+def import_project() -> object:
+    if not EmptyForm().validate_on_submit():
+        return _page("The form could not be read. Please try again.", 400)
+    try:
+        project = qdpx_import.import_qdpx(current_user, _uploaded("file", ".qdpx"))
+    except InvalidInput as err:
+        tx.rollback()  # drop what was flushed before the problem showed, before the page lists the imports
+        return _page(f"{err.message} Nothing was imported.", 400)
+    flash(f"Imported {project.name!r}: {project.counts.get('stories', 0)} stories, "
+          f"{project.counts.get('codings', 0)} codings, {project.counts.get('memos', 0)} memos.")
+    return redirect(url_for("exchange.project", project_id=project.id))
+
+
+@bp.get("/imports/<int:project_id>")
+@guard.requires("exchange.import")
+def project(project_id: int) -> str:
+    project, stories = qdpx_import.get_project(current_user, project_id)
+    return render_template("exchange/project.html", project=project, stories=stories, form=EmptyForm(),
+                           convention=CONVENTION_LABELS.get(project.convention, project.convention))
