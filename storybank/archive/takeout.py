@@ -14,6 +14,7 @@ from storybank.archive.consent import consent_dict
 from storybank.archive.models import Story
 from storybank.audit.service import record, story_uses
 from storybank.extensions import db
+from storybank.workshops.sessions import teller_uses
 
 
 def _iso(value: Any) -> str | None:
@@ -58,6 +59,9 @@ def story_record(story: Story) -> dict[str, Any]:
              "action": u.action, "purpose": u.purpose}
             for u in story_uses(story.id, story.teller_id)
         ],
+        # Sense-making sessions that read the story: when and for what question, never who, where or how many.
+        "workshop_sessions": [{"date": _iso(held_on), "question": question}
+                              for held_on, question in teller_uses(story.id)],
     }
 
 
@@ -101,7 +105,8 @@ def export_my_data(user: User) -> bytes:
         archive.writestr(
             "README.txt",
             "Everything storybank holds about you: account.json (your account), stories.json "
-            "(each story with every revision, your consent history and who used it, by role), "
+            "(each story with every revision, your consent history, who used it, by role, and the workshop "
+            "sessions that read it, by date and question), "
             "and stories/ (the current text of each story as Markdown).\n",
         )
     record(user, "data.exported", purpose="own", stories=len(stories))

@@ -1,0 +1,118 @@
+// Story sets: reorder by drag and drop or keys, choose excerpts, print cards, page through a presentation.
+(function () {
+  "use strict";
+
+  // --- reorder: drag and drop, and Alt+ArrowUp/Down on a focused item; the server rewrites every position ---
+  var list = document.getElementById("set-items");
+  if (list) {
+    var status = document.getElementById("order-status");
+    var dragged = null;
+    var items = function () { return Array.prototype.slice.call(list.querySelectorAll("li[data-item-id]")); };
+    var say = function (text) { if (status) { status.textContent = text; } };
+    var save = function (moved) {
+      var order = items().map(function (li) { return li.getAttribute("data-item-id"); });
+      fetch(list.getAttribute("data-order-url"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-CSRFToken": list.getAttribute("data-csrf")},
+        body: JSON.stringify({order: order})
+      }).then(function (response) {
+        if (!response.ok) { throw new Error("status " + response.status); }
+        list.setAttribute("data-saved", order.join(","));
+        if (moved) { say((moved.getAttribute("aria-label") || "Item") + " is now number " + (items().indexOf(moved) + 1) + "."); }
+        refreshButtons();
+      }).catch(function () {
+        say("The new order could not be saved. Reload the page and try again.");
+        window.alert("The new order could not be saved. Reload the page and try again.");
+      });
+    };
+    var refreshButtons = function () {
+      var all = items();
+      all.forEach(function (li, i) {
+        var up = li.querySelector("button[value=up]");
+        var down = li.querySelector("button[value=down]");
+        if (up) { up.disabled = i === 0; }
+        if (down) { down.disabled = i === all.length - 1; }
+      });
+    };
+    list.addEventListener("dragstart", function (event) {
+      var li = event.target.closest("li[data-item-id]");
+      if (!li) { return; }
+      dragged = li;
+      li.classList.add("dragging");
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", li.getAttribute("data-item-id"));
+    });
+    list.addEventListener("dragover", function (event) {
+      var over = event.target.closest("li[data-item-id]");
+      if (!dragged || !over || over === dragged) { return; }
+      event.preventDefault();
+      var box = over.getBoundingClientRect();
+      var after = event.clientY > box.top + box.height / 2;
+      list.insertBefore(dragged, after ? over.nextSibling : over);
+    });
+    list.addEventListener("drop", function (event) { if (dragged) { event.preventDefault(); } });
+    list.addEventListener("dragend", function () {
+      if (!dragged) { return; }
+      var moved = dragged;
+      dragged.classList.remove("dragging");
+      dragged = null;
+      var order = items().map(function (li) { return li.getAttribute("data-item-id"); }).join(",");
+      if (order !== list.getAttribute("data-saved")) { save(moved); }
+    });
+    list.addEventListener("keydown", function (event) {
+      var li = event.target;
+      if (!li.matches || !li.matches("li[data-item-id]") || !event.altKey) { return; }
+      if (event.key === "ArrowUp" && li.previousElementSibling) {
+        list.insertBefore(li, li.previousElementSibling);
+      } else if (event.key === "ArrowDown" && li.nextElementSibling) {
+        list.insertBefore(li.nextElementSibling, li);
+      } else { return; }
+      event.preventDefault();
+      li.focus();
+      save(li);
+    });
+    list.setAttribute("data-saved", items().map(function (li) { return li.getAttribute("data-item-id"); }).join(","));
+  }
+
+  // --- excerpt: selecting words in the workshop version fills the form (offsets in code points) ---
+  var source = document.getElementById("excerpt-source");
+  var quote = document.getElementById("excerpt-quote");
+  var start = document.getElementById("excerpt-start");
+  if (source && quote && start) {
+    var codePoints = function (text) { return Array.from(text).length; };
+    var take = function () {
+      var sel = window.getSelection();
+      if (!sel || sel.rangeCount === 0 || sel.isCollapsed) { return; }
+      var range = sel.getRangeAt(0);
+      if (!source.contains(range.startContainer) || !source.contains(range.endContainer)) { return; }
+      var before = document.createRange();
+      before.selectNodeContents(source);
+      before.setEnd(range.startContainer, range.startOffset);
+      var words = range.toString();
+      if (!words.trim()) { return; }
+      quote.value = words;
+      start.value = String(codePoints(before.toString()));
+    };
+    source.addEventListener("mouseup", take);
+    source.addEventListener("keyup", take);
+    quote.addEventListener("input", function () { start.value = ""; });
+  }
+
+  // --- card sheet: the print button ---
+  var printButton = document.getElementById("print-cards");
+  if (printButton) { printButton.addEventListener("click", function () { window.print(); }); }
+
+  // --- presentation: next/previous keys follow the links ---
+  if (document.body.classList.contains("presentation")) {
+    document.addEventListener("keydown", function (event) {
+      if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+      var id = null;
+      if (event.key === "ArrowRight" || event.key === "PageDown" || event.key === " " || event.key === "n") { id = "slide-next"; }
+      if (event.key === "ArrowLeft" || event.key === "PageUp" || event.key === "p") { id = "slide-prev"; }
+      if (event.key === "Escape") { id = "slide-exit"; }
+      var link = id && document.getElementById(id);
+      if (link) { event.preventDefault(); window.location.href = link.href; }
+    });
+  }
+}());

@@ -1,0 +1,59 @@
+"""Sets follow their stories: revisions re-anchor excerpts, withdrawal leaves placeholders and cuts links."""
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import delete, select, update
+
+from storybank.archive.models import Story, StoryRevision
+from storybank.archive.stories import register_revision_hook
+from storybank.archive.withdrawal import register_step
+from storybank.coding.reanchor import map_span, unchanged_blocks
+from storybank.extensions import db
+from storybank.workshops.models import Insight, InsightStory, SessionStory, StorySet, StorySetItem, WorkshopSession
+
+
+def follow_revision(story: Story, old: StoryRevision, new: StoryRevision) -> dict[str, int]:
+    """Excerpts move with their words; an excerpt whose words are gone leaves its set (counted on the set)."""
+    items = list(db.session.scalars(select(StorySetItem).where(
+        StorySetItem.story_id == story.id, StorySetItem.start.is_not(None), StorySetItem.revision_id == old.id)))
+    if not items:
+        return {}
+    blocks = unchanged_blocks(old.body, new.body)
+    dropped: Counter[int] = Counter()
+    for item in items:
+        span = map_span(item.start or 0, item.end or 0, blocks, old.body)
+        if span is None or not new.body[span[0]:span[1]].strip():
+            dropped[item.set_id] += 1
+            db.session.delete(item)
+            continue
+        item.start, item.end, item.revision_id = span[0], span[1], new.id
+    for set_id, count in dropped.items():
+        story_set = db.session.get(StorySet, set_id)
+        if story_set is not None:
+            story_set.excerpts_dropped += count
+    db.session.flush()
+    return {"set_excerpts_kept": len(items) - sum(dropped.values()), "set_excerpts_dropped": sum(dropped.values())}
+
+
+def withdraw_step(story: Story) -> dict[str, int]:
+    """Items stay as placeholders (story id, position, the host's note); links from sessions and insights go."""
+    items = db.session.execute(update(StorySetItem).where(StorySetItem.story_id == story.id)
+                               .values(revision_id=None)).rowcount or 0
+    per_insight = Counter(db.session.scalars(select(InsightStory.insight_id).where(
+        InsightStory.story_id == story.id)))
+    for insight_id, count in per_insight.items():
+        db.session.execute(update(Insight).where(Insight.id == insight_id).values(
+            stories_withdrawn=Insight.stories_withdrawn + count))
+    sessions = list(db.session.scalars(select(SessionStory.session_id).where(SessionStory.story_id == story.id)))
+    if sessions:
+        db.session.execute(update(WorkshopSession).where(WorkshopSession.id.in_(sessions)).values(
+            stories_withdrawn=WorkshopSession.stories_withdrawn + 1))
+    db.session.execute(delete(InsightStory).where(InsightStory.story_id == story.id))
+    db.session.execute(delete(SessionStory).where(SessionStory.story_id == story.id))
+    counts = {"story_set_places": items, "insight_links": sum(per_insight.values()), "session_records": len(sessions)}
+    return {name: n for name, n in counts.items() if n}
+
+
+register_revision_hook(follow_revision)
+register_step(withdraw_step)
