@@ -29,7 +29,7 @@ def codings_csv(actor: User) -> str:
         select(Coding, User.display_name, User.email)
         .join(visible, visible.c.id == Coding.story_id)
         .outerjoin(User, User.id == Coding.coder_id)
-        .order_by(Coding.story_id, Coding.start, Coding.id))
+        .order_by(Coding.story_id, Coding.start.is_not(None), Coding.start, Coding.id))  # whole story first
     bodies: dict[int, str] = {}
     out = io.StringIO()
     writer = csv.writer(out)
