@@ -29,6 +29,7 @@ from storybank.accounts.services import create_user
 from storybank.archive.consent import current_form
 from storybank.archive.models import ConsentEvent, Story, StoryRevision
 from storybank.coding import analysis
+from storybank.coding.agreement_overview import agreement_overview
 from storybank.coding.agreement_service import code_agreement
 from storybank.coding.codebook import install_starter
 from storybank.coding.models import Code, Coding
@@ -114,6 +115,8 @@ def main() -> None:
             gp = db.session.scalar(select(Code.id).where(Code.name == "GP"))
             rows = [
                 ("agreement, one code (3 coders, sentence units)", timed(lambda: code_agreement(user, gp), args.repeat)),
+                ("agreement, every code and overall (3 coders)",
+                 timed(lambda: agreement_overview(user), args.repeat)),
                 ("co-occurrence, same story", timed(lambda: analysis.cooccurrence(user, "story"), args.repeat)),
                 ("co-occurrence, same sentence", timed(lambda: analysis.cooccurrence(user, "sentence"), args.repeat)),
                 ("code frequencies by site", timed(lambda: analysis.frequencies(user, "site"), args.repeat)),

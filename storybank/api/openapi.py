@@ -98,6 +98,22 @@ def openapi_document() -> dict[str, Any]:
                          "responses": {"201": _json(_ref("Code"), "Created"), "400": ERROR, "401": ERROR,
                                        "404": ERROR}},
             },
+            "/agreement": {
+                "get": {"summary": "Agreement for every code and overall (each sentence × code pair a unit)",
+                        "parameters": [{"name": "coder", "in": "query", "description": "a coder's id; repeat it to "
+                                        "choose whom to compare (default: everyone who coded)",
+                                        "schema": {"type": "array", "items": {"type": "integer"}},
+                                        "style": "form", "explode": True}],
+                        "responses": {"200": _json({"type": "object", "properties": {
+                            "coders": {"type": "array", "items": {"type": "integer"}},
+                            "stories": {"type": "integer"}, "sentences": {"type": "integer"},
+                            "overall": _ref("AgreementFigures"),
+                            "codes": {"type": "array", "items": {"allOf": [_ref("AgreementFigures"), {
+                                "type": "object", "properties": {
+                                    "code_id": {"type": "integer"}, "code": {"type": "string"},
+                                    "sentences_marked": {"type": "integer"}}}]}}}}),
+                            "401": ERROR}},
+            },
             "/codes/{code_id}/agreement": {
                 "parameters": [{"name": "code_id", "in": "path", "required": True,
                                 "schema": {"type": "integer", "minimum": 1}}],
@@ -253,6 +269,11 @@ def openapi_document() -> dict[str, Any]:
                     "results": {"type": "array", "items": {"type": "object", "properties": {
                         "id": {"type": "integer"}, "title": {"type": "string"},
                         "kind": {"type": "string"}, "site": {"type": "string"}}}}}},
+                "AgreementFigures": {"type": "object", "properties": {
+                    "units": {"type": "integer"}, "units_all_coders": {"type": "integer"},
+                    "percent_agreement": {"type": "number", "nullable": True},
+                    "cohen_kappa": {"type": "number", "nullable": True},
+                    "krippendorff_alpha": {"type": "number", "nullable": True}}},
                 "Tombstone": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "kind": {"type": "string"},
                     "status": {"type": "string", "enum": ["withdrawn"]},

@@ -15,6 +15,7 @@ from storybank.archive.validation import StoryDraft
 from storybank.archive.withdrawal import withdraw_story
 from storybank.coding import codebook, suggest
 from storybank.coding import codings as codings_service
+from storybank.coding.agreement_overview import agreement_overview
 from storybank.coding.agreement_service import code_agreement
 from storybank.coding.memos import add_memo
 from storybank.coding.models import Code, Coding
@@ -276,6 +277,23 @@ def decide_suggestion(story_id: int) -> Any:
                         "coding": coding_json(coding) if coding else None})
     response.status_code = 201 if coding is not None and new else 200
     return response
+
+
+@bp.get("/agreement")
+@guard.requires("codebook.view")
+def agreement_all() -> Any:
+    """Every code's agreement and the overall (pooled) figure; `coder` may repeat to choose whom to compare."""
+    chosen = [int(c) for c in request.args.getlist("coder") if c.isdigit()]
+    overview = agreement_overview(g.actor, chosen or None)
+
+    def figures(f: Any) -> dict[str, Any]:
+        return {"units": f.units, "units_all_coders": f.units_all_coders, "percent_agreement": f.percent_agreement,
+                "cohen_kappa": f.cohen_kappa, "krippendorff_alpha": f.krippendorff_alpha}
+
+    return jsonify({"coders": [u.id for u in overview.coders], "stories": overview.stories,
+                    "sentences": overview.sentences, "overall": figures(overview.overall),
+                    "codes": [{"code_id": code.id, "code": code.name, "sentences_marked": marked, **figures(f)}
+                              for code, f, marked in overview.codes]})
 
 
 @bp.get("/codes/<int:code_id>/agreement")

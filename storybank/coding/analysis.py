@@ -122,7 +122,7 @@ def _sentence_incidence(actor: User, index: dict[int, int]) -> tuple[np.ndarray,
     on_current = and_(Coding.story_id.in_(_visible_ids(actor)),
                       Coding.revision_id.in_(select(latest.c.rid)))
     fill_missing_units(on_current)
-    excerpts = db.session.execute(  # duplicates are harmless: a code marks a sentence or it does not
+    excerpts = db.session.connection().execute(  # duplicates are harmless: a code marks a sentence or it does not
         select(Coding.story_id, Coding.code_id, Coding.unit_first, Coding.unit_last)
         .where(on_current, Coding.unit_first.is_not(None))
     ).all()

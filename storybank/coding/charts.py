@@ -70,3 +70,33 @@ def heatmap(table: Table, top: int = 25) -> Markup:
         out.append('<text x="10" y="20" font-size="12">Nothing coded yet.</text>')
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def agreement_chart(overview: object) -> Markup:
+    """Krippendorff's alpha per code as a bar from -1 to 1, the overall figure first; undefined codes are left out."""
+    rows = [("Overall", overview.overall.krippendorff_alpha)]  # type: ignore[attr-defined]
+    rows += [(code.name, f.krippendorff_alpha) for code, f, marked in overview.codes  # type: ignore[attr-defined]
+             if marked and f.krippendorff_alpha is not None]
+    label_w, bar_w, row_h = 190, 400, 20
+    zero = label_w + bar_w / 2
+    height = 30 + row_h * len(rows)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {label_w + bar_w + 60} {height}" role="img" '
+           'class="chart" aria-label="Krippendorff\'s alpha per code">', "<title>Krippendorff's alpha per code</title>"]
+    for tick in (-1.0, 0.0, 0.667, 0.8, 1.0):
+        x = zero + tick * bar_w / 2
+        out.append(f'<line x1="{x:.1f}" y1="16" x2="{x:.1f}" y2="{height}" stroke="#d1d5db"/>'
+                   f'<text x="{x:.1f}" y="12" font-size="10" text-anchor="middle">{tick:g}</text>')
+    for r, (name, alpha) in enumerate(rows):
+        y = 20 + r * row_h
+        weight = ' font-weight="bold"' if r == 0 else ""
+        out.append(f'<text x="{label_w - 6}" y="{y + 13}" font-size="12" text-anchor="end"{weight}>{escape(name)}</text>')
+        if alpha is None:
+            out.append(f'<text x="{zero + 4:.1f}" y="{y + 13}" font-size="11">not defined</text>')
+            continue
+        x0, x1 = sorted((zero, zero + alpha * bar_w / 2))
+        colour = "#047857" if alpha >= 0.8 else "#ca8a04" if alpha >= 0.667 else "#be123c"
+        out.append(f'<rect x="{x0:.1f}" y="{y + 3}" width="{max(x1 - x0, 1):.1f}" height="{row_h - 6}" fill="{colour}">'
+                   f'<title>{escape(name)}: {alpha:.3f}</title></rect>'
+                   f'<text x="{max(x1, zero) + 4:.1f}" y="{y + 13}" font-size="11">{alpha:.2f}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))

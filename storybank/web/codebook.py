@@ -11,6 +11,7 @@ from storybank import guard, policy
 from storybank.coding import analysis, charts
 from storybank.coding import codebook as books
 from storybank.coding import memos as memo_service
+from storybank.coding.agreement_overview import agreement_overview, coders_who_coded
 from storybank.coding.agreement_service import code_agreement
 from storybank.coding.coding_view import coding_view
 from storybank.coding.codings import apply_coding, remove_coding, take_notices
@@ -110,6 +111,15 @@ def delete(code_id: int) -> object:
         flash(f"Deleted “{name}”, {counts['codes'] - 1} sub-codes and {counts['codings']} codings.")
         return redirect(url_for("codebook.index"))
     return render_template("codebook/delete.html", code=code, counts=counts, form=form)
+
+
+@bp.get("/codebook/agreement")
+@guard.requires("codebook.view")
+def agreement_all() -> str:
+    chosen = [int(c) for c in request.args.getlist("coder") if c.isdigit()]
+    overview = agreement_overview(current_user, chosen or None)
+    return render_template("codebook/agreement_all.html", o=overview, chart=charts.agreement_chart(overview),
+                           coders=coders_who_coded(current_user), chosen=set(chosen))
 
 
 @bp.get("/codebook/<int:code_id>/agreement")
