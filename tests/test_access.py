@@ -33,6 +33,8 @@ from storybank.coding.memos import add_memo
 from storybank.coding.models import Code, Memo
 from storybank.deid import versions
 from storybank.extensions import db
+from storybank.interop.models import ImportProject
+from storybank.interop.qdpx_import import import_qdpx
 
 METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
 
@@ -63,6 +65,9 @@ def build_world(make_user, make_story) -> World:
     e = enter_on_behalf(r1, StoryDraft(title=f"E {canaries['E']}", body=f"Entered {canaries['E']}",
                                        kind="lived_experience", consent={"research": False},
                                        attribution="anonymous", collection_method="interview"))
+    tx.commit()
+    # R1 imported a project from another tool: its source (E's canary) waits for consent, readable by R1 alone.
+    import_qdpx(r1, _canary_qdpx(canaries["E"]))
     tx.commit()
     # Researchers coded and wrote memos on the canaries while they could: none of it may leak after.
     install_starter(r1)
@@ -100,6 +105,22 @@ def build_world(make_user, make_story) -> World:
     memo_on_n = db.session.scalar(select(Memo.id).where(Memo.story_id == n.id))
     return World(ids={"W": w.id, "N": n.id, "O": o.id, "E": e.id}, canaries=canaries, users=users,
                  coding_id=codings["N"], memo_id=memo_on_n, code_id=_first_code_id())
+
+
+def _canary_qdpx(canary: str) -> bytes:
+    """A one-source .qdpx whose text and coding hold the canary."""
+    code, source = "5b0c5c4e-0000-4000-8000-000000000001", "5b0c5c4e-0000-4000-8000-000000000002"
+    qde = (f'<Project xmlns="urn:QDA-XML:project:1.0" name="Imported study" origin="QualCoder"><CodeBook><Codes>'
+           f'<Code guid="{code}" name="Imported code" isCodable="true"/></Codes></CodeBook><Sources>'
+           f'<TextSource guid="{source}" name="Imported {canary}" plainTextPath="internal://{source}.txt">'
+           f'<PlainTextSelection guid="5b0c5c4e-0000-4000-8000-000000000003" startPosition="0" endPosition="8">'
+           f'<Coding guid="5b0c5c4e-0000-4000-8000-000000000004"><CodeRef targetGUID="{code}"/></Coding>'
+           f'</PlainTextSelection></TextSource></Sources></Project>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr(f"sources/{source}.txt", f"Imported words {canary}")
+    return buffer.getvalue()
 
 
 def _first_code_id() -> int:
@@ -141,6 +162,8 @@ def _fill(rule, story_id: int, world: World) -> str:
             values[arg] = world.memo_id
         elif arg == "table":
             values[arg] = "cooccurrence"
+        elif arg == "project_id":
+            values[arg] = db.session.scalar(select(ImportProject.id))  # R1's import holding E's canary
         else:
             pytest.fail(f"test_access cannot fill argument {arg!r} of {rule.rule}: add it to _fill() so the "
                         "new route is walked for every role")
@@ -242,6 +265,7 @@ def test_no_route_shows_a_story_this_role_may_not_see(app, make_user, make_story
 def test_the_walk_covers_every_route(app):
     """A reminder with teeth: the routes the walk knows how to fill are all the routes there are."""
     known = {"story_id", "number", "user_id", "token", "filename", "code_id", "coding_id", "memo_id", "table"}
+    known |= {"project_id"}
     for rule in app.url_map.iter_rules():
         assert set(rule.arguments) <= known, f"{rule.rule} has arguments the leak test cannot fill"
 
