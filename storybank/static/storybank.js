@@ -97,6 +97,30 @@
     return parseInt(el.dataset.start, 10) + codePoints(node.textContent.slice(0, offset));
   }
 
+  // Selecting with the keyboard in text that is not editable: with the story text focused, the
+  // arrow keys move a caret by word (left/right) or line (up/down), Home/End to the line's ends,
+  // and Shift extends the selection, as in a text field.
+  var KEY_MOVES = {
+    ArrowRight: ["forward", "word"], ArrowLeft: ["backward", "word"],
+    ArrowDown: ["forward", "line"], ArrowUp: ["backward", "line"],
+    Home: ["backward", "lineboundary"], End: ["forward", "lineboundary"]
+  };
+
+  function selectByKeyboard(text, event) {
+    var move = KEY_MOVES[event.key];
+    if (!move || event.altKey || event.ctrlKey || event.metaKey) return;
+    var sel = window.getSelection();
+    if (!sel || typeof sel.modify !== "function") return;
+    event.preventDefault();
+    if (sel.rangeCount === 0 || !text.contains(sel.anchorNode)) {
+      var first = document.createTreeWalker(text, NodeFilter.SHOW_TEXT).nextNode();
+      if (!first) return;
+      sel.collapse(first, 0);
+      if (move[0] === "forward" && !event.shiftKey) return;  // the first press puts the caret at the start
+    }
+    sel.modify(event.shiftKey ? "extend" : "move", move[0], move[1]);
+  }
+
   function setupCoding() {
     var text = document.getElementById("coding-text");
     var form = document.getElementById("apply-form");
@@ -122,6 +146,7 @@
     document.addEventListener("selectionchange", update);
     text.addEventListener("mouseup", update);
     text.addEventListener("keyup", update);
+    text.addEventListener("keydown", function (event) { selectByKeyboard(text, event); });
     var filter = document.getElementById("code-filter");
     if (filter) {
       filter.addEventListener("input", function () {

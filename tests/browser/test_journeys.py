@@ -267,6 +267,36 @@ def test_researcher_codes_an_excerpt_by_selecting_it(
     assert_no_console_errors(browsing)
 
 
+def test_researcher_codes_an_excerpt_with_the_keyboard_only(
+    page: Page, browsing: Browsing, live_server: LiveServer
+) -> None:
+    story_id = _coding_world(live_server)
+    sign_in(page, live_server.accounts["researcher"])
+    page.goto(f"/research/stories/{story_id}/code")
+    expect(page.get_by_text("Keyboard: focus the story text")).to_be_visible()
+    page.locator("#coding-text").focus()
+    for _ in range(3):
+        page.keyboard.press("Shift+ArrowRight")  # from the start, a word at a time
+    selected = page.evaluate("() => window.getSelection().toString()")
+    assert selected.startswith("Waiting 😔"), selected  # past the emoji: offsets must count code points
+    expect(page.locator("#selection-status")).to_contain_text(f"Selected {len(selected)} characters")
+    page.keyboard.press("Tab")  # on to "Find a code"
+    expect(page.get_by_label("Find a code")).to_be_focused()
+    page.keyboard.type("hope")
+    page.keyboard.press("Enter")  # ticks the first match
+    expect(page.locator("#code-picker label:not([hidden]) input").first).to_be_checked()
+    page.get_by_role("button", name="Apply to selection").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash")).to_have_text("Coded.")
+    with live_server.app.app_context():
+        from storybank.coding.models import Coding
+        from storybank.extensions import db
+
+        coding = db.session.query(Coding).one()
+        assert EMOJI_STORY[coding.start:coding.end] == selected  # code points, whatever the emoji
+    assert_no_console_errors(browsing)
+
+
 def test_researcher_merges_two_codes(
     page: Page, browsing: Browsing, live_server: LiveServer, shot: Callable[[Page, str], None]
 ) -> None:
