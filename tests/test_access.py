@@ -47,6 +47,7 @@ class World:
     coding_id: int = 0
     memo_id: int = 0
     code_id: int = 0
+    sets: dict[str, int] | None = None  # story set, item, session and insight built on the canaries
 
 
 def _canary(name: str) -> str:
@@ -90,6 +91,9 @@ def build_world(make_user, make_story) -> World:
         versions.accept_all(r1, story.id)
         versions.send(r1, story.id)
         versions.teller_approve(t1, story.id)
+    # A host put W and N (whole and excerpts) in a set, read them in a session and linked an insight to them.
+    host = make_user("host")
+    sets = _build_sets(host, w, n, canaries)
     versions.teller_request_changes(t1, w.id, f"please also hide {canaries['W']}")
     tx.commit()
     withdraw_story(t1, w.id)
@@ -98,13 +102,32 @@ def build_world(make_user, make_story) -> World:
     users = {
         "t1": t1, "t2": t2, "r1": r1,
         "researcher": make_user("researcher"),
-        "host": make_user("host"),
+        "host": host,
         "admin": make_user("admin"),
         "all_roles": make_user("storyteller", "researcher", "host", "admin"),
     }
     memo_on_n = db.session.scalar(select(Memo.id).where(Memo.story_id == n.id))
     return World(ids={"W": w.id, "N": n.id, "O": o.id, "E": e.id}, canaries=canaries, users=users,
-                 coding_id=codings["N"], memo_id=memo_on_n, code_id=_first_code_id())
+                 coding_id=codings["N"], memo_id=memo_on_n, code_id=_first_code_id(), sets=sets)
+
+
+def _build_sets(host, w, n, canaries) -> dict[str, int]:
+    from storybank.workshops import sessions as session_service
+    from storybank.workshops import sets as set_service
+    from storybank.workshops.texts import workshop_texts
+
+    story_set = set_service.create_set(host, "Canary set", "What leaks?", "words")
+    assert {i.story_id for i in story_set.items} == {w.id, n.id}  # the saved search found both
+    texts = workshop_texts({w.id, n.id})  # excerpts chosen in the workshop text, as a host does
+    item = set_service.add_item(host, story_set.id, w.id, start=0, end=len(texts[w.id].body), note="the host note")
+    set_service.add_item(host, story_set.id, n.id, start=0, end=len(texts[n.id].body))
+    tx.commit()
+    session = session_service.record_session(host, story_set.id, "2026-11-30", "Canary hall", 9)
+    choices = [value for value, _label in session_service.link_choices(host, session)]
+    insight = session_service.add_insight(host, session.id, "An insight in the host's words", choices,
+                                          [_first_code_id()])
+    tx.commit()
+    return {"set_id": story_set.id, "item_id": item.id, "session_id": session.id, "insight_id": insight.id}
 
 
 def _canary_qdpx(canary: str) -> bytes:
@@ -164,6 +187,8 @@ def _fill(rule, story_id: int, world: World) -> str:
             values[arg] = "cooccurrence"
         elif arg == "project_id":
             values[arg] = db.session.scalar(select(ImportProject.id))  # R1's import holding E's canary
+        elif arg in ("set_id", "item_id", "session_id", "insight_id"):
+            values[arg] = world.sets[arg]  # the host's set holding W and N, its item on W, session, insight
         else:
             pytest.fail(f"test_access cannot fill argument {arg!r} of {rule.rule}: add it to _fill() so the "
                         "new route is walked for every role")
@@ -262,9 +287,27 @@ def test_no_route_shows_a_story_this_role_may_not_see(app, make_user, make_story
         assert [r for r in after[1] if r[0] in canary_ids] == [r for r in before[1] if r[0] in canary_ids]
 
 
+def test_a_hosts_set_shows_placeholders_where_the_canaries_were(app, make_user, make_story):
+    """The walk proves nothing leaks; this proves the set pages it walked really held the canaries' places."""
+    world = build_world(make_user, make_story)
+    host = world.users["host"]
+    client = sign_in(app.test_client(), host)
+    set_id = world.sets["set_id"]
+    page = client.get(f"/sets/{set_id}").get_data(as_text=True)
+    assert page.count("A story was withdrawn by its teller.") == 2  # W whole and W excerpt
+    assert page.count("This story is no longer available for workshops.") == 2  # N narrowed
+    assert "the host note" in page
+    assert 'class="story-card' not in client.get(f"/sets/{set_id}/cards").get_data(as_text=True)
+    token = create_token(host)
+    tx.commit()
+    api = app.test_client().get(f"/api/v1/sets/{set_id}", headers={"Authorization": f"Bearer {token}"})
+    assert api.get_json()["items"] == [{"placeholder": "withdrawn"}] * 4
+
+
 def test_the_walk_covers_every_route(app):
     """A reminder with teeth: the routes the walk knows how to fill are all the routes there are."""
-    known = {"story_id", "number", "user_id", "token", "filename", "code_id", "coding_id", "memo_id", "table"}
+    known = {"story_id", "number", "user_id", "token", "filename", "code_id", "coding_id", "memo_id", "table",
+             "set_id", "item_id", "session_id", "insight_id"}
     known |= {"project_id"}
     for rule in app.url_map.iter_rules():
         assert set(rule.arguments) <= known, f"{rule.rule} has arguments the leak test cannot fill"
