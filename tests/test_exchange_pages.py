@@ -124,3 +124,13 @@ def test_a_bad_upload_shows_the_problem_and_imports_nothing(app, login_as):
     assert db.session.scalar(select(func.count()).select_from(ImportProject)) == 0
     assert db.session.scalar(select(func.count()).select_from(Code)) == 0
     assert db.session.scalar(select(func.count()).select_from(Coding)) == 0
+
+
+def test_page_uploads_are_limited_by_the_upload_size(app, login_as):
+    page, _ = login_as("researcher")
+    token = csrf_token(page, "/exchange/")
+    app.config["MAX_CONTENT_LENGTH"] = 2000
+    response = page.post("/exchange/import/project", data={"csrf_token": token,
+                                                           "file": (io.BytesIO(b"x" * 5000), "big.qdpx")})
+    assert response.status_code == 413
+    assert db.session.scalar(select(func.count()).select_from(ImportProject)) == 0

@@ -209,3 +209,27 @@ def test_cli_import_and_export(app, make_user, tmp_path: Path):
         assert result.exit_code == 0, result.output
     assert zipfile.ZipFile(tmp_path / "a.qdpx").namelist() == ["project.qde"]
     assert b"Commits" in (tmp_path / "a.qdc").read_bytes()
+
+
+def test_a_withdrawn_imported_story_never_comes_back_and_leaves_no_words(app, make_user):
+    from storybank.archive.claims import claim_story, create_claim_link
+    from storybank.archive.withdrawal import withdraw_story
+    from storybank.interop.models import ImportedSource
+
+    researcher, teller = make_user("researcher"), make_user("storyteller")
+    code, source = str(uuid.uuid4()), str(uuid.uuid4())
+    data = make_qdpx("NVivo 14", [{"guid": source, "name": "Withdrawn talk.txt", "data": b"SECRET words here",
+                                   "selections": [(str(uuid.uuid4()), 0, 6, code, None, [])]}], [(code, "Talk")])
+    import_qdpx(researcher, data)
+    tx.commit()
+    story = db.session.scalar(select(Story))
+    _, token = create_claim_link(researcher, story.id)
+    claim_story(teller, token)
+    withdraw_story(teller, story.id)
+    tx.commit()
+    assert db.session.scalar(select(func.count()).select_from(Coding)) == 0
+    assert db.session.get(ImportedSource, story.id).guid == source  # a GUID, no words: it stops a re-import
+    again = import_qdpx(researcher, data)
+    tx.commit()
+    assert again.counts["stories"] == 0 and again.counts["already_present"] == 1
+    assert db.session.scalar(select(func.count()).select_from(Story)) == 1

@@ -68,7 +68,7 @@ def make_qdpx(origin: str, sources: list[dict], codes: list[tuple[str, str]], us
             f'{(" creatingUser=" + quoteattr(u)) if u else ""}>'
             f'<Coding guid="{uuid.uuid4()}"><CodeRef targetGUID="{c}"/>'
             + "".join(f'<NoteRef targetGUID="{n}"/>' for n in refs) + "</Coding></PlainTextSelection>"
-            for g, s, e, c, u, refs in [(*sel, *([None, ()] if len(sel) == 4 else sel[4:])) for sel in src["selections"]])
+            for g, s, e, c, u, refs in [(*sel, None, ())[:6] for sel in src["selections"]])
         source_xml += (f'<TextSource guid="{src["guid"]}" name={quoteattr(src["name"])} '
                        f'plainTextPath="internal://{src["guid"]}.txt">{sels}</TextSource>')
     note_xml = "".join(f'<Note guid="{g}" name={quoteattr(n)}><PlainTextContent>{t}</PlainTextContent></Note>'
