@@ -15,6 +15,7 @@ from datetime import datetime
 from xml.etree.ElementTree import Element, SubElement
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from storybank import policy
 from storybank.accounts.models import User
@@ -45,7 +46,8 @@ def stamp(value: datetime | None) -> str:
 
 
 def exported_stories(actor: User) -> list[Story]:
-    return list(db.session.scalars(policy.visible_stories(actor, "research").order_by(Story.id)))
+    stmt = policy.visible_stories(actor, "research").order_by(Story.id)
+    return list(db.session.scalars(stmt.options(selectinload(Story.revisions), selectinload(Story.consent_events))))
 
 
 def count_exported(actor: User) -> int:
@@ -64,7 +66,7 @@ def _coding(parent: Element, coding: Coding, guids: Guids, memos: list[Memo], us
         attrs["creatingUser"] = guids.user(coding.coder_id)
         users.add(coding.coder_id)
     element = SubElement(parent, "Coding", attrs)
-    SubElement(element, "CodeRef", {"targetGUID": guids.code(coding.code_id, coding.code.guid)})
+    SubElement(element, "CodeRef", {"targetGUID": guids.code(coding.code_id, guids.stored_codes.get(coding.code_id))})
     _note_refs(element, memos, guids)
 
 

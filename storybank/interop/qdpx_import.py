@@ -156,29 +156,33 @@ def _import_source(actor: User, project: ImportProject, source: FileSource, code
     targets[source.guid] = ("story", story.id)
     revision = story.current_revision
     assert revision is not None
-    seen: set[tuple[int, int, int | None, int | None]] = set()
+    rows: dict[tuple[int, int, int | None, int | None], Coding] = {}
+    by_guid: dict[str, Coding] = {}
 
     def add(coding: FileCoding, start: int | None, end: int | None, fallback: str | None) -> None:
         coder = users.get(coding.user_guid or fallback)
-        code = codes[coding.code_guid]
-        if (code.id, coder.id, start, end) in seen:
-            return
-        seen.add((code.id, coder.id, start, end))
-        row = Coding(story_id=story.id, revision_id=revision.id, code_id=code.id, coder_id=coder.id,
-                     start=start, end=end, created_at=coding.created or utcnow())
-        set_units(row, revision)
-        db.session.add(row)
-        db.session.flush()
-        targets[coding.guid] = ("coding", row.id)
-        counts["codings"] += 1
+        key = (codes[coding.code_guid].id, coder.id, start, end)
+        if key not in rows:  # the same coder's same code on the same words counts once
+            rows[key] = Coding(story_id=story.id, revision_id=revision.id, code_id=key[0], coder_id=coder.id,
+                               start=start, end=end, created_at=coding.created or utcnow())
+            set_units(rows[key], revision)
+            db.session.add(rows[key])
+        by_guid[coding.guid] = rows[key]
 
+    first_coding: dict[str, str] = {}
     for selection in source.selections:
         for coding in selection.codings:
             add(coding, selection.start, selection.end, selection.user_guid)
-        first = next((targets[c.guid] for c in selection.codings if c.guid in targets), None)
-        targets[selection.guid] = first or ("story", story.id)
+            first_coding.setdefault(selection.guid, coding.guid)
     for coding in source.codings:
         add(coding, None, None, None)
+    db.session.flush()
+    for guid, row in by_guid.items():
+        targets[guid] = ("coding", row.id)
+    for selection in source.selections:
+        targets[selection.guid] = targets[first_coding[selection.guid]] if selection.guid in first_coding else (
+            "story", story.id)
+    counts["codings"] += len(rows)
     touch(story.id)
     counts["stories"] += 1
 

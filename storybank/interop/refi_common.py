@@ -15,6 +15,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from sqlalchemy import select
 
+from storybank.coding.models import Code
 from storybank.errors import InvalidInput
 from storybank.extensions import db
 from storybank.interop.models import ExchangeSetting, ImportedSource, ImportedUser
@@ -47,6 +48,7 @@ class Guids:
     def __init__(self) -> None:
         self.namespace = installation_namespace()
         self._sources = dict(db.session.execute(select(ImportedSource.story_id, ImportedSource.guid)).all())
+        self.stored_codes = dict(db.session.execute(select(Code.id, Code.guid).where(Code.guid.is_not(None))).all())
         self._users: dict[int, str] = {}
         for user_id, guid in db.session.execute(select(ImportedUser.user_id, ImportedUser.guid)
                                                 .order_by(ImportedUser.id)):
