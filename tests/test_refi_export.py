@@ -8,6 +8,7 @@ from functools import cache
 from xml.etree import ElementTree
 
 import xmlschema
+from conftest import sign_in
 from test_refi_offsets import SHARED
 
 from storybank import tx
@@ -135,3 +136,6 @@ def test_export_is_written_to_the_audit_log(app, make_user, make_story):
     tx.commit()
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "exchange.exported"))
     assert event.actor_id == world["r1"].id and event.detail["stories"] == 1 and event.detail["format"] == "qdpx"
+    # The teller sees the export on their story's page, by role, never by name.
+    page = sign_in(app.test_client(), world["teller"]).get(f"/stories/{world['shared'].id}").get_data(as_text=True)
+    assert "exported for analysis in another tool" in page and "Rosa Researcher" not in page

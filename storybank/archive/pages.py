@@ -35,6 +35,7 @@ USE_LABELS = {
     "story.entered_on_behalf": "entered on your behalf",
     "story.imported": "imported",
     "claim_link.created": "claim link created",
+    "story.exported": "exported for analysis in another tool",
 }
 
 REMOVED_LABELS = {

@@ -45,5 +45,7 @@ def codings_csv(actor: User) -> str:
                          name or email or "", "" if coding.start is None else coding.start,
                          "" if coding.end is None else coding.end, excerpt, coding.created_at.isoformat()])
         count += 1
+    for story_id in bodies:  # the teller's "who used this story" lists each export of its words
+        record(actor, "story.exported", story_id=story_id, purpose="research", format="codings-csv")
     record(actor, "exchange.exported", format="codings-csv", codings=count)
     return out.getvalue()

@@ -51,6 +51,7 @@ def markdown_files(actor: User, progress: Callable[[int], None] | None = None) -
     for story in exported_stories(actor):
         ref = story_ref(story, prefix)
         out.append((f"{ref}.md", story_markdown(story, ref)))
+        record(actor, "story.exported", story_id=story.id, purpose="research", format="markdown")
         if progress:
             progress(1)
     record(actor, "exchange.exported", format="markdown", stories=len(out))

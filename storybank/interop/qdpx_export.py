@@ -210,6 +210,8 @@ def export_qdpx(actor: User, progress: Callable[[int], None] | None = None) -> b
         archive.writestr(zipfile.ZipInfo("project.qde", ZIP_TIME), qde, zipfile.ZIP_DEFLATED)
         for guid, text in texts:
             archive.writestr(zipfile.ZipInfo(f"sources/{guid}.txt", ZIP_TIME), text.encode(), zipfile.ZIP_DEFLATED)
+    for story in stories:  # the teller's "who used this story" lists each export
+        record(actor, "story.exported", story_id=story.id, purpose="research", format="qdpx")
     record(actor, "exchange.exported", format="qdpx", stories=len(stories),
            codings=sum(len(v) for v in codings.values()), notes=len(memos), sets=sets)
     return buffer.getvalue()
