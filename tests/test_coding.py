@@ -205,6 +205,31 @@ def test_memos_follow_the_story_policy_and_export(app, researcher, make_user, ma
         add_memo(researcher, "after narrowing", story_id=story.id)
 
 
+def test_a_memo_is_edited_in_place_by_its_author_only(app, researcher, make_user, make_story, login_as):
+    story = make_story(make_user("storyteller"), body=BODY)
+    memo = add_memo(researcher, "First thoughts", story_id=story.id)
+    tx.commit()
+    memo_id = memo.id
+    client, _ = login_as(user=researcher)
+    token = csrf_token(client, "/memos")
+    page = client.get("/memos").get_data(as_text=True)
+    assert f'action="/memos/{memo_id}"' in page  # the author sees an edit form
+    response = client.post(f"/memos/{memo_id}", data={"csrf_token": token, "text": "Second thoughts",
+                                                       "next": "/memos"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Memo, memo_id).text == "Second thoughts"
+    # Empty text is refused and changes nothing; a colleague cannot edit it (404, it is not theirs).
+    assert client.post(f"/memos/{memo_id}", data={"csrf_token": token, "text": "  "}).status_code == 400
+    colleague, _ = login_as("researcher")
+    other = colleague.post(f"/memos/{memo_id}", data={"csrf_token": csrf_token(colleague, "/memos"),
+                                                      "text": "Hijacked"})
+    assert other.status_code == 404
+    assert f'action="/memos/{memo_id}"' not in colleague.get("/memos").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Memo, memo_id).text == "Second thoughts"
+
+
 def test_withdrawal_removes_codings_and_memos_and_counts_them(app, researcher, make_user, make_story):
     teller = make_user("storyteller")
     story = make_story(teller, body=BODY)

@@ -228,6 +228,16 @@ def add_memo() -> object:
     return redirect(back)
 
 
+@bp.post("/memos/<int:memo_id>")
+@guard.requires("memo.write")
+def edit_memo(memo_id: int) -> object:
+    form = EmptyForm()
+    if form.validate_on_submit():
+        memo_service.update_memo(current_user, memo_id, request.form.get("text"))
+        flash("Memo updated.")
+    return redirect(_safe_back(request.form.get("next")))
+
+
 @bp.post("/memos/<int:memo_id>/delete")
 @guard.requires("memo.write")
 def delete_memo(memo_id: int) -> object:
