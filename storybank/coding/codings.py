@@ -17,7 +17,8 @@ from storybank.lookup import get_or_not_found
 from storybank.search.indexing import touch
 
 
-def _offset(value: object, name: str) -> int:
+def parse_offset(value: object, name: str) -> int:
+    """A code-point offset from a form or JSON value, or a clear InvalidInput."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidInput(f"{name} must be a whole number of characters.", field=name)
     try:
@@ -36,7 +37,7 @@ def apply_coding(actor: User, story_id: object, code_id: object, start: object =
     if (start is None) != (end is None):
         raise InvalidInput("Give both start and end, or neither to code the whole story.")
     if start is not None:
-        s, e = _offset(start, "start"), _offset(end, "end")
+        s, e = parse_offset(start, "start"), parse_offset(end, "end")
         length = len(revision.body)
         if not 0 <= s < e <= length:
             raise InvalidInput(f"The excerpt must lie inside the story: 0 ≤ start < end ≤ {length}.")

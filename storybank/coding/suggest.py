@@ -21,7 +21,7 @@ from storybank.archive.withdrawal import register_step
 from storybank.audit.service import record
 from storybank.coding import suggest_lemmas, suggest_model
 from storybank.coding.codebook import get_code
-from storybank.coding.codings import apply_coding
+from storybank.coding.codings import apply_coding, parse_offset
 from storybank.coding.models import Code, Coding
 from storybank.coding.suggest_models import (
     ACCEPTED,
@@ -220,15 +220,6 @@ def model_status(actor: User) -> ModelStatus:
                        threshold=threshold(), can_train=policy.can(actor, "suggest.train"))
 
 
-def _int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidInput(f"{name} must be a whole number of characters.", field=name)
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidInput(f"{name} must be a whole number of characters.", field=name) from None
-
-
 def decide(actor: User, story_id: object, code_id: object, start: object, end: object, decision: object,
            revision_id: object = None) -> tuple[SuggestionDecision, Coding | None, bool]:
     """Accept (an ordinary coding by this coder) or reject one open suggestion; True when newly decided."""
@@ -241,7 +232,7 @@ def decide(actor: User, story_id: object, code_id: object, start: object, end: o
     code = get_code(code_id)
     if revision_id not in (None, "") and parse_id(revision_id, "No such revision.") != revision.id:
         raise InvalidInput("The story was revised since these suggestions were made: here are fresh ones.")
-    s, e = _int(start, "start"), _int(end, "end")
+    s, e = parse_offset(start, "start"), parse_offset(end, "end")
     existing = db.session.scalar(select(SuggestionDecision).where(
         SuggestionDecision.coder_id == actor.id, SuggestionDecision.revision_id == revision.id,
         SuggestionDecision.code_id == code.id, SuggestionDecision.start == s, SuggestionDecision.end == e))
