@@ -233,3 +233,21 @@ def test_a_withdrawn_imported_story_never_comes_back_and_leaves_no_words(app, ma
     tx.commit()
     assert again.counts["stories"] == 0 and again.counts["already_present"] == 1
     assert db.session.scalar(select(func.count()).select_from(Story)) == 1
+
+
+def test_notes_and_selection_comments_become_memos_by_their_authors(app, make_user):
+    researcher = make_user("researcher")
+    code, source, user, note = (str(uuid.uuid4()) for _ in range(4))
+    data = make_qdpx("ATLAS.ti 23.2", [{"guid": source, "name": "talk.txt", "data": b"We waited for weeks.",
+                                        "selections": [(str(uuid.uuid4()), 3, 9, code, user, [note],
+                                                        "Why so long?")]}],
+                     [(code, "Waiting")], users=[(user, "Coder B")], notes=[(note, "Memo", "Check the dates")])
+    project = import_qdpx(researcher, data)
+    tx.commit()
+    coding = db.session.scalar(select(Coding))
+    memos = db.session.scalars(select(Memo).order_by(Memo.id)).all()
+    assert [(m.text, m.coding_id) for m in memos] == [("Check the dates", coding.id), ("Why so long?", coding.id)]
+    coder = db.session.get(User, coding.coder_id)
+    # The note names no author, so the importing researcher wrote it; the comment is its selection's coder's.
+    assert coder.display_name == "Coder B" and [m.author_id for m in memos] == [researcher.id, coder.id]
+    assert project.counts["memos"] == 2 and project.counts["coders_created"] == 1

@@ -58,7 +58,10 @@ def give_research_consent(researcher, teller, story_ids) -> None:
 
 def make_qdpx(origin: str, sources: list[dict], codes: list[tuple[str, str]], users: list[tuple[str, str]] = (),
               notes: list[tuple[str, str, str]] = (), inner: str = "project.qde", folder: str = "sources") -> bytes:
-    """A .qdpx as another tool writes it. sources: {guid, name, data (bytes), selections: [(guid, s, e, code)]}."""
+    """A .qdpx as another tool writes it.
+
+    sources: {guid, name, data (bytes), selections: [(guid, start, end, code[, user, note refs[, comment]])]}.
+    """
     user_xml = "".join(f'<User guid="{g}" name={quoteattr(n)}/>' for g, n in users)
     code_xml = "".join(f'<Code guid="{g}" name={quoteattr(n)} isCodable="true"/>' for g, n in codes)
     source_xml = ""
@@ -66,9 +69,10 @@ def make_qdpx(origin: str, sources: list[dict], codes: list[tuple[str, str]], us
         sels = "".join(
             f'<PlainTextSelection guid="{g}" startPosition="{s}" endPosition="{e}"'
             f'{(" creatingUser=" + quoteattr(u)) if u else ""}>'
-            f'<Coding guid="{uuid.uuid4()}"><CodeRef targetGUID="{c}"/>'
+            + (f"<Description>{d}</Description>" if d else "")
+            + f'<Coding guid="{uuid.uuid4()}"><CodeRef targetGUID="{c}"/>'
             + "".join(f'<NoteRef targetGUID="{n}"/>' for n in refs) + "</Coding></PlainTextSelection>"
-            for g, s, e, c, u, refs in [(*sel, None, ())[:6] for sel in src["selections"]])
+            for g, s, e, c, u, refs, d in [(*sel, *(None, (), "")[len(sel) - 4:]) for sel in src["selections"]])
         source_xml += (f'<TextSource guid="{src["guid"]}" name={quoteattr(src["name"])} '
                        f'plainTextPath="internal://{src["guid"]}.txt">{sels}</TextSource>')
     note_xml = "".join(f'<Note guid="{g}" name={quoteattr(n)}><PlainTextContent>{t}</PlainTextContent></Note>'

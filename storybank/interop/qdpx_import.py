@@ -225,6 +225,14 @@ def _import_notes(parsed: FileProject, users: _Users, targets: dict[str, tuple[s
             db.session.add(Memo(author_id=author.id, text=note.text, created_at=note.created or utcnow(),
                                 updated_at=note.created or utcnow(), **{f"{kind}_id": object_id}))
             made += 1
+    for source in parsed.sources:
+        for selection in source.selections:
+            if selection.description and selection.guid in targets:
+                kind, object_id = targets[selection.guid]
+                author = users.get(selection.user_guid)
+                db.session.add(Memo(author_id=author.id, text=selection.description[:MAX_MEMO],
+                                    **{f"{kind}_id": object_id}))
+                made += 1
     unattached = len(parsed.notes) - len(attached)
     if unattached:
         parsed.skipped["notes attached to nothing imported"] = unattached

@@ -38,6 +38,7 @@ class FileSelection:
     user_guid: str | None
     codings: list[FileCoding]
     note_refs: list[str]
+    description: str = ""  # a comment on the selection (ATLAS.ti's quotation comments): becomes a memo
 
 
 @dataclass
@@ -168,7 +169,8 @@ def _source(files: SafeZip | FolderFiles, element: Element, convention: str, ski
         if s == e:
             skipped["empty selections"] = skipped.get("empty selections", 0) + 1
             continue
-        source.selections.append(FileSelection(sel_guid, s, e, _user(item), _codings(item), _refs(item)))
+        source.selections.append(FileSelection(sel_guid, s, e, _user(item), _codings(item), _refs(item),
+                                               text_of(item, "Description").strip()))
     return source
 
 
