@@ -251,3 +251,21 @@ def test_notes_and_selection_comments_become_memos_by_their_authors(app, make_us
     # The note names no author, so the importing researcher wrote it; the comment is its selection's coder's.
     assert coder.display_name == "Coder B" and [m.author_id for m in memos] == [researcher.id, coder.id]
     assert project.counts["memos"] == 2 and project.counts["coders_created"] == 1
+
+
+def test_our_own_export_imported_again_duplicates_nothing(app, make_user, make_story):
+    from storybank.coding.codings import apply_coding
+    from storybank.interop.qdpx_export import export_qdpx
+
+    researcher = make_user("researcher")
+    story = make_story(body="Our own words, exported and brought back.")
+    code = create_code(researcher, "Ours")
+    tx.commit()
+    apply_coding(researcher, story.id, code.id, 0, 8)
+    tx.commit()
+    before = counts()
+    project = import_qdpx(researcher, export_qdpx(researcher))
+    tx.commit()
+    assert (project.counts["stories"], project.counts["already_present"], project.counts["codes_new"],
+            project.counts["codes_matched"], project.counts["coders_created"]) == (0, 1, 0, 1, 0)
+    assert counts()[:4] == before[:4]  # no new story, code, coding or memo
