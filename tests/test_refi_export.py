@@ -109,21 +109,24 @@ def test_guids_are_stable_across_exports_and_codebook_validates(app, make_user, 
     assert f'guid="{code_guid}" name="Being heard"' in first
 
 
-def test_story_sets_are_exported_as_sets_of_their_exported_stories(app, make_user, make_story):
+def test_own_story_sets_are_exported_as_sets_of_their_exported_stories(app, make_user, make_story):
     from storybank.workshops.models import StorySet, StorySetItem
 
     world = coded_world(make_user, make_story)
-    host = make_user("host")
-    story_set = StorySet(host_id=host.id, title="Waiting", question="What does waiting do?")
-    db.session.add(story_set)
-    db.session.flush()
-    db.session.add(StorySetItem(set_id=story_set.id, story_id=world["shared"].id, number=1, position=1))
-    db.session.add(StorySetItem(set_id=story_set.id, story_id=world["entered"].id, number=2, position=2))
+    host_and_researcher, host = make_user("researcher", "host"), make_user("host")
+    for owner, title in ((host_and_researcher, "Waiting"), (host, "HOST-ONLY-SET")):
+        story_set = StorySet(host_id=owner.id, title=title, question="What does waiting do?")
+        db.session.add(story_set)
+        db.session.flush()
+        db.session.add(StorySetItem(set_id=story_set.id, story_id=world["shared"].id, number=1, position=1))
+        db.session.add(StorySetItem(set_id=story_set.id, story_id=world["entered"].id, number=2, position=2))
     tx.commit()
-    qde, _ = project_of(export_qdpx(world["r1"]))
+    qde, _ = project_of(export_qdpx(host_and_researcher))
     schema("Project.xsd").validate(qde)
-    assert '<Set guid="' in qde and 'name="Waiting"' in qde
+    assert '<Set guid="' in qde and 'name="Waiting"' in qde and "HOST-ONLY-SET" not in qde
     assert qde.count("<MemberSource ") == 1  # the entered story is not in the export, so not in the set
+    qde, _ = project_of(export_qdpx(world["r1"]))  # a researcher never reads hosts' sets
+    assert "<Set " not in qde
 
 
 def test_export_is_written_to_the_audit_log(app, make_user, make_story):

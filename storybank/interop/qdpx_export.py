@@ -126,14 +126,22 @@ def _case(cases: Element, story: Story, guids: Guids) -> None:
     SubElement(case, "SourceRef", {"targetGUID": guids.source(story.id)})
 
 
-def story_set_elements(root: Element, guids: Guids, story_ids: set[int]) -> int:
-    """Story sets (storybank/workshops) as REFI-QDA Sets of the exported sources they hold."""
+def story_set_elements(root: Element, guids: Guids, story_ids: set[int], actor: User) -> int:
+    """The exporter's own story sets (storybank/workshops) as REFI-QDA Sets of the exported sources they hold.
+
+    A set is its host's alone (researchers never read hosts' sets), so only someone who is both
+    researcher and host exports sets, and only their own.
+    """
     try:
         from storybank.workshops.models import StorySet, StorySetItem
     except ImportError:  # the story-sets feature is not installed
         return 0
+    if actor.id is None or not policy.can(actor, "sets.build"):
+        return 0
+    own = select(StorySet.id).where(StorySet.host_id == actor.id)
     members: dict[int, list[int]] = defaultdict(list)
     for set_id, story_id in db.session.execute(select(StorySetItem.set_id, StorySetItem.story_id)
+                                               .where(StorySetItem.set_id.in_(own))
                                                .order_by(StorySetItem.set_id, StorySetItem.position)):
         if story_id in story_ids and story_id not in members[set_id]:
             members[set_id].append(story_id)
@@ -199,7 +207,7 @@ def export_qdpx(actor: User, progress: Callable[[int], None] | None = None) -> b
             if memo.author_id:
                 attrs["creatingUser"] = guids.user(memo.author_id)
             SubElement(SubElement(notes, "Note", attrs), "PlainTextContent").text = memo.text
-    sets = story_set_elements(root, guids, ids)
+    sets = story_set_elements(root, guids, ids, actor)
     for user in db.session.scalars(select(User).where(User.id.in_(users)).order_by(User.id)):
         SubElement(users_element, "User", {"guid": guids.user(user.id), "name": user.display_name or f"User {user.id}"})
     if not len(users_element):
