@@ -43,15 +43,24 @@
       event.dataTransfer.effectAllowed = "move";
       event.dataTransfer.setData("text/plain", li.getAttribute("data-item-id"));
     });
-    list.addEventListener("dragover", function (event) {
-      var over = event.target.closest("li[data-item-id]");
-      if (!dragged || !over || over === dragged) { return; }
-      event.preventDefault();
+    var placeAt = function (event) {
+      var over = event.target.closest && event.target.closest("li[data-item-id]");
+      if (!over || over === dragged) { return; }
       var box = over.getBoundingClientRect();
       var after = event.clientY > box.top + box.height / 2;
       list.insertBefore(dragged, after ? over.nextSibling : over);
+    };
+    list.addEventListener("dragover", function (event) {
+      if (!dragged) { return; }
+      event.preventDefault();  // the whole list is a drop zone
+      event.dataTransfer.dropEffect = "move";
+      placeAt(event);
     });
-    list.addEventListener("drop", function (event) { if (dragged) { event.preventDefault(); } });
+    list.addEventListener("drop", function (event) {
+      if (!dragged) { return; }
+      event.preventDefault();
+      placeAt(event);
+    });
     list.addEventListener("dragend", function () {
       if (!dragged) { return; }
       var moved = dragged;
@@ -114,5 +123,6 @@
       var link = id && document.getElementById(id);
       if (link) { event.preventDefault(); window.location.href = link.href; }
     });
+    document.body.setAttribute("data-keys", "ready");
   }
 }());
