@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import IO
 
@@ -34,6 +35,7 @@ from storybank.interop.qdc import apply_plan, plan
 from storybank.interop.qdpx_parse import FileCoding, FileProject, FileSource, FolderFiles, read_project
 from storybank.interop.refi_common import Guids
 from storybank.interop.zipsafe import SafeZip
+from storybank.lookup import get_or_not_found
 from storybank.search.indexing import touch
 from storybank.timeutil import utcnow
 
@@ -91,8 +93,6 @@ def _draft(source: FileSource) -> StoryDraft:
     method = values.get("collection method", "transcript")
     collected_on = None
     if values.get("collected on"):
-        from datetime import date
-
         try:
             collected_on = date.fromisoformat(values["collected on"][:10])
         except ValueError:
@@ -246,8 +246,6 @@ def import_projects() -> list[ImportProject]:
 
 def get_project(actor: User, project_id: object) -> tuple[ImportProject, list[Story]]:
     """A project space and the stories from it this researcher may read (others are simply not listed)."""
-    from storybank.lookup import get_or_not_found
-
     if not policy.can(actor, "exchange.import"):
         raise NotFound()
     project = get_or_not_found(ImportProject, project_id, "No such import.")
