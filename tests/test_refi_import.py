@@ -164,7 +164,7 @@ def bad_files() -> dict[str, tuple[bytes, str]]:
         "outside": (outside, "outside its text"),
         "unknown code": (unknown_code, "not in the file's codebook"),
         "traversal": (traversal.getvalue(), "unsafe path"),
-        "2 GB bomb": (zip_bomb(), "ZIP"),
+        "2 GB bomb": (zip_bomb(), "looks like a ZIP bomb"),
         "lying header": (lying, "damaged"),
     }
 
