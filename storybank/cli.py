@@ -179,6 +179,12 @@ def demo_command(port: int, no_serve: bool) -> None:
     tx.commit()
     if approved:
         click.echo(f"Approved {approved} demo workshop versions (one waits for the demo storyteller's approval).")
+    from storybank.workshops.demo import prepare_demo_set
+
+    in_set = prepare_demo_set(find_by_email("host@example.org"))
+    tx.commit()
+    if in_set:
+        click.echo(f"Made the demo host's story set “Thresholds” ({in_set} stories), with a session and an insight.")
     click.echo(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
     for email, _name, roles in DEMO_ACCOUNTS:
         click.echo(f"  {email:28} {', '.join(roles)}")
