@@ -17,6 +17,7 @@ from storybank.extensions import db
 from storybank.workshops import sets as set_service
 from storybank.workshops.cards import render_cards
 from storybank.workshops.models import StorySet, StorySetItem
+from storybank.workshops.texts import workshop_texts
 
 
 @pytest.fixture
@@ -27,6 +28,10 @@ def world(app, make_user, make_story):
     b, _ = workshop_story(make_user, make_story, researcher, title="Hand-offs", themes=("Fragmentation",),
                           body="Every hand-off lost a piece of my story. Nobody held the whole of it.")
     return {"researcher": researcher, "host": host, "a": a, "b": b, "teller": teller}
+
+
+def texts_of(story_id: int):
+    return workshop_texts({story_id})[story_id]
 
 
 def _api(app, user):
@@ -80,6 +85,11 @@ def test_excerpts_are_chosen_and_shown_in_the_workshop_version_only(app, world):
     tx.commit()
     assert render_cards(host, story_set)[1].text.startswith("[Person A] rang")
     assert rev.body[cut.start:cut.end].startswith("Delroy Campbell rang")
+    # Words that occur twice: the selection's place decides which (a selection may start on a space).
+    workshop = texts_of(story.id).body
+    twice = set_service.add_item(host, story_set.id, story.id, quote=" [Person A]",
+                                 start=workshop.rindex("[Person A]") - 1)
+    assert (twice.start, twice.end) == (rev.body.rindex("Delroy Campbell"), rev.body.rindex("Delroy Campbell") + 15)
     with pytest.raises(InvalidInput, match="not in the workshop version"):
         set_service.add_item(host, story_set.id, story.id, quote="Delroy Campbell rang")
     with pytest.raises(InvalidInput, match="already in this set"):

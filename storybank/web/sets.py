@@ -110,7 +110,7 @@ def add_item(set_id: int) -> Any:
     def action() -> str:
         item = set_service.add_item(current_user, set_id, f.get("story_id"), f.get("start") or None,
                                     f.get("end") or None, f.get("note", ""), f.get("prompt", ""),
-                                    (f.get("quote") or "").replace("\r\n", "\n") or None)
+                                    f.get("quote") or None)
         return "an excerpt" if item.start is not None else "the story"
     return _act(set_id, action, "Added {result} to the set.")
 

@@ -174,7 +174,9 @@ def add_item(actor: User, set_id: object, story_id: object, start: object = None
     story = policy.get_story(actor, story_id, "workshop")
     clean_note = _clean(note, "note", MAX_NOTE, label="framing note")
     clean_prompt = _clean(prompt, "prompt", MAX_QUESTION, label="prompt question")
-    quote_text = str(quote or "").strip()
+    raw_quote = str(quote or "").replace("\r\n", "\n")
+    quote_text = raw_quote.strip()
+    lead = len(raw_quote) - len(raw_quote.lstrip())  # a selection may start on a space: keep its place
     if start in (None, "") and end in (None, "") and not quote_text:
         if any(i.story_id == story.id and i.whole_story for i in story_set.items):
             raise InvalidInput("That story is already in this set.", field="story_id")
@@ -184,7 +186,7 @@ def add_item(actor: User, set_id: object, story_id: object, start: object = None
     text = workshop_texts({story.id}).get(story.id)
     if text is None:
         raise NotFound("No such story.")
-    w0, w1 = _workshop_range(text.body, start, end, quote_text)
+    w0, w1 = _workshop_range(text.body, start, end, quote_text, lead)
     o0, o1 = text.to_original(w0, w1)
     if o1 <= o0:
         raise InvalidInput("Choose some words of the story for the excerpt.", field="start")
@@ -195,9 +197,9 @@ def add_item(actor: User, set_id: object, story_id: object, start: object = None
     return item
 
 
-def _workshop_range(body: str, start: object, end: object, quote: str) -> tuple[int, int]:
+def _workshop_range(body: str, start: object, end: object, quote: str, lead: int = 0) -> tuple[int, int]:
     if quote:
-        hint = _offset(start, "start") if start not in (None, "") else None
+        hint = _offset(start, "start") + lead if start not in (None, "") else None
         at = hint if hint is not None and body[hint:hint + len(quote)] == quote else body.find(quote)
         if at < 0:
             raise InvalidInput("Those words are not in the workshop version of this story: copy them exactly.",
