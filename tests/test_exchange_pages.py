@@ -81,7 +81,7 @@ def test_codebook_upload_previews_then_imports_on_confirm(app, login_as):
     payload = re.search(r'name="payload" value="([^"]+)"', html).group(1)
     done = page.post("/exchange/import/codebook/confirm", data={"csrf_token": token, "payload": payload},
                      follow_redirects=True)
-    assert "Codebook merged: 1 new codes, 0 matched by GUID, 1 by name, 1 changed." in done.get_data(as_text=True)
+    assert "Codebook merged: 1 new code, 0 matched by GUID, 1 by name, 1 changed." in done.get_data(as_text=True)
     assert sorted(db.session.scalars(select(Code.name))) == ["Hope", "Waiting"]
     bad = page.post("/exchange/import/codebook", data={"csrf_token": token,
                                                        "file": (io.BytesIO(b"<CodeBook"), "broken.qdc")})

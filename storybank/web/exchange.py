@@ -26,6 +26,11 @@ def _download(data: bytes | str, mimetype: str, filename: str) -> Response:
         "Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"})
 
 
+def _count(n: int, plural: str) -> str:
+    singular = {"stories": "story", "codings": "coding", "memos": "memo", "new codes": "new code"}[plural]
+    return f"{n} {singular if n == 1 else plural}"
+
+
 def _page(error: str | None = None, status: int = 200) -> tuple[str, int]:
     return render_template(
         "exchange/index.html", form=EmptyForm(), projects=qdpx_import.import_projects(),
@@ -106,7 +111,7 @@ def import_codebook() -> object:
     except InvalidInput as err:
         tx.rollback()  # drop what was flushed before the problem showed, before the page reads the codebook
         return _page(f"{err.message} Nothing was imported.", 400)
-    flash(f"Codebook merged: {counts['new']} new codes, {counts['matched_by_guid']} matched by GUID, "
+    flash(f"Codebook merged: {_count(counts['new'], 'new codes')}, {counts['matched_by_guid']} matched by GUID, "
           f"{counts['matched_by_name']} by name, {counts['changed']} changed.")
     return redirect(url_for("exchange.index"))
 
@@ -121,8 +126,8 @@ def import_project() -> object:
     except InvalidInput as err:
         tx.rollback()  # drop what was flushed before the problem showed, before the page lists the imports
         return _page(f"{err.message} Nothing was imported.", 400)
-    flash(f"Imported {project.name!r}: {project.counts.get('stories', 0)} stories, "
-          f"{project.counts.get('codings', 0)} codings, {project.counts.get('memos', 0)} memos.")
+    flash(f"Imported {project.name!r}: " + ", ".join(
+        _count(project.counts.get(key, 0), key) for key in ("stories", "codings", "memos")) + ".")
     return redirect(url_for("exchange.project", project_id=project.id))
 
 
@@ -130,5 +135,8 @@ def import_project() -> object:
 @guard.requires("exchange.import")
 def project(project_id: int) -> str:
     project, stories = qdpx_import.get_project(current_user, project_id)
+    imported = [(k, v) for k, v in project.counts.items() if not k.startswith("skipped: ")]
+    skipped = [(k.removeprefix("skipped: "), v) for k, v in project.counts.items() if k.startswith("skipped: ")]
     return render_template("exchange/project.html", project=project, stories=stories, form=EmptyForm(),
+                           imported=imported, skipped=skipped,
                            convention=CONVENTION_LABELS.get(project.convention, project.convention))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,18 +27,20 @@ def _qdpx(folder: Path) -> Path:
 
 
 def test_researcher_imports_a_project_and_exports_it_once_its_teller_consents(
-    page: Page, browsing: Browsing, live_server: LiveServer, tmp_path: Path
+    page: Page, browsing: Browsing, live_server: LiveServer, tmp_path: Path, shot: Callable[[Page, str], None]
 ) -> None:
     sign_in(page, live_server.accounts["researcher"])
     go_to(page, "Exchange")
     expect(page.get_by_role("heading", name="Exchange with other tools")).to_be_visible()
     expect(page.locator(".notice")).to_contain_text("cannot reach files already handed out")
+    shot(page, "exchange-1-page")
     page.get_by_label("Project file").set_input_files(str(_qdpx(tmp_path)))
     page.get_by_role("button", name="Import").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Imported project: Sample Study")
-    expect(page.get_by_role("status")).to_contain_text("1 stories, 2 codings, 1 memos")
+    expect(page.get_by_role("status")).to_contain_text("1 story, 2 codings, 1 memo")
     expect(page.get_by_role("link", name="Interview 1.txt")).to_be_visible()
+    shot(page, "exchange-2-project")
     page.get_by_role("button", name="Make a claim link").click()
     link = page.get_by_label("Claim link").input_value()
 
