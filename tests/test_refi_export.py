@@ -142,3 +142,35 @@ def test_export_is_written_to_the_audit_log(app, make_user, make_story):
     # The teller sees the export on their story's page, by role, never by name.
     page = sign_in(app.test_client(), world["teller"]).get(f"/stories/{world['shared'].id}").get_data(as_text=True)
     assert "exported for analysis in another tool" in page and "Rosa Researcher" not in page
+
+
+def test_story_attributes_travel_as_variables_to_another_installation(app, make_user, make_story, tmp_path,
+                                                                      sqlite_template, postgres_url):
+    from datetime import date
+
+    from conftest import PASSWORD, make_app
+    from sqlalchemy import select
+
+    from storybank.accounts.services import create_user
+    from storybank.archive.models import Story
+    from storybank.interop.qdpx_import import import_qdpx
+
+    researcher = make_user("researcher")
+    story = make_story(kind="practitioner", site="Tameside & Glossop", title="Running the hub")
+    row = db.session.get(Story, story.id)
+    row.storyteller_role, row.collection_method, row.collected_on, row.language = (
+        "Peer worker", "being-with", date(2024, 5, 14), "cy")
+    tx.commit()
+    data = export_qdpx(researcher)
+    other = make_app("sqlite", tmp_path / "other", sqlite_template, postgres_url)
+    with other.app_context():
+        importer = create_user(None, "importer@example.org", PASSWORD, ["researcher"], "Importer")
+        import_qdpx(importer, data)
+        tx.commit()
+        imported = db.session.scalar(select(Story))
+        got = (imported.title, imported.kind, imported.site, imported.storyteller_role, imported.collection_method,
+               imported.collected_on, imported.language)
+        db.session.remove()
+        db.engine.dispose()
+    assert got == ("Running the hub", "practitioner", "Tameside & Glossop", "Peer worker", "being-with",
+                   date(2024, 5, 14), "cy")

@@ -83,6 +83,7 @@ def test_hand_authored_project_with_every_element_type(app, make_user, tmp_path)
     assert memo.text == "Remember to follow up on diet-related comments." and memo.coding_id == codings[0].id
     assert project.counts["skipped: picture, PDF, audio and video sources"] == 4
     assert project.counts["skipped: sets"] == 1
+    assert project.counts["skipped: variables other than story attributes"] == 2  # Age, Consented
     # Entered on the tellers' behalf with no consent: only the importing researcher can read it.
     assert story.entered_by_id == researcher.id and story.teller_id is None
     assert story.current_consent.scopes() == {"research": False, "workshop": False, "publication": False}

@@ -18,6 +18,8 @@ from storybank.interop.qdc import FileCode, read_codes
 from storybank.interop.refi_common import child, children, clean_guid, local, parse_xml, text_of
 from storybank.interop.zipsafe import SafeZip
 
+# Case variables that become story attributes (the names storybank's own exports use).
+STORY_ATTRIBUTES = ("kind", "site", "storyteller role", "collection method", "collected on", "language")
 MEDIA_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 
 
@@ -215,6 +217,11 @@ def read_project(files: SafeZip | FolderFiles) -> FileProject:
     skipped: dict[str, int] = {}
     sources: list[FileSource] = []
     variables = _variables(root)
+    variables_element = child(root, "Variables")
+    unused = [v for v in (children(variables_element, "Variable") if variables_element is not None else [])
+              if (v.get("name") or "").lower() not in STORY_ATTRIBUTES]
+    if unused:
+        skipped["variables other than story attributes"] = len(unused)
     sources_element = child(root, "Sources")
     for item in sources_element if sources_element is not None else []:
         kind = local(item.tag)
