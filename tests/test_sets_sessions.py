@@ -70,7 +70,8 @@ def test_storytellers_see_when_and_for_what_question_never_who(app, session_worl
     page = teller.get(f"/stories/{w['a'].id}").get_data(as_text=True)
     assert "Used in a workshop session on 30 November 2026 for the question “Where do thresholds shut people out?”" \
         in page
-    for secret in ("Brookside", "Hana", w["host"].email, "Waiting is where trust is lost.", "14 "):
+    assert "Chosen for a workshop story set on" in page
+    for secret in ("Brookside", "Hana", w["host"].email, "Waiting is where trust is lost.", "14 ", "Thresholds"):
         assert secret not in page
     data = teller.get("/me/export").data
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -78,6 +79,7 @@ def test_storytellers_see_when_and_for_what_question_never_who(app, session_worl
         everything = "".join(archive.read(n).decode() for n in archive.namelist())
     assert stories[0]["workshop_sessions"] == [{"date": "2026-11-30",
                                                 "question": "Where do thresholds shut people out?"}]
+    assert [u["question"] for u in stories[0]["workshop_story_sets"]] == ["Where do thresholds shut people out?"]
     assert "Brookside" not in everything and "Hana" not in everything and w["host"].email not in everything
 
 

@@ -14,7 +14,7 @@ from storybank.archive.consent import consent_dict
 from storybank.archive.models import Story
 from storybank.audit.service import record, story_uses
 from storybank.extensions import db
-from storybank.workshops.sessions import teller_uses
+from storybank.workshops.sessions import teller_set_uses, teller_uses
 
 
 def _iso(value: Any) -> str | None:
@@ -62,6 +62,8 @@ def story_record(story: Story) -> dict[str, Any]:
         # Sense-making sessions that read the story: when and for what question, never who, where or how many.
         "workshop_sessions": [{"date": _iso(held_on), "question": question}
                               for held_on, question in teller_uses(story.id)],
+        "workshop_story_sets": [{"date": _iso(added_on), "question": question}
+                                for added_on, question in teller_set_uses(story.id)],
     }
 
 
@@ -106,7 +108,7 @@ def export_my_data(user: User) -> bytes:
             "README.txt",
             "Everything storybank holds about you: account.json (your account), stories.json "
             "(each story with every revision, your consent history, who used it, by role, and the workshop "
-            "sessions that read it, by date and question), "
+            "story sets and sessions it was chosen for, by date and question), "
             "and stories/ (the current text of each story as Markdown).\n",
         )
     record(user, "data.exported", purpose="own", stories=len(stories))

@@ -135,3 +135,15 @@ def workshop_uses(story_id: int) -> list[tuple[Any, str]]:
     except NotFound:  # not the teller: nothing to show
         return []
     return service.teller_uses(story_id)
+
+
+@bp.app_template_global()
+def workshop_set_uses(story_id: int) -> list[tuple[Any, str]]:
+    """For the teller's own story page only: the story sets it is in, by date and question, never whose."""
+    if not current_user.is_authenticated:
+        return []
+    try:
+        policy.get_own_story(current_user, story_id, include_withdrawn=True)
+    except NotFound:  # not the teller: nothing to show
+        return []
+    return service.teller_set_uses(story_id)

@@ -281,5 +281,9 @@ def teller_uses(story_id: int) -> list[tuple[date, str]]:
     return [(held, question) for held, question in rows]
 
 
-def sets_of_host(actor: User) -> list[StorySet]:
-    return list(db.session.scalars(select(StorySet).where(StorySet.host_id == actor.id).order_by(StorySet.title)))
+def teller_set_uses(story_id: int) -> list[tuple[date, str]]:
+    """When a story was put in a story set, and the question the set serves: never by whom."""
+    rows = db.session.execute(select(func.min(StorySetItem.added_at), StorySet.question).join(
+        StorySet, StorySet.id == StorySetItem.set_id).where(StorySetItem.story_id == story_id)
+        .group_by(StorySet.id, StorySet.question).order_by(func.min(StorySetItem.added_at).desc()))
+    return [(added.date(), question) for added, question in rows]
