@@ -153,3 +153,18 @@ def test_a_session_remembers_only_the_stories_readable_when_it_was_recorded(app,
     tx.commit()
     assert session_service.session_story_ids(later) == {w["a"].id}
     assert session_service.teller_uses(w["b"].id) == [(date(2026, 11, 30), "Where do thresholds shut people out?")]
+
+
+def test_a_host_deletes_a_session_recorded_by_mistake(app, session_world, login_as):
+    w = session_world
+    client, _ = login_as(user=w["host"])
+    token = csrf_token(client, f"/sessions/{w['session'].id}")
+    refused = client.post(f"/sessions/{w['session'].id}/delete", data={"csrf_token": token})
+    assert refused.status_code == 400 and "Tick the box" in refused.get_data(as_text=True)
+    other, _ = login_as("host")
+    assert other.post(f"/sessions/{w['session'].id}/delete",
+                      data={"csrf_token": csrf_token(other, "/sets"), "confirm": "yes"}).status_code == 404
+    done = client.post(f"/sessions/{w['session'].id}/delete", data={"csrf_token": token, "confirm": "yes"})
+    assert done.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Insight)) == 0
+    assert session_service.teller_uses(w["a"].id) == []

@@ -91,6 +91,17 @@ def delete_insight(session_id: int, insight_id: int) -> Any:
     return redirect(url_for("sets.session_report", session_id=session_id) + "#insights")
 
 
+@bp.post("/sessions/<int:session_id>/delete")
+@guard.requires("sessions.record")
+def delete_session(session_id: int) -> Any:
+    service.get_session(current_user, session_id)
+    if not EmptyForm().validate_on_submit() or request.form.get("confirm") != "yes":
+        return _report(session_id, "Tick the box to confirm deleting the session and its insights.")
+    session = service.delete_session(current_user, session_id)
+    flash(f"Deleted the session of {session.held_on.strftime('%-d %B %Y')} and its insights.")
+    return redirect(url_for("sets.sessions"))
+
+
 @bp.get("/insights")
 @guard.requires("insights.read")
 def insights() -> str:

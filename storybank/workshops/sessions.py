@@ -174,6 +174,15 @@ def delete_insight(actor: User, session_id: object, insight_id: object) -> None:
     db.session.flush()
 
 
+def delete_session(actor: User, session_id: object) -> WorkshopSession:
+    """A host removes a session recorded by mistake, with its insights and the uses tellers saw."""
+    session = _own_session(actor, session_id)
+    db.session.delete(session)
+    db.session.flush()
+    record(actor, "session.deleted", session_id=session.id)
+    return session
+
+
 # --- reading insights where they matter -------------------------------------------------------------------
 
 
