@@ -38,7 +38,8 @@ def test_only_researchers_reach_the_page_and_it_warns_about_copies(app, login_as
     for role in ("storyteller", "host", "admin"):
         client, _ = login_as(role)
         assert client.get("/exchange/").status_code == 404
-        assert client.get("/exchange/export/project.qdpx").status_code == 404
+        token = csrf_token(client, "/login")
+        assert client.post("/exchange/export/project.qdpx", data={"csrf_token": token}).status_code == 404
 
 
 def test_downloads(app, login_as, make_story):
@@ -50,16 +51,19 @@ def test_downloads(app, login_as, make_story):
 
     apply_coding(researcher, story.id, code.id, 0, 5)
     tx.commit()
-    response = page.get("/exchange/export/project.qdpx")
+    token = csrf_token(page, "/exchange/")
+    assert page.get("/exchange/export/project.qdpx").status_code == 405
+    assert page.post("/exchange/export/project.qdpx").status_code == 400  # no CSRF token: no export
+    response = page.post("/exchange/export/project.qdpx", data={"csrf_token": token})
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert "attachment" in response.headers["Content-Disposition"] and response.headers["Cache-Control"] == "no-store"
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         assert "Words to export" in "".join(archive.read(n).decode() for n in archive.namelist())
-    assert b'name="Waiting"' in page.get("/exchange/export/codebook.qdc").data
-    with zipfile.ZipFile(io.BytesIO(page.get("/exchange/export/stories-markdown.zip").data)) as archive:
+    assert b'name="Waiting"' in page.post("/exchange/export/codebook.qdc", data={"csrf_token": token}).data
+    with zipfile.ZipFile(io.BytesIO(page.post("/exchange/export/stories-markdown.zip", data={"csrf_token": token}).data)) as archive:
         [name] = archive.namelist()
         assert name.startswith("stories/storybank-") and archive.read(name).decode().endswith("Words to export")
-    rows = page.get("/exchange/export/codings.csv").get_data(as_text=True).splitlines()
+    rows = page.post("/exchange/export/codings.csv", data={"csrf_token": token}).get_data(as_text=True).splitlines()
     assert rows[0].startswith("story_id,code,code_path,coder") and f"{story.id},Waiting,Waiting," in rows[1]
     assert ",0,5,Words," in rows[1]
 

@@ -1,6 +1,7 @@
 """REFI-QDA, Markdown and CSV exchange pages (researchers).
 
-Exports are built in memory for the one response and never kept on disk, so a later
+Exports are POSTed forms (CSRF-checked): each one is in the audit log and on the exported
+stories' pages for their tellers, so another site must not be able to start one. They are built in memory for the one response and never kept on disk, so a later
 withdrawal has no copy in the app to miss. A codebook upload is previewed first; the
 confirm form carries the small .qdc back (base64) so nothing is stored between the two.
 """
@@ -54,15 +55,19 @@ def index() -> tuple[str, int]:
     return _page()
 
 
-@bp.get("/export/project.qdpx")
+@bp.post("/export/project.qdpx")
 @guard.requires("exchange.export")
-def export_qdpx() -> Response:
+def export_qdpx() -> object:
+    if not EmptyForm().validate_on_submit():
+        return _page("The form could not be read. Please try again.", 400)
     return _download(qdpx_export.export_qdpx(current_user), "application/zip", "storybank.qdpx")
 
 
-@bp.get("/export/codebook.qdc")
+@bp.post("/export/codebook.qdc")
 @guard.requires("exchange.export")
 def export_qdc() -> object:
+    if not EmptyForm().validate_on_submit():
+        return _page("The form could not be read. Please try again.", 400)
     try:
         data = qdc.export_qdc(current_user)
     except InvalidInput as err:
@@ -70,15 +75,19 @@ def export_qdc() -> object:
     return _download(data, "application/xml", "storybank-codebook.qdc")
 
 
-@bp.get("/export/stories-markdown.zip")
+@bp.post("/export/stories-markdown.zip")
 @guard.requires("exchange.export")
-def export_markdown() -> Response:
+def export_markdown() -> object:
+    if not EmptyForm().validate_on_submit():
+        return _page("The form could not be read. Please try again.", 400)
     return _download(markdown_export.markdown_zip(current_user), "application/zip", "storybank-stories.zip")
 
 
-@bp.get("/export/codings.csv")
+@bp.post("/export/codings.csv")
 @guard.requires("exchange.export")
-def export_codings() -> Response:
+def export_codings() -> object:
+    if not EmptyForm().validate_on_submit():
+        return _page("The form could not be read. Please try again.", 400)
     return _download(csv_export.codings_csv(current_user), "text/csv", "storybank-codings.csv")
 
 

@@ -60,7 +60,7 @@ def test_researcher_imports_a_project_and_exports_it_once_its_teller_consents(
     go_to(page, "Exchange")
     expect(page.get_by_text("1 story you may read for research")).to_be_visible()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Coded project (.qdpx)").click()
+        page.get_by_role("button", name="Coded project (.qdpx)").click()
     with zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes())) as archive:
         texts = [archive.read(n).decode() for n in archive.namelist()]
     assert "Diet and health are closely linked in this interview." in texts
