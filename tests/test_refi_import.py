@@ -270,3 +270,22 @@ def test_our_own_export_imported_again_duplicates_nothing(app, make_user, make_s
     assert (project.counts["stories"], project.counts["already_present"], project.counts["codes_new"],
             project.counts["codes_matched"], project.counts["coders_created"]) == (0, 1, 0, 1, 0)
     assert counts()[:4] == before[:4]  # no new story, code, coding or memo
+
+
+def test_coders_are_matched_by_guid_then_by_name_never_when_nameless(app, make_user):
+    researcher = make_user("researcher", name="Rosa")
+
+    def project(users: list[tuple[str, str]]) -> bytes:
+        code = str(uuid.uuid4())
+        selections = [(str(uuid.uuid4()), i, i + 2, code, guid) for i, (guid, _name) in enumerate(users)]
+        return make_qdpx("ATLAS.ti 23.2", [{"guid": str(uuid.uuid4()), "name": "s.txt", "data": b"abcdefgh",
+                                            "selections": selections}], [(code, "C")], users=users)
+
+    first = import_qdpx(researcher, project([(str(uuid.uuid4()), "Coder B"), (str(uuid.uuid4()), ""),
+                                             (str(uuid.uuid4()), "")]))
+    # ATLAS.ti changes GUIDs between exports: the same coder by name is the same account; "Rosa" is no proof.
+    second = import_qdpx(researcher, project([(str(uuid.uuid4()), "Coder B"), (str(uuid.uuid4()), "Rosa")]))
+    tx.commit()
+    assert (first.counts["coders_created"], second.counts["coders_created"]) == (3, 1)
+    names = sorted(db.session.scalars(select(User.display_name).where(User.password_hash == "!")))
+    assert names == ["Coder B", "Imported coder", "Imported coder", "Rosa"]

@@ -67,7 +67,8 @@ class _Users:
         for row in db.session.scalars(select(ImportedUser)):
             self.by_guid[row.guid] = db.session.get(User, row.user_id)
         imported = select(ImportedUser.user_id)
-        self.by_name = {u.display_name: u for u in db.session.scalars(select(User).where(User.id.in_(imported)))}
+        self.by_name = {u.display_name: u for u in db.session.scalars(select(User).where(User.id.in_(imported)))
+                        if u.display_name != "Imported coder"}
         self.created = 0
 
     def get(self, guid: str | None) -> User:
@@ -75,14 +76,16 @@ class _Users:
             return self.actor
         user = self.by_guid.get(guid)
         if user is None:
-            name = (self.names.get(guid) or "").strip()[:120] or "Imported coder"
-            user = self.by_name.get(name)
+            name = (self.names.get(guid) or "").strip()[:120]
+            user = self.by_name.get(name) if name else None  # nameless users are never merged
             if user is None:
-                user = User(email=f"{guid}@refi-import.invalid", display_name=name, password_hash="!")
+                user = User(email=f"{guid}@refi-import.invalid", display_name=name or "Imported coder",
+                            password_hash="!")
                 db.session.add(user)
                 db.session.flush()
                 self.created += 1
-                self.by_name[name] = user
+                if name:
+                    self.by_name[name] = user
             db.session.add(ImportedUser(user_id=user.id, guid=guid, project_id=self.project.id))
             self.by_guid[guid] = user
         return user
