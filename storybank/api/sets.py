@@ -13,6 +13,7 @@ from flask import g, jsonify, url_for
 
 from storybank import guard
 from storybank.api.views import _json_body, bp
+from storybank.audit.service import record
 from storybank.errors import InvalidInput
 from storybank.workshops import sets as set_service
 from storybank.workshops.cards import Card, render_cards
@@ -61,7 +62,7 @@ def create_set() -> Any:
         if name in data and data[name] is not None and not isinstance(data[name], str):
             raise InvalidInput(f"{name} is text.", field=name)
     story_set = set_service.create_set(g.actor, data.get("title"), data.get("question"), data.get("query") or "")
-    response = jsonify(set_json(story_set))
+    response = jsonify(set_json(story_set, audit="api"))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_set", set_id=story_set.id)
     return response
@@ -88,6 +89,7 @@ def add_item(set_id: int) -> Any:
                                 data.get("note") or "", data.get("prompt") or "")
     story_set = set_service.get_set(g.actor, set_id)
     card = next(c for c in render_cards(g.actor, story_set) if c.item.id == item.id)
+    record(g.actor, "story.read", story_id=item.story_id, purpose="workshop", via="api", set_id=story_set.id)
     response = jsonify(_card_json(card))
     response.status_code = 201
     return response
