@@ -270,3 +270,31 @@ def test_themes_on_an_excerpt_are_the_codes_it_touches(app, world):
     assert cards[0].themes == ["Peer support", "Thresholds"]
     assert cards[1].themes == ["Thresholds"]
     assert code_id("Peer support")
+
+
+def _span(start: int, end: int, label: str):
+    from storybank.deid.models import ACCEPTED, IdentifierSpan
+
+    return IdentifierSpan(part="body", start=start, end=end, original="", type="PERSON", decision=ACCEPTED,
+                          descriptor=label)
+
+
+def test_the_offset_map_never_cuts_a_replacement_and_counts_code_points():
+    """Pure mapping, no database: names at the very start, side by side, at the end, and emoji before them."""
+    from storybank.workshops.texts import WorkshopText, _pieces
+
+    original = "Amy Lee 😞 met Bob and Cy at Oak Hill"
+    spans = [_span(0, 7, "[Person A]"), _span(14, 17, "[Person B]"), _span(22, 24, "[Person C]"),
+             _span(28, 36, "[Place 1]")]
+    pieces, rendered = _pieces(original, spans)
+    assert rendered == "[Person A] 😞 met [Person B] and [Person C] at [Place 1]"
+    text = WorkshopText(1, 1, "", rendered, pieces)
+    assert text.excerpt(0, len(original)) == rendered
+    assert text.excerpt(2, 12) == "[Person A] 😞 me"  # starts inside a name: the whole label
+    assert text.excerpt(15, 16) == "[Person B]"  # inside a name only
+    assert text.excerpt(10, 13) == "met"  # after the emoji: code points, not UTF-16 units
+    w0, w1 = text.to_workshop(10, 13)
+    assert text.to_original(w0, w1) == (10, 13)
+    start = rendered.index("[Person C]")
+    assert text.to_original(start + 3, start + 5) == (22, 24)  # a selection inside a label is the whole name
+    assert text.to_original(rendered.index("at"), len(rendered)) == (25, 36)

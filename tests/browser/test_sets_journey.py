@@ -20,7 +20,8 @@ STORIES = [
                      "Nobody told me where I was on the list."),
     ("Not ill enough", "They said I was not ill enough for the team and too ill for the hub.\n\n"
                        "A peer worker listened in the end."),
-    ("Hand-offs", "Every hand-off lost a piece of my story. Nobody held the whole of it."),
+    ("Hand-offs", "Every hand-off 😞 lost a piece of my story. Nobody held the whole of it.\n\n"
+                  "They passed me on again. Nobody held the whole of it."),
     ("Gone soon", "WITHDRAWNCANARY words that must never be printed once I withdraw."),
 ]
 
@@ -65,7 +66,7 @@ def _select(page: Page, box_id: str, target: str) -> None:
     page.evaluate("""([boxId, target]) => {
         const box = document.getElementById(boxId);
         const node = box.firstChild;
-        const at = node.textContent.indexOf(target);
+        const at = node.textContent.lastIndexOf(target);  // the last one, when words repeat
         if (at < 0) { throw new Error('target text not found'); }
         const range = document.createRange();
         range.setStart(node, at);
@@ -128,6 +129,17 @@ def test_a_host_builds_prints_and_uses_a_story_set(
     host.get_by_role("button", name="Add the excerpt").click()
     expect(host.locator(".flash")).to_contain_text("Added an excerpt")
     expect(host.locator("#set-items > li")).to_have_count(5)
+    # The second of two identical sentences, after an emoji: the browser counted code points, as storybank does.
+    with live_server.app.app_context():
+        from sqlalchemy import select
+
+        from storybank.archive.models import StoryRevision
+        from storybank.extensions import db
+        from storybank.workshops.models import StorySetItem
+
+        item = db.session.scalar(select(StorySetItem).where(StorySetItem.start.is_not(None)))
+        body = db.session.get(StoryRevision, item.revision_id).body
+        assert (item.start, item.end) == (body.rindex("Nobody held"), len(body))
     assert "Delroy" not in host.content()
     shot(host, "set-page")
 
