@@ -127,6 +127,7 @@ def test_withdrawal_and_narrowing_leave_placeholders_everywhere_and_cut_links(ap
     assert "Delroy" not in page and "[Person A]" not in page and "Nobody held" not in page
     sheet = host_client.get(f"/sets/{w['set'].id}/cards").get_data(as_text=True)
     assert 'class="story-card' not in sheet and "[Person A]" not in sheet and "Nobody held" not in sheet
+    assert "2 items are left out" in sheet
     with zipfile.ZipFile(io.BytesIO(host_client.get(f"/sets/{w['set'].id}/export.zip").data)) as archive:
         assert archive.namelist() == ["index.md"]
         assert "2 items are left out" in archive.read("index.md").decode()

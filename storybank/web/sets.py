@@ -188,8 +188,10 @@ def excerpt(set_id: int, story_id: int) -> Any:
 @guard.requires("sets.build")
 def cards(set_id: int) -> str:
     story_set = set_service.get_set(current_user, set_id)
-    shown = [c for c in render_cards(current_user, story_set, audit="cards") if c.available]
-    return render_template("sets/cards.html", story_set=story_set, cards=shown, limit=CARD_TEXT_LIMIT)
+    every = render_cards(current_user, story_set, audit="cards")
+    shown = [c for c in every if c.available]
+    return render_template("sets/cards.html", story_set=story_set, cards=shown, limit=CARD_TEXT_LIMIT,
+                           left_out=len(every) - len(shown))
 
 
 @bp.get("/sets/<int:set_id>/present")
