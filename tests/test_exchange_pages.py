@@ -59,6 +59,10 @@ def test_downloads(app, login_as, make_story):
     assert "attachment" in response.headers["Content-Disposition"] and response.headers["Cache-Control"] == "no-store"
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         assert "Words to export" in "".join(archive.read(n).decode() for n in archive.namelist())
+    nvivo = page.post("/exchange/export/project.qdpx", data={"csrf_token": token, "target": "nvivo"})
+    assert "storybank-for-nvivo.qdpx" in nvivo.headers["Content-Disposition"]
+    bogus = page.post("/exchange/export/project.qdpx", data={"csrf_token": token, "target": "word"})
+    assert bogus.status_code == 400 and "Unknown target tool" in bogus.get_data(as_text=True)
     assert b'name="Waiting"' in page.post("/exchange/export/codebook.qdc", data={"csrf_token": token}).data
     with zipfile.ZipFile(io.BytesIO(page.post("/exchange/export/stories-markdown.zip", data={"csrf_token": token}).data)) as archive:
         [name] = archive.namelist()

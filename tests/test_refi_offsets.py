@@ -7,6 +7,7 @@ standard), with the positions worked out here independently of the importer.
 from __future__ import annotations
 
 import io
+import re
 import uuid
 import zipfile
 from pathlib import Path
@@ -169,3 +170,43 @@ def test_a_selection_inside_an_emoji_or_past_the_end_is_refused(app, make_user):
         assert "outside its text" in str(err.value) and "s.txt" in str(err.value)
         tx.rollback()
     assert db.session.scalar(select(Code.id)) is None
+
+
+@pytest.mark.parametrize("target,kind", [("standard", "standard"), ("nvivo", "nvivo"), ("maxqda", "maxqda"),
+                                         ("atlasti", "atlas")])
+def test_exports_for_a_tool_count_its_way_and_read_back(app, make_user, make_story, target, kind, tmp_path,
+                                                        sqlite_template, postgres_url):
+    from storybank.coding.codebook import create_code
+    from storybank.coding.codings import apply_coding
+    from storybank.interop.qdpx_parse import read_project
+    from storybank.interop.zipsafe import SafeZip
+
+    researcher = make_user("researcher")
+    story = make_story(body=TEXT)
+    code = create_code(researcher, "Waiting")
+    tx.commit()
+    for phrase in PHRASES:
+        at = TEXT.index(phrase)
+        apply_coding(researcher, story.id, code.id, at, at + len(phrase))
+    tx.commit()
+    data = export_qdpx(researcher, target=target)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        raw = next(archive.read(n).decode() for n in archive.namelist() if n.startswith("sources/"))
+        qde = archive.read("project.qde").decode()
+    assert ("\r\n" in raw) == (target in ("nvivo", "maxqda"))
+    found = sorted((int(s), int(e)) for s, e in re.findall(r'startPosition="(\d+)" endPosition="(\d+)"', qde))
+    wanted = sorted((position(raw, raw.index(p), kind), position(raw, raw.index(p) + len(p), kind))
+                    for p in PHRASES)
+    assert found == wanted
+    # storybank reads its own file back the same way, by the tool named in the origin.
+    project = read_project(SafeZip(data, 10**8))
+    assert sorted(s.text[x.start:x.end] for s in project.sources for x in s.selections) == sorted(PHRASES)
+    other = make_app("sqlite", tmp_path / "other", sqlite_template, postgres_url)
+    with other.app_context():
+        import_qdpx(create_user(None, "other@example.org", PASSWORD, ["researcher"], "Other"), data)
+        tx.commit()
+        body = db.session.scalar(select(Story)).current_revision.body
+        covered = sorted(body[c.start:c.end] for c in db.session.scalars(select(Coding)))
+        db.session.remove()
+        db.engine.dispose()
+    assert body == TEXT and covered == sorted(PHRASES)

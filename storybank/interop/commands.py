@@ -55,14 +55,17 @@ def export_group() -> None:
 @export_group.command("qdpx")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--as", "as_email", default=None, help=AS_HELP)
+@click.option("--for", "target", default="standard", show_default=True,
+              type=click.Choice(["standard", "nvivo", "maxqda", "atlasti"]),
+              help="The tool that will read it: positions and line breaks as that tool counts them.")
 @with_appcontext
-def export_qdpx_command(file: Path, as_email: str | None) -> None:
+def export_qdpx_command(file: Path, as_email: str | None, target: str) -> None:
     """The coded project as a REFI-QDA project (.qdpx)."""
     from storybank.interop.qdpx_export import count_exported, export_qdpx
 
     actor = _actor(as_email)
     with click.progressbar(length=count_exported(actor), label="Exporting stories", file=sys.stderr) as bar:
-        data = export_qdpx(actor, progress=bar.update)
+        data = export_qdpx(actor, progress=bar.update, target=target)
     file.write_bytes(data)
     tx.commit()
     click.echo(f"Wrote {file} ({len(data):,} bytes).")

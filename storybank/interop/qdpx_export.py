@@ -23,8 +23,9 @@ from storybank.archive.models import KIND_LABELS, Story
 from storybank.audit.service import record
 from storybank.coding.memos import list_memos
 from storybank.coding.models import Coding, Memo
-from storybank.errors import NotFound
+from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
+from storybank.interop.offsets import encode_position
 from storybank.interop.qdc import code_elements
 from storybank.interop.refi_common import ORIGIN, PROJECT_NS, PROJECT_SCHEMA_LOCATION, XSI_NS, Guids, serialise
 from storybank.timeutil import utcnow
@@ -38,6 +39,15 @@ VARIABLES = (
     ("Collected on", "collected_on", "Date"),
     ("Language", "language", "Text"),
 )
+# Who the file is for: (label, how positions are counted, CRLF line breaks in the texts). The standard
+# says code points; NVivo and MAXQDA read positions their own way. The tool is named in the file's
+# origin, so storybank reading the file back counts the same way (offsets.convention_for).
+TARGETS = {
+    "standard": ("REFI-QDA standard (QualCoder, storybank)", "codepoints", False),
+    "nvivo": ("NVivo", "utf16", True),
+    "maxqda": ("MAXQDA", "codepoints", True),
+    "atlasti": ("ATLAS.ti", "codepoints", False),
+}
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # fixed: the members' dates say nothing about the data
 
 
@@ -71,11 +81,16 @@ def _coding(parent: Element, coding: Coding, guids: Guids, memos: list[Memo], us
 
 
 def _source(sources: Element, story: Story, guids: Guids, codings: list[Coding],
-            memos_by: dict[tuple[str, int], list[Memo]], users: set[int]) -> tuple[str, str]:
-    """One <TextSource> with its selections and codings; returns (guid, text)."""
+            memos_by: dict[tuple[str, int], list[Memo]], users: set[int], target: str) -> tuple[str, str]:
+    """One <TextSource> with its selections and codings; returns (guid, text as written to the file)."""
     revision = story.current_revision
     assert revision is not None
     text, guid = revision.body, guids.source(story.id)
+    _label, convention, crlf = TARGETS[target]
+
+    def position(offset: int) -> str:
+        return str(encode_position(text, offset, convention, crlf))
+
     element = SubElement(sources, "TextSource", {
         "guid": guid, "name": story.title or f"Story {story.id}", "plainTextPath": f"internal://{guid}.txt",
         "creationDateTime": stamp(story.created_at), "modifiedDateTime": stamp(revision.created_at)})
@@ -90,7 +105,7 @@ def _source(sources: Element, story: Story, guids: Guids, codings: list[Coding],
         excerpt = " ".join(text[start:end].split())
         attrs = {"guid": guids.derived("selection", f"{story.id}:{start}:{end}"),
                  "name": excerpt[:100] + ("…" if len(excerpt) > 100 else ""),
-                 "startPosition": str(start), "endPosition": str(end),
+                 "startPosition": position(start), "endPosition": position(end),
                  "creationDateTime": stamp(min(c.created_at for c in group))}
         if group[0].coder_id:
             attrs["creatingUser"] = guids.user(group[0].coder_id)
@@ -100,7 +115,7 @@ def _source(sources: Element, story: Story, guids: Guids, codings: list[Coding],
     for coding in whole:
         _coding(element, coding, guids, memos_by.get(("coding", coding.id), []), users)
     _note_refs(element, memos_by.get(("story", story.id), []), guids)
-    return guid, text
+    return guid, text.replace("\n", "\r\n") if crlf else text
 
 
 def _variables(root: Element, guids: Guids) -> None:
@@ -158,10 +173,12 @@ def story_set_elements(root: Element, guids: Guids, story_ids: set[int], actor: 
     return len(wanted)
 
 
-def export_qdpx(actor: User, progress: Callable[[int], None] | None = None) -> bytes:
+def export_qdpx(actor: User, progress: Callable[[int], None] | None = None, target: str = "standard") -> bytes:
     """The .qdpx bytes, built in memory and handed out: the app keeps no copy that withdrawal would miss."""
     if not policy.can(actor, "exchange.export"):
         raise NotFound()
+    if target not in TARGETS:
+        raise InvalidInput(f"Unknown target tool {target!r}: use one of {', '.join(TARGETS)}.")
     guids = Guids()
     stories = exported_stories(actor)
     ids = {s.id for s in stories}
@@ -178,7 +195,8 @@ def export_qdpx(actor: User, progress: Callable[[int], None] | None = None) -> b
     users: set[int] = {m.author_id for m in memos if m.author_id}
     root = Element("Project", {"xmlns": PROJECT_NS, "xmlns:xsi": XSI_NS,
                                "xsi:schemaLocation": PROJECT_SCHEMA_LOCATION, "name": "storybank export",
-                               "origin": ORIGIN, "creationDateTime": stamp(None)})
+                               "origin": ORIGIN if target == "standard" else f"{ORIGIN} (for {TARGETS[target][0]})",
+                               "creationDateTime": stamp(None)})
     if actor.id is not None:  # None: the command line's system export of the research view
         root.set("creatingUserGUID", guids.user(actor.id))
         users.add(actor.id)
@@ -196,7 +214,7 @@ def export_qdpx(actor: User, progress: Callable[[int], None] | None = None) -> b
             _case(cases, story, guids)
         sources = SubElement(root, "Sources")
         for story in stories:
-            texts.append(_source(sources, story, guids, codings[story.id], memos_by, users))
+            texts.append(_source(sources, story, guids, codings[story.id], memos_by, users, target))
             if progress:
                 progress(1)
     if memos:
@@ -220,6 +238,6 @@ def export_qdpx(actor: User, progress: Callable[[int], None] | None = None) -> b
             archive.writestr(zipfile.ZipInfo(f"sources/{guid}.txt", ZIP_TIME), text.encode(), zipfile.ZIP_DEFLATED)
     for story in stories:  # the teller's "who used this story" lists each export
         record(actor, "story.exported", story_id=story.id, purpose="research", format="qdpx")
-    record(actor, "exchange.exported", format="qdpx", stories=len(stories),
+    record(actor, "exchange.exported", format="qdpx", target=target, stories=len(stories),
            codings=sum(len(v) for v in codings.values()), notes=len(memos), sets=sets)
     return buffer.getvalue()

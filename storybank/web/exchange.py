@@ -35,7 +35,7 @@ def _count(n: int, plural: str) -> str:
 def _page(error: str | None = None, status: int = 200) -> tuple[str, int]:
     return render_template(
         "exchange/index.html", form=EmptyForm(), projects=qdpx_import.import_projects(),
-        story_count=qdpx_export.count_exported(current_user), error=error,
+        story_count=qdpx_export.count_exported(current_user), error=error, targets=qdpx_export.TARGETS,
         upload_mb=current_app.config.get("MAX_CONTENT_LENGTH", 0) // (1024 * 1024),
     ), status
 
@@ -60,7 +60,13 @@ def index() -> tuple[str, int]:
 def export_qdpx() -> object:
     if not EmptyForm().validate_on_submit():
         return _page("The form could not be read. Please try again.", 400)
-    return _download(qdpx_export.export_qdpx(current_user), "application/zip", "storybank.qdpx")
+    target = request.form.get("target", "standard")
+    try:
+        data = qdpx_export.export_qdpx(current_user, target=target)
+    except InvalidInput as err:
+        return _page(err.message, 400)
+    suffix = "" if target == "standard" else f"-for-{target}"
+    return _download(data, "application/zip", f"storybank{suffix}.qdpx")
 
 
 @bp.post("/export/codebook.qdc")
