@@ -97,6 +97,12 @@ def agreement_chart(overview: object) -> Markup:
         colour = "#047857" if alpha >= 0.8 else "#ca8a04" if alpha >= 0.667 else "#be123c"
         out.append(f'<rect x="{x0:.1f}" y="{y + 3}" width="{max(x1 - x0, 1):.1f}" height="{row_h - 6}" fill="{colour}">'
                    f'<title>{escape(name)}: {alpha:.3f}</title></rect>'
-                   f'<text x="{max(x1, zero) + 4:.1f}" y="{y + 13}" font-size="11">{alpha:.2f}</text>')
+                   f'<text x="{max(x1, zero) + 4:.1f}" y="{y + 13}" font-size="11">{_two_places(alpha)}</text>')
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _two_places(value: float) -> str:
+    """0.00 rather than -0.00 for a figure that rounds to nothing."""
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
