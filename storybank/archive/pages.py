@@ -48,4 +48,6 @@ REMOVED_LABELS = {
     "identifiers": "names and details marked for replacement",
     "registry_entries": "pseudonym registry entries",
     "anonymisation_log": "anonymisation log entries",
+    "memo_quotations": "quotations of it in researchers' memos",
+    "workshop_quotations": "quotations of it in workshop insights and card notes",
 }

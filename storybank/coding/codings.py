@@ -6,6 +6,7 @@ from sqlalchemy import delete, func, select
 from storybank import policy
 from storybank.accounts.models import User
 from storybank.archive.models import Story
+from storybank.archive.quotations import remove_quotations, story_grams
 from storybank.archive.withdrawal import register_step
 from storybank.audit.service import record
 from storybank.coding.codebook import get_code
@@ -92,7 +93,22 @@ def _delete_codings(story: Story) -> dict[str, int]:
         out["codings"] = count
     if memos:
         out["memos"] = memos
+    quoted = _remove_quotations_from_memos(story)
+    if quoted:
+        out["memo_quotations"] = quoted
     return out
+
+
+def _remove_quotations_from_memos(story: Story) -> int:
+    """Other memos (on codes, on other stories) keep their words but lose quotations of the withdrawn story."""
+    grams = story_grams(story)
+    removed = 0
+    for memo in db.session.scalars(select(Memo)):
+        text, n = remove_quotations(memo.text, grams)
+        if n:
+            memo.text = text
+            removed += n
+    return removed
 
 
 def take_notices(actor: User) -> list[tuple[CoderNotice, bool]]:

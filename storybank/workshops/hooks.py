@@ -6,6 +6,7 @@ from collections import Counter
 from sqlalchemy import delete, select, update
 
 from storybank.archive.models import Story, StoryRevision
+from storybank.archive.quotations import remove_quotations, story_grams
 from storybank.archive.stories import register_revision_hook
 from storybank.archive.withdrawal import register_step
 from storybank.coding.reanchor import map_span, unchanged_blocks
@@ -49,10 +50,29 @@ def withdraw_step(story: Story) -> dict[str, int]:
     if sessions:
         db.session.execute(update(WorkshopSession).where(WorkshopSession.id.in_(sessions)).values(
             stories_withdrawn=WorkshopSession.stories_withdrawn + 1))
+    quoted = _remove_quotations(story, list(per_insight), sessions)
     db.session.execute(delete(InsightStory).where(InsightStory.story_id == story.id))
     db.session.execute(delete(SessionStory).where(SessionStory.story_id == story.id))
-    counts = {"story_set_places": items, "insight_links": sum(per_insight.values()), "session_records": len(sessions)}
+    counts = {"story_set_places": items, "insight_links": sum(per_insight.values()), "session_records": len(sessions),
+              "workshop_quotations": quoted}
     return {name: n for name, n in counts.items() if n}
+
+
+def _remove_quotations(story: Story, insight_ids: list[int], session_ids: list[int]) -> int:
+    """Insights about the story, and hosts' notes and prompts on its cards, lose any quotation of its words."""
+    grams = story_grams(story)
+    if not grams:
+        return 0
+    insights = select(Insight).where(Insight.id.in_(insight_ids) | Insight.session_id.in_(session_ids))
+    removed = 0
+    for insight in db.session.scalars(insights):
+        insight.text, n = remove_quotations(insight.text, grams)
+        removed += n
+    for item in db.session.scalars(select(StorySetItem).where(StorySetItem.story_id == story.id)):
+        item.note, n_note = remove_quotations(item.note or "", grams)
+        item.prompt, n_prompt = remove_quotations(item.prompt or "", grams)
+        removed += n_note + n_prompt
+    return removed
 
 
 register_revision_hook(follow_revision)
