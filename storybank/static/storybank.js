@@ -146,7 +146,6 @@
     document.addEventListener("selectionchange", update);
     text.addEventListener("mouseup", update);
     text.addEventListener("keyup", update);
-    text.addEventListener("keydown", function (event) { selectByKeyboard(text, event); });
     var filter = document.getElementById("code-filter");
     if (filter) {
       filter.addEventListener("input", function () {
@@ -164,7 +163,15 @@
     }
   }
 
+  // Any text marked data-keyboard-select (the coding page, the excerpt picker) selects with the keys.
+  function setupKeyboardSelection() {
+    document.querySelectorAll("[data-keyboard-select]").forEach(function (el) {
+      el.addEventListener("keydown", function (event) { selectByKeyboard(el, event); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setupKeyboardSelection();
     setupColours();
     setupCoding();
     setupPreview();

@@ -206,3 +206,41 @@ def test_a_host_builds_prints_and_uses_a_story_set(
         "Used in a workshop session on 30 November 2026 for the question “Where do thresholds shut people out?”")
     assert "Brookside" not in teller.content() and "Hana" not in teller.content()
     assert_no_console_errors(browsing)
+
+
+def test_a_host_chooses_an_excerpt_with_the_keyboard_only(page: Page, browsing: Browsing, live_server: LiveServer
+                                                          ) -> None:
+    ids = _world(live_server)
+    with live_server.app.app_context():
+        from storybank import tx
+        from storybank.accounts.services import find_by_email
+        from storybank.workshops.sets import create_set
+
+        story_set = create_set(find_by_email("hana.host@example.org"), "Hand-offs", "Who holds your story?")
+        tx.commit()
+        set_id = story_set.id
+    sign_in(page, live_server.accounts["host"])
+    page.goto(f"/sets/{set_id}/stories/{ids['Hand-offs']}/excerpt")
+    expect(page.get_by_text("Keyboard: focus the text")).to_be_visible()
+    page.locator("#excerpt-source").focus()
+    selected = ""
+    for _ in range(10):  # from the start, a word at a time, until the selection is past the emoji
+        page.keyboard.press("Shift+ArrowRight")
+        selected = page.evaluate("() => window.getSelection().toString()")
+        if "😞" in selected:
+            break
+    assert selected.startswith("Every hand-off 😞"), selected
+    expect(page.get_by_label("Words for the excerpt")).to_have_value(selected)
+    page.get_by_role("button", name="Add the excerpt").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash")).to_contain_text("Added an excerpt")
+    with live_server.app.app_context():
+        from sqlalchemy import select
+
+        from storybank.extensions import db
+        from storybank.workshops.models import StorySetItem
+
+        item = db.session.scalar(select(StorySetItem).where(StorySetItem.set_id == set_id))
+        body = STORIES[2][1]
+        assert body[item.start:item.end] == selected.strip()  # no replaced names here: the same code points
+    assert_no_console_errors(browsing)
