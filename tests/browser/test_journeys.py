@@ -33,6 +33,33 @@ def go_to(page: Page, link: str) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name=link, exact=True).click()
 
 
+def select_text(page: Page, box_id: str, target: str, last: bool = False) -> None:
+    """Select words in a box as a person would with the mouse: a DOM range, then mouse-up.
+
+    The first occurrence, or with `last` the last one (when words repeat).
+    """
+    page.evaluate("""([boxId, target, last]) => {
+        const box = document.getElementById(boxId);
+        const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+        let node, found = null;
+        while ((node = walker.nextNode())) {
+            const at = last ? node.textContent.lastIndexOf(target) : node.textContent.indexOf(target);
+            if (at >= 0) {
+                found = [node, at];
+                if (!last) break;
+            }
+        }
+        if (!found) { throw new Error('target text not found'); }
+        const range = document.createRange();
+        range.setStart(found[0], found[1]);
+        range.setEnd(found[0], found[1] + target.length);
+        const sel = window.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(range);
+        box.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+    }""", [box_id, target, last])
+
+
 def assert_no_console_errors(browsing: Browsing) -> None:
     assert browsing.csp_violations() == [], "Content-Security-Policy violations"
     assert browsing.console_errors == [], "errors in the browser console"
@@ -230,25 +257,7 @@ def test_researcher_codes_an_excerpt_by_selecting_it(
     expect(page.get_by_role("heading", name="Code “Emoji and all”")).to_be_visible()
     target = "felt safer than the ward 🏥"
     # Select the passage as a person would with the mouse: a DOM range over the visible text.
-    page.evaluate("""(target) => {
-        const box = document.getElementById('coding-text');
-        const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
-        let node;
-        while ((node = walker.nextNode())) {
-            const at = node.textContent.indexOf(target);
-            if (at >= 0) {
-                const range = document.createRange();
-                range.setStart(node, at);
-                range.setEnd(node, at + target.length);
-                const sel = window.getSelection();
-                sel.removeAllRanges();
-                sel.addRange(range);
-                box.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
-                return;
-            }
-        }
-        throw new Error('target text not found');
-    }""", target)
+    select_text(page, "coding-text", target)
     expect(page.locator("#selection-status")).to_contain_text("Selected 26 characters")
     page.get_by_label("Find a code").fill("peer sup")
     page.get_by_label("Find a code").press("Enter")

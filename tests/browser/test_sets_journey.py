@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from browser.conftest import Account, Browsing, LiveServer
-from browser.test_journeys import assert_no_console_errors, sign_in
+from browser.test_journeys import assert_no_console_errors, select_text, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -62,22 +62,6 @@ def _withdraw(live_server: LiveServer, story_id: int) -> None:
         tx.commit()
 
 
-def _select(page: Page, box_id: str, target: str) -> None:
-    page.evaluate("""([boxId, target]) => {
-        const box = document.getElementById(boxId);
-        const node = box.firstChild;
-        const at = node.textContent.lastIndexOf(target);  // the last one, when words repeat
-        if (at < 0) { throw new Error('target text not found'); }
-        const range = document.createRange();
-        range.setStart(node, at);
-        range.setEnd(node, at + target.length);
-        const sel = window.getSelection();
-        sel.removeAllRanges();
-        sel.addRange(range);
-        box.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
-    }""", [box_id, target])
-
-
 def _titles(page: Page) -> list[str]:
     return [t.strip() for t in page.locator("#set-items li .item-head strong").all_inner_texts()]
 
@@ -123,7 +107,7 @@ def test_a_host_builds_prints_and_uses_a_story_set(
     host.get_by_role("button", name="Search").click()
     host.get_by_role("link", name="Choose an excerpt…").first.click()
     expect(host.get_by_role("heading", name="Choose an excerpt of “Hand-offs”")).to_be_visible()
-    _select(host, "excerpt-source", "Nobody held the whole of it.")
+    select_text(host, "excerpt-source", "Nobody held the whole of it.", last=True)
     expect(host.get_by_label("Words for the excerpt")).to_have_value("Nobody held the whole of it.")
     host.get_by_label("Prompt question (empty: the set's question)").fill("Who holds your story?")
     host.get_by_role("button", name="Add the excerpt").click()

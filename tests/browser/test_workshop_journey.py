@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from browser.conftest import Account, Browsing, LiveServer
-from browser.test_journeys import assert_no_console_errors, sign_in
+from browser.test_journeys import assert_no_console_errors, select_text, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -32,29 +32,6 @@ def _world(live_server: LiveServer) -> int:
         return story.id
 
 
-def _select(page: Page, box_id: str, target: str) -> None:
-    """Select words in the story as a person would with the mouse: a DOM range, then mouse-up."""
-    page.evaluate("""([boxId, target]) => {
-        const box = document.getElementById(boxId);
-        const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
-        let node;
-        while ((node = walker.nextNode())) {
-            const at = node.textContent.indexOf(target);
-            if (at >= 0) {
-                const range = document.createRange();
-                range.setStart(node, at);
-                range.setEnd(node, at + target.length);
-                const sel = window.getSelection();
-                sel.removeAllRanges();
-                sel.addRange(range);
-                box.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
-                return;
-            }
-        }
-        throw new Error('target text not found');
-    }""", [box_id, target])
-
-
 def test_a_workshop_version_is_reviewed_approved_by_its_teller_and_read_by_a_host(
     browsing: Browsing, live_server: LiveServer, shot: Callable[[Page, str], None]
 ) -> None:
@@ -67,7 +44,7 @@ def test_a_workshop_version_is_reviewed_approved_by_its_teller_and_read_by_a_hos
     expect(researcher.get_by_role("heading", name="Workshop version of “Waiting with Delroy”")).to_be_visible()
     expect(researcher.locator("#deid-text .ident.proposed").first).to_be_visible()
     # Hollybank is a service the model may miss: the researcher selects it and marks it.
-    _select(researcher, "deid-text", "Hollybank")
+    select_text(researcher, "deid-text", "Hollybank")
     expect(researcher.get_by_label("Words to replace")).to_have_value("Hollybank")
     researcher.get_by_label("Kind of identifier").select_option("ORG")
     researcher.get_by_role("button", name="Mark and replace").click()
