@@ -18,7 +18,8 @@ from sqlalchemy import and_, func, select
 
 from storybank import policy
 from storybank.accounts.models import User
-from storybank.archive.models import Story, StoryRevision
+from storybank.archive.models import Story
+from storybank.coding.agreement_service import coder_codings_on_current
 from storybank.coding.codebook import all_codes
 from storybank.coding.models import Code, Coding
 from storybank.coding.units import fill_missing_units, unit_counts
@@ -107,10 +108,7 @@ def figures_from_marks(marks: np.ndarray, present: np.ndarray) -> Figures:
 
 def agreement_overview(actor: User, coder_ids: list[int] | None = None) -> Overview:
     """Per-code and overall agreement between `coder_ids` (default: everyone who coded)."""
-    visible = policy.visible_stories(actor, "research").with_only_columns(Story.id)
-    latest = select(func.max(StoryRevision.id).label("rid")).group_by(StoryRevision.story_id).subquery()
-    on_current = (Coding.story_id.in_(visible), Coding.coder_id.is_not(None),
-                  Coding.revision_id.in_(select(latest.c.rid)))
+    on_current = coder_codings_on_current(actor)
     fill_missing_units(and_(*on_current))
     # One pass over the codings, as plain integers: -1 marks a whole-story coding (no start, no units).
     found = db.session.connection().execute(

@@ -15,6 +15,13 @@ from storybank.coding.units import fill_missing_units, unit_counts
 from storybank.extensions import db
 
 
+def coder_codings_on_current(actor: User) -> tuple[object, ...]:
+    """Conditions for the codings agreement counts: by a coder, on the current revision of a research-visible story."""
+    visible = policy.visible_stories(actor, "research").with_only_columns(Story.id)
+    latest = select(func.max(StoryRevision.id).label("rid")).group_by(StoryRevision.story_id).subquery()
+    return (Coding.story_id.in_(visible), Coding.coder_id.is_not(None), Coding.revision_id.in_(select(latest.c.rid)))
+
+
 def code_agreement(actor: User, code_id: object, coder_ids: list[int] | None = None) -> dict:
     """Percent agreement, Cohen's kappa (two coders) and Krippendorff's alpha for one code.
 
@@ -24,10 +31,7 @@ def code_agreement(actor: User, code_id: object, coder_ids: list[int] | None = N
     of percent agreement and kappa, which need every coder's judgement.
     """
     code = get_code(code_id)
-    visible = policy.visible_stories(actor, "research").with_only_columns(Story.id)
-    latest = (select(func.max(StoryRevision.id).label("rid")).group_by(StoryRevision.story_id)).subquery()
-    on_current = (Coding.story_id.in_(visible), Coding.coder_id.is_not(None),
-                  Coding.revision_id.in_(select(latest.c.rid)))
+    on_current = coder_codings_on_current(actor)
     fill_missing_units(and_(Coding.code_id == code.id, *on_current))
     coded_by: dict[int, set[int]] = defaultdict(set)
     revision_of: dict[int, int] = {}
