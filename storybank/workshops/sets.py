@@ -11,6 +11,7 @@ from storybank import policy
 from storybank.accounts.models import User
 from storybank.archive.models import Story
 from storybank.audit.service import record
+from storybank.coding.codings import parse_offset
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
 from storybank.lookup import parse_id
@@ -152,12 +153,7 @@ def _append(story_set: StorySet, story_id: int, start: int | None = None, end: i
 
 
 def _offset(value: object, name: str) -> int:
-    if isinstance(value, bool):
-        raise InvalidInput(f"{name} is a whole number of characters.", field=name)
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise InvalidInput(f"{name} is a whole number of characters.", field=name) from None
+    number = parse_offset(value, name)
     if number < 0:
         raise InvalidInput(f"{name} cannot be negative.", field=name)
     return number
