@@ -29,8 +29,8 @@ from storybank.accounts.services import create_user
 from storybank.archive.consent import current_form
 from storybank.archive.models import ConsentEvent, Story, StoryRevision
 from storybank.coding import analysis
-from storybank.coding.agreement_overview import agreement_overview
-from storybank.coding.agreement_service import code_agreement
+from storybank.coding.agreement_all_codes import agreement_overview
+from storybank.coding.agreement_by_code import code_agreement
 from storybank.coding.codebook import install_starter
 from storybank.coding.models import Code, Coding
 from storybank.extensions import db

@@ -1,6 +1,6 @@
 """How well the suggestion model (b) proposes codes for held-out sentences, and how fast it trains.
 
-Two corpora, each through the app's own functions (`suggest_model.collect`,
+Two corpora, each through the app's own functions (`suggest_classifier.collect`,
 `fit`, `predict`) on a temporary SQLite database:
 
 - demo: the 31 demo stories in `stories/` with the demo codings of two
@@ -35,7 +35,7 @@ from storybank import create_app, tx
 from storybank.accounts.services import create_user
 from storybank.archive.consent import current_form
 from storybank.archive.models import ConsentEvent, Story, StoryRevision
-from storybank.coding import suggest_model
+from storybank.coding import suggest_classifier
 from storybank.coding.codebook import install_starter
 from storybank.coding.models import Code, Coding
 from storybank.coding.suggest_sources import DEFAULT_THRESHOLD
@@ -136,16 +136,16 @@ def evaluate(actor: object, story_ids: list[int], folds: list[tuple[list[int], l
     reading, seconds, trained, tested = 0.0, 0.0, 0, 0
     for train_ids, test_ids in folds:
         began = time.perf_counter()
-        train = suggest_model.collect(actor, max_examples=10**9, only=train_ids)
+        train = suggest_classifier.collect(actor, max_examples=10**9, only=train_ids)
         reading += time.perf_counter() - began
         labels = list(train.positives)
         began = time.perf_counter()
-        nlp = suggest_model.fit(train.texts, train.cats, [str(c) for c in labels], epochs)
+        nlp = suggest_classifier.fit(train.texts, train.cats, [str(c) for c in labels], epochs)
         seconds += time.perf_counter() - began
         trained += len(train.texts)
-        test = suggest_model.collect(actor, max_examples=10**9, only=test_ids, codes=labels)
+        test = suggest_classifier.collect(actor, max_examples=10**9, only=test_ids, codes=labels)
         tested += len(test.texts)
-        for scores, gold in zip(suggest_model.predict(nlp, test.texts), test.cats, strict=True):
+        for scores, gold in zip(suggest_classifier.predict(nlp, test.texts), test.cats, strict=True):
             for threshold in THRESHOLDS:
                 for cid in labels:
                     said, truth = scores[cid] >= threshold, gold[str(cid)] >= 0.5
@@ -195,7 +195,7 @@ def main() -> None:
     parser.add_argument("--corpus", choices=["demo", "synthetic", "both"], default="both")
     parser.add_argument("--stories", type=int, default=400, help="synthetic stories")
     parser.add_argument("--folds", type=int, default=4, help="folds for the demo corpus")
-    parser.add_argument("--epochs", type=int, default=suggest_model.DEFAULT_EPOCHS)
+    parser.add_argument("--epochs", type=int, default=suggest_classifier.DEFAULT_EPOCHS)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="storybank-suggest-bench-"))
     url = f"sqlite:///{folder / 'bench.sqlite3'}"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, jsonify, redirect, render_template, request, url_for
@@ -13,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from storybank import config as config_module
 from storybank import guard, policy, tx
+from storybank.assets import asset_dir
 from storybank.errors import DomainError
 from storybank.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -36,12 +38,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     settings = config_module.from_environment()
     if overrides:
         settings.update(overrides)
-    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=False)
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=False,
+                template_folder=str(asset_dir("templates")), static_folder=str(asset_dir("static")))
     app.config.update(config_module.BASE)
     app.config.update(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the SQLite file and the index live there
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    migrate.init_app(app, db, directory=str(asset_dir("migrations")))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -88,30 +92,30 @@ def _repair_search_index(app: Flask) -> None:
             db.session.remove()
 
 
-def _migrations_dir() -> Any:
-    from pathlib import Path
-
-    return Path(__file__).resolve().parent.parent / "migrations"
-
-
 def _register_blueprints(app: Flask) -> None:
     from storybank.api import sets as _api_sets  # noqa: F401  (adds the story-set endpoints to the API blueprint)
     from storybank.api.views import bp as api_bp
     from storybank.web import (
         admin,
+        agreement,
+        analysis,
         auth,
         codebook,
+        coding,
         exchange,
         main,
+        memos,
         research,
         search,
+        set_sessions,
         sets,
         stories,
         suggestions,
         workshop,
     )
 
-    for module in (main, auth, stories, research, search, codebook, suggestions, workshop, sets, exchange, admin):
+    for module in (main, auth, stories, research, search, codebook, coding, agreement, analysis, memos, suggestions,
+                   workshop, sets, set_sessions, exchange, admin):
         app.register_blueprint(module.bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from storybank import tx
+from storybank.assets import asset_dir
 from storybank.errors import DomainError
 
 DEMO_PASSWORD = "storybank-demo"
@@ -21,7 +22,6 @@ DEMO_ACCOUNTS = [
 ]
 # Demo stories that belong to the demo storyteller; the rest wait to be claimed.
 DEMO_TELLER_PREFIXES = ("b02-", "b05-", "f03-", "f09-")
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _fail(message: str) -> None:
@@ -124,7 +124,7 @@ def run_import(path: Path, as_email: str | None = None, tellers_by_prefix: dict 
 def _upgrade_database() -> None:
     from flask_migrate import upgrade
 
-    upgrade(directory=str(ROOT / "migrations"))
+    upgrade(directory=str(asset_dir("migrations")))
 
 
 def _serve(app: Flask, host: str, port: int, debug: bool) -> None:
@@ -154,7 +154,7 @@ def demo_command(port: int, no_serve: bool) -> None:
     tx.commit()
     researcher = find_by_email("researcher@example.org")
     teller = find_by_email("storyteller@example.org")
-    run_import(ROOT / "stories", researcher.email, dict.fromkeys(DEMO_TELLER_PREFIXES, teller))
+    run_import(asset_dir("stories"), researcher.email, dict.fromkeys(DEMO_TELLER_PREFIXES, teller))
     from storybank.coding.codebook import install_starter
     from storybank.coding.demo import code_demo_stories
 
@@ -164,7 +164,7 @@ def demo_command(port: int, no_serve: bool) -> None:
     if coded:
         click.echo(f"Installed the starter codebook and {coded} demo codings.")
     from storybank.coding.suggest import add_demo_keywords
-    from storybank.coding.suggest_model import current_training, train
+    from storybank.coding.suggest_classifier import current_training, train
 
     if add_demo_keywords() and current_training() is None:
         try:
@@ -239,7 +239,7 @@ def suggest_group() -> None:
 def suggest_train(as_email: str, epochs: int | None, max_examples: int | None) -> None:
     """Retrain the suggestion model on the team's sentence codings, with progress."""
     from storybank.accounts.services import find_by_email
-    from storybank.coding import suggest_model
+    from storybank.coding import suggest_classifier
 
     actor = find_by_email(as_email)
     if actor is None:
@@ -255,7 +255,7 @@ def suggest_train(as_email: str, epochs: int | None, max_examples: int | None) -
         bar.update(done - bar.pos)
 
     try:
-        training = suggest_model.train(actor, epochs=epochs or suggest_model.DEFAULT_EPOCHS,
+        training = suggest_classifier.train(actor, epochs=epochs or suggest_classifier.DEFAULT_EPOCHS,
                                        max_examples=max_examples, progress=progress)
         tx.commit()
     except DomainError as err:

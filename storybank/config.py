@@ -3,9 +3,18 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
-DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
+from storybank.assets import PACKAGE
+
+
+def _default_instance() -> Path:
+    """`instance/` in a checkout; `<prefix>/var/storybank-instance` when installed from a wheel (Flask's convention)."""
+    checkout = PACKAGE.parent
+    if (checkout / "setup.cfg").is_file():
+        return checkout / "instance"
+    return Path(sys.prefix) / "var" / "storybank-instance"
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -30,7 +39,7 @@ def _secret_key(instance: Path) -> str:
 
 
 def from_environment() -> dict:
-    instance = Path(os.environ.get("STORYBANK_INSTANCE_PATH", DEFAULT_INSTANCE)).resolve()
+    instance = Path(os.environ.get("STORYBANK_INSTANCE_PATH", _default_instance())).resolve()
     database_url = os.environ.get(
         "STORYBANK_DATABASE_URL", f"sqlite:///{instance / 'storybank.sqlite3'}"
     )

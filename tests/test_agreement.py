@@ -13,7 +13,7 @@ import krippendorff
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from storybank.coding.agreement import (
+from storybank.coding.agreement_measures import (
     binary_matrix,
     cohen_kappa,
     krippendorff_alpha_nominal,

@@ -12,8 +12,8 @@ from sklearn.metrics import cohen_kappa_score
 
 from storybank import tx
 from storybank.accounts.services import create_token
-from storybank.coding.agreement_overview import agreement_overview, figures_from_marks
-from storybank.coding.agreement_service import code_agreement
+from storybank.coding.agreement_all_codes import agreement_overview, figures_from_marks
+from storybank.coding.agreement_by_code import code_agreement
 from storybank.coding.codebook import create_code
 from storybank.coding.codings import apply_coding
 

@@ -13,8 +13,8 @@ from storybank.accounts.services import create_token
 from storybank.archive.consent import change_consent
 from storybank.archive.withdrawal import withdraw_story
 from storybank.coding import codebook
-from storybank.coding.agreement import summarise
-from storybank.coding.agreement_service import code_agreement
+from storybank.coding.agreement_by_code import code_agreement
+from storybank.coding.agreement_measures import summarise
 from storybank.coding.codings import apply_coding, codings_for, remove_coding
 from storybank.coding.memos import add_memo, list_memos, memos_csv
 from storybank.coding.models import Code, Coding, Memo

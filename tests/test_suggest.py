@@ -13,8 +13,8 @@ from storybank.accounts.services import create_token
 from storybank.archive.consent import change_consent
 from storybank.archive.stories import revise_story
 from storybank.archive.withdrawal import withdraw_story
-from storybank.coding import analysis, codebook, suggest, suggest_lemmas, suggest_model
-from storybank.coding.agreement_service import code_agreement
+from storybank.coding import analysis, codebook, suggest, suggest_classifier, suggest_lemmas
+from storybank.coding.agreement_by_code import code_agreement
 from storybank.coding.codings import apply_coding, codings_for
 from storybank.coding.models import Code, Coding
 from storybank.coding.suggest_models import SuggestionDecision, SuggestionTraining
@@ -222,7 +222,7 @@ def coded_stories(researcher, make_story, n: int = 3, **kwargs) -> list:
 
 
 def model_files(app) -> list[Path]:
-    return [p for p in (Path(app.instance_path) / suggest_model.MODEL_DIR).rglob("*") if p.is_file()]
+    return [p for p in (Path(app.instance_path) / suggest_classifier.MODEL_DIR).rglob("*") if p.is_file()]
 
 
 def test_the_model_learns_from_the_teams_codings_and_proposes_them(app, researcher, make_story):
@@ -230,7 +230,7 @@ def test_the_model_learns_from_the_teams_codings_and_proposes_them(app, research
     narrowed = coded_stories(researcher, make_story, n=1)[0]
     change_consent(narrowed.teller, narrowed.id, {"research": False})
     tx.commit()
-    training = suggest_model.train(researcher, epochs=10)
+    training = suggest_classifier.train(researcher, epochs=10)
     tx.commit()
     assert sorted(training.story_ids) == sorted(s.id for s in stories)  # not the narrowed one
     assert training.examples == 3 * (len(CODED) + len(UNCODED))
@@ -248,7 +248,7 @@ def test_the_model_learns_from_the_teams_codings_and_proposes_them(app, research
     files = model_files(app)
     assert files and all(b"waiting" not in f.read_bytes() and b"garden" not in f.read_bytes() for f in files)
     # Retraining replaces the model and its folder.
-    second = suggest_model.train(researcher, epochs=2)
+    second = suggest_classifier.train(researcher, epochs=2)
     tx.commit()
     assert db.session.get(SuggestionTraining, training.id).status == "replaced"
     assert {p.parent.parent.name for p in model_files(app) if p.parent.name == "textcat"} == {str(second.id)}
@@ -256,7 +256,7 @@ def test_the_model_learns_from_the_teams_codings_and_proposes_them(app, research
 
 def test_coding_blind_the_model_does_not_echo_other_coders(app, researcher, make_user, make_story):
     stories = coded_stories(researcher, make_story)
-    suggest_model.train(researcher, epochs=10)
+    suggest_classifier.train(researcher, epochs=10)
     tx.commit()
     other = make_user("researcher")
     blind = suggest.suggestions_for(other, stories[0].id)
@@ -268,7 +268,7 @@ def test_coding_blind_the_model_does_not_echo_other_coders(app, researcher, make
 
 def test_withdrawing_a_story_the_model_learned_from_deletes_the_model(app, researcher, make_story):
     stories = coded_stories(researcher, make_story)
-    training = suggest_model.train(researcher, epochs=2)
+    training = suggest_classifier.train(researcher, epochs=2)
     tx.commit()
     assert model_files(app)
     withdraw_story(stories[0].teller, stories[0].id)
@@ -284,7 +284,7 @@ def test_training_needs_coded_sentences(app, researcher, make_story):
     apply_coding(researcher, story.id, code("Hope").id)  # a whole-story coding teaches nothing about sentences
     tx.commit()
     with pytest.raises(InvalidInput, match="at least 3 coded sentences"):
-        suggest_model.train(researcher)
+        suggest_classifier.train(researcher)
 
 
 def test_retrain_button_and_model_page(app, client, researcher, make_story):

@@ -15,8 +15,8 @@ from storybank.archive.validation import StoryDraft
 from storybank.archive.withdrawal import withdraw_story
 from storybank.coding import codebook, suggest
 from storybank.coding import codings as codings_service
-from storybank.coding.agreement_overview import agreement_overview
-from storybank.coding.agreement_service import code_agreement
+from storybank.coding.agreement_all_codes import agreement_overview
+from storybank.coding.agreement_by_code import code_agreement
 from storybank.coding.memos import add_memo
 from storybank.coding.models import Code, Coding
 from storybank.deid import versions as workshop_versions

@@ -17,6 +17,8 @@ from storybank.accounts.models import User
 from storybank.archive.models import KIND_LABELS, STATUS_WITHDRAWN, Story, StoryRevision
 from storybank.coding.models import Code, Coding
 from storybank.coding.units import fill_missing_units, unit_counts
+from storybank.csv_safe import csv_text
+from storybank.errors import NotFound
 from storybank.extensions import db
 from storybank.search.documents import code_ancestors
 
@@ -170,3 +172,19 @@ def signifiers_beside_codes(actor: User) -> Table:
 def csv_rows(table: Table) -> list[list[object]]:
     return [["code", "parent", *table.columns]] + [
         [code.name, code.parent.name if code.parent else "", *counts] for code, counts in table.rows]
+
+
+TABLES = ("frequencies", "cooccurrence", "signifiers")
+
+
+def table_csv(actor: User, table: str, by: str = "kind", level: str = "story") -> str:
+    """One analysis table as CSV (the page's download), cells neutralised for spreadsheets."""
+    if table == "frequencies":
+        data = frequencies(actor, by)
+    elif table == "cooccurrence":
+        data = cooccurrence(actor, level)
+    elif table == "signifiers":
+        data = signifiers_beside_codes(actor)
+    else:
+        raise NotFound("No such table.")
+    return csv_text(csv_rows(data))

@@ -1,9 +1,6 @@
 """Memos: a researcher's notes on a coding, a story or a code, listed, searched and exported together."""
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
@@ -13,6 +10,7 @@ from storybank.archive.models import Story
 from storybank.coding.codebook import get_code
 from storybank.coding.codings import visible_coding
 from storybank.coding.models import Code, Coding, Memo
+from storybank.csv_safe import csv_text
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
 from storybank.lookup import parse_id
@@ -98,11 +96,10 @@ def describe(memo: Memo) -> tuple[str, str, int | None]:
 
 
 def memos_csv(actor: User, text: str = "") -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["memo_id", "about", "label", "story_id", "author_id", "created_at", "updated_at", "text"])
+    rows: list[list[object]] = [
+        ["memo_id", "about", "label", "story_id", "author_id", "created_at", "updated_at", "text"]]
     for memo in list_memos(actor, text, limit=100000):
         kind, label, story_id = describe(memo)
-        writer.writerow([memo.id, kind, label, story_id or "", memo.author_id or "", memo.created_at.isoformat(),
-                         memo.updated_at.isoformat(), memo.text])
-    return out.getvalue()
+        rows.append([memo.id, kind, label, story_id or "", memo.author_id or "", memo.created_at.isoformat(),
+                     memo.updated_at.isoformat(), memo.text])
+    return csv_text(rows)

@@ -2,7 +2,7 @@
 
 Two sources propose a code for a sentence of the current revision: the code's
 keywords matched on lemmas ("waited" finds the keyword "wait"), and the model
-learned from the team's sentence codings (`suggest_model`). A suggestion lives
+learned from the team's sentence codings (`suggest_classifier`). A suggestion lives
 only in memory and is never a coding: agreement, analysis and search never see
 it. Accepting one makes an ordinary coding by that coder; rejecting one is
 remembered (per coder, per revision, and for the same sentence in later
@@ -19,7 +19,7 @@ from storybank.accounts.models import User
 from storybank.archive.models import Story, StoryRevision
 from storybank.archive.withdrawal import register_step
 from storybank.audit.service import record
-from storybank.coding import suggest_lemmas, suggest_model
+from storybank.coding import suggest_classifier, suggest_lemmas
 from storybank.coding.codebook import get_code
 from storybank.coding.codings import apply_coding, parse_offset
 from storybank.coding.models import Code, Coding
@@ -164,13 +164,13 @@ def suggestions_for(actor: User, story_id: object, blind: bool = True) -> Panel:
     story = policy.get_story(actor, story_id, "research")
     revision = story.current_revision
     assert revision is not None
-    model_hidden = blind and _model_saw_others(actor, story, suggest_model.current_training())
+    model_hidden = blind and _model_saw_others(actor, story, suggest_classifier.current_training())
     items, rejected = _open_for(actor, story, revision, with_model=not model_hidden)
     codes = {c.id: c for c in db.session.scalars(select(Code).where(Code.id.in_({s.code_id for s in items})))}
     lem = suggest_lemmas.lemmatiser()
-    latest = suggest_model.latest_training()
-    current = suggest_model.current_training()
-    ready = current is not None and suggest_model.load(current) is not None
+    latest = suggest_classifier.latest_training()
+    current = suggest_classifier.current_training()
+    ready = current is not None and suggest_classifier.load(current) is not None
     note = _model_note(latest, current, ready)
     keyword_codes = db.session.scalar(select(func.count()).select_from(Code).where(Code.keywords != "")) or 0
     return Panel(story=story, revision=revision, items=[(s, codes[s.code_id]) for s in items if s.code_id in codes],
@@ -198,9 +198,9 @@ def _name(user_id: int | None) -> str:
 
 
 def model_status(actor: User) -> ModelStatus:
-    latest = suggest_model.latest_training()
-    current = suggest_model.current_training()
-    ready = current is not None and suggest_model.load(current) is not None
+    latest = suggest_classifier.latest_training()
+    current = suggest_classifier.current_training()
+    ready = current is not None and suggest_classifier.load(current) is not None
     history = [(t, _name(t.trained_by_id)) for t in db.session.scalars(
         select(SuggestionTraining).order_by(SuggestionTraining.id.desc()).limit(10))]
     learned: list[tuple[Code, int]] = []

@@ -15,7 +15,7 @@ from spacy.language import Language
 from sqlalchemy import select
 
 from storybank.archive.models import StoryRevision
-from storybank.coding import suggest_lemmas, suggest_model
+from storybank.coding import suggest_classifier, suggest_lemmas
 from storybank.coding.models import Code
 from storybank.coding.units import spans_of
 from storybank.extensions import db
@@ -72,9 +72,9 @@ def propose(revision: StoryRevision) -> list[Suggestion]:
     """Every suggestion for the revision, for any coder (cached per revision, codebook keywords and model)."""
     keywords = tuple(db.session.execute(select(Code.id, Code.keywords).where(Code.keywords != "")))
     matcher = suggest_lemmas.keyword_matcher(keywords)
-    training = suggest_model.current_training()
-    nlp = suggest_model.load(training) if training else None
-    model_key = (str(suggest_model.model_root()), training.id, training.trained_at) if nlp is not None else None
+    training = suggest_classifier.current_training()
+    nlp = suggest_classifier.load(training) if training else None
+    model_key = (str(suggest_classifier.model_root()), training.id, training.trained_at) if nlp is not None else None
     key = (revision.id, hash(revision.body), matcher.signature, model_key, threshold())
     with _CACHE_LOCK:
         if key in _CACHE:
@@ -108,7 +108,7 @@ def _propose(revision: StoryRevision, matcher: suggest_lemmas.KeywordMatcher,
     if nlp is not None:
         features = suggest_lemmas.sentence_features(doc, spans)
         limit = threshold()
-        for unit, scores in enumerate(suggest_model.predict(nlp, features)):
+        for unit, scores in enumerate(suggest_classifier.predict(nlp, features)):
             for code_id, score in scores.items():
                 if score >= limit:
                     entry = found.setdefault((code_id, unit, unit), {"keywords": [], "matches": [], "score": None})

@@ -1,9 +1,6 @@
 """Codings as CSV: one row per coding on a story the researcher may read for research, every coder."""
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import select
 
 from storybank import policy
@@ -12,6 +9,7 @@ from storybank.archive.models import Story
 from storybank.audit.service import record
 from storybank.coding.codebook import tree
 from storybank.coding.models import Coding
+from storybank.csv_safe import csv_text
 from storybank.errors import NotFound
 from storybank.extensions import db
 
@@ -31,9 +29,7 @@ def codings_csv(actor: User) -> str:
         .outerjoin(User, User.id == Coding.coder_id)
         .order_by(Coding.story_id, Coding.start.is_not(None), Coding.start, Coding.id))  # whole story first
     bodies: dict[int, str] = {}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    out: list[list[object]] = [COLUMNS]
     count = 0
     for coding, name, email in rows:
         if coding.story_id not in bodies:
@@ -41,11 +37,11 @@ def codings_csv(actor: User) -> str:
             bodies[coding.story_id] = story.current_revision.body if story and story.current_revision else ""
         body = bodies[coding.story_id]
         excerpt = body if coding.start is None else body[coding.start:coding.end]
-        writer.writerow([coding.story_id, coding.code.name, paths.get(coding.code_id, coding.code.name),
+        out.append([coding.story_id, coding.code.name, paths.get(coding.code_id, coding.code.name),
                          name or email or "", "" if coding.start is None else coding.start,
                          "" if coding.end is None else coding.end, excerpt, coding.created_at.isoformat()])
         count += 1
     for story_id in bodies:  # the teller's "who used this story" lists each export of its words
         record(actor, "story.exported", story_id=story_id, purpose="research", format="codings-csv")
     record(actor, "exchange.exported", format="codings-csv", codings=count)
-    return out.getvalue()
+    return csv_text(out)

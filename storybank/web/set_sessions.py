@@ -1,9 +1,9 @@
-"""Sessions, insights and where insights appear (story pages, codebook, analysis), on the `sets` blueprint."""
+"""Sessions, insights and where insights appear (story pages, codebook, analysis), their own blueprint."""
 from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,9 +12,10 @@ from storybank.coding.models import Code
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
 from storybank.web.forms import EmptyForm
-from storybank.web.sets import bp
 from storybank.workshops import sessions as service
 from storybank.workshops import sets as set_service
+
+bp = Blueprint("set_sessions", __name__)
 
 
 @bp.get("/sessions")
@@ -47,7 +48,7 @@ def record_session(set_id: int) -> Any:
     except InvalidInput as err:
         return _new_session_page(set_id, err.message)
     flash("Session recorded. Now write down the insights that came out of it.")
-    return redirect(url_for("sets.session_report", session_id=session.id))
+    return redirect(url_for("set_sessions.session_report", session_id=session.id))
 
 
 def _report(session_id: int, error: str | None = None) -> tuple[str, int]:
@@ -78,7 +79,7 @@ def add_insight(session_id: int) -> Any:
     except InvalidInput as err:
         return _report(session_id, err.message)
     flash("Insight saved. Researchers see it beside the stories and themes it names.")
-    return redirect(url_for("sets.session_report", session_id=session_id) + "#insights")
+    return redirect(url_for("set_sessions.session_report", session_id=session_id) + "#insights")
 
 
 @bp.post("/sessions/<int:session_id>/insights/<int:insight_id>/delete")
@@ -88,7 +89,7 @@ def delete_insight(session_id: int, insight_id: int) -> Any:
     if EmptyForm().validate_on_submit():
         service.delete_insight(current_user, session_id, insight_id)
         flash("Insight deleted.")
-    return redirect(url_for("sets.session_report", session_id=session_id) + "#insights")
+    return redirect(url_for("set_sessions.session_report", session_id=session_id) + "#insights")
 
 
 @bp.post("/sessions/<int:session_id>/delete")
@@ -99,7 +100,7 @@ def delete_session(session_id: int) -> Any:
         return _report(session_id, "Tick the box to confirm deleting the session and its insights.")
     session = service.delete_session(current_user, session_id)
     flash(f"Deleted the session of {session.held_on.strftime('%-d %B %Y')} and its insights.")
-    return redirect(url_for("sets.sessions"))
+    return redirect(url_for("set_sessions.sessions"))
 
 
 @bp.get("/insights")

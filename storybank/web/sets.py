@@ -213,6 +213,3 @@ def export(set_id: int) -> Response:
     story_set = set_service.get_set(current_user, set_id)
     name, data = export_zip(current_user, story_set)
     return Response(data, mimetype="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-from storybank.web import set_sessions  # noqa: E402,F401  (session and insight pages on this blueprint)

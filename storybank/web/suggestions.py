@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from storybank import guard, policy
-from storybank.coding import suggest, suggest_model
+from storybank.coding import suggest, suggest_classifier
 from storybank.coding.suggest_lemmas import lemmatiser
 from storybank.errors import DomainError
 from storybank.web.forms import EmptyForm
@@ -14,7 +14,7 @@ bp = Blueprint("suggestions", __name__)
 
 
 def _back(story_id: int, index: object = None) -> str:
-    url = url_for("codebook.code_story", story_id=story_id, blind=request.form.get("blind") or None)
+    url = url_for("coding.code_story", story_id=story_id, blind=request.form.get("blind") or None)
     try:
         at = max(0, int(str(index)))
     except ValueError:
@@ -66,7 +66,7 @@ def train() -> object:
     if not form.validate_on_submit():
         return redirect(target)
     try:
-        training = suggest_model.train(current_user)
+        training = suggest_classifier.train(current_user)
     except DomainError as err:
         flash(err.message)
         return redirect(target)

@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, select
 from storybank import policy
 from storybank.accounts.models import User
 from storybank.archive.models import Story, StoryRevision
-from storybank.coding.agreement import krippendorff_alpha_nominal, summarise
+from storybank.coding.agreement_measures import krippendorff_alpha_nominal, summarise
 from storybank.coding.codebook import get_code
 from storybank.coding.models import Coding
 from storybank.coding.units import fill_missing_units, unit_counts

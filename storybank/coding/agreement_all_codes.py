@@ -1,6 +1,6 @@
 """Agreement for every code at once, and overall (pooled over codes), on sentence units.
 
-The units are those of `agreement_service.code_agreement`: the sentences of the
+The units are those of `agreement_by_code.code_agreement`: the sentences of the
 current revision of every research-visible story that at least two of the chosen
 coders coded, with any code. That frame is the same for every code, so it is built
 once; each coder's marks are then a boolean array per code, and the figures come
@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, select
 from storybank import policy
 from storybank.accounts.models import User
 from storybank.archive.models import Story
-from storybank.coding.agreement_service import coder_codings_on_current
+from storybank.coding.agreement_by_code import coder_codings_on_current
 from storybank.coding.codebook import all_codes
 from storybank.coding.models import Code, Coding
 from storybank.coding.units import fill_missing_units, unit_counts
