@@ -54,8 +54,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from storybank import models  # noqa: F401  (registers every table)
     from storybank.accounts.models import User
-    from storybank.coding import codings, reanchor, suggest  # noqa: F401  (register their withdrawal and revision steps)
-    from storybank.deid import hooks  # noqa: F401  (workshop versions follow saving, revisions, withdrawal)
+    from storybank.wiring import connect_features
+
+    connect_features(app)  # every cross-feature hook, in one place
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import String, Text, cast, func, or_, select
 
-from storybank import tx
-from storybank.archive import withdrawal
+from storybank import hooks, tx
 from storybank.archive.models import Story, StoryRevision
 from storybank.archive.stories import revise_story
 from storybank.archive.withdrawal import withdraw_story
@@ -62,15 +61,15 @@ def test_withdrawal_leaves_zero_bytes_of_the_canary(app, make_user, make_story):
     assert tombstone.title is None and tombstone.site == "" and tombstone.signifiers is None
 
 
-def test_other_features_register_what_they_delete(app, make_user, make_story, monkeypatch):
+def test_the_connected_withdrawal_steps_run_and_are_counted(app, make_user, make_story, monkeypatch):
     deleted = []
 
     def fake_codings(story: Story) -> dict[str, int]:
         deleted.append(story.id)
         return {"codings": 3}
 
-    monkeypatch.setattr(withdrawal, "_STEPS", [])
-    withdrawal.register_step(fake_codings)
+    monkeypatch.setattr(hooks.current(), "withdrawal", [])
+    hooks.current().add("test", "withdrawal", fake_codings)
     teller = make_user("storyteller")
     story = make_story(teller)
     withdraw_story(teller, story.id)

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
 
-from storybank import policy
+from storybank import hooks, policy
 from storybank.accounts.models import User
 from storybank.archive.models import STATUS_ACTIVE, ClaimInvitation, Story
 from storybank.audit.service import record
@@ -67,18 +66,8 @@ def claim_story(user: User, token: str) -> Story:
     invitation.used_at = utcnow()
     invitation.used_by_id = user.id
     db.session.flush()
-    for hook in _CLAIM_HOOKS:
+    for hook in hooks.current().claim:  # the pseudonym registry follows the teller
         hook(story)
     record(user, "story.claimed", story_id=story.id, purpose="own")
     return story
 
-
-ClaimHook = Callable[[Story], object]
-_CLAIM_HOOKS: list[ClaimHook] = []
-
-
-def register_claim_hook(hook: ClaimHook) -> ClaimHook:
-    """Features keyed to a story's teller (the pseudonym registry) follow a claim here."""
-    if hook not in _CLAIM_HOOKS:
-        _CLAIM_HOOKS.append(hook)
-    return hook

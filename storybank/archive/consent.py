@@ -1,11 +1,9 @@
 """Consent forms and consent events. Events are appended, never edited."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import func, select
 
-from storybank import policy
+from storybank import hooks, policy
 from storybank.accounts.models import User
 from storybank.archive.models import SCOPES, ConsentEvent, ConsentFormVersion, Story
 from storybank.archive.validation import clean_attribution
@@ -78,20 +76,10 @@ def append_event(
     db.session.add(row)
     db.session.flush()
     touch(story.id)  # consent decides what the index may hold
-    for hook in _CONSENT_HOOKS:
+    for hook in hooks.current().consent:  # workshop versions follow consent
         hook(story)
     return row
 
-
-ConsentHook = Callable[[Story], object]
-_CONSENT_HOOKS: list[ConsentHook] = []
-
-
-def register_consent_hook(hook: ConsentHook) -> ConsentHook:
-    """Features that act when a story is told or its consent changes (workshop versions) follow it here."""
-    if hook not in _CONSENT_HOOKS:
-        _CONSENT_HOOKS.append(hook)
-    return hook
 
 
 def change_consent(actor: User, story_id: object, changes: dict[str, object]) -> ConsentEvent:

@@ -1,11 +1,9 @@
 """Telling, reading, revising and browsing stories."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import func, select
 
-from storybank import policy
+from storybank import hooks, policy
 from storybank.accounts.models import User
 from storybank.archive.consent import append_event, current_form
 from storybank.archive.models import STATUS_ACTIVE, Story, StoryRevision
@@ -76,17 +74,6 @@ def read_story(actor: User, story_id: object) -> Story:
     return story
 
 
-RevisionHook = Callable[[Story, StoryRevision, StoryRevision], object]
-_REVISION_HOOKS: list[RevisionHook] = []
-
-
-def register_revision_hook(hook: RevisionHook) -> RevisionHook:
-    """Features that anchor things to a revision's text (codings) follow each new revision here."""
-    if hook not in _REVISION_HOOKS:
-        _REVISION_HOOKS.append(hook)
-    return hook
-
-
 def revise_story(actor: User, story_id: object, title: object = None, body: object = None) -> StoryRevision:
     """The teller edits: a new revision; earlier ones stay readable to the teller."""
     story = policy.get_own_story(actor, story_id)
@@ -104,7 +91,7 @@ def revise_story(actor: User, story_id: object, title: object = None, body: obje
     story.title = new_title
     story.updated_at = utcnow()
     db.session.flush()
-    for hook in _REVISION_HOOKS:
+    for hook in hooks.current().revision:  # codings, excerpts and workshop versions follow the text
         hook(story, current, revision)
     touch(story.id)
     record(actor, "story.revised", story_id=story.id, purpose="own", revision=revision.number)

@@ -1,31 +1,20 @@
 """Withdrawal deletes: the text and everything derived from it, leaving a tombstone.
 
-Other features register a step that deletes what they keep about a story
-(codings, memos, index entries, generated files) and returns how many things
-went, so the tombstone can say "3 codings removed".
+Each feature's withdrawal step (connected in `storybank.wiring`) deletes what it
+keeps about a story (codings, memos, index entries, generated files) and returns
+how many things went, so the tombstone can say "3 codings removed".
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import delete, func, select
 
-from storybank import policy, tx
+from storybank import hooks, policy, tx
 from storybank.accounts.models import User
 from storybank.archive.consent import append_event
 from storybank.archive.models import STATUS_WITHDRAWN, ClaimInvitation, Story, StoryRevision
 from storybank.audit.service import record
 from storybank.extensions import db
 from storybank.timeutil import utcnow
-
-WithdrawalStep = Callable[[Story], dict[str, int]]
-_STEPS: list[WithdrawalStep] = []
-
-
-def register_step(step: WithdrawalStep) -> WithdrawalStep:
-    if step not in _STEPS:
-        _STEPS.append(step)
-    return step
 
 
 def _delete_revisions(story: Story) -> dict[str, int]:
@@ -42,7 +31,7 @@ def withdraw_story(actor: User, story_id: object) -> Story:
 
 def _withdraw(actor: User | None, story: Story) -> Story:
     counts: dict[str, int] = {}
-    for step in [*_STEPS, _delete_revisions]:  # steps first: revisions cascade to codings
+    for step in [*hooks.current().withdrawal, _delete_revisions]:  # steps first: revisions cascade to codings
         for name, n in step(story).items():
             counts[name] = counts.get(name, 0) + n
     current = story.current_consent

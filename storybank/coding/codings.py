@@ -7,7 +7,6 @@ from storybank import policy
 from storybank.accounts.models import User
 from storybank.archive.models import Story
 from storybank.archive.quotations import remove_quotations, story_grams
-from storybank.archive.withdrawal import register_step
 from storybank.audit.service import record
 from storybank.coding.codebook import get_code
 from storybank.coding.models import CoderNotice, Coding, Memo
@@ -78,8 +77,7 @@ def codings_for(actor: User, story_id: object) -> list[Coding]:
     return list(db.session.scalars(select(Coding).where(Coding.story_id == story.id).order_by(Coding.start, Coding.id)))
 
 
-@register_step
-def _delete_codings(story: Story) -> dict[str, int]:
+def delete_codings_of(story: Story) -> dict[str, int]:
     """Withdrawal: the story's memos (on it and on its codings), then its codings."""
     coding_ids = select(Coding.id).where(Coding.story_id == story.id)
     on_story = (Memo.story_id == story.id) | Memo.coding_id.in_(coding_ids)

@@ -13,7 +13,6 @@ from difflib import SequenceMatcher
 from sqlalchemy import select
 
 from storybank.archive.models import Story, StoryRevision
-from storybank.archive.stories import register_revision_hook
 from storybank.audit.service import record
 from storybank.coding.models import CoderNotice, Coding
 from storybank.coding.units import set_units
@@ -102,5 +101,3 @@ def reanchor(story: Story, old: StoryRevision, new: StoryRevision) -> dict[str, 
         record(None, "codings.reanchored", story_id=story.id, purpose="research", kept=kept, removed=total_removed)
     return {"kept": kept, "removed": total_removed}
 
-
-register_revision_hook(reanchor)

@@ -17,7 +17,6 @@ from sqlalchemy import delete, func, or_, select
 from storybank import policy
 from storybank.accounts.models import User
 from storybank.archive.models import Story, StoryRevision
-from storybank.archive.withdrawal import register_step
 from storybank.audit.service import record
 from storybank.coding import suggest_classifier, suggest_lemmas
 from storybank.coding.codebook import get_code
@@ -265,8 +264,7 @@ def restore_rejected(actor: User, story_id: object) -> int:
     return count
 
 
-@register_step
-def _delete_decisions(story: Story) -> dict[str, int]:
+def delete_decisions_of(story: Story) -> dict[str, int]:
     """Withdrawal: every coder's decisions on the story's suggestions."""
     count = db.session.scalar(select(func.count()).select_from(SuggestionDecision).where(
         SuggestionDecision.story_id == story.id)) or 0

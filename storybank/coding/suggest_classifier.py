@@ -29,7 +29,6 @@ from sqlalchemy import func, select
 from storybank import policy, tx
 from storybank.accounts.models import User
 from storybank.archive.models import Story, StoryRevision
-from storybank.archive.withdrawal import register_step
 from storybank.audit.service import record
 from storybank.coding import suggest_lemmas
 from storybank.coding.models import Code, Coding
@@ -246,8 +245,7 @@ def predict(nlp: Language, features: list[str]) -> list[dict[int, float]]:
     return [{int(label): score for label, score in doc.cats.items()} for doc in nlp.pipe(features, batch_size=64)]
 
 
-@register_step
-def _forget_withdrawn_story(story: Story) -> dict[str, int]:
+def forget_withdrawn_story(story: Story) -> dict[str, int]:
     """Withdrawal: a model that learned from this story is deleted (weights, not text, but still derived)."""
     for training in db.session.scalars(select(SuggestionTraining).where(
             SuggestionTraining.status == TRAINING_CURRENT)):

@@ -6,13 +6,14 @@ workshop consent and an approved workshop version. Anything else is removed.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from storybank import hooks
 from storybank.archive.models import Story
 from storybank.coding.models import Code, Coding
 from storybank.extensions import db
@@ -34,17 +35,10 @@ class IndexDoc:
     themes: set[int] = field(default_factory=set)
 
 
-WorkshopText = Callable[[Story], tuple[str, str] | None]
-_workshop_text: list[WorkshopText] = []
-
-
-def register_workshop_text(fn: WorkshopText) -> None:
-    """De-identification registers the approved workshop version of a story here."""
-    _workshop_text[:] = [fn]
-
-
 def workshop_text(story: Story) -> tuple[str, str] | None:
-    return _workshop_text[0](story) if _workshop_text else None
+    """The approved workshop version (title, body), from the feature connected for it in `storybank.wiring`."""
+    sources = hooks.current().workshop_text
+    return sources[0](story) if sources else None
 
 
 def code_ancestors() -> dict[int, tuple[int, ...]]:

@@ -11,7 +11,6 @@ from storybank.audit.service import record
 from storybank.errors import InvalidInput, NotFound
 from storybank.search.query import QuerySyntaxError
 from storybank.web.forms import EmptyForm
-from storybank.workshops import hooks  # noqa: F401  (sets follow revisions and withdrawals)
 from storybank.workshops import sets as set_service
 from storybank.workshops.cards import export_zip, render_cards
 from storybank.workshops.sessions import list_sessions

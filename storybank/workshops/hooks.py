@@ -7,8 +7,6 @@ from sqlalchemy import delete, select, update
 
 from storybank.archive.models import Story, StoryRevision
 from storybank.archive.quotations import remove_quotations, story_grams
-from storybank.archive.stories import register_revision_hook
-from storybank.archive.withdrawal import register_step
 from storybank.coding.reanchor import map_span, unchanged_blocks
 from storybank.extensions import db
 from storybank.workshops.models import Insight, InsightStory, SessionStory, StorySet, StorySetItem, WorkshopSession
@@ -74,6 +72,3 @@ def _remove_quotations(story: Story, insight_ids: list[int], session_ids: list[i
         removed += n_note + n_prompt
     return removed
 
-
-register_revision_hook(follow_revision)
-register_step(withdraw_step)
