@@ -7,8 +7,7 @@ from storybank import policy
 from storybank.accounts.models import User
 from storybank.archive.models import Story
 from storybank.archive.stories import read_story
-from storybank.audit.models import AuditEvent
-from storybank.audit.service import story_uses
+from storybank.archive.uses import UseLine, story_use_lines
 from storybank.errors import NotFound
 
 
@@ -16,7 +15,7 @@ from storybank.errors import NotFound
 class StoryView:
     story: Story
     is_teller: bool
-    uses: list[AuditEvent] = field(default_factory=list)
+    uses: list[UseLine] = field(default_factory=list)
 
 
 def open_story(actor: User, story_id: object) -> StoryView:
@@ -26,17 +25,9 @@ def open_story(actor: User, story_id: object) -> StoryView:
     except NotFound:
         own = None
     if own is not None:
-        return StoryView(story=own, is_teller=True, uses=story_uses(own.id, own.teller_id))
+        return StoryView(story=own, is_teller=True, uses=story_use_lines(actor, own.id))
     return StoryView(story=read_story(actor, story_id), is_teller=False)
 
-
-USE_LABELS = {
-    "story.read": "read",
-    "story.entered_on_behalf": "entered on your behalf",
-    "story.imported": "imported",
-    "claim_link.created": "claim link created",
-    "story.exported": "exported for analysis in another tool",
-}
 
 REMOVED_LABELS = {
     "revisions": "versions of the text",

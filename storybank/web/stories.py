@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from storybank import guard, policy
 from storybank.archive.consent import change_consent, consent_dict, current_form
-from storybank.archive.pages import REMOVED_LABELS, USE_LABELS, open_story
+from storybank.archive.pages import REMOVED_LABELS, open_story
 from storybank.archive.render import render_markdown
 from storybank.archive.stories import get_revision, revise_story, submit_story
 from storybank.archive.takeout import export_my_data
@@ -64,7 +64,7 @@ def show(story_id: int) -> str:
     return render_template(
         "stories/show.html", view=view, story=story, revision=revision,
         html=render_markdown(revision.body) if revision else "",
-        consent=consent_dict(story.current_consent), use_labels=USE_LABELS, removed_labels=REMOVED_LABELS,
+        consent=consent_dict(story.current_consent), removed_labels=REMOVED_LABELS,
         button=EmptyForm(), workshop_state=workshop_states_of([story.id]).get(story.id),
     )
 
