@@ -146,21 +146,43 @@
     document.addEventListener("selectionchange", update);
     text.addEventListener("mouseup", update);
     text.addEventListener("keyup", update);
+    setupCodeFilter(document.getElementById("code-filter-status"));
+  }
+
+  // "Find a code": typing hides the codes that do not match (the labels carry their names, lower case);
+  // Enter ticks the first code still shown, scrolls the list to it and says which one it ticked.
+  function setupCodeFilter(status) {
     var filter = document.getElementById("code-filter");
-    if (filter) {
-      filter.addEventListener("input", function () {
-        var q = filter.value.trim().toLowerCase();
-        document.querySelectorAll("#code-picker label").forEach(function (label) {
-          label.hidden = q && label.dataset.name.indexOf(q) === -1;
-        });
+    var picker = document.getElementById("code-picker");
+    if (!filter || !picker) return;
+    var none = document.createElement("p");
+    none.className = "muted no-match";
+    none.id = "code-filter-none";
+    none.hidden = true;
+    picker.appendChild(none);
+    function shown() { return picker.querySelectorAll("label:not([hidden])"); }
+    filter.addEventListener("input", function () {
+      var q = filter.value.trim().toLowerCase();
+      picker.querySelectorAll("label").forEach(function (label) {
+        label.hidden = Boolean(q) && label.dataset.name.indexOf(q) === -1;
+        label.classList.remove("ticked-by-key");
       });
-      filter.addEventListener("keydown", function (event) {
-        if (event.key !== "Enter") return;
-        event.preventDefault();  // Enter ticks the first code still shown
-        var first = document.querySelector("#code-picker label:not([hidden]) input");
-        if (first) first.checked = !first.checked;
-      });
-    }
+      var count = shown().length;
+      none.hidden = count > 0;
+      none.textContent = "No code is called “" + filter.value.trim() + "”.";
+      picker.scrollTop = 0;
+    });
+    filter.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      event.preventDefault();  // Enter ticks the first code still shown
+      var first = shown()[0];
+      if (!first) return;
+      var box = first.querySelector("input");
+      box.checked = !box.checked;
+      first.classList.toggle("ticked-by-key", box.checked);
+      first.scrollIntoView({ block: "nearest" });
+      if (status) status.textContent = (box.checked ? "Ticked " : "Unticked ") + first.textContent.trim() + ".";
+    });
   }
 
   // Any text marked data-keyboard-select (the coding page, the excerpt picker) selects with the keys.

@@ -15,7 +15,7 @@ from storybank.archive.validation import StoryDraft
 from storybank.archive.withdrawal import withdraw_story
 from storybank.coding import codebook, suggest
 from storybank.coding import codings as codings_service
-from storybank.coding.agreement_all_codes import agreement_overview
+from storybank.coding.agreement_all_codes import agreement_overview, parse_coder_ids
 from storybank.coding.agreement_by_code import code_agreement
 from storybank.coding.memos import add_memo
 from storybank.coding.models import Code, Coding
@@ -283,7 +283,7 @@ def decide_suggestion(story_id: int) -> Any:
 @guard.requires("codebook.view")
 def agreement_all() -> Any:
     """Every code's agreement and the overall (pooled) figure; `coder` may repeat to choose whom to compare."""
-    chosen = [int(c) for c in request.args.getlist("coder") if c.isdigit()]
+    chosen = parse_coder_ids(request.args.getlist("coder"))
     overview = agreement_overview(g.actor, chosen or None)
 
     def figures(f: Any) -> dict[str, Any]:

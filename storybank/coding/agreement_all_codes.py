@@ -23,6 +23,7 @@ from storybank.coding.agreement_by_code import coder_codings_on_current
 from storybank.coding.codebook import all_codes
 from storybank.coding.models import Code, Coding
 from storybank.coding.units import fill_missing_units, unit_counts
+from storybank.errors import InvalidInput
 from storybank.extensions import db
 
 
@@ -106,8 +107,23 @@ def figures_from_marks(marks: np.ndarray, present: np.ndarray) -> Figures:
     return _counts(marks & present, *_frame(present)).figures(marks.shape[0])
 
 
+def parse_coder_ids(values: list[str]) -> list[int]:
+    """`coder=` values from a query string: each a coder's id, or InvalidInput saying which one is not."""
+    ids = []
+    for value in values:
+        text = str(value).strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 18 or int(text) <= 0:
+            shown = text if len(text) <= 20 else text[:20] + "…"
+            raise InvalidInput(f"coder must be a coder's id (a whole number), not “{shown}”.", field="coder")
+        ids.append(int(text))
+    return ids
+
+
 def agreement_overview(actor: User, coder_ids: list[int] | None = None) -> Overview:
-    """Per-code and overall agreement between `coder_ids` (default: everyone who coded)."""
+    """Per-code and overall agreement between `coder_ids` (default: everyone who coded).
+
+    An id that is not one of the coders who coded a story the actor may read is InvalidInput, not ignored.
+    """
     on_current = coder_codings_on_current(actor)
     fill_missing_units(and_(*on_current))
     # One pass over the codings, as plain integers: -1 marks a whole-story coding (no start, no units).
@@ -126,7 +142,11 @@ def agreement_overview(actor: User, coder_ids: list[int] | None = None) -> Overv
         stories_seen, first_row = np.unique(rows[:, 0], return_index=True)
         revision_of = dict(zip(stories_seen.tolist(), rows[first_row, 2].tolist(), strict=True))
     everyone = set().union(*coded_by.values()) if coded_by else set()
-    chosen = sorted(set(coder_ids) & everyone) if coder_ids else sorted(everyone)
+    unknown = sorted(set(coder_ids or ()) - everyone)
+    if unknown:
+        raise InvalidInput(f"Nobody with id {unknown[0]} has coded a story you may read: choose among the coders "
+                           "listed.", field="coder")
+    chosen = sorted(set(coder_ids)) if coder_ids else sorted(everyone)
     row_of = {c: i for i, c in enumerate(chosen)}
     stories = sorted(sid for sid, who in coded_by.items() if len(who & set(chosen)) >= 2)
     sizes = unit_counts({revision_of[sid] for sid in stories}) if stories else {}

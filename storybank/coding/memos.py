@@ -83,23 +83,31 @@ def _own(actor: User, memo_id: object) -> Memo:
     return memo
 
 
-def describe(memo: Memo) -> tuple[str, str, int | None]:
-    """(kind, label, story id) of what a memo is about."""
+def describe(memo: Memo) -> tuple[str, str, int | None, str]:
+    """(kind, label, story id, story title) of what a memo is about; a memo on a coding names its story too."""
     if memo.code_id is not None:
         code = db.session.get(Code, memo.code_id)
-        return "code", code.name if code else "", None
+        return "code", code.name if code else "", None, ""
     if memo.coding_id is not None:
         coding = db.session.get(Coding, memo.coding_id)
-        return "coding", coding.code.name if coding else "", coding.story_id if coding else None
-    story = db.session.get(Story, memo.story_id)
-    return "story", story.title if story else "", memo.story_id
+        if coding is None:
+            return "coding", "", None, ""
+        return "coding", coding.code.name, coding.story_id, _title(coding.story_id)
+    title = _title(memo.story_id)
+    return "story", title, memo.story_id, title
+
+
+def _title(story_id: int | None) -> str:
+    story = db.session.get(Story, story_id) if story_id else None
+    revision = story.current_revision if story else None
+    return revision.title if revision else ""
 
 
 def memos_csv(actor: User, text: str = "") -> str:
     rows: list[list[object]] = [
-        ["memo_id", "about", "label", "story_id", "author_id", "created_at", "updated_at", "text"]]
+        ["memo_id", "about", "label", "story_id", "author_id", "created_at", "updated_at", "text", "story_title"]]
     for memo in list_memos(actor, text, limit=100000):
-        kind, label, story_id = describe(memo)
+        kind, label, story_id, title = describe(memo)
         rows.append([memo.id, kind, label, story_id or "", memo.author_id or "", memo.created_at.isoformat(),
-                     memo.updated_at.isoformat(), memo.text])
+                     memo.updated_at.isoformat(), memo.text, title])
     return csv_text(rows)

@@ -286,6 +286,7 @@ class ExcerptHit:
     before: str
     text: Markup
     after: str
+    coder: str = ""  # who coded it: "you", a name, or "a former coder"
 
 
 @dataclass
@@ -300,6 +301,12 @@ class ExcerptResults:
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.per_page))
+
+
+def _coder_names(user: User, ids: set[int | None]) -> dict[int | None, str]:
+    """Coders named as on the coding page: "you", else their display name or email."""
+    users = db.session.scalars(select(User).where(User.id.in_({i for i in ids if i is not None}))) if ids else []
+    return {u.id: "you" if u.id == user.id else (u.display_name or u.email) for u in users}
 
 
 def search_excerpts(user: User, text: str, page: int = 1, per_page: int = 20) -> ExcerptResults:
@@ -335,12 +342,15 @@ def search_excerpts(user: User, text: str, page: int = 1, per_page: int = 20) ->
     stems = plan.highlight_stems(resolved)
     start = (page - 1) * per_page
     hits = []
-    for coding, story, rev in matched[start:start + per_page]:
+    shown = matched[start:start + per_page]
+    names = _coder_names(user, {coding.coder_id for coding, _, _ in shown})
+    for coding, story, rev in shown:
         before = plain_text(rev.body[max(0, coding.start - 160):coding.start])
         after = plain_text(rev.body[coding.end:coding.end + 160])
         hits.append(ExcerptHit(coding_id=coding.id, story_id=story.id, story_title=rev.title,
                                code=coding.code.name, colour=coding.code.colour, before=before,
-                               text=snippet(rev.body[coding.start:coding.end], stems, chars=100000), after=after))
+                               text=snippet(rev.body[coding.start:coding.end], stems, chars=100000), after=after,
+                               coder=names.get(coding.coder_id, "a former coder")))
     return ExcerptResults(query=text, total=len(matched), page=page, per_page=per_page, hits=hits, notes=notes)
 
 

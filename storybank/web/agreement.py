@@ -7,7 +7,7 @@ from flask_login import current_user
 from storybank import guard
 from storybank.coding import charts
 from storybank.coding import codebook as books
-from storybank.coding.agreement_all_codes import agreement_overview, coders_who_coded
+from storybank.coding.agreement_all_codes import agreement_overview, coders_who_coded, parse_coder_ids
 from storybank.coding.agreement_by_code import code_agreement
 
 bp = Blueprint("agreement", __name__)
@@ -16,7 +16,7 @@ bp = Blueprint("agreement", __name__)
 @bp.get("/codebook/agreement")
 @guard.requires("codebook.view")
 def agreement_all() -> str:
-    chosen = [int(c) for c in request.args.getlist("coder") if c.isdigit()]
+    chosen = parse_coder_ids(request.args.getlist("coder"))
     overview = agreement_overview(current_user, chosen or None)
     return render_template("codebook/agreement_all.html", o=overview, chart=charts.agreement_chart(overview),
                            coders=coders_who_coded(current_user), chosen=set(chosen))

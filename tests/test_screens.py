@@ -1,0 +1,130 @@
+"""Work screens without a browser: context on memos, excerpts and CSVs; bad coder ids; what the charts draw."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from storybank import tx
+from storybank.accounts.services import create_token
+from storybank.coding import analysis, charts, codebook
+from storybank.coding.agreement_all_codes import agreement_overview
+from storybank.coding.codings import apply_coding
+from storybank.coding.memos import add_memo, memos_csv
+from storybank.coding.models import Code
+from storybank.extensions import db
+from storybank.interop.csv_export import codings_csv
+
+
+def code(name: str) -> Code:
+    return db.session.scalar(select(Code).where(Code.name == name))
+
+
+@pytest.fixture
+def researcher(make_user):
+    user = make_user("researcher", name="Rosa")
+    codebook.install_starter(user)
+    tx.commit()
+    return user
+
+
+def test_memos_name_their_story_on_the_page_and_in_the_csv(app, researcher, make_story, login_as):
+    story = make_story(title="Eleven weeks", body="I waited eleven weeks. The GP listened.")
+    coding = apply_coding(researcher, story.id, code("GP").id, 0, 9)
+    add_memo(researcher, "kindness at the surgery", coding_id=coding.id)
+    add_memo(researcher, "the whole arc", story_id=story.id)
+    tx.commit()
+    client, _ = login_as(user=researcher)
+    page = client.get("/memos").get_data(as_text=True)
+    row = re.search(r"<tr><td>coding <strong>GP</strong> in <a [^>]*>Eleven weeks</a>", page)
+    assert row, "a memo on a coding names the code and the story"
+    assert re.search(r"story <a [^>]*>Eleven weeks</a>", page)
+    rows = list(csv.DictReader(io.StringIO(memos_csv(researcher))))
+    assert {r["text"]: r["story_title"] for r in rows} == {"kindness at the surgery": "Eleven weeks",
+                                                          "the whole arc": "Eleven weeks"}
+
+
+def test_codings_csv_carries_story_titles(app, researcher, make_story):
+    first = make_story(title="At the hub", body="The peer worker listened.")
+    second = make_story(title="The waiting list", body="Eleven weeks.")
+    apply_coding(researcher, first.id, code("Peer support").id, 4, 15)
+    apply_coding(researcher, second.id, code("Thresholds").id)
+    tx.commit()
+    rows = list(csv.DictReader(io.StringIO(codings_csv(researcher))))
+    assert {(r["story_id"], r["story_title"]) for r in rows} == {(str(first.id), "At the hub"),
+                                                                  (str(second.id), "The waiting list")}
+
+
+def test_excerpt_results_name_their_coder(app, researcher, make_user, make_story, login_as):
+    ken = make_user("researcher", name="Ken")
+    story = make_story(title="At the hub", body="The peer worker listened. Then the GP rang.")
+    apply_coding(researcher, story.id, code("Thresholds").id, 0, 25)
+    apply_coding(ken, story.id, code("GP").id, 26, 42)
+    tx.commit()
+    client, _ = login_as(user=researcher)
+    page = client.get("/search", query_string={"q": "theme:GP", "show": "excerpts"}).get_data(as_text=True)
+    assert "1 coded excerpt." in page and "coded by Ken" in page and "coded by you" not in page
+    page = client.get("/search", query_string={"q": "theme:thresholds", "show": "excerpts"}).get_data(as_text=True)
+    assert "1 coded excerpt." in page and "coded by you" in page and "coded by Ken" not in page
+
+
+@pytest.mark.parametrize("value", ["abc", "-3", "1.5", "٣", "9" * 30])
+def test_a_bad_coder_value_is_400_on_the_page_and_in_the_api(app, client, researcher, login_as, value):
+    token = create_token(researcher)
+    tx.commit()
+    page_client, _ = login_as(user=researcher)
+    page = page_client.get("/codebook/agreement", query_string={"coder": value})
+    assert page.status_code == 400 and "coder must be a coder" in page.get_data(as_text=True)
+    api = client.get("/api/v1/agreement", query_string={"coder": value},
+                     headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 400 and "coder must be a coder's id" in api.get_json()["error"]
+
+
+def test_a_coder_who_coded_nothing_visible_is_400_not_ignored(app, client, researcher, make_user, make_story,
+                                                              login_as):
+    ken = make_user("researcher", name="Ken")
+    bystander = make_user("researcher", name="Never coded")
+    story = make_story(body="Ann came. Bob went.")
+    apply_coding(researcher, story.id, code("GP").id, 0, 9)
+    apply_coding(ken, story.id, code("GP").id, 0, 9)
+    tx.commit()
+    page_client, _ = login_as(user=researcher)
+    fine = page_client.get("/codebook/agreement", query_string={"coder": [researcher.id, ken.id]})
+    assert fine.status_code == 200
+    refused = page_client.get("/codebook/agreement", query_string={"coder": [researcher.id, bystander.id]})
+    assert refused.status_code == 400
+    assert f"Nobody with id {bystander.id} has coded" in refused.get_data(as_text=True)
+    assert len(agreement_overview(researcher, [researcher.id, ken.id]).coders) == 2
+
+
+def test_heatmap_has_numbers_a_legend_and_leaves_out_a_code_with_its_ancestor(app, researcher, make_story):
+    story = make_story(body="I waited eleven weeks. The GP listened.")
+    apply_coding(researcher, story.id, code("Thresholds").id)  # a sub-theme of Access
+    apply_coding(researcher, story.id, code("GP").id)
+    tx.commit()
+    svg = str(charts.heatmap(analysis.cooccurrence(researcher, "story")))
+    assert "Times together:" in svg and "the code at all" in svg
+    titles = re.findall(r"<title>([^<]*)</title>", svg)
+    assert "Thresholds + GP: 1" in titles
+    assert "Access + Thresholds: left out (one is part of the other)" in titles
+    assert "Thresholds + Access: left out (one is part of the other)" in titles
+    assert "Access + GP: 1" in titles  # a parent with a code outside its branch still counts
+    counts = re.findall(r'class="cell-count">([^<]*)</text>', svg)
+    assert "1" in counts and "–" in counts
+
+
+def test_agreement_axis_uses_its_width_for_the_values_shown(app, researcher, make_user, make_story):
+    ken = make_user("researcher", name="Ken")
+    story = make_story(body="Ann came. Bob went. Cat sat. Dan ran.")
+    apply_coding(researcher, story.id, code("GP").id, 0, 9)
+    apply_coding(ken, story.id, code("GP").id, 0, 9)
+    apply_coding(ken, story.id, code("GP").id, 10, 19)
+    tx.commit()
+    svg = str(charts.agreement_chart(agreement_overview(researcher)))
+    ticks = re.findall(r'text-anchor="middle">(-?[\d.]+)</text>', svg)
+    assert "-1" not in ticks and ticks[0] == "0" and ticks[-1] == "1"
+    zero_x = float(re.search(r'<line x1="([\d.]+)"', svg).group(1))
+    assert zero_x == 190.0  # the axis starts where the labels end: no empty negative half
