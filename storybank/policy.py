@@ -88,6 +88,13 @@ def can(user: User | None, action: str) -> bool:
     return bool(roles & user.roles)
 
 
+def purposes_for(user: User | None, candidates: Iterable[str] = PURPOSES) -> list[str]:
+    """The purposes among `candidates` (in their order) that the user's roles allow reading for."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    return [purpose for purpose in candidates if PURPOSE_ROLES[purpose] in user.roles]
+
+
 def current_consent_join() -> object:
     """Join condition selecting each story's latest consent event (consent is derived).
 
@@ -173,11 +180,12 @@ def purpose_of_read(user: User, story: Story) -> str:
     """Why this user is reading this story, for the audit log and the teller's page."""
     if story.teller_id == user.id:
         return "own"
-    if "researcher" in user.roles and story.current_consent and story.current_consent.research:
+    researcher = PURPOSE_ROLES["research"] in user.roles
+    if researcher and story.current_consent and story.current_consent.research:
         return "research"
     if story.entered_by_id == user.id:
         return "entered"
-    if "researcher" in user.roles and story.current_consent and story.current_consent.workshop:
+    if researcher and story.current_consent and story.current_consent.workshop:
         return "workshop_prep"
     return "workshop"
 

@@ -239,8 +239,12 @@ def openapi_document() -> dict[str, Any]:
                 "ConsentChange": {"type": "object", "minProperties": 1, "properties": {
                     "research": {"type": "boolean"}, "workshop": {"type": "boolean"},
                     "publication": {"type": "boolean"},
-                    "attribution": {"type": "string", "enum": ["name", "pseudonym", "anonymous"]}}},
+                    "attribution": {"type": "string", "enum": ["name", "pseudonym", "anonymous"]},
+                    "form_version": {"type": "integer", "description": "the consent-form version the teller read; "
+                                     "400 if a newer one was published since"}}},
                 "NewStory": {"type": "object", "required": ["title", "body", "kind"], "properties": {
+                    "consent_form_version": {"type": "integer", "description": "the consent-form version the teller "
+                                             "read; 400 if a newer one was published since"},
                     "title": {"type": "string", "maxLength": 200},
                     "body": {"type": "string", "description": "Markdown"},
                     "kind": {"type": "string", "enum": ["lived_experience", "practitioner"]},

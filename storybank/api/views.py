@@ -10,7 +10,7 @@ from storybank.api.openapi import openapi_document
 from storybank.archive.consent import change_consent, consent_dict
 from storybank.archive.models import Story
 from storybank.archive.render import render_markdown
-from storybank.archive.stories import browse, read_story, revise_story, submit_story
+from storybank.archive.stories import browse, open_own_or_read, revise_story, submit_story
 from storybank.archive.validation import StoryDraft
 from storybank.archive.withdrawal import withdraw_story
 from storybank.coding import codebook, suggest
@@ -27,7 +27,7 @@ from storybank.search.query import QuerySyntaxError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 STORY_FIELDS = {"title", "body", "kind", "site", "consent", "attribution", "storyteller_role",
-                "collection_method", "collected_by", "language", "signifiers"}
+                "collection_method", "collected_by", "language", "signifiers", "consent_form_version"}
 
 
 def _json_body() -> dict[str, Any]:
@@ -79,7 +79,7 @@ def list_stories() -> Any:
     """Own stories for tellers; research-consented stories for researchers."""
     actor = g.actor
     page = request.args.get("page", 1, type=int) or 1
-    if "researcher" in actor.roles:
+    if policy.can(actor, "story.browse"):
         rows, total = browse(actor, kind=request.args.get("kind"), site=request.args.get("site"), page=page)
     else:
         rows = list(db.session.scalars(policy.own_stories(actor, include_withdrawn=False)))
@@ -101,7 +101,7 @@ def create_story() -> Any:
         collection_method=data.get("collection_method") or "written",
         collected_by=data.get("collected_by") or "", language=data.get("language") or "en",
         signifiers=data.get("signifiers"), consent=data.get("consent", {}),
-        attribution=data.get("attribution", "anonymous"),
+        attribution=data.get("attribution", "anonymous"), form_version=data.get("consent_form_version"),
     )
     story = submit_story(g.actor, draft)
     response = jsonify(story_json(story))
@@ -113,13 +113,8 @@ def create_story() -> Any:
 @bp.get("/stories/<int:story_id>")
 @guard.requires("story.read")
 def get_story(story_id: int) -> Any:
-    try:
-        own = policy.get_own_story(g.actor, story_id, include_withdrawn=True)
-    except NotFound:
-        own = None
-    if own is not None and own.withdrawn:
-        return jsonify(tombstone_json(own))
-    return jsonify(story_json(own or read_story(g.actor, story_id)))
+    story, _is_teller = open_own_or_read(g.actor, story_id)
+    return jsonify(tombstone_json(story) if story.withdrawn else story_json(story))
 
 
 @bp.get("/stories/<int:story_id>/workshop")
@@ -201,13 +196,8 @@ def create_code() -> Any:
     unknown = set(data) - {"name", "parent_id", "definition", "colour"}
     if unknown:
         raise InvalidInput(f"Unknown field {sorted(unknown)[0]!r}.", field=sorted(unknown)[0])
-    parent_id = data.get("parent_id")
-    if parent_id is not None:
-        try:
-            codebook.get_code(parent_id)
-        except NotFound:
-            raise InvalidInput("No such parent code.", field="parent_id") from None
-    code = codebook.create_code(g.actor, data.get("name"), parent_id, data.get("definition", ""), data.get("colour"))
+    code = codebook.create_code(g.actor, data.get("name"), data.get("parent_id"), data.get("definition", ""),
+                                data.get("colour"))
     response = jsonify(code_json(code))
     response.status_code = 201
     return response

@@ -36,6 +36,27 @@ def current_form() -> ConsentFormVersion:
     return form
 
 
+FORM_CHANGED = "The consent form changed while you were writing. Please read the new text and choose again."
+
+
+def agreed_form(seen_version: object = None) -> ConsentFormVersion:
+    """The consent form a person agrees to: the current one, and only if it is the one they read.
+
+    `seen_version` is the version the page showed (or the API caller names); None means the caller
+    did not say, which agrees to the current form. Every way of recording consent checks here.
+    """
+    form = current_form()
+    if seen_version in (None, ""):
+        return form
+    try:
+        seen = int(str(seen_version))
+    except ValueError:
+        raise InvalidInput("The consent form version must be a whole number.", field="form_version") from None
+    if seen != form.version:
+        raise InvalidInput(FORM_CHANGED, field="form_version")
+    return form
+
+
 def publish_form(actor: User, text: str) -> ConsentFormVersion:
     if not policy.can(actor, "admin.consent_forms"):
         raise InvalidInput("Only administrators publish consent forms.")
@@ -87,7 +108,7 @@ def change_consent(actor: User, story_id: object, changes: dict[str, object]) ->
     story = policy.get_own_story(actor, story_id)
     if not isinstance(changes, dict) or not changes:
         raise InvalidInput("Say which consent to change: research, workshop, publication or attribution.")
-    unknown = set(changes) - set(SCOPES) - {"attribution"}
+    unknown = set(changes) - set(SCOPES) - {"attribution", "form_version"}
     if unknown:
         raise InvalidInput(f"Unknown consent field {sorted(unknown)[0]!r}.", field=sorted(unknown)[0])
     current = story.current_consent
@@ -100,7 +121,7 @@ def change_consent(actor: User, story_id: object, changes: dict[str, object]) ->
     attribution = clean_attribution(changes.get("attribution", current.attribution if current else "anonymous"))
     if current and scopes == current.scopes() and attribution == current.attribution:
         return current  # nothing changed: no event, no audit noise
-    form = current_form()
+    form = agreed_form(changes.get("form_version"))
     row = append_event(story, actor, "changed", scopes, attribution, form)
     before = current.scopes() if current else {}
     record(

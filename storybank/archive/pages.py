@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from storybank import policy
 from storybank.accounts.models import User
 from storybank.archive.models import Story
-from storybank.archive.stories import read_story
+from storybank.archive.stories import open_own_or_read
 from storybank.archive.uses import UseLine, story_use_lines
-from storybank.errors import NotFound
 
 
 @dataclass
@@ -20,13 +18,10 @@ class StoryView:
 
 def open_story(actor: User, story_id: object) -> StoryView:
     """The teller sees their story (or its tombstone) and its uses; others read under policy."""
-    try:
-        own = policy.get_own_story(actor, story_id, include_withdrawn=True)
-    except NotFound:
-        own = None
-    if own is not None:
-        return StoryView(story=own, is_teller=True, uses=story_use_lines(actor, own.id))
-    return StoryView(story=read_story(actor, story_id), is_teller=False)
+    story, is_teller = open_own_or_read(actor, story_id)
+    if is_teller:
+        return StoryView(story=story, is_teller=True, uses=story_use_lines(actor, story.id))
+    return StoryView(story=story, is_teller=False)
 
 
 REMOVED_LABELS = {

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from storybank import hooks, policy
 from storybank.accounts.models import User
-from storybank.archive.consent import append_event, current_form
+from storybank.archive.consent import agreed_form, append_event
 from storybank.archive.models import STATUS_ACTIVE, Story, StoryRevision
 from storybank.archive.validation import StoryDraft, clean_body, clean_draft, clean_title
 from storybank.audit.service import record
@@ -38,7 +38,8 @@ def _new_story(actor: User | None, draft: StoryDraft, teller: User | None, on_be
                       author_id=actor.id if actor else None)
     )
     db.session.flush()
-    append_event(story, actor, "given", draft.consent, draft.attribution, current_form(), on_behalf=on_behalf)
+    form = agreed_form(draft.form_version)
+    append_event(story, actor, "given", draft.consent, draft.attribution, form, on_behalf=on_behalf)
     return story
 
 
@@ -72,6 +73,14 @@ def read_story(actor: User, story_id: object) -> Story:
     if story.teller_id != actor.id:
         record(actor, "story.read", story_id=story.id, purpose=policy.purpose_of_read(actor, story))
     return story
+
+
+def open_own_or_read(actor: User, story_id: object) -> tuple[Story, bool]:
+    """(story, is_teller): the teller gets their story or its tombstone; anyone else reads under policy."""
+    try:
+        return policy.get_own_story(actor, story_id, include_withdrawn=True), True
+    except NotFound:
+        return read_story(actor, story_id), False
 
 
 def revise_story(actor: User, story_id: object, title: object = None, body: object = None) -> StoryRevision:

@@ -40,6 +40,7 @@ class StoryDraft:
     signifiers: dict[str, Any] | None = None
     consent: dict[str, bool] = field(default_factory=dict)
     attribution: str = "anonymous"
+    form_version: object = None  # the consent-form version the person read (None: the current one)
 
 
 def max_story_chars() -> int:
@@ -160,4 +161,5 @@ def clean_draft(draft: StoryDraft) -> StoryDraft:
         signifiers=clean_signifiers(draft.signifiers),
         consent=clean_consent(draft.consent),
         attribution=clean_attribution(draft.attribution),
+        form_version=draft.form_version,
     )

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from storybank.accounts.models import User
 from storybank.coding.models import Code, Coding
-from storybank.errors import InvalidInput
+from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
 from storybank.lookup import get_or_not_found
 
@@ -94,11 +94,19 @@ def get_code(code_id: object) -> Code:
     return get_or_not_found(Code, code_id, "No such code.")
 
 
+def parent_code(parent_id: object) -> Code | None:
+    """The chosen parent (None: top level). A parent that does not exist is bad input (400), on every path."""
+    if parent_id in (None, "", 0, "0"):
+        return None
+    try:
+        return get_code(parent_id)
+    except NotFound:
+        raise InvalidInput("No such parent code.", field="parent_id") from None
+
+
 def create_code(actor: User, name: object, parent_id: object = None, definition: object = "",
                 colour: object = None) -> Code:
-    parent = get_code(parent_id) if parent_id not in (None, "") else None
-    if parent_id not in (None, "") and parent is None:
-        raise InvalidInput("No such parent code.", field="parent_id")
+    parent = parent_code(parent_id)
     code = Code(name=clean_name(name), parent=parent, definition=str(definition or "").strip(),
                 colour=clean_colour(colour or (parent.colour if parent else None)), created_by_id=actor.id)
     db.session.add(code)
@@ -164,13 +172,9 @@ def update_code(actor: User, code_id: object, fields: dict[str, object]) -> Code
     if "colour" in fields:
         code.colour = clean_colour(fields["colour"])
     if "parent_id" in fields:
-        parent_id = fields["parent_id"]
-        if parent_id in (None, "", 0, "0"):
-            new_parent = None
-        else:
-            new_parent = get_code(parent_id)
-            if new_parent.id in subtree_ids(code):
-                raise InvalidInput("A code cannot move inside itself or one of its sub-codes.", field="parent_id")
+        new_parent = parent_code(fields["parent_id"])
+        if new_parent is not None and new_parent.id in subtree_ids(code):
+            raise InvalidInput("A code cannot move inside itself or one of its sub-codes.", field="parent_id")
         if (new_parent.id if new_parent else None) != code.parent_id:
             code.parent = new_parent
             _touch_coded(subtree_ids(code))

@@ -73,7 +73,7 @@ def queue(actor: User, status: str | None, page: int) -> Queue:
 
 def _readable_story_ids(actor: User) -> Select | None:
     """Stories whose identifiers this user may read, or None when only labels may be shown."""
-    if "researcher" not in actor.roles:
+    if not policy.can(actor, "workshop.prepare"):
         return None
     return policy.visible_stories(actor, READ_PURPOSES).with_only_columns(Story.id)
 

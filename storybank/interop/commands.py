@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from storybank import tx
+from storybank import policy, tx
 from storybank.errors import DomainError
 
 
@@ -39,7 +39,7 @@ def _actor(as_email: str | None, required: bool = False):
     actor = find_by_email(as_email)
     if actor is None:
         _fail(f"no account with email {as_email}")
-    if "researcher" not in actor.roles:
+    if not policy.can(actor, "exchange.import"):
         _fail(f"{as_email} is not a researcher")
     return actor
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from storybank import policy
 from storybank.accounts.models import User
 from storybank.accounts.services import find_by_email
 from storybank.archive.models import Story
@@ -123,7 +124,7 @@ def import_folder(
             teller = (tellers or {}).get(parsed.ref)
             if teller is None and parsed.teller_email:
                 teller = find_by_email(parsed.teller_email)
-                if teller is None or "storyteller" not in teller.roles:
+                if teller is None or not policy.can(teller, "story.own"):
                     raise InvalidInput(f"teller {parsed.teller_email!r} is not a storyteller account")
             import_story(actor, parsed.draft, key, teller=teller)
             report.imported.append(parsed.ref)

@@ -69,12 +69,7 @@ class Results:
 
 
 def search_purposes(user: User) -> list[str]:
-    out = []
-    if "researcher" in user.roles:
-        out.append("research")
-    if "host" in user.roles:
-        out.append("workshop")
-    return out
+    return policy.purposes_for(user, ("research", "workshop"))
 
 
 def choose_purpose(user: User, purpose: str | None) -> str:

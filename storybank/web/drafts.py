@@ -30,4 +30,5 @@ def draft_from_form(form: StoryForm) -> StoryDraft:
         consent={"research": bool(form.research.data), "workshop": bool(form.workshop.data),
                  "publication": bool(form.publication.data)},
         attribution=form.attribution.data or "",
+        form_version=form.form_version.data or None,
     )

@@ -99,7 +99,7 @@ class ReviseForm(FlaskForm):
 
 
 class ConsentForm(ConsentFields):
-    pass
+    form_version = HiddenField()
 
 
 class WithdrawForm(FlaskForm):

@@ -36,16 +36,13 @@ def new() -> object:
     form_version = current_form()
     error = None
     if form.validate_on_submit():
-        if form.form_version.data and form.form_version.data != str(form_version.version):
-            error = "The consent form changed while you were writing. Please read the new text and choose again."
+        try:
+            story = submit_story(current_user, draft_from_form(form))
+        except InvalidInput as err:
+            error = err.message
         else:
-            try:
-                story = submit_story(current_user, draft_from_form(form))
-            except InvalidInput as err:
-                error = err.message
-            else:
-                flash("Thank you. Your story is saved, and only you can change what happens to it.")
-                return redirect(url_for("stories.show", story_id=story.id))
+            flash("Thank you. Your story is saved, and only you can change what happens to it.")
+            return redirect(url_for("stories.show", story_id=story.id))
     elif request.method == "POST":
         error = "The form could not be read. Please try again."
     form.form_version.data = str(form_version.version)
@@ -106,6 +103,7 @@ def consent(story_id: int) -> object:
             change_consent(current_user, story_id, {
                 "research": form.research.data, "workshop": form.workshop.data,
                 "publication": form.publication.data, "attribution": form.attribution.data,
+                "form_version": form.form_version.data or None,
             })
         except InvalidInput as err:
             error = err.message
@@ -113,6 +111,7 @@ def consent(story_id: int) -> object:
             flash("Your consent is updated. It applies from now on, for everyone.")
             return redirect(url_for("stories.show", story_id=story_id))
     form_version = current_form()
+    form.form_version.data = str(form_version.version)
     return render_template(
         "stories/consent.html", form=form, story=story, consent=current, consent_form=form_version,
         consent_html=render_markdown(form_version.text), error=error,
