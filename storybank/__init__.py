@@ -35,7 +35,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
-    settings = config_module.from_environment()
+    settings = config_module.from_environment(overrides)
     if overrides:
         settings.update(overrides)
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=False,

@@ -38,8 +38,11 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
-def from_environment() -> dict:
-    instance = Path(os.environ.get("STORYBANK_INSTANCE_PATH", _default_instance())).resolve()
+def from_environment(overrides: dict | None = None) -> dict:
+    """Settings from the environment; `overrides` (tests, embedding) win and are never written to disk."""
+    overrides = overrides or {}
+    instance = Path(overrides.get("INSTANCE_PATH")
+                    or os.environ.get("STORYBANK_INSTANCE_PATH", _default_instance())).resolve()
     database_url = os.environ.get(
         "STORYBANK_DATABASE_URL", f"sqlite:///{instance / 'storybank.sqlite3'}"
     )
@@ -47,7 +50,7 @@ def from_environment() -> dict:
         "INSTANCE_PATH": str(instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "INDEX_DIR": os.environ.get("STORYBANK_INDEX_DIR", str(instance / "search-index")),
-        "SECRET_KEY": _secret_key(instance),
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance),
         "SESSION_COOKIE_SECURE": _flag("STORYBANK_SECURE_COOKIES", True),
         "REMEMBER_COOKIE_SECURE": _flag("STORYBANK_SECURE_COOKIES", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("STORYBANK_RATELIMIT_STORAGE_URI", "memory://"),

@@ -200,3 +200,18 @@ def csrf_token(client: FlaskClient, path: str) -> str:
         r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
     assert match, f"no CSRF token on {path} ({page.status_code})"
     return match.group(1)
+
+
+def _checkout_instance_files() -> dict[str, float]:
+    folder = ROOT / "instance"
+    return {str(p.relative_to(folder)): p.stat().st_mtime for p in folder.rglob("*")} if folder.exists() else {}
+
+
+_INSTANCE_AT_START = _checkout_instance_files()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Tests never write into the checkout's instance/ folder (a developer's demo data lives there)."""
+    if _checkout_instance_files() != _INSTANCE_AT_START:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print("\nFAILED: the test run wrote into the checkout's instance/ folder; tests must use tmp_path.")

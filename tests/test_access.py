@@ -239,20 +239,32 @@ def _walk(app, world: World, role: str):
             continue
         is_api = rule.rule.startswith("/api/")
         client = app.test_client() if is_api else page_client
-        story_ids = [(name, sid) for name, sid in world.ids.items()] if "story_id" in rule.arguments else [(None, 0)]
-        if "story_id" in rule.arguments:
-            story_ids.append(("missing", 987654))
+        in_path = "story_id" in rule.arguments
+        # A story named in the path, or else carried in the query string, the form or the JSON body
+        # (as memos, set items, the audit filter and others take it): every canary, then a missing one.
+        story_ids = [*world.ids.items(), ("missing", 987654)]
+        if not in_path:
+            story_ids.append((None, 0))
         for named, sid in story_ids:
             path = _fill(rule, sid, world)
+            carried = {} if in_path or named is None else _carried_ids(sid, world)
             for method in sorted(set(rule.methods or ()) & set(METHODS)):
                 kwargs = {"headers": api_headers} if is_api else {}
-                if method != "GET":
-                    if is_api:
-                        kwargs["json"] = {"title": "changed", "body": "changed", "research": True,
-                                          "workshop": True, "kind": "lived_experience"}
-                    else:
-                        kwargs["data"] = _form_data(client, path)
-                yield method, path, client.open(path, method=method, **kwargs), named, is_api
+                if method == "GET":
+                    kwargs["query_string"] = carried
+                elif is_api:
+                    kwargs["json"] = {"title": "changed", "body": "changed", "research": True,
+                                      "workshop": True, "kind": "lived_experience", **carried}
+                else:
+                    kwargs["data"] = {**_form_data(client, path), **carried}
+                # Only a story named in the path must answer 404; a carried id must still never leak.
+                yield method, path, client.open(path, method=method, **kwargs), (named if in_path else None), is_api
+
+
+def _carried_ids(story_id: int, world: World) -> dict:
+    """Ids that requests carry outside the path, all pointing at a canary (or its coding, item, code)."""
+    return {"story_id": story_id, "story": story_id, "coding_id": world.coding_id, "code_id": world.code_id,
+            "code": world.code_id, "links": f"item:{world.sets['item_id']}", "revision_id": story_id}
 
 
 @pytest.mark.parametrize("role", sorted(FORBIDDEN))
