@@ -13,7 +13,7 @@ from storybank.hooks import EXTENSION, FeatureHooks
 
 def connect_features(app: Flask) -> FeatureHooks:
     from storybank.coding import codings, reanchor, suggest, suggest_classifier
-    from storybank.deid import versions as workshop_versions
+    from storybank.deid import following, proposing, reading
     from storybank.workshops import hooks as story_sets
 
     hooks = FeatureHooks()
@@ -24,11 +24,11 @@ def connect_features(app: Flask) -> FeatureHooks:
     hooks.add("suggestions", "withdrawal", suggest.delete_decisions_of)
     hooks.add("suggestions", "withdrawal", suggest_classifier.forget_withdrawn_story)
     # Workshop versions: proposed when told, follow revisions and claims, go with the story; search reads them.
-    hooks.add("workshop versions", "consent", workshop_versions.on_saved)
-    hooks.add("workshop versions", "claim", workshop_versions.follow_claim)
-    hooks.add("workshop versions", "revision", workshop_versions.follow_revision)
-    hooks.add("workshop versions", "withdrawal", workshop_versions.withdraw_step)
-    hooks.add("workshop versions", "workshop_text", workshop_versions.approved_text)
+    hooks.add("workshop versions", "consent", proposing.on_saved)
+    hooks.add("workshop versions", "claim", following.follow_claim)
+    hooks.add("workshop versions", "revision", following.follow_revision)
+    hooks.add("workshop versions", "withdrawal", following.withdraw_step)
+    hooks.add("workshop versions", "workshop_text", reading.approved_text)
     # Story sets: excerpts follow revisions; a withdrawal leaves placeholders and removes quotations.
     hooks.add("story sets", "revision", story_sets.follow_revision)
     hooks.add("story sets", "withdrawal", story_sets.withdraw_step)

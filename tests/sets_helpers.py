@@ -7,7 +7,7 @@ from storybank import tx
 from storybank.coding.codebook import install_starter
 from storybank.coding.codings import apply_coding
 from storybank.coding.models import Code
-from storybank.deid import versions
+from storybank.deid import approval, decisions
 from storybank.extensions import db
 
 BODY = (
@@ -19,13 +19,13 @@ BODY = (
 
 def approve(researcher, teller, story_id: int, name: str | None = "Delroy Campbell") -> None:
     """What a researcher and the teller do for a straightforward story: mark, accept, send, approve."""
-    versions.review(researcher, story_id)
+    decisions.review(researcher, story_id)
     if name:
-        versions.add_identifier(researcher, story_id, name, "PERSON")
-    versions.accept_all(researcher, story_id)
-    versions.send(researcher, story_id)
+        decisions.add_identifier(researcher, story_id, name, "PERSON")
+    decisions.accept_all(researcher, story_id)
+    approval.send(researcher, story_id)
     tx.commit()
-    versions.teller_approve(teller, story_id)
+    approval.teller_approve(teller, story_id)
     tx.commit()
 
 

@@ -31,7 +31,7 @@ from storybank.coding.codebook import install_starter
 from storybank.coding.codings import apply_coding
 from storybank.coding.memos import add_memo
 from storybank.coding.models import Code, Memo
-from storybank.deid import versions
+from storybank.deid import approval, decisions
 from storybank.extensions import db
 from storybank.interop.models import ImportProject
 from storybank.interop.qdpx_import import import_qdpx
@@ -83,18 +83,18 @@ def build_world(make_user, make_story) -> World:
     tx.commit()
     # Workshop versions approved while the teller allowed it: W's registry entry and log hold its canary,
     # N's approved version still contains its own canary. None of it may reach anyone after.
-    versions.review(r1, w.id)
-    versions.add_identifier(r1, w.id, canaries["W"], "PERSON")
-    versions.review(r1, n.id)
-    versions.add_identifier(r1, n.id, "Narrowed", "PERSON")
+    decisions.review(r1, w.id)
+    decisions.add_identifier(r1, w.id, canaries["W"], "PERSON")
+    decisions.review(r1, n.id)
+    decisions.add_identifier(r1, n.id, "Narrowed", "PERSON")
     for story in (w, n):
-        versions.accept_all(r1, story.id)
-        versions.send(r1, story.id)
-        versions.teller_approve(t1, story.id)
+        decisions.accept_all(r1, story.id)
+        approval.send(r1, story.id)
+        approval.teller_approve(t1, story.id)
     # A host put W and N (whole and excerpts) in a set, read them in a session and linked an insight to them.
     host = make_user("host")
     sets = _build_sets(host, w, n, canaries)
-    versions.teller_request_changes(t1, w.id, f"please also hide {canaries['W']}")
+    approval.teller_request_changes(t1, w.id, f"please also hide {canaries['W']}")
     tx.commit()
     withdraw_story(t1, w.id)
     change_consent(t1, n.id, {"research": False, "workshop": False})

@@ -134,20 +134,20 @@ def test_takeout_after_withdrawal_holds_only_the_tombstone(app, login_as, make_s
 
 
 def test_withdrawal_removes_workshop_versions_registry_entries_and_the_log(app, make_user, make_story):
-    from storybank.deid import versions
+    from storybank.deid import approval, decisions
 
     teller, researcher = make_user("storyteller"), make_user("researcher")
     story = make_story(teller, title="Mine", body=f"My friend {CANARY} came.\n\nThe waiting went on.")
-    versions.review(researcher, story.id)
-    versions.add_identifier(researcher, story.id, CANARY, "PERSON")
-    versions.accept_all(researcher, story.id)
-    versions.send(researcher, story.id)
-    versions.teller_approve(teller, story.id)
-    versions.teller_request_changes(teller, story.id, f"Please also hide the waiting, not only {CANARY}.")
+    decisions.review(researcher, story.id)
+    decisions.add_identifier(researcher, story.id, CANARY, "PERSON")
+    decisions.accept_all(researcher, story.id)
+    approval.send(researcher, story.id)
+    approval.teller_approve(teller, story.id)
+    approval.teller_request_changes(teller, story.id, f"Please also hide the waiting, not only {CANARY}.")
     tx.commit()
-    versions.add_identifier(researcher, story.id, "waiting", "ORG")
-    versions.send(researcher, story.id)
-    versions.teller_approve(teller, story.id)
+    decisions.add_identifier(researcher, story.id, "waiting", "ORG")
+    approval.send(researcher, story.id)
+    approval.teller_approve(teller, story.id)
     tx.commit()
     assert _rows_containing(CANARY)  # in the registry, the identifiers and the log
 

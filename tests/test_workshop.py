@@ -13,8 +13,8 @@ from storybank.archive.consent import change_consent
 from storybank.archive.stories import enter_on_behalf, revise_story
 from storybank.archive.validation import StoryDraft
 from storybank.archive.withdrawal import withdraw_story
+from storybank.deid import approval, decisions, reading
 from storybank.deid import detect as detection
-from storybank.deid import versions
 from storybank.deid.models import (
     ACCEPTED,
     APPROVED,
@@ -49,15 +49,15 @@ def _spans(story_id: int) -> list[IdentifierSpan]:
 
 def _prepare(researcher, story_id: int) -> None:
     """Review with the defaults and send: what a researcher does for a straightforward story."""
-    versions.review(researcher, story_id)
-    versions.accept_all(researcher, story_id)
-    versions.send(researcher, story_id)
+    decisions.review(researcher, story_id)
+    decisions.accept_all(researcher, story_id)
+    approval.send(researcher, story_id)
     tx.commit()
 
 
 def _approved(researcher, teller, story_id: int) -> WorkshopVersion:
     _prepare(researcher, story_id)
-    version = versions.teller_approve(teller, story_id)
+    version = approval.teller_approve(teller, story_id)
     tx.commit()
     return version
 
@@ -84,8 +84,8 @@ def test_no_approved_workshop_version_contains_an_accepted_identifier(app, make_
               "I live at 4 Elm Row, postcode M6 5HQ. My NHS number is 943 476 5919 and I was 52 years old.",
               "Nobody named here, only the waiting."]
     stories = [make_story(teller, title=f"Story {i} with Delroy", body=b) for i, b in enumerate(bodies)]
-    versions.review(researcher, stories[2].id)
-    versions.add_identifier(researcher, stories[2].id, "Elm Row", "PLACE", "descriptor", descriptor="a quiet street")
+    decisions.review(researcher, stories[2].id)
+    decisions.add_identifier(researcher, stories[2].id, "Elm Row", "PLACE", "descriptor", descriptor="a quiet street")
     tx.commit()
     for story in stories:
         _approved(researcher, teller, story.id)
@@ -103,10 +103,10 @@ def test_no_approved_workshop_version_contains_an_accepted_identifier(app, make_
 def test_every_mention_is_replaced_when_one_is_accepted(app, make_user, make_story):
     researcher = make_user("researcher")
     story = make_story(title="Quiet", body="Marcia came round. Later marcia rang. MARCIA is my rock.")
-    versions.review(researcher, story.id)
-    versions.add_identifier(researcher, story.id, "Marcia", "PERSON")
+    decisions.review(researcher, story.id)
+    decisions.add_identifier(researcher, story.id, "Marcia", "PERSON")
     tx.commit()
-    title, body = versions.render(story)
+    title, body = reading.render(story)
     assert "marcia" not in body.casefold()
     assert body.count("[Person A]") == 3
 
@@ -114,26 +114,26 @@ def test_every_mention_is_replaced_when_one_is_accepted(app, make_user, make_sto
 def test_a_rejected_mention_of_the_same_kind_stays_and_does_not_block_sending(app, make_user, make_story):
     researcher = make_user("researcher")
     story = make_story(title="Hope", body="Hope rang me every Friday. I had no hope left until then.")
-    versions.review(researcher, story.id)
+    decisions.review(researcher, story.id)
     db.session.execute(IdentifierSpan.__table__.delete().where(IdentifierSpan.story_id == story.id))
     tx.commit()
-    versions.add_identifier(researcher, story.id, "Hope", "PERSON")
+    decisions.add_identifier(researcher, story.id, "Hope", "PERSON")
     tx.commit()
-    assert versions.render(story) == ("[Person A]", "[Person A] rang me every Friday. I had no [Person A] left "
+    assert reading.render(story) == ("[Person A]", "[Person A] rang me every Friday. I had no [Person A] left "
                                                     "until then.")
     word = next(s for s in _spans(story.id) if s.original == "hope")
-    versions.decide(researcher, story.id, word.id, "reject")
+    decisions.decide(researcher, story.id, word.id, "reject")
     tx.commit()
-    assert versions.render(story)[1] == "[Person A] rang me every Friday. I had no hope left until then."
-    assert versions.leaks(story) == []
-    version = versions.send(researcher, story.id)
+    assert reading.render(story)[1] == "[Person A] rang me every Friday. I had no hope left until then."
+    assert reading.leaks(story) == []
+    version = approval.send(researcher, story.id)
     assert "hope left" in version.body
 
 
 def test_a_name_inside_a_longer_proposed_name_replaces_the_whole_name(app, make_user, make_story):
     researcher = make_user("researcher")
     story = make_story(title="Waiting with Delroy", body="My neighbour Delroy Campbell drove me. Delroy waited.")
-    versions.review(researcher, story.id)
+    decisions.review(researcher, story.id)
     rev = story.current_revision
     db.session.execute(IdentifierSpan.__table__.delete().where(IdentifierSpan.story_id == story.id))
     for part, start, end in (("title", 13, 19), ("body", 13, 28)):
@@ -142,9 +142,9 @@ def test_a_name_inside_a_longer_proposed_name_replaces_the_whole_name(app, make_
                                       original=text[start:end], type="PERSON", source="model"))
     tx.commit()
     title_span = next(s for s in _spans(story.id) if s.part == "title")
-    versions.decide(researcher, story.id, title_span.id, "accept")
+    decisions.decide(researcher, story.id, title_span.id, "accept")
     tx.commit()
-    title, body = versions.render(story)
+    title, body = reading.render(story)
     assert (title, body) == ("Waiting with [Person A]", "My neighbour [Person A] drove me. [Person A] waited.")
     assert "Campbell" not in body
 
@@ -157,16 +157,16 @@ def test_hosts_get_404_until_the_teller_approves(app, make_user, make_story, log
     path = f"/workshop/stories/{story.id}"
 
     assert host_client.get(path).status_code == 404  # no version at all
-    versions.review(researcher, story.id)
+    decisions.review(researcher, story.id)
     tx.commit()
     assert host_client.get(path).status_code == 404  # in review
-    versions.accept_all(researcher, story.id)
-    versions.send(researcher, story.id)
+    decisions.accept_all(researcher, story.id)
+    approval.send(researcher, story.id)
     tx.commit()
     assert host_client.get(path).status_code == 404  # waiting for the teller
     assert search(host, "crisis", "workshop").total == 0
 
-    versions.teller_approve(teller, story.id)
+    approval.teller_approve(teller, story.id)
     tx.commit()
     page = host_client.get(path)
     assert page.status_code == 200
@@ -177,7 +177,7 @@ def test_hosts_get_404_until_the_teller_approves(app, make_user, make_story, log
     assert "Delroy" not in results.hits[0].title + results.hits[0].snippet
     assert search(host, "Delroy", "workshop").total == 0  # the original words are not in the workshop index
 
-    versions.teller_request_changes(teller, story.id, "Please take out the crisis team.")
+    approval.teller_request_changes(teller, story.id, "Please take out the crisis team.")
     tx.commit()
     assert host_client.get(path).status_code == 404
     assert search(host, "crisis", "workshop").total == 0
@@ -213,13 +213,13 @@ def test_the_registry_keeps_labels_consistent_across_stories(app, make_user, mak
     for story, marks in ((first, [("Dave Smith", "PERSON"), ("Brook House", "ORG")]),
                          (second, [("Aisha", "PERSON"), ("Dave", "PERSON"), ("Brook House", "ORG")]),
                          (third, [("Dave Smith", "PERSON"), ("Brook House", "ORG")])):
-        versions.review(researcher, story.id)
+        decisions.review(researcher, story.id)
         for text, kind in marks:
-            versions.add_identifier(researcher, story.id, text, kind)
+            decisions.add_identifier(researcher, story.id, text, kind)
         tx.commit()
-    _, b1 = versions.render(first)
-    _, b2 = versions.render(second)
-    _, b3 = versions.render(third)
+    _, b1 = reading.render(first)
+    _, b2 = reading.render(second)
+    _, b3 = reading.render(third)
     assert b1 == "[Person A] took me to [Service 1]."
     assert b2 == "[Person B] listened. [Person A] came too, back to [Service 1]."  # Dave is Dave Smith
     assert b3 == "I went to [Service 1] alone. [Person A] was my GP."  # another teller's people are their own
@@ -231,36 +231,36 @@ def test_the_registry_keeps_labels_consistent_across_stories(app, make_user, mak
         ("dave smith", "Person A"), ("aisha", "Person B"), ("dave", "Person A")]
     # A later story by the same teller is offered the registry's names and labels.
     fourth = make_story(teller, title="Four", body="Aisha again, and Dave.")
-    versions.review(researcher, fourth.id)
-    versions.accept_all(researcher, fourth.id)
+    decisions.review(researcher, fourth.id)
+    decisions.accept_all(researcher, fourth.id)
     tx.commit()
-    assert versions.render(fourth)[1] == "[Person B] again, and [Person A]."
+    assert reading.render(fourth)[1] == "[Person B] again, and [Person A]."
 
 
 def test_a_researcher_may_choose_a_new_label_or_a_descriptor(app, make_user, make_story):
     researcher = make_user("researcher")
     teller = make_user("storyteller")
     first = make_story(teller, title="One", body="Dave Smith helped.")
-    versions.review(researcher, first.id)
-    versions.add_identifier(researcher, first.id, "Dave Smith", "PERSON")
+    decisions.review(researcher, first.id)
+    decisions.add_identifier(researcher, first.id, "Dave Smith", "PERSON")
     second = make_story(teller, title="Two", body="A different Dave phoned from Oldham Road.")
-    versions.review(researcher, second.id)
-    versions.add_identifier(researcher, second.id, "Dave", "PERSON", "new")
-    versions.add_identifier(researcher, second.id, "Oldham Road", "PLACE", "descriptor", "a busy road")
+    decisions.review(researcher, second.id)
+    decisions.add_identifier(researcher, second.id, "Dave", "PERSON", "new")
+    decisions.add_identifier(researcher, second.id, "Oldham Road", "PLACE", "descriptor", "a busy road")
     tx.commit()
-    assert versions.render(second)[1] == "A different [Person B] phoned from a busy road."
+    assert reading.render(second)[1] == "A different [Person B] phoned from a busy road."
     with pytest.raises(InvalidInput):
-        versions.add_identifier(researcher, second.id, "phoned", "PERSON", "label:Person Z")
+        decisions.add_identifier(researcher, second.id, "phoned", "PERSON", "label:Person Z")
     with pytest.raises(InvalidInput):
-        versions.add_identifier(researcher, second.id, "phoned", "PERSON", "descriptor", "   ")
+        decisions.add_identifier(researcher, second.id, "phoned", "PERSON", "descriptor", "   ")
 
 
 def test_bad_input_changes_nothing(app, make_user, make_story, login_as):
     researcher = make_user("researcher")
     story = make_story(body=BODY)
     other = make_story(body="Jonah from the hub rang me.")
-    versions.review(researcher, story.id)
-    versions.review(researcher, other.id)
+    decisions.review(researcher, story.id)
+    decisions.review(researcher, other.id)
     tx.commit()
     foreign = _spans(other.id)[0].id if _spans(other.id) else 999999
 
@@ -270,15 +270,15 @@ def test_bad_input_changes_nothing(app, make_user, make_story, login_as):
     before = snapshot()
     for span_id in ("abc", "0", "99999999999999999999", foreign):
         with pytest.raises(NotFound):
-            versions.decide(researcher, story.id, span_id, "accept")
+            decisions.decide(researcher, story.id, span_id, "accept")
     with pytest.raises(InvalidInput):
-        versions.decide(researcher, story.id, _spans(story.id)[0].id, "maybe")
+        decisions.decide(researcher, story.id, _spans(story.id)[0].id, "maybe")
     with pytest.raises(InvalidInput):
-        versions.decide(researcher, story.id, _spans(story.id)[0].id, "accept", kind="ALIEN")
+        decisions.decide(researcher, story.id, _spans(story.id)[0].id, "accept", kind="ALIEN")
     with pytest.raises(InvalidInput):
-        versions.add_identifier(researcher, story.id, "Nowhere Lane", "PLACE")
+        decisions.add_identifier(researcher, story.id, "Nowhere Lane", "PLACE")
     with pytest.raises(InvalidInput):
-        versions.send(researcher, story.id)  # proposals are still undecided
+        approval.send(researcher, story.id)  # proposals are still undecided
     tx.rollback()
     assert snapshot() == before
 
@@ -325,12 +325,12 @@ def test_the_teller_sees_before_and_after_and_decides(app, make_user, make_story
     assert empty.status_code == 400
     assert client.post(f"/stories/{story.id}/workshop/approve", data={"csrf_token": token}).status_code == 302
     db.session.expire_all()
-    assert versions.version_of(story).status == APPROVED
+    assert reading.version_of(story).status == APPROVED
     asked = client.post(f"/stories/{story.id}/workshop/changes",
                         data={"csrf_token": token, "message": "My street is still in it."})
     assert asked.status_code == 302
     db.session.expire_all()
-    version = versions.version_of(story)
+    version = reading.version_of(story)
     assert version.status == "changes_requested" and version.body is None
     review_html = client.get(f"/research/stories/{story.id}/workshop")
     assert review_html.status_code == 404  # a teller never reaches the researchers' page
@@ -348,16 +348,16 @@ def test_a_story_without_a_teller_account_needs_recorded_approval(app, make_user
         title="Interview", body="Kwame from the day centre sat with me.", kind="lived_experience",
         consent={"research": True, "workshop": True}, attribution="anonymous", collection_method="interview"))
     tx.commit()
-    versions.review(researcher, story.id)
-    versions.add_identifier(researcher, story.id, "Kwame", "PERSON")
-    versions.accept_all(researcher, story.id)
+    decisions.review(researcher, story.id)
+    decisions.add_identifier(researcher, story.id, "Kwame", "PERSON")
+    decisions.accept_all(researcher, story.id)
     with pytest.raises(InvalidInput, match="no account"):
-        versions.send(researcher, story.id)
+        approval.send(researcher, story.id)
     tx.rollback()
-    versions.review(researcher, story.id)
-    versions.add_identifier(researcher, story.id, "Kwame", "PERSON")
-    versions.accept_all(researcher, story.id)
-    version = versions.send(researcher, story.id, approved_on_behalf=True)
+    decisions.review(researcher, story.id)
+    decisions.add_identifier(researcher, story.id, "Kwame", "PERSON")
+    decisions.accept_all(researcher, story.id)
+    version = approval.send(researcher, story.id, approved_on_behalf=True)
     tx.commit()
     assert version.status == APPROVED and version.approved_on_behalf
     assert "Kwame" not in version.body
@@ -379,7 +379,7 @@ def test_revising_reruns_detection_on_the_changed_parts_only(app, make_user, mak
     revise_story(teller, story.id, body=BODY + "\n\nMy sister Grace Adeyemi came in the end.")
     tx.commit()
     assert seen == ["My sister Grace Adeyemi came in the end."]  # only the new paragraph was read
-    version = versions.version_of(story)
+    version = reading.version_of(story)
     assert version.status == "review" and version.body is None  # hosts lose it until approved again
     spans = _spans(story.id)
     assert {s.original for s in spans if s.decision == ACCEPTED} == accepted_before
@@ -394,9 +394,9 @@ def test_withdrawal_removes_the_storys_registry_entries(app, make_user, make_sto
     first = make_story(teller, title="One", body="Delroy and Marcia came.")
     second = make_story(teller, title="Two", body="Delroy came again.")
     for story in (first, second):
-        versions.review(researcher, story.id)
-        versions.add_identifier(researcher, story.id, "Delroy", "PERSON")
-    versions.add_identifier(researcher, first.id, "Marcia", "PERSON")
+        decisions.review(researcher, story.id)
+        decisions.add_identifier(researcher, story.id, "Delroy", "PERSON")
+    decisions.add_identifier(researcher, first.id, "Marcia", "PERSON")
     tx.commit()
     _approved(researcher, teller, first.id)
     tombstone = withdraw_story(teller, first.id)
@@ -406,7 +406,7 @@ def test_withdrawal_removes_the_storys_registry_entries(app, make_user, make_sto
     assert keys == {"delroy"}  # still used by the second story; Marcia was only in the withdrawn one
     for model in (IdentifierSpan, AnonymisationEntry, WorkshopVersion):
         assert db.session.scalar(select(func.count()).select_from(model).where(model.story_id == first.id)) == 0
-    assert versions.render(second)[1] == "[Person A] came again."
+    assert reading.render(second)[1] == "[Person A] came again."
 
 
 def test_researchers_prepare_workshop_only_stories_without_reading_them_for_research(app, make_user, make_story,
@@ -423,8 +423,8 @@ def test_researchers_prepare_workshop_only_stories_without_reading_them_for_rese
 def test_registry_page_shows_originals_to_researchers_only(app, make_user, make_story, login_as):
     researcher = make_user("researcher")
     story = make_story(body="Delroy Campbell drove.")
-    versions.review(researcher, story.id)
-    versions.add_identifier(researcher, story.id, "Delroy Campbell", "PERSON")
+    decisions.review(researcher, story.id)
+    decisions.add_identifier(researcher, story.id, "Delroy Campbell", "PERSON")
     tx.commit()
     client, _ = login_as(user=researcher)
     html = client.get("/research/registry").get_data(as_text=True)
@@ -491,18 +491,18 @@ def test_approved_versions_of_the_evaluation_passages_hold_no_accepted_identifie
     researcher, teller = make_user("researcher"), make_user("storyteller")
     for passage in passages:
         story = make_story(teller, title="A passage", body=passage["text"])
-        versions.review(researcher, story.id)
+        decisions.review(researcher, story.id)
         for span in _spans(story.id):
             if span.decision == PROPOSED and rng.random() < 0.3:
-                versions.decide(researcher, story.id, span.id, "reject")
+                decisions.decide(researcher, story.id, span.id, "reject")
         for item in (passage.get("identifiers") or [])[:3]:  # what a careful reviewer adds by hand
             with contextlib.suppress(InvalidInput):  # already accepted through another mention
-                versions.add_identifier(researcher, story.id, item["text"], item["type"])
-        versions.accept_all(researcher, story.id)
-        versions.send(researcher, story.id)
-        versions.teller_approve(teller, story.id)
+                decisions.add_identifier(researcher, story.id, item["text"], item["type"])
+        decisions.accept_all(researcher, story.id)
+        approval.send(researcher, story.id)
+        approval.teller_approve(teller, story.id)
         tx.commit()
-        version = versions.version_of(story)
+        version = reading.version_of(story)
         assert version.status == APPROVED
         text = f"{version.title}\n{version.body}"
         spans = _spans(story.id)
@@ -516,10 +516,10 @@ def test_approved_versions_of_the_evaluation_passages_hold_no_accepted_identifie
 def test_adding_workshop_consent_later_proposes_identifiers(app, on_save, make_user, make_story):
     teller = make_user("storyteller")
     story = make_story(teller, body=BODY, consent={"research": True, "workshop": False, "publication": False})
-    assert _spans(story.id) == [] and versions.version_of(story) is None
+    assert _spans(story.id) == [] and reading.version_of(story) is None
     change_consent(teller, story.id, {"workshop": True})
     tx.commit()
-    assert versions.version_of(story) is not None
+    assert reading.version_of(story) is not None
     assert any(s.original == "Delroy Campbell" for s in _spans(story.id))
 
 
@@ -528,24 +528,24 @@ def test_a_claimed_story_joins_its_tellers_registry_scope(app, make_user, make_s
 
     researcher, teller = make_user("researcher"), make_user("storyteller")
     own = make_story(teller, title="Mine", body="Delroy drove. Sam came.")
-    versions.review(researcher, own.id)
-    versions.add_identifier(researcher, own.id, "Delroy", "PERSON")  # Person A for this teller
-    versions.add_identifier(researcher, own.id, "Sam", "PERSON")  # Person B
+    decisions.review(researcher, own.id)
+    decisions.add_identifier(researcher, own.id, "Delroy", "PERSON")  # Person A for this teller
+    decisions.add_identifier(researcher, own.id, "Sam", "PERSON")  # Person B
     entered = enter_on_behalf(researcher, StoryDraft(
         title="Interview", body="Kemi and Delroy sat with me.", kind="lived_experience",
         consent={"research": True, "workshop": True}, attribution="anonymous", collection_method="interview"))
     tx.commit()
-    versions.review(researcher, entered.id)
-    versions.add_identifier(researcher, entered.id, "Kemi", "PERSON")  # Person A within the story's own scope
-    versions.add_identifier(researcher, entered.id, "Delroy", "PERSON")  # Person B there
-    versions.send(researcher, entered.id, approved_on_behalf=True)
+    decisions.review(researcher, entered.id)
+    decisions.add_identifier(researcher, entered.id, "Kemi", "PERSON")  # Person A within the story's own scope
+    decisions.add_identifier(researcher, entered.id, "Delroy", "PERSON")  # Person B there
+    approval.send(researcher, entered.id, approved_on_behalf=True)
     tx.commit()
-    assert versions.version_of(entered).body == "[Person A] and [Person B] sat with me."
+    assert reading.version_of(entered).body == "[Person A] and [Person B] sat with me."
     _story, token = create_claim_link(researcher, entered.id)
     tx.commit()
     claim_story(teller, token)
     tx.commit()
     # Delroy is the teller's Person A everywhere; Kemi gets the teller's next free label.
-    assert versions.version_of(entered).body == "[Person C] and [Person A] sat with me."
+    assert reading.version_of(entered).body == "[Person C] and [Person A] sat with me."
     scopes = set(db.session.scalars(select(Pseudonym.scope)))
     assert scopes == {f"teller:{teller.id}"}

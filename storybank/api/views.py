@@ -19,7 +19,7 @@ from storybank.coding.agreement_all_codes import agreement_overview, parse_coder
 from storybank.coding.agreement_by_code import code_agreement
 from storybank.coding.memos import add_memo
 from storybank.coding.models import Code, Coding
-from storybank.deid import versions as workshop_versions
+from storybank.deid import hosts as workshop_hosts
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
 from storybank.search import service as search_service
@@ -120,7 +120,7 @@ def get_story(story_id: int) -> Any:
 @bp.get("/stories/<int:story_id>/workshop")
 @guard.signed_in
 def get_workshop_version(story_id: int) -> Any:
-    story, version = workshop_versions.workshop_for(g.actor, story_id)
+    story, version = workshop_hosts.workshop_for(g.actor, story_id)
     return jsonify({
         "id": story.id, "title": version.title, "body": version.body, "html": render_markdown(version.body or ""),
         "kind": story.kind, "site": story.site, "themes": search_service.theme_names_of(story.id),

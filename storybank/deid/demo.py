@@ -6,7 +6,7 @@ from sqlalchemy import select
 from storybank import policy
 from storybank.accounts.models import User
 from storybank.archive.models import Story
-from storybank.deid import versions
+from storybank.deid import approval, decisions
 from storybank.deid.models import WorkshopVersion
 from storybank.extensions import db
 
@@ -22,17 +22,17 @@ def prepare_demo_versions(researcher: User, teller: User | None) -> int:
     approved = 0
     left_waiting = False
     for story in stories:
-        versions.review(researcher, story.id)
-        versions.accept_all(researcher, story.id)
+        decisions.review(researcher, story.id)
+        decisions.accept_all(researcher, story.id)
         if story.teller_id is None:
-            versions.send(researcher, story.id, approved_on_behalf=True)
+            approval.send(researcher, story.id, approved_on_behalf=True)
             approved += 1
             continue
-        versions.send(researcher, story.id)
+        approval.send(researcher, story.id)
         if teller is not None and story.teller_id == teller.id and not left_waiting:
             left_waiting = True
             continue
         owner = db.session.get(User, story.teller_id)
-        versions.teller_approve(owner, story.id)
+        approval.teller_approve(owner, story.id)
         approved += 1
     return approved

@@ -11,7 +11,7 @@ from storybank.archive.render import render_markdown
 from storybank.archive.stories import get_revision, revise_story, submit_story
 from storybank.archive.takeout import export_my_data
 from storybank.archive.withdrawal import withdraw_story
-from storybank.deid.versions import states_of as workshop_states_of
+from storybank.deid.reading import states_of as workshop_states_of
 from storybank.errors import InvalidInput
 from storybank.extensions import db
 from storybank.web.drafts import draft_from_form, prepare_story_form

@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from storybank import guard
 from storybank.archive.render import render_markdown
+from storybank.deid import approval, decisions, hosts, listing
 from storybank.deid import detect as detection
-from storybank.deid import listing, versions
 from storybank.deid.registry import NEW_LABEL, TYPE_LABELS
 from storybank.errors import InvalidInput
 from storybank.web.forms import EmptyForm
@@ -34,7 +34,7 @@ def queue() -> str:
 
 
 def _review_page(story_id: int, error: str | None = None, entered: dict | None = None) -> tuple[str, int]:
-    view = versions.review(current_user, story_id)
+    view = decisions.review(current_user, story_id)
     return render_template(
         "workshop/review.html", view=view, form=EmptyForm(), error=error, entered=entered or {},
         type_labels=TYPE_LABELS, new_label=NEW_LABEL, has_model=detection.has_model(),
@@ -64,7 +64,7 @@ def _act(story_id: int, action: object, done: str) -> object:
 @guard.requires("workshop.prepare")
 def decide(story_id: int) -> object:
     f = request.form
-    return _act(story_id, lambda: versions.decide(
+    return _act(story_id, lambda: decisions.decide(
         current_user, story_id, f.get("span_id"), f.get("decision"), f.get("replacement", ""),
         f.get("descriptor", ""), f.get("type") or None), "Decision saved.")
 
@@ -73,7 +73,7 @@ def decide(story_id: int) -> object:
 @guard.requires("workshop.prepare")
 def add(story_id: int) -> object:
     f = request.form
-    return _act(story_id, lambda: versions.add_identifier(
+    return _act(story_id, lambda: decisions.add_identifier(
         current_user, story_id, f.get("text"), f.get("type"), f.get("replacement", ""), f.get("descriptor", "")),
         "Marked {result} mention(s) to replace.")
 
@@ -81,14 +81,14 @@ def add(story_id: int) -> object:
 @bp.post("/research/stories/<int:story_id>/workshop/accept-all")
 @guard.requires("workshop.prepare")
 def accept_all(story_id: int) -> object:
-    return _act(story_id, lambda: versions.accept_all(current_user, story_id),
+    return _act(story_id, lambda: decisions.accept_all(current_user, story_id),
                 "Accepted {result} proposal(s) with their suggested replacements.")
 
 
 @bp.post("/research/stories/<int:story_id>/workshop/detect")
 @guard.requires("workshop.prepare")
 def detect(story_id: int) -> object:
-    return _act(story_id, lambda: versions.redetect(current_user, story_id),
+    return _act(story_id, lambda: decisions.redetect(current_user, story_id),
                 "Ran detection again: {result} new proposal(s); your decisions were kept.")
 
 
@@ -96,7 +96,7 @@ def detect(story_id: int) -> object:
 @guard.requires("workshop.prepare")
 def send(story_id: int) -> object:
     def action() -> str:
-        version = versions.send(current_user, story_id, request.form.get("approved_on_behalf") == "yes")
+        version = approval.send(current_user, story_id, request.form.get("approved_on_behalf") == "yes")
         return ("approved on the storyteller's behalf: hosts can now read it" if version.status == "approved"
                 else "sent to the storyteller for approval")
     return _act(story_id, action, "The workshop version was {result}.")
@@ -105,7 +105,7 @@ def send(story_id: int) -> object:
 @bp.post("/research/stories/<int:story_id>/workshop/reopen")
 @guard.requires("workshop.prepare")
 def reopen(story_id: int) -> object:
-    return _act(story_id, lambda: versions.reopen(current_user, story_id),
+    return _act(story_id, lambda: approval.reopen(current_user, story_id),
                 "Reopened for review: hosts cannot read this story until it is approved again.")
 
 
@@ -121,7 +121,7 @@ def registry_page() -> str:
 
 
 def _teller_page(story_id: int, error: str | None = None) -> tuple[str, int]:
-    view = versions.teller_view(current_user, story_id)
+    view = approval.teller_view(current_user, story_id)
     return render_template("workshop/teller.html", view=view, form=EmptyForm(), error=error,
                            message=request.form.get("message", "")), 400 if error else 200
 
@@ -138,7 +138,7 @@ def teller_approve(story_id: int) -> object:
     if not EmptyForm().validate_on_submit():
         return _teller_page(story_id, "The form expired. Please try again.")
     try:
-        versions.teller_approve(current_user, story_id)
+        approval.teller_approve(current_user, story_id)
     except InvalidInput as err:
         return _teller_page(story_id, err.message)
     flash("Thank you. Workshop hosts can now read this version of your story. You can ask for changes at any time.")
@@ -151,7 +151,7 @@ def teller_changes(story_id: int) -> object:
     if not EmptyForm().validate_on_submit():
         return _teller_page(story_id, "The form expired. Please try again.")
     try:
-        versions.teller_request_changes(current_user, story_id, request.form.get("message"))
+        approval.teller_request_changes(current_user, story_id, request.form.get("message"))
     except InvalidInput as err:
         return _teller_page(story_id, err.message)
     flash("Your message was sent to the research team. No host can read this story until you approve a new version.")
@@ -164,6 +164,6 @@ def teller_changes(story_id: int) -> object:
 @bp.get("/workshop/stories/<int:story_id>")
 @guard.requires("workshop.read")
 def read(story_id: int) -> str:
-    story, version = versions.host_version(current_user, story_id)
+    story, version = hosts.host_version(current_user, story_id)
     return render_template("workshop/read.html", story=story, version=version,
                            html=render_markdown(version.body or ""))

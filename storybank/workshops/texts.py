@@ -3,7 +3,7 @@
 Excerpts are stored as code-point offsets into the story's current revision
 (like codings) but hosts choose and read them in the workshop version. A map
 between the two texts is built from the accepted identifier spans, the same way
-`deid.versions.apply` renders the version; a replacement is never cut in half,
+`deid.reading.apply` renders the version; a replacement is never cut in half,
 so an excerpt that touches a name shows the whole label. The map is trusted
 only while it rebuilds the approved text exactly; otherwise the item is shown
 as unavailable rather than risk a word of the original.
@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from storybank.archive.models import StoryRevision
 from storybank.deid.models import ACCEPTED, APPROVED, IdentifierSpan, WorkshopVersion
-from storybank.deid.versions import replacement_of
+from storybank.deid.reading import replacement_of
 from storybank.extensions import db
 
 Piece = tuple[int, int, int, int, bool]  # original start/end, workshop start/end, replaced?
