@@ -191,6 +191,17 @@ def make_story(app: Flask, make_user: Callable[..., User]) -> Callable[..., Stor
     return factory
 
 
+def api_client(app: Flask, user: User) -> FlaskClient:
+    """A client that calls the JSON API with a fresh bearer token of this user."""
+    from storybank.accounts.services import create_token
+
+    token = create_token(user)
+    tx.commit()
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
 def csrf_token(client: FlaskClient, path: str) -> str:
     """Fetch a page and read the CSRF token out of its form, as a browser would."""
     import re

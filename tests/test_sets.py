@@ -5,12 +5,11 @@ import io
 import zipfile
 
 import pytest
-from conftest import csrf_token
+from conftest import api_client, csrf_token
 from sets_helpers import BODY, code_id, theme, workshop_story
 from sqlalchemy import func, select
 
 from storybank import tx
-from storybank.accounts.services import create_token
 from storybank.archive.stories import revise_story
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
@@ -32,14 +31,6 @@ def world(app, make_user, make_story):
 
 def texts_of(story_id: int):
     return workshop_texts({story_id})[story_id]
-
-
-def _api(app, user):
-    token = create_token(user)
-    tx.commit()
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    return client
 
 
 def test_a_set_filled_from_a_themed_search_refreshes_with_what_is_new(app, world, make_user, make_story):
@@ -98,7 +89,7 @@ def test_excerpts_are_chosen_and_shown_in_the_workshop_version_only(app, world):
 
 def test_the_api_builds_a_set_with_workshop_offsets(app, world):
     host, story = world["host"], world["a"]
-    api = _api(app, host)
+    api = api_client(app, host)
     created = api.post("/api/v1/sets", json={"title": "Thresholds", "question": "Where do thresholds shut people "
                                              "out?", "query": "theme:thresholds"})
     assert created.status_code == 201, created.get_json()
@@ -137,7 +128,7 @@ BAD_ITEMS = [
 
 
 def test_bad_input_is_400_with_a_message_and_changes_nothing(app, world, login_as):
-    api = _api(app, world["host"])
+    api = api_client(app, world["host"])
     for payload, message in BAD_SETS:
         response = api.post("/api/v1/sets", json=payload)
         assert response.status_code == 400 and message in response.get_json()["error"], payload
@@ -172,8 +163,8 @@ def test_a_set_belongs_to_the_host_who_made_it(app, world, make_user, login_as):
         client, _ = login_as(user=user)
         for path in ("", "/cards", "/present", "/export.zip", "/refresh", "/sessions/new"):
             assert client.get(f"/sets/{story_set.id}{path}").status_code == 404, (user.roles, path)
-        assert _api(app, user).get(f"/api/v1/sets/{story_set.id}").status_code == 404
-        assert _api(app, user).post(f"/api/v1/sets/{story_set.id}/items",
+        assert api_client(app, user).get(f"/api/v1/sets/{story_set.id}").status_code == 404
+        assert api_client(app, user).post(f"/api/v1/sets/{story_set.id}/items",
                                     json={"story_id": world["a"].id}).status_code == 404
     # A host cannot add a story without an approved workshop version: it does not exist for them.
     unapproved = world["teller"]

@@ -1,8 +1,10 @@
 """Turning the story form into a StoryDraft, shared by tellers and researchers."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, render_template
 
+from storybank.archive.consent import current_form
+from storybank.archive.render import render_markdown
 from storybank.archive.validation import StoryDraft
 from storybank.web.forms import StoryForm, options
 
@@ -10,6 +12,16 @@ from storybank.web.forms import StoryForm, options
 def prepare_story_form(form: StoryForm) -> None:
     sites = current_app.config.get("SITES", [])
     form.site.choices = options([("", "Rather not say"), *((s, s) for s in sites)])
+
+
+def story_form_page(form: StoryForm, error: str | None, on_behalf: bool) -> tuple[str, int]:
+    """The story form (a teller's own, or a researcher's on someone's behalf) with the current consent text."""
+    consent_form = current_form()
+    form.form_version.data = str(consent_form.version)
+    return render_template(
+        "stories/new.html", form=form, consent_form=consent_form, consent_html=render_markdown(consent_form.text),
+        error=error, on_behalf=on_behalf,
+    ), 200 if error is None else 400
 
 
 def draft_from_form(form: StoryForm) -> StoryDraft:

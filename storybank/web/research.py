@@ -6,12 +6,10 @@ from flask_login import current_user
 
 from storybank import guard
 from storybank.archive.claims import create_claim_link
-from storybank.archive.consent import current_form
 from storybank.archive.models import KIND_LABELS
-from storybank.archive.render import render_markdown
 from storybank.archive.stories import browse, enter_on_behalf, facet_counts
 from storybank.errors import InvalidInput
-from storybank.web.drafts import draft_from_form, prepare_story_form
+from storybank.web.drafts import draft_from_form, prepare_story_form, story_form_page
 from storybank.web.forms import EmptyForm, StoryForm
 
 bp = Blueprint("research", __name__, url_prefix="/research")
@@ -38,7 +36,6 @@ def enter() -> object:
     prepare_story_form(form)
     if request.method == "GET":
         form.collection_method.data = "interview"
-    form_version = current_form()
     error = None
     if form.validate_on_submit():
         try:
@@ -52,11 +49,7 @@ def enter() -> object:
                                    days=current_app.config["CLAIM_LINK_DAYS"])
     elif request.method == "POST":
         error = "The form could not be read. Please try again."
-    form.form_version.data = str(form_version.version)
-    return render_template(
-        "stories/new.html", form=form, consent_form=form_version, consent_html=render_markdown(form_version.text),
-        error=error, on_behalf=True,
-    ), 200 if error is None else 400
+    return story_form_page(form, error, on_behalf=True)
 
 
 @bp.post("/stories/<int:story_id>/claim-link")

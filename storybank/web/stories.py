@@ -14,7 +14,7 @@ from storybank.archive.withdrawal import withdraw_story
 from storybank.deid.reading import states_of as workshop_states_of
 from storybank.errors import InvalidInput
 from storybank.extensions import db
-from storybank.web.drafts import draft_from_form, prepare_story_form
+from storybank.web.drafts import draft_from_form, prepare_story_form, story_form_page
 from storybank.web.forms import ConsentForm, EmptyForm, ReviseForm, StoryForm, WithdrawForm
 
 bp = Blueprint("stories", __name__)
@@ -33,7 +33,6 @@ def mine() -> str:
 def new() -> object:
     form = StoryForm()
     prepare_story_form(form)
-    form_version = current_form()
     error = None
     if form.validate_on_submit():
         try:
@@ -45,11 +44,7 @@ def new() -> object:
             return redirect(url_for("stories.show", story_id=story.id))
     elif request.method == "POST":
         error = "The form could not be read. Please try again."
-    form.form_version.data = str(form_version.version)
-    return render_template(
-        "stories/new.html", form=form, consent_form=form_version, consent_html=render_markdown(form_version.text),
-        error=error, on_behalf=False,
-    ), 200 if error is None else 400
+    return story_form_page(form, error, on_behalf=False)
 
 
 @bp.get("/stories/<int:story_id>")
