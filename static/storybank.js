@@ -192,6 +192,8 @@
     });
   }
 
+  window.storybankColours = setupColours;  // the coding page colours parts it swaps in
+
   document.addEventListener("DOMContentLoaded", function () {
     setupKeyboardSelection();
     setupColours();

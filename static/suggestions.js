@@ -86,27 +86,46 @@
   // place (the next), or the last one when it was the last, gets the focus.
   function restoreFocus() {
     var match = /^#suggestion-(\d+)$/.exec(window.location.hash);
-    if (!match) return;
+    if (match) focusAt(parseInt(match[1], 10));
+  }
+
+  function focusAt(index, quiet) {
     var list = items();
-    var target = list[Math.min(parseInt(match[1], 10), list.length - 1)];
+    var target = list[Math.min(index, list.length - 1)];
     if (target) {
-      target.focus();
+      target.focus({ preventScroll: Boolean(quiet) });
     } else {
       var heading = document.getElementById("suggestions-heading");
       if (heading) {
         heading.tabIndex = -1;
-        heading.focus();
+        heading.focus({ preventScroll: Boolean(quiet) });
       }
     }
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function bind() {
     items().forEach(function (item) {
+      if (item.dataset.bound) return;
+      item.dataset.bound = "1";
       item.addEventListener("keydown", onKey);
       item.addEventListener("focusin", function () { highlight(item); });
       item.addEventListener("mouseenter", function () { highlight(item); });
       item.addEventListener("focusout", clearHighlight);
     });
+  }
+
+  // Decided in place (static/coding.js): the list was swapped; the suggestion now at the decided one's
+  // place gets the focus, as after a reload.
+  function afterSwap(event) {
+    clearHighlight();
+    bind();
+    var match = /^suggestion-(\d+)$/.exec((event.detail && event.detail.focus) || "");
+    if (match) focusAt(parseInt(match[1], 10), true);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    bind();
     restoreFocus();
+    document.addEventListener("storybank:panels", afterSwap);
   });
 })();

@@ -127,6 +127,12 @@ def _is_api() -> bool:
     return request.blueprint == "api" or request.path.startswith("/api/")
 
 
+def _answers_json() -> bool:
+    """The API, and a page's script that asks for JSON (forms sent in place), get errors as JSON."""
+    wanted = request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+    return _is_api() or wanted
+
+
 def _register_request_handling(app: Flask) -> None:
     @app.before_request
     def enforce_policy() -> Any:
@@ -188,13 +194,15 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(err: DomainError) -> Any:
         tx.rollback()
-        if _is_api():
+        if _answers_json():
             return _json_error(err.message, err.status, err.detail or ({"field": err.field} if err.field else None))
         return render_template("error.html", message=err.message, status=err.status), err.status
 
     @app.errorhandler(CSRFError)
     def csrf_error(err: CSRFError) -> Any:
         message = "This form has expired or was not sent from storybank. Go back, reload the page and try again."
+        if _answers_json():
+            return _json_error(message, 400)
         return render_template("error.html", message=message, status=400), 400
 
     @app.errorhandler(HTTPException)
@@ -208,6 +216,6 @@ def _register_error_handlers(app: Flask) -> None:
         }
         status = err.code or 500
         message = messages.get(status, err.description or err.name)
-        if _is_api():
+        if _answers_json():
             return _json_error(message, status)
         return render_template("error.html", message=message, status=status), status

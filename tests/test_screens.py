@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storybank import tx
 from storybank.accounts.services import create_token
@@ -128,3 +128,47 @@ def test_agreement_axis_uses_its_width_for_the_values_shown(app, researcher, mak
     assert "-1" not in ticks and ticks[0] == "0" and ticks[-1] == "1"
     zero_x = float(re.search(r'<line x1="([\d.]+)"', svg).group(1))
     assert zero_x == 190.0  # the axis starts where the labels end: no empty negative half
+
+
+JSON = {"Accept": "application/json"}
+
+
+def test_coding_forms_answer_in_place_with_the_same_checks(app, researcher, make_user, make_story, login_as):
+    from conftest import csrf_token
+
+    from storybank.archive.consent import change_consent
+    from storybank.coding.models import Coding
+
+    teller = make_user("storyteller")
+    story = make_story(teller, body="I waited eleven weeks. The GP listened.")
+    client, _ = login_as(user=researcher)
+    token = csrf_token(client, f"/research/stories/{story.id}/code")
+    sent = client.post(f"/research/stories/{story.id}/codings", headers=JSON,
+                       data={"csrf_token": token, "code_id": code("GP").id, "start": "23", "end": "39"})
+    assert sent.status_code == 200 and sent.mimetype == "application/json"
+    body = sent.get_json()
+    assert body["message"] == "Coded." and 'class="coded"' in body["panels"]["coding-text"]
+    assert "The GP listened." in body["panels"]["codings-panel"]
+    coding_id = db.session.scalar(select(Coding.id))
+    assert body["undo"] == [{"action": f"/research/codings/{coding_id}/delete",
+                             "fields": {"story_id": story.id, "blind": ""}}]
+    # Without the CSRF token: refused, in JSON, nothing changed.
+    forged = client.post(f"/research/stories/{story.id}/codings", headers=JSON,
+                         data={"code_id": code("Hope").id, "whole": "1"})
+    assert forged.status_code == 400 and "expired" in forged.get_json()["error"]
+    # Bad input: a clear message, nothing changed.
+    bad = client.post(f"/research/stories/{story.id}/codings", headers=JSON,
+                      data={"csrf_token": token, "code_id": code("GP").id})
+    assert bad.status_code == 400 and bad.get_json()["error"].startswith("Select some text first")
+    # Another researcher cannot remove it (404), in JSON too.
+    other, _ = login_as("researcher")
+    refused = other.post(f"/research/codings/{coding_id}/delete", headers=JSON,
+                         data={"csrf_token": csrf_token(other, "/memos"), "story_id": story.id})
+    assert refused.status_code == 404 and refused.get_json()["error"]
+    assert db.session.scalar(select(func.count()).select_from(Coding)) == 1
+    # A story taken out of research is 404 for the in-place forms as for the page.
+    change_consent(teller, story.id, {"research": False})
+    tx.commit()
+    gone = client.post(f"/research/stories/{story.id}/codings", headers=JSON,
+                       data={"csrf_token": token, "code_id": code("GP").id, "whole": "1"})
+    assert gone.status_code == 404 and "waited" not in gone.get_data(as_text=True)

@@ -20,7 +20,7 @@ from storybank.archive.models import Story, StoryRevision
 from storybank.audit.service import record
 from storybank.coding import suggest_classifier, suggest_lemmas
 from storybank.coding.codebook import get_code
-from storybank.coding.codings import apply_coding, parse_offset
+from storybank.coding.codings import apply_coding, parse_offset, remove_coding
 from storybank.coding.models import Code, Coding
 from storybank.coding.suggest_models import (
     ACCEPTED,
@@ -251,6 +251,31 @@ def decide(actor: User, story_id: object, code_id: object, start: object, end: o
     record(actor, f"suggestion.{verdict}", story_id=story.id, purpose="research", code_id=code.id,
            source=suggestion.source)
     return row, coding, True
+
+
+def undo_decision(actor: User, story_id: object, code_id: object, start: object, end: object) -> str:
+    """Take back this coder's decision on one suggestion of the current text (an accepted one loses its coding).
+
+    The suggestion is open again; what was undone ("accepted" or "rejected") is returned.
+    """
+    story = policy.get_story(actor, story_id, "research")
+    revision = story.current_revision
+    assert revision is not None
+    code = get_code(code_id)
+    s, e = parse_offset(start, "start"), parse_offset(end, "end")
+    row = db.session.scalar(select(SuggestionDecision).where(
+        SuggestionDecision.coder_id == actor.id, SuggestionDecision.revision_id == revision.id,
+        SuggestionDecision.code_id == code.id, SuggestionDecision.start == s, SuggestionDecision.end == e))
+    if row is None:
+        raise NotFound("You have not decided that suggestion.")
+    coding = db.session.get(Coding, row.coding_id) if row.coding_id else None
+    verdict = row.decision
+    db.session.delete(row)
+    if coding is not None and coding.coder_id == actor.id:
+        remove_coding(actor, coding.id)
+    db.session.flush()
+    record(actor, "suggestion.undone", story_id=story.id, purpose="research", code_id=code.id)
+    return verdict
 
 
 def restore_rejected(actor: User, story_id: object) -> int:

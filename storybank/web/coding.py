@@ -1,16 +1,21 @@
-"""The coding page: reading a story for research, applying and removing codings, comparing coders."""
+"""The coding page: reading a story for research, applying and removing codings, comparing coders.
+
+Each form here answers a redirect back to the page, or (asked for JSON by the page's script) the parts of
+the page that changed and how to undo the action: see coding_panels.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from storybank import guard, policy
-from storybank.coding import codebook as books
-from storybank.coding.coding_view import coding_view
-from storybank.coding.codings import apply_coding, remove_coding
+from storybank.coding.codings import apply_coding, remove_coding, visible_coding
 from storybank.coding.compare import compare_coders
-from storybank.coding.suggest import suggestions_for
+from storybank.coding.memos import add_memo
+from storybank.coding.models import Memo
 from storybank.errors import InvalidInput
+from storybank.extensions import db
+from storybank.web.coding_panels import blind_from_form, page_context, panels_response, step, wants_json
 from storybank.web.forms import EmptyForm
 
 bp = Blueprint("coding", __name__)
@@ -20,9 +25,7 @@ bp = Blueprint("coding", __name__)
 @guard.requires("story.code")
 def code_story(story_id: int) -> str:
     blind = request.args.get("blind", "1") != "0"
-    view = coding_view(current_user, story_id, blind=blind)
-    return render_template("codebook/code_story.html", view=view, blind=blind, form=EmptyForm(),
-                           tree=books.tree(), suggestions=suggestions_for(current_user, story_id, blind))
+    return render_template("codebook/code_story.html", **page_context(story_id, blind))
 
 
 @bp.get("/research/stories/<int:story_id>/compare")
@@ -41,8 +44,11 @@ def compare(story_id: int) -> tuple[str, int]:
 def add_coding(story_id: int) -> object:
     policy.get_story(current_user, story_id, "research")  # a story the user may not see is 404 before any 400
     form = EmptyForm()
-    back = url_for("coding.code_story", story_id=story_id, blind=request.form.get("blind") or None)
+    blind = blind_from_form()
+    back = url_for("coding.code_story", story_id=story_id, blind=None if blind else 0)
     if not form.validate_on_submit():
+        if wants_json():
+            raise InvalidInput("This form has expired. Reload the page and try again.")
         return redirect(back)
     whole = request.form.get("whole") == "1"
     start = None if whole else request.form.get("start")
@@ -52,9 +58,17 @@ def add_coding(story_id: int) -> object:
     code_ids = request.form.getlist("code_id")
     if not code_ids:
         raise InvalidInput("Choose a code to apply.")
-    for code_id in code_ids:
-        apply_coding(current_user, story_id, code_id, start, end)
-    flash("Coded." if len(code_ids) == 1 else f"Applied {len(code_ids)} codes.")
+    made = [apply_coding(current_user, story_id, code_id, start, end) for code_id in code_ids]
+    for coding in made:  # an undone removal brings back the coder's memos on it
+        for text in request.form.getlist("memo"):
+            add_memo(current_user, text, coding_id=coding.id)
+    message = "Coded." if len(made) == 1 else f"Applied {len(made)} codes."
+    if wants_json():
+        undo = [step("coding.delete_coding", {"story_id": story_id, "blind": "" if blind else "0"},
+                     coding_id=c.id) for c in made]
+        label = ", ".join(c.code.name for c in made)
+        return panels_response(story_id, blind, message, undo, f"coding {label}", focus=f"coding-{made[-1].id}")
+    flash(message)
     return redirect(back)
 
 
@@ -63,9 +77,26 @@ def add_coding(story_id: int) -> object:
 def delete_coding(coding_id: int) -> object:
     form = EmptyForm()
     story_id = request.form.get("story_id", type=int)
+    blind = blind_from_form()
     if form.validate_on_submit():
+        coding = visible_coding(current_user, coding_id)
+        mine = [m.text for m in db.session.scalars(
+            db.select(Memo).where(Memo.coding_id == coding.id, Memo.author_id == current_user.id).order_by(Memo.id))]
+        fields: dict[str, object] = {"code_id": coding.code_id, "blind": "" if blind else "0", "memo": mine}
+        if coding.start is None:
+            fields["whole"] = "1"
+        else:
+            fields.update(start=coding.start, end=coding.end)
+        name, story_id = coding.code.name, coding.story_id
         remove_coding(current_user, coding_id)
-        flash("Coding removed.")
+        message = "Coding removed." + (f" (with your {len(mine)} memo{'s' if len(mine) > 1 else ''} on it)"
+                                       if mine else "")
+        if wants_json():
+            return panels_response(story_id, blind, message,
+                                   [step("coding.add_coding", fields, story_id=story_id)], f"removing {name}")
+        flash(message)
+    elif wants_json():
+        raise InvalidInput("This form has expired. Reload the page and try again.")
     if story_id:
-        return redirect(url_for("coding.code_story", story_id=story_id))
+        return redirect(url_for("coding.code_story", story_id=story_id, blind=None if blind else 0))
     return redirect(url_for("codebook.index"))

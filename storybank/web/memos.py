@@ -6,6 +6,8 @@ from flask_login import current_user
 
 from storybank import guard
 from storybank.coding import memos as memo_service
+from storybank.errors import InvalidInput
+from storybank.web.coding_panels import blind_from_form, panels_response, step, wants_json
 from storybank.web.forms import EmptyForm
 
 bp = Blueprint("memos", __name__)
@@ -33,9 +35,17 @@ def add_memo() -> object:
     form = EmptyForm()
     back = _safe_back(request.form.get("next"))
     if form.validate_on_submit():
-        memo_service.add_memo(current_user, request.form.get("text"), coding_id=request.form.get("coding_id"),
-                              story_id=request.form.get("story_id"), code_id=request.form.get("code_id"))
+        memo = memo_service.add_memo(current_user, request.form.get("text"), coding_id=request.form.get("coding_id"),
+                                     story_id=request.form.get("story_id"), code_id=request.form.get("code_id"))
+        story_id = request.form.get("panel_story", type=int)
+        if story_id and wants_json():  # sent in place from the coding page: its parts, and how to undo
+            blind = blind_from_form()
+            undo = [step("memos.delete_memo", {"blind": "" if blind else "0", "panel_story": story_id},
+                         memo_id=memo.id)]
+            return panels_response(story_id, blind, "Memo saved.", undo, "the memo", focus=f"memo-{memo.id}")
         flash("Memo saved.")
+    elif wants_json():
+        raise InvalidInput("This form has expired. Reload the page and try again.")
     return redirect(back)
 
 
@@ -55,6 +65,9 @@ def delete_memo(memo_id: int) -> object:
     form = EmptyForm()
     if form.validate_on_submit():
         memo_service.delete_memo(current_user, memo_id)
+        story_id = request.form.get("panel_story", type=int)
+        if story_id and wants_json():
+            return panels_response(story_id, blind_from_form(), "Memo deleted.")
         flash("Memo deleted.")
     return redirect(_safe_back(request.form.get("next")))
 

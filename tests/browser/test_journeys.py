@@ -262,7 +262,7 @@ def test_researcher_codes_an_excerpt_by_selecting_it(
     page.get_by_label("Find a code").fill("peer sup")
     page.get_by_label("Find a code").press("Enter")
     page.get_by_role("button", name="Apply to selection").click()
-    expect(page.locator(".flash")).to_have_text("Coded.")
+    expect(page.locator("#coding-message")).to_have_text("Coded.")
     expect(page.locator("#margin-marks")).to_contain_text("Peer support")
     expect(page.locator("#margin-marks q")).to_have_text(target)
     expect(page.locator("#coding-text .coded")).to_have_text(target)
@@ -296,7 +296,7 @@ def test_researcher_codes_an_excerpt_with_the_keyboard_only(
     expect(page.locator("#code-picker label:not([hidden]) input").first).to_be_checked()
     page.get_by_role("button", name="Apply to selection").focus()
     page.keyboard.press("Enter")
-    expect(page.locator(".flash")).to_have_text("Coded.")
+    expect(page.locator("#coding-message")).to_have_text("Coded.")
     with live_server.app.app_context():
         from storybank.coding.models import Coding
         from storybank.extensions import db
@@ -397,7 +397,7 @@ def test_researcher_accepts_and_rejects_suggestions_with_one_key(
     highlighted = page.evaluate("() => [...CSS.highlights.get('storybank-suggestion')].map(r => r.toString())")
     assert highlighted == [first_sentence]
     page.keyboard.press("a")
-    expect(page.locator(".flash")).to_have_text("Accepted: now one of your codings.")
+    expect(page.locator("#coding-message")).to_have_text("Accepted: now one of your codings.")
     expect(page.locator("#coding-text .coded")).to_have_text(first_sentence)
     expect(page.locator("#margin-marks")).to_contain_text("Thresholds")
     # Focus moved on to the next suggestion, which took the accepted one's place.
@@ -405,7 +405,7 @@ def test_researcher_accepts_and_rejects_suggestions_with_one_key(
     expect(suggestions.nth(0)).to_be_focused()
     expect(suggestions.nth(0)).to_contain_text("Peer support")
     page.keyboard.press("r")
-    expect(page.locator(".flash")).to_contain_text("Rejected")
+    expect(page.locator("#coding-message")).to_contain_text("Rejected")
     expect(page.locator("#no-suggestions")).to_be_visible()
     expect(page.locator("#suggestions")).to_contain_text("You rejected 1 suggestion here.")
     shot(page, "suggestions-decided")

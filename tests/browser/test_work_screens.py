@@ -42,3 +42,171 @@ def test_find_a_code_filters_the_list_and_enter_ticks_the_code_shown(
     page.get_by_role("button", name="Apply to selection").click()
     expect(page.locator("#margin-marks")).to_contain_text("Housing")
     assert_no_console_errors(browsing)
+
+
+TRANSCRIPT_PARAGRAPHS = [
+    f"Q{n}: And what happened after that, the {n}th time you asked for help at the surgery?\n\n"
+    f"A{n}: I waited again, and the receptionist said there was nothing for me this week, number {n}."
+    for n in range(1, 40)
+]
+FAR_DOWN = "the receptionist said there was nothing for me this week, number 31"
+
+
+def _transcript_world(live_server: LiveServer, keywords: dict[str, str] | None = None) -> int:
+    from storybank import tx
+    from storybank.accounts.services import find_by_email
+    from storybank.archive.stories import submit_story
+    from storybank.archive.validation import StoryDraft
+    from storybank.coding.codebook import install_starter
+    from storybank.coding.models import Code
+    from storybank.extensions import db
+
+    with live_server.app.app_context():
+        teller = find_by_email(live_server.accounts["storyteller"].email)
+        story = submit_story(teller, StoryDraft(
+            title="A long transcript", body="\n\n".join(TRANSCRIPT_PARAGRAPHS), kind="lived_experience",
+            site="Salford", consent={"research": True, "workshop": False, "publication": False},
+            attribution="anonymous"))
+        install_starter(find_by_email(live_server.accounts["researcher"].email))
+        for name, words in (keywords or {}).items():
+            db.session.query(Code).filter_by(name=name).one().keywords = words
+        tx.commit()
+        return story.id
+
+
+def _codings(live_server: LiveServer) -> list[tuple[str, int | None, int | None]]:
+    from storybank.coding.models import Coding
+    from storybank.extensions import db
+
+    with live_server.app.app_context():
+        return [(c.code.name, c.start, c.end) for c in db.session.query(Coding).order_by(Coding.id)]
+
+
+def _mark_page(page: Page) -> None:
+    """A mark that a reload would wipe: the page must still carry it after each action."""
+    page.evaluate("() => { window.notReloaded = true; }")
+
+
+def _not_reloaded(page: Page) -> bool:
+    return page.evaluate("() => window.notReloaded === true")
+
+
+def test_coding_happens_in_place_keeps_the_readers_place_and_undoes_the_last_action(
+    page: Page, browsing: Browsing, live_server: LiveServer, shot: Callable[[Page, str], None]
+) -> None:
+    story_id = _transcript_world(live_server)
+    sign_in(page, live_server.accounts["researcher"])
+    page.goto(f"/research/stories/{story_id}/code")
+    _mark_page(page)
+    page.evaluate("""(target) => {  // scroll as a reader would, to a passage far down the transcript
+        const node = document.createTreeWalker(document.getElementById('coding-text'), NodeFilter.SHOW_TEXT).nextNode();
+        const range = document.createRange();
+        const at = node.textContent.indexOf(target);
+        range.setStart(node, at);
+        range.setEnd(node, at + target.length);
+        window.scrollTo(0, window.scrollY + range.getBoundingClientRect().top - 300);
+    }""", FAR_DOWN)
+    before = page.evaluate("() => window.scrollY")
+    assert before > 1500, "the passage is far down a long transcript"
+    select_text(page, "coding-text", FAR_DOWN)
+    page.get_by_role("checkbox", name="Isolation").check()
+    page.get_by_role("button", name="Apply to selection").click()
+    expect(page.locator("#coding-message")).to_have_text("Coded.")
+    expect(page.locator("#coding-text .coded")).to_have_text(FAR_DOWN)
+    expect(page.locator("#margin-marks")).to_contain_text("Isolation")
+    assert _not_reloaded(page)
+    assert abs(page.evaluate("() => window.scrollY") - before) < 2, "the reader's place is kept"
+    expect(page.get_by_role("checkbox", name="Isolation")).not_to_be_checked()  # ready for the next passage
+    shot(page, "screens-coded-in-place")
+    assert _codings(live_server) == [("Isolation", *_span(FAR_DOWN))]
+
+    page.get_by_role("button", name="Undo coding Isolation").click()
+    expect(page.locator("#coding-message")).to_have_text("Undone: coding Isolation.")
+    expect(page.locator("#coding-text .coded")).to_have_count(0)
+    expect(page.get_by_role("button", name="Undo", exact=False)).to_be_hidden()
+    assert _codings(live_server) == []
+
+    # Whole story, a memo on the coding, then remove it and undo the removal: the memo comes back too.
+    page.get_by_role("checkbox", name="Hope", exact=True).check()
+    page.get_by_role("button", name="Code the whole story").click()
+    expect(page.locator("#margin-marks")).to_contain_text("Hope — whole story")
+    item = page.locator("#margin-marks li", has_text="Hope")
+    item.get_by_text("add a memo").click()
+    item.get_by_label("Memo").fill("Hope runs through the whole interview")
+    item.get_by_role("button", name="Save memo").click()
+    expect(page.locator("#coding-message")).to_have_text("Memo saved.")
+    expect(page.locator("#margin-marks .memo")).to_have_text("✎ Hope runs through the whole interview")
+    page.get_by_role("button", name="Remove this coding: Hope").click()
+    expect(page.locator("#coding-message")).to_contain_text("Coding removed.")
+    expect(page.locator("#margin-marks")).to_contain_text("No codings yet.")
+    page.locator("#coding-text").focus()
+    page.keyboard.press("Control+z")
+    expect(page.locator("#coding-message")).to_have_text("Undone: removing Hope.")
+    expect(page.locator("#margin-marks")).to_contain_text("Hope — whole story")
+    expect(page.locator("#margin-marks .memo")).to_have_text("✎ Hope runs through the whole interview")
+    assert _codings(live_server) == [("Hope", None, None)]
+
+    # A memo on the story, undone.
+    memos = page.locator("#story-memos")
+    memos.get_by_text("add a memo").click()
+    memos.get_by_label("Memo").fill("Thirty-nine times he asked")
+    memos.get_by_role("button", name="Save memo").click()
+    expect(memos.locator(".memo")).to_have_text("✎ Thirty-nine times he asked")
+    page.get_by_role("button", name="Undo the memo").click()
+    expect(memos.locator(".memo")).to_have_count(0)
+    assert _not_reloaded(page)
+    assert abs(page.evaluate("() => window.scrollY") - before) < 2
+    assert_no_console_errors(browsing)
+
+
+def _span(text: str) -> tuple[int, int]:
+    body = "\n\n".join(TRANSCRIPT_PARAGRAPHS)
+    at = body.index(text)
+    return at, at + len(text)
+
+
+def test_suggestions_are_decided_in_place_and_a_decision_can_be_undone(
+    page: Page, browsing: Browsing, live_server: LiveServer
+) -> None:
+    story_id = _transcript_world(live_server, {"GP": "receptionist"})
+    sign_in(page, live_server.accounts["researcher"])
+    page.goto(f"/research/stories/{story_id}/code")
+    _mark_page(page)
+    suggestions = page.locator("#suggestion-list .suggestion")
+    total = suggestions.count()
+    assert total >= 2
+    suggestions.nth(0).focus()
+    page.keyboard.press("a")
+    expect(page.locator("#coding-message")).to_have_text("Accepted: now one of your codings.")
+    expect(suggestions).to_have_count(total - 1)
+    expect(suggestions.nth(0)).to_be_focused()  # on to the next, without a reload
+    assert len(_codings(live_server)) == 1
+    page.get_by_role("button", name="Undo accepting GP").click()
+    expect(page.locator("#coding-message")).to_have_text("Undone: accepting GP.")
+    expect(suggestions).to_have_count(total)  # open again
+    expect(page.locator("#coding-text .coded")).to_have_count(0)
+    assert _codings(live_server) == []
+    suggestions.nth(1).focus()
+    page.keyboard.press("r")
+    expect(page.locator("#suggestions")).to_contain_text("You rejected 1 suggestion here.")
+    page.get_by_role("button", name="Undo rejecting GP").click()
+    expect(page.locator("#suggestions")).not_to_contain_text("You rejected")
+    expect(suggestions).to_have_count(total)
+    assert _not_reloaded(page)
+    assert_no_console_errors(browsing)
+
+
+def test_the_coding_forms_still_work_without_javascript(browsing: Browsing, live_server: LiveServer) -> None:
+    story_id = _transcript_world(live_server)
+    context = browsing.browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    browsing.contexts.append(context)
+    page = context.new_page()
+    sign_in(page, live_server.accounts["researcher"])
+    page.goto(f"/research/stories/{story_id}/code")
+    page.get_by_role("checkbox", name="Hope", exact=True).check()
+    page.get_by_role("button", name="Code the whole story").click()
+    expect(page.locator(".flash")).to_have_text("Coded.")
+    expect(page.locator("#margin-marks")).to_contain_text("Hope — whole story")
+    page.get_by_role("button", name="Remove this coding: Hope").click()
+    expect(page.locator(".flash")).to_have_text("Coding removed.")
+    assert _codings(live_server) == []
