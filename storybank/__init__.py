@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         exchange,
         main,
         memos,
+        notices,
         research,
         search,
         set_sessions,
@@ -116,7 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for module in (main, auth, stories, research, search, codebook, coding, agreement, analysis, memos, suggestions,
-                   workshop, sets, set_sessions, exchange, admin):
+                   workshop, sets, set_sessions, exchange, admin, notices):
         app.register_blueprint(module.bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)

@@ -7,6 +7,7 @@ from storybank.archive.models import (
     Story,
     StoryRevision,
 )
+from storybank.archive.teller_models import SavedDraft, WithdrawalNotice
 from storybank.audit.models import AuditEvent
 from storybank.coding.models import Code, CoderNotice, Coding, Memo
 from storybank.coding.suggest_models import SuggestionDecision, SuggestionTraining
@@ -46,6 +47,8 @@ __all__ = [
     "SearchWord",
     "Story",
     "StoryRevision",
+    "SavedDraft",
+    "WithdrawalNotice",
     "SuggestionDecision",
     "SuggestionTraining",
     "User",

@@ -6,12 +6,14 @@ how many things went, so the tombstone can say "3 codings removed".
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from storybank import hooks, policy, tx
 from storybank.accounts.models import User
 from storybank.archive.consent import append_event
+from storybank.archive.copies import leave_notices
 from storybank.archive.models import STATUS_WITHDRAWN, ClaimInvitation, Story, StoryRevision
+from storybank.archive.teller_models import SavedDraft
 from storybank.audit.service import record
 from storybank.extensions import db
 from storybank.timeutil import utcnow
@@ -21,15 +23,34 @@ def _delete_revisions(story: Story) -> dict[str, int]:
     count = db.session.scalar(select(func.count()).where(StoryRevision.story_id == story.id)) or 0
     db.session.execute(delete(StoryRevision).where(StoryRevision.story_id == story.id))
     db.session.execute(delete(ClaimInvitation).where(ClaimInvitation.story_id == story.id))
-    return {"revisions": count}
+    drafts = db.session.execute(delete(SavedDraft).where(SavedDraft.story_id == story.id)).rowcount
+    return {"revisions": count, **({"drafts": drafts} if drafts else {})}
 
 
 def withdraw_story(actor: User, story_id: object) -> Story:
-    story = policy.get_own_story(actor, story_id)
+    """Withdraw once: asking again (a double click, a second tab) returns the first withdrawal's tombstone."""
+    story = policy.get_own_story(actor, story_id, include_withdrawn=True)
     return _withdraw(actor, story)
 
 
+def _claim(story: Story) -> bool:
+    """Mark the story withdrawn if it still is active; False if another request got there first.
+
+    A conditional UPDATE: on PostgreSQL the second request waits for the first's row lock and then
+    matches nothing; on SQLite it waits for the write lock. Either way one withdrawal runs.
+    """
+    result = db.session.execute(update(Story).where(Story.id == story.id, Story.status != STATUS_WITHDRAWN)
+                                .values(status=STATUS_WITHDRAWN), execution_options={"synchronize_session": False})
+    if result.rowcount == 1:
+        return True
+    db.session.refresh(story)
+    return False
+
+
 def _withdraw(actor: User | None, story: Story) -> Story:
+    if story.withdrawn or not _claim(story):
+        return story
+    leave_notices(story)
     counts: dict[str, int] = {}
     for step in [*hooks.current().withdrawal, _delete_revisions]:  # steps first: revisions cascade to codings
         for name, n in step(story).items():

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from storybank import guard, policy
 from storybank.archive.consent import change_consent, consent_dict, current_form
+from storybank.archive.copies import CANNOT_RECALL, own_story_copies
 from storybank.archive.pages import REMOVED_LABELS, open_story
 from storybank.archive.render import render_markdown
 from storybank.archive.stories import get_revision, revise_story, submit_story
@@ -116,17 +117,21 @@ def consent(story_id: int) -> object:
 @bp.route("/stories/<int:story_id>/withdraw", methods=["GET", "POST"])
 @guard.requires("story.own")
 def withdraw(story_id: int) -> object:
-    story = policy.get_own_story(current_user, story_id)
+    story = policy.get_own_story(current_user, story_id, include_withdrawn=True)
     form = WithdrawForm()
     error = None
     if form.validate_on_submit():
         if not form.confirm.data:
             error = "Tick the box to confirm: withdrawing deletes your story's text for good."
         else:
-            withdraw_story(current_user, story_id)
+            withdraw_story(current_user, story_id)  # a second click finds it withdrawn: same tombstone
             flash("Your story has been withdrawn. Its text is deleted; nobody can read it now.")
             return redirect(url_for("stories.show", story_id=story_id))
-    return render_template("stories/withdraw.html", form=form, story=story, error=error), 200 if error is None else 400
+    if story.withdrawn:
+        return redirect(url_for("stories.show", story_id=story_id))
+    return render_template("stories/withdraw.html", form=form, story=story, error=error,
+                           copies=own_story_copies(current_user, story_id), cannot_recall=CANNOT_RECALL,
+                           ), 200 if error is None else 400
 
 
 @bp.get("/me/export")
