@@ -66,6 +66,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             return None
 
     _register_blueprints(app)
+    # Templates may ask the policy to hide a button (never the real check): {% if can('story.code') %}.
+    app.jinja_env.globals["can"] = lambda action: policy.can(current_user, action)
     _register_request_handling(app)
     _register_error_handlers(app)
     guard.check_every_endpoint_declared(app)

@@ -54,6 +54,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "sets.build": frozenset({"host"}),
     "sessions.record": frozenset({"host"}),
     "insights.read": frozenset({"researcher", "host"}),
+    "sessions.read_all": frozenset({"researcher"}),  # hosts read only the sessions they recorded
     "registry.read": frozenset({"researcher", "admin"}),
     # REFI-QDA, Markdown and CSV exchange with other tools (storybank/interop/).
     "exchange.export": frozenset({"researcher"}),

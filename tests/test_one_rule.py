@@ -92,3 +92,22 @@ def test_the_teller_gets_the_same_tombstone_on_the_page_and_the_api(app, login_a
     assert api.get_json()["status"] == "withdrawn"
     assert "withdrawn" in page.get_data(as_text=True).lower()
     assert "Gone soon" not in page.get_data(as_text=True)
+
+
+def test_role_checks_are_made_by_the_policy_alone():
+    """Outside policy.py no code or template asks which roles someone holds: it asks `can()`."""
+    import re
+    from pathlib import Path
+
+    import storybank
+
+    package = Path(storybank.__file__).parent
+    checks = re.compile(r"""["'](storyteller|researcher|host|admin)["']\s+(not\s+)?in\s+\w+\.roles|has_role\(""")
+    managing_roles = {"policy.py", "accounts/services.py"}  # the policy itself, and assigning roles to accounts
+    found = [f"{path.relative_to(package)}:{n}" for path in package.rglob("*.py")
+             if str(path.relative_to(package)) not in managing_roles
+             for n, line in enumerate(path.read_text().splitlines(), 1) if checks.search(line)]
+    templates = Path(storybank.__file__).parent.parent / "templates"
+    found += [f"{path.relative_to(templates)}:{n}" for path in templates.rglob("*.html")
+              for n, line in enumerate(path.read_text().splitlines(), 1) if checks.search(line)]
+    assert found == []

@@ -29,9 +29,6 @@ class User(UserMixin, db.Model):
     def roles(self) -> set[str]:
         return {r.role for r in self.role_rows}
 
-    def has_role(self, role: str) -> bool:
-        return role in self.roles
-
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active

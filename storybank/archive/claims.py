@@ -58,7 +58,7 @@ def find_invitation(token: str) -> ClaimInvitation:
 
 def claim_story(user: User, token: str) -> Story:
     invitation = find_invitation(token)
-    if "storyteller" not in user.roles:
+    if not policy.can(user, "story.own"):
         raise NotFound("Only a storyteller account can claim a story.")
     story = db.session.get(Story, invitation.story_id)
     assert story is not None

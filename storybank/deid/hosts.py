@@ -27,7 +27,7 @@ def workshop_for(actor: User, story_id: object) -> tuple[Story, WorkshopVersion]
     try:
         story = policy.get_own_story(actor, story_id)
     except NotFound:
-        purposes = [p for p in ("workshop", "workshop_prep", "research") if policy.PURPOSE_ROLES[p] in actor.roles]
+        purposes = policy.purposes_for(actor, ("workshop", "workshop_prep", "research"))
         if not purposes:
             raise
         story = policy.get_story(actor, story_id, purposes)
@@ -36,5 +36,5 @@ def workshop_for(actor: User, story_id: object) -> tuple[Story, WorkshopVersion]
         raise NotFound("This story has no approved workshop version.")
     if story.teller_id != actor.id:
         record(actor, "story.read", story_id=story.id, purpose=policy.purpose_of_read(actor, story)
-               if "host" not in actor.roles else "workshop")
+               if not policy.can(actor, "workshop.read") else "workshop")
     return story, version

@@ -90,7 +90,7 @@ def list_sessions(actor: User) -> list[WorkshopSession]:
 def _scope(actor: User, stmt: object) -> object:
     if not policy.can(actor, "insights.read"):
         return stmt.where(false())  # type: ignore[attr-defined]
-    if "researcher" in actor.roles:
+    if policy.can(actor, "sessions.read_all"):
         return stmt
     return stmt.where(WorkshopSession.host_id == actor.id)  # type: ignore[attr-defined]
 
@@ -231,10 +231,10 @@ def _labels(actor: User, story_ids: set[int]) -> dict[int, tuple[str, str]]:
     out: dict[int, tuple[str, str]] = {}
     if not story_ids:
         return out
-    if "researcher" in actor.roles:
+    if policy.purposes_for(actor, ("research",)):
         for story in db.session.scalars(policy.visible_stories(actor).where(Story.id.in_(story_ids))):
             out[story.id] = (story.title or "", "research")
-    if "host" in actor.roles:
+    if policy.purposes_for(actor, ("workshop",)):
         visible = set(db.session.scalars(policy.visible_stories(actor, "workshop").with_only_columns(Story.id)
                                          .where(Story.id.in_(story_ids))))
         for sid, version in approved_versions(visible).items():
