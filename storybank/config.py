@@ -66,6 +66,8 @@ def from_environment(overrides: dict | None = None) -> dict:
         "SUGGEST_MAX_EXAMPLES": int(os.environ.get("STORYBANK_SUGGEST_MAX_EXAMPLES", "6000")),
         # Exchange imports (.qdpx): the most uncompressed bytes read out of one file's ZIP.
         "IMPORT_MAX_BYTES": int(os.environ.get("STORYBANK_IMPORT_MAX_BYTES", str(200 * 1024 * 1024))),
+        # The longest source text one import may bring in (long transcripts; the form's limit is MAX_STORY_CHARS).
+        "IMPORT_MAX_STORY_CHARS": int(os.environ.get("STORYBANK_IMPORT_MAX_STORY_CHARS", "5000000")),
         "SITES": [
             s.strip()
             for s in os.environ.get(

@@ -162,12 +162,14 @@ def test_a_selection_inside_an_emoji_or_past_the_end_is_refused(app, make_user):
     researcher = make_user("researcher")
     code = str(uuid.uuid4())
     raw = "ab😀cd"
-    for start, end, origin in ((3, 5, "NVivo 14"), (0, 99, "QualCoder")):
+    for start, end, origin, message in ((3, 5, "NVivo 14", "starts at position 3, inside a character"),
+                                        (1, 3, "NVivo 14", "ends at position 3, inside a character"),
+                                        (0, 99, "QualCoder", "outside its text")):
         source = {"guid": str(uuid.uuid4()), "name": "s.txt", "data": raw.encode(),
                   "selections": [(str(uuid.uuid4()), start, end, code)]}
         with pytest.raises(Exception) as err:
             import_qdpx(researcher, make_qdpx(origin, [source], [(code, "C")]))
-        assert "outside its text" in str(err.value) and "s.txt" in str(err.value)
+        assert message in str(err.value) and "s.txt" in str(err.value)
         tx.rollback()
     assert db.session.scalar(select(Code.id)) is None
 

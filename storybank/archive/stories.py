@@ -16,8 +16,8 @@ from storybank.timeutil import utcnow
 
 
 def _new_story(actor: User | None, draft: StoryDraft, teller: User | None, on_behalf: bool,
-               import_key: str | None = None) -> Story:
-    draft = clean_draft(draft)
+               import_key: str | None = None, max_chars: int | None = None) -> Story:
+    draft = clean_draft(draft, max_chars)
     story = Story(
         kind=draft.kind,
         title=draft.title,
@@ -61,8 +61,11 @@ def enter_on_behalf(actor: User, draft: StoryDraft) -> Story:
     return story
 
 
-def import_story(actor: User | None, draft: StoryDraft, import_key: str, teller: User | None = None) -> Story:
-    story = _new_story(actor, draft, teller=teller, on_behalf=teller is None, import_key=import_key)
+def import_story(actor: User | None, draft: StoryDraft, import_key: str, teller: User | None = None,
+                 max_chars: int | None = None) -> Story:
+    """A story from an import; `max_chars` is the import's own length limit (long transcripts)."""
+    story = _new_story(actor, draft, teller=teller, on_behalf=teller is None, import_key=import_key,
+                       max_chars=max_chars)
     record(actor, "story.imported", story_id=story.id, purpose="entered")
     return story
 

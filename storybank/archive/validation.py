@@ -56,12 +56,13 @@ def clean_title(title: object) -> str:
     return title
 
 
-def clean_body(body: object) -> str:
+def clean_body(body: object, limit: int | None = None) -> str:
+    """The body checked against `limit` characters (the storyteller form's limit unless an import gives its own)."""
     if not isinstance(body, str) or not body.strip():
         raise InvalidInput("The story is empty: write something before saving.", field="body")
     if "\x00" in body:
         raise InvalidInput("The story contains a NUL character, which cannot be stored.", field="body")
-    limit = max_story_chars()
+    limit = limit or max_story_chars()
     if len(body) > limit:
         raise InvalidInput(
             f"The story is {len(body):,} characters long; the limit is {limit:,}. "
@@ -143,14 +144,14 @@ def clean_short(value: object, name: str, limit: int) -> str:
     return value
 
 
-def clean_draft(draft: StoryDraft) -> StoryDraft:
+def clean_draft(draft: StoryDraft, max_chars: int | None = None) -> StoryDraft:
     if draft.collection_method not in COLLECTION_METHODS:
         raise InvalidInput(
             f"Collection method must be one of {', '.join(COLLECTION_METHODS)}.", field="collection_method"
         )
     return StoryDraft(
         title=clean_title(draft.title),
-        body=clean_body(draft.body),
+        body=clean_body(draft.body, max_chars),
         kind=clean_kind(draft.kind),
         site=clean_short(draft.site, "site", SITE_MAX),
         storyteller_role=clean_short(draft.storyteller_role, "storyteller_role", 80),

@@ -86,6 +86,10 @@ class TextMap:
         value = self._table[position]
         return None if value < 0 else value
 
+    def inside_character(self, position: int) -> bool:
+        """Whether a position falls between the two UTF-16 code units of one character (an emoji, say)."""
+        return 0 <= position < len(self._table) and self._table[position] < 0
+
 
 def encode_position(text: str, offset: int, convention: str, crlf: bool = False) -> int:
     """The inverse: a storybank offset into LF text as `convention` counts it (CRLF written when `crlf`)."""

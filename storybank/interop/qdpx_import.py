@@ -32,6 +32,7 @@ from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
 from storybank.interop.models import ImportedSource, ImportedUser, ImportProject
 from storybank.interop.qdc import apply_plan, plan
+from storybank.interop.qdpx_merge import merge_codings
 from storybank.interop.qdpx_parse import FileCoding, FileProject, FileSource, FolderFiles, read_project
 from storybank.interop.refi_common import Guids
 from storybank.interop.zipsafe import SafeZip
@@ -124,10 +125,11 @@ def import_qdpx(actor: User, source: bytes | IO[bytes] | Path,
     codes = apply_plan(actor, steps, update_existing=False)
     targets: dict[str, tuple[str, int]] = {fc.guid: ("code", codes[fc.guid].id) for fc in parsed.codes}
     counts = {"stories": 0, "codings": 0, "memos": 0, "already_present": 0,
+              "codings_in_file": sum(s.file_codings for s in parsed.sources),
               "codes_new": sum(s.action == "new" for s in steps),
               "codes_matched": sum(s.action != "new" for s in steps)}
     guids = Guids()
-    known = {guids.source(story_id) for story_id in db.session.scalars(select(Story.id))}
+    known = {guids.source(story_id): story_id for story_id in db.session.scalars(select(Story.id))}
     for done, file_source in enumerate(parsed.sources, 1):
         if file_source.text is not None:
             _import_source(actor, project, file_source, codes, users, targets, counts, known)
@@ -144,15 +146,19 @@ def import_qdpx(actor: User, source: bytes | IO[bytes] | Path,
 
 
 def _import_source(actor: User, project: ImportProject, source: FileSource, codes: dict[str, Code], users: _Users,
-                   targets: dict[str, tuple[str, int]], counts: dict[str, int], known: set[str]) -> None:
+                   targets: dict[str, tuple[str, int]], counts: dict[str, int], known: dict[str, int]) -> None:
     key = source_key(source.guid)
-    if source.guid in known or db.session.scalar(select(Story.id).where(Story.import_key == key)) is not None:
+    present = known.get(source.guid) or db.session.scalar(select(Story.id).where(Story.import_key == key))
+    if present is not None:
         counts["already_present"] += 1
+        merge_codings(actor, present, source, codes, users.get, targets, counts)
         return
-    if not (source.text or "").strip():
-        raise InvalidInput(f"Source {source.name!r} has an empty text.")
+    limit = int(current_app.config.get("IMPORT_MAX_STORY_CHARS", 5_000_000))
+    if len(source.text or "") > limit:
+        raise InvalidInput(f"Source {source.name!r} is {len(source.text or ''):,} characters long; an import takes "
+                           f"sources of up to {limit:,} characters (STORYBANK_IMPORT_MAX_STORY_CHARS).")
     try:
-        story = import_story(actor, _draft(source), key)
+        story = import_story(actor, _draft(source), key, max_chars=limit)
     except InvalidInput as err:
         raise InvalidInput(f"Source {source.name!r}: {err.message}") from None
     db.session.add(ImportedSource(story_id=story.id, project_id=project.id, guid=source.guid))

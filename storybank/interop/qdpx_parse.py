@@ -15,6 +15,7 @@ from xml.etree.ElementTree import Element
 from storybank.errors import InvalidInput
 from storybank.interop.offsets import TextMap, convention_for, decode_text
 from storybank.interop.qdc import FileCode, read_codes
+from storybank.interop.qdpx_paths import find_text_member
 from storybank.interop.refi_common import child, children, clean_guid, local, parse_xml, text_of
 from storybank.interop.zipsafe import SafeZip
 
@@ -52,6 +53,8 @@ class FileSource:
     codings: list[FileCoding] = field(default_factory=list)
     note_refs: list[str] = field(default_factory=list)
     variables: dict[str, str] = field(default_factory=dict)
+    file_codings: int = 0  # codings the file holds on this source, imported or not
+    selections_skipped: list[str] = field(default_factory=list)  # GUIDs of selections on a missing or empty text
 
 
 @dataclass
@@ -131,11 +134,7 @@ def _source_text(files: SafeZip | FolderFiles, element: Element, name: str) -> s
     inline = child(element, "PlainTextContent")
     if inline is not None:
         return decode_text((inline.text or "").encode())
-    path = element.get("plainTextPath") or ""
-    if not path.startswith("internal://"):
-        return None  # relative:// and absolute:// point outside the file
-    member = path[len("internal://"):]
-    found = files.find(f"sources/{member}") or files.find(member)
+    found = find_text_member(files, element.get("plainTextPath") or "", f"Source {name!r}")
     if found is None:
         return None
     try:
@@ -144,16 +143,25 @@ def _source_text(files: SafeZip | FolderFiles, element: Element, name: str) -> s
         raise InvalidInput(f"The text of source {name!r} {err.message}.") from None
 
 
+def _count(skipped: dict[str, int], what: str, n: int = 1) -> None:
+    if n:
+        skipped[what] = skipped.get(what, 0) + n
+
+
 def _source(files: SafeZip | FolderFiles, element: Element, convention: str, skipped: dict[str, int]) -> FileSource:
     guid = clean_guid(element.get("guid"), "A TextSource")
     name = " ".join((element.get("name") or "").split()) or "Imported source"
     raw = _source_text(files, element, name)
     source = FileSource(guid, name, None, codings=_codings(element), note_refs=_refs(element))
     selections = children(element, "PlainTextSelection")
-    if raw is None:
-        skipped["text sources without their text"] = skipped.get("text sources without their text", 0) + 1
-        skipped["selections on sources without text"] = (
-            skipped.get("selections on sources without text", 0) + len(selections))
+    source.file_codings = len(source.codings) + sum(len(children(s, "Coding")) for s in selections)
+    if raw is None or not raw.strip():
+        empty = raw is not None
+        _count(skipped, "empty text sources" if empty else "text sources without their text")
+        _count(skipped, "selections on empty sources" if empty else "selections on sources without text",
+               len(selections))
+        source.selections_skipped = [clean_guid(s.get("guid"), f"A selection in source {name!r}")
+                                     for s in selections]
         return source
     text_map = TextMap(raw, convention)
     source.text = text_map.text
@@ -164,6 +172,13 @@ def _source(files: SafeZip | FolderFiles, element: Element, convention: str, ski
         except ValueError:
             raise InvalidInput(f"Selection {sel_guid} in source {name!r} has no whole-number positions.") from None
         s, e = text_map.to_codepoints(start), text_map.to_codepoints(end)
+        inside = [p for p in (start, end) if text_map.inside_character(p)]
+        if inside:
+            raise InvalidInput(
+                f"Selection {sel_guid} in source {name!r} {'starts' if inside[0] == start else 'ends'} at position "
+                f"{inside[0]}, inside a character (between the two UTF-16 code units of an emoji or other "
+                f"character beyond the Basic Multilingual Plane, counted as {convention}): the exporting tool "
+                "split a character, so this selection cannot be placed.")
         if s is None or e is None or s > e:
             raise InvalidInput(
                 f"Selection {sel_guid} in source {name!r} runs from {start} to {end}, outside its text "
@@ -237,8 +252,8 @@ def read_project(files: SafeZip | FolderFiles) -> FileProject:
     for item in children(notes_element, "Note") if notes_element is not None else []:
         guid = clean_guid(item.get("guid"), "A Note")
         text = text_of(item, "PlainTextContent").strip()
-        if not text and (item.get("plainTextPath") or "").startswith("internal://"):
-            found = files.find("sources/" + item.get("plainTextPath", "")[len("internal://"):])
+        if not text and item.get("plainTextPath"):
+            found = find_text_member(files, item.get("plainTextPath", ""), f"Note {guid}")
             text = decode_text(files.read(found)).strip() if found else ""
         notes[guid] = FileNote(guid, text, _user(item), _when(item.get("creationDateTime")))
     links = []
@@ -260,8 +275,20 @@ def read_project(files: SafeZip | FolderFiles) -> FileProject:
 
 def _check_references(project: FileProject) -> None:
     codes = {c.guid for c in project.codes}
+    seen: dict[str, dict[str, str]] = {"source": {}, "selection": {}, "coding": {}}
+
+    def once(kind: str, guid: str, where: str) -> None:
+        if guid in seen[kind]:
+            raise InvalidInput(f"The file uses GUID {guid} for two {kind}s ({seen[kind][guid]} and {where}): "
+                               f"each {kind} needs its own GUID.")
+        seen[kind][guid] = where
+
     for source in project.sources:
+        once("source", source.guid, f"{source.name!r}")
+        for guid in [s.guid for s in source.selections] + source.selections_skipped:
+            once("selection", guid, f"in source {source.name!r}")
         for coding in [*source.codings, *(c for s in source.selections for c in s.codings)]:
+            once("coding", coding.guid, f"in source {source.name!r}")
             if coding.code_guid not in codes:
                 raise InvalidInput(f"A coding in source {source.name!r} refers to code {coding.code_guid}, "
                                    "which is not in the file's codebook.")
