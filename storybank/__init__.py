@@ -31,6 +31,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA secure_delete=ON")
+        # Several server processes share one file: readers never block the writer, writers wait their turn.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
 
 
@@ -52,7 +55,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
 
-    from storybank import models  # noqa: F401  (registers every table)
+    from storybank import (
+        ledger,  # noqa: F401  (records every withdrawal outside the database)
+        models,  # noqa: F401  (registers every table)
+    )
     from storybank.accounts.models import User
     from storybank.wiring import connect_features
 
@@ -68,6 +74,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     # Templates may ask the policy to hide a button (never the real check): {% if can('story.code') %}.
     app.jinja_env.globals["can"] = lambda action: policy.can(current_user, action)
+    from storybank import serving
+
+    serving.install(app)  # proxies, request ids and the request log, before the policy check
     _register_request_handling(app)
     _register_error_handlers(app)
     guard.check_every_endpoint_declared(app)
@@ -106,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
         codebook,
         coding,
         exchange,
+        health,
         main,
         memos,
         notices,
@@ -118,8 +128,8 @@ def _register_blueprints(app: Flask) -> None:
         workshop,
     )
 
-    for module in (main, auth, stories, research, search, codebook, coding, agreement, analysis, memos, suggestions,
-                   workshop, sets, set_sessions, exchange, admin, notices):
+    for module in (main, health, auth, stories, research, search, codebook, coding, agreement, analysis, memos,
+                   suggestions, workshop, sets, set_sessions, exchange, admin, notices):
         app.register_blueprint(module.bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)

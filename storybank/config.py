@@ -68,6 +68,11 @@ def from_environment(overrides: dict | None = None) -> dict:
         "IMPORT_MAX_BYTES": int(os.environ.get("STORYBANK_IMPORT_MAX_BYTES", str(200 * 1024 * 1024))),
         # The longest source text one import may bring in (long transcripts; the form's limit is MAX_STORY_CHARS).
         "IMPORT_MAX_STORY_CHARS": int(os.environ.get("STORYBANK_IMPORT_MAX_STORY_CHARS", "5000000")),
+        # Serving: how many proxies in front set X-Forwarded-* (0: trust none); JSON log lines.
+        "PROXIES": int(os.environ.get("STORYBANK_PROXIES", "0")),
+        "LOG_JSON": _flag("STORYBANK_LOG_JSON", False),
+        # Story ids and times of withdrawals, outside the database so a restore cannot undo them.
+        "WITHDRAWAL_LEDGER": os.environ.get("STORYBANK_WITHDRAWAL_LEDGER", str(instance / "withdrawal-ledger.jsonl")),
         "SITES": [
             s.strip()
             for s in os.environ.get(

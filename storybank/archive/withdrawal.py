@@ -85,3 +85,4 @@ def compact_database() -> None:
         return
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM")
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # old pages in the write-ahead log go too

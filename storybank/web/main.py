@@ -1,4 +1,4 @@
-"""Home page, Markdown preview and health check."""
+"""Home page and Markdown preview."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
@@ -28,9 +28,3 @@ def preview() -> object:
     except InvalidInput as err:
         return jsonify({"html": "", "error": err.message})
     return jsonify({"html": render_markdown(text), "error": None})
-
-
-@bp.get("/healthz")
-@guard.public
-def healthz() -> object:
-    return jsonify({"status": "ok"})

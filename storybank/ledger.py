@@ -1,0 +1,107 @@
+"""The withdrawal ledger: which stories were withdrawn and when, kept outside the database.
+
+A backup holds the database as it was; a story withdrawn after it was taken
+would come back with a restore. So every withdrawal is also appended (story
+id and time, never any text) to a file beyond the backup's reach, and a
+restore, `storybank serve` and the readiness check all compare the database
+with it. The database's tombstones are the ledger's table: they are copied
+into the file before a backup or restore, which also repairs a crash between
+a withdrawal's commit and its line in the file.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from storybank import tx
+from storybank.archive.models import STATUS_WITHDRAWN, Story
+from storybank.archive.withdrawal import register_step
+from storybank.extensions import db
+from storybank.timeutil import utcnow
+
+
+def path() -> Path:
+    return Path(current_app.config["WITHDRAWAL_LEDGER"])
+
+
+def entries(ledger: Path | None = None) -> dict[int, datetime]:
+    """story id -> first recorded withdrawal time; a torn last line (a crash mid-write) is skipped."""
+    ledger = ledger or path()
+    found: dict[int, datetime] = {}
+    if not ledger.exists():
+        return found
+    for line in ledger.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+            story_id, when = int(entry["story_id"]), datetime.fromisoformat(entry["withdrawn_at"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        found.setdefault(story_id, when)
+    return found
+
+
+def append(items: Iterable[tuple[int, datetime]], ledger: Path | None = None) -> int:
+    """Append and fsync, so a line the app reported is on disk."""
+    ledger = ledger or path()
+    lines = "".join(json.dumps({"story_id": sid, "withdrawn_at": when.isoformat()}) + "\n" for sid, when in items)
+    if not lines:
+        return 0
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(ledger, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, lines.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return lines.count("\n")
+
+
+@register_step
+def _record(story: Story) -> dict[str, int]:
+    """A withdrawal step: the ledger line follows the commit (a rolled-back withdrawal never happened)."""
+    ledger, story_id, when = path(), story.id, utcnow()
+    tx.after_commit(lambda: append([(story_id, when)], ledger))
+    return {}
+
+
+def tombstones() -> dict[int, datetime]:
+    rows = db.session.execute(select(Story.id, Story.withdrawn_at).where(Story.status == STATUS_WITHDRAWN))
+    return {sid: when or utcnow() for sid, when in rows}
+
+
+def copy_tombstones() -> int:
+    """Bring the file up to date with the database's withdrawals (before a backup or a restore)."""
+    known = entries()
+    return append(sorted((sid, when) for sid, when in tombstones().items() if sid not in known))
+
+
+def pending() -> list[int]:
+    """Stories the ledger says were withdrawn that this database still holds."""
+    ids = sorted(entries())
+    waiting: list[int] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        waiting += db.session.scalars(
+            select(Story.id).where(Story.id.in_(chunk), Story.status != STATUS_WITHDRAWN)).all()
+    return sorted(waiting)
+
+
+def reapply() -> int:
+    """Withdraw again every story the ledger names that the database holds; the caller commits."""
+    from storybank.archive.withdrawal import _withdraw
+
+    recorded = entries()
+    count = 0
+    for story_id in pending():
+        story = db.session.get(Story, story_id)
+        _withdraw(None, story)
+        story.withdrawn_at = recorded[story_id]  # when the teller withdrew it, not when it was re-applied
+        count += 1
+    db.session.flush()
+    return count
