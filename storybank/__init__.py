@@ -55,10 +55,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
 
-    from storybank import (
-        ledger,  # noqa: F401  (records every withdrawal outside the database)
-        models,  # noqa: F401  (registers every table)
-    )
+    from storybank import models  # noqa: F401  (registers every table)
     from storybank.accounts.models import User
     from storybank.wiring import connect_features
 

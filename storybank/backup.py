@@ -96,10 +96,9 @@ def create_backup(file: Path) -> Manifest:
     """Write the backup to FILE (readable by its owner only); the ledger is brought up to date first."""
     dialect = _dialect()
     ledger.copy_tombstones()
-    counts = dict(db.session.execute(select(Story.status == STATUS_WITHDRAWN, func.count())
-                                     .group_by(Story.status == STATUS_WITHDRAWN)).all())
+    counts = dict(db.session.execute(select(Story.status, func.count()).group_by(Story.status)).all())
     manifest = Manifest(database=dialect, revision=_revision(), created_at=utcnow().isoformat(),
-                        stories=sum(counts.values()), withdrawn=counts.get(True, 0))
+                        stories=sum(counts.values()), withdrawn=counts.get(STATUS_WITHDRAWN, 0))
     db.session.rollback()
     file.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=file.parent) as work:

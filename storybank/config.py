@@ -72,7 +72,8 @@ def from_environment(overrides: dict | None = None) -> dict:
         "PROXIES": int(os.environ.get("STORYBANK_PROXIES", "0")),
         "LOG_JSON": _flag("STORYBANK_LOG_JSON", False),
         # Story ids and times of withdrawals, outside the database so a restore cannot undo them.
-        "WITHDRAWAL_LEDGER": os.environ.get("STORYBANK_WITHDRAWAL_LEDGER", str(instance / "withdrawal-ledger.jsonl")),
+        # (default: withdrawal-ledger.jsonl in the instance folder).
+        "WITHDRAWAL_LEDGER": os.environ.get("STORYBANK_WITHDRAWAL_LEDGER", ""),
         "SITES": [
             s.strip()
             for s in os.environ.get(

@@ -4,7 +4,7 @@ A backup holds the database as it was; a story withdrawn after it was taken
 would come back with a restore. So every withdrawal is also appended (story
 id and time, never any text) to a file beyond the backup's reach, and a
 restore, `storybank serve` and the readiness check all compare the database
-with it. The database's tombstones are the ledger's table: they are copied
+with it. `record_withdrawal` is connected as a withdrawal step in storybank.wiring. The database's tombstones are the ledger's table: they are copied
 into the file before a backup or restore, which also repairs a crash between
 a withdrawal's commit and its line in the file.
 """
@@ -21,13 +21,13 @@ from sqlalchemy import select
 
 from storybank import tx
 from storybank.archive.models import STATUS_WITHDRAWN, Story
-from storybank.archive.withdrawal import register_step
 from storybank.extensions import db
 from storybank.timeutil import utcnow
 
 
 def path() -> Path:
-    return Path(current_app.config["WITHDRAWAL_LEDGER"])
+    configured = current_app.config.get("WITHDRAWAL_LEDGER")
+    return Path(configured) if configured else Path(current_app.instance_path) / "withdrawal-ledger.jsonl"
 
 
 def entries(ledger: Path | None = None) -> dict[int, datetime]:
@@ -62,11 +62,14 @@ def append(items: Iterable[tuple[int, datetime]], ledger: Path | None = None) ->
     return lines.count("\n")
 
 
-@register_step
-def _record(story: Story) -> dict[str, int]:
+def record_withdrawal(story: Story) -> dict[str, int]:
     """A withdrawal step: the ledger line follows the commit (a rolled-back withdrawal never happened)."""
-    ledger, story_id, when = path(), story.id, utcnow()
-    tx.after_commit(lambda: append([(story_id, when)], ledger))
+    ledger = path()
+
+    def write() -> None:
+        append([(story.id, story.withdrawn_at or utcnow())], ledger)  # the tombstone's own time
+
+    tx.after_commit(write)
     return {}
 
 

@@ -31,11 +31,17 @@ def _upgrade_database() -> None:
 @with_appcontext
 def serve_command(host: str, port: int, workers: int | None) -> None:
     """Serve storybank with gunicorn, the production server."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from storybank import ledger, serving
     from storybank.health import readiness
 
-    reapplied = ledger.reapply()  # a database restored by hand must not show withdrawn stories
-    tx.commit()
+    try:
+        reapplied = ledger.reapply()  # a database restored by hand must not show withdrawn stories
+        tx.commit()
+    except SQLAlchemyError:  # no tables yet, or migrations behind: /readyz says which
+        tx.rollback()
+        reapplied = 0
     if reapplied:
         click.echo(f"Re-applied {reapplied} withdrawals from the withdrawal ledger.")
     problems = readiness()

@@ -12,6 +12,7 @@ from storybank.hooks import EXTENSION, FeatureHooks
 
 
 def connect_features(app: Flask) -> FeatureHooks:
+    from storybank import ledger
     from storybank.coding import codings, reanchor, suggest, suggest_classifier
     from storybank.deid import following, proposing, reading
     from storybank.workshops import hooks as story_sets
@@ -32,5 +33,7 @@ def connect_features(app: Flask) -> FeatureHooks:
     # Story sets: excerpts follow revisions; a withdrawal leaves placeholders and removes quotations.
     hooks.add("story sets", "revision", story_sets.follow_revision)
     hooks.add("story sets", "withdrawal", story_sets.withdraw_step)
+    # Withdrawal ledger: the story id and time, outside the database, so a restore cannot bring the story back.
+    hooks.add("withdrawal ledger", "withdrawal", ledger.record_withdrawal)
     app.extensions[EXTENSION] = hooks
     return hooks

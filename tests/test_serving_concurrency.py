@@ -63,6 +63,7 @@ def test_three_workers_ten_clients_lose_and_fail_nothing(app, make_user, make_st
     coders = [make_user("researcher") for _ in range(CLIENTS)]
     tokens = [create_token(c) for c in coders]
     tx.commit()
+    coder_ids = [c.id for c in coders]
     db.session.remove()
     db.engine.dispose()  # the server's processes are the only ones writing now
 
@@ -90,12 +91,9 @@ def test_three_workers_ten_clients_lose_and_fail_nothing(app, make_user, make_st
     assert "Traceback" not in server_log and "WORKER TIMEOUT" not in server_log, server_log[-3000:]
 
     db.session.expire_all()
-    coder_ids = [c.id for c in coders]
     stored = {row.id: (row.story_id, row.code_id) for row in db.session.scalars(
         select(Coding).where(Coding.coder_id.in_(coder_ids)))}
     assert {cid: (sid, code) for cid, sid, code in created} == stored  # each one there, and nothing else
     assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 0  # no index change left behind
-    coded = Counter()
-    for story_id, code_id in set(stored.values()):
-        coded[code_id] += 1
+    coded = Counter(code_id for _story_id, code_id in set(stored.values()))
     assert themes_found == {name: coded[code_id] for name, code_id in codes.items()}

@@ -23,6 +23,7 @@ def test_each_feature_lists_what_it_connects(app):
                               ("workshop_text", listing["workshop versions"][4][1])],
         "story sets": [("revision", "storybank.workshops.hooks.follow_revision"),
                        ("withdrawal", "storybank.workshops.hooks.withdraw_step")],
+        "withdrawal ledger": [("withdrawal", "storybank.ledger.record_withdrawal")],
     }
     assert all(name.startswith("storybank.deid.") for _kind, name in listing["workshop versions"])
 

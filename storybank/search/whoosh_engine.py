@@ -8,12 +8,14 @@ Segments are kept to a few thousand documents so that rewrite stays quick.
 """
 from __future__ import annotations
 
+import fcntl
 import heapq
 import os
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -107,11 +109,26 @@ class WhooshEngine:
         self.root = Path(index_dir)
 
     # -- index files ---------------------------------------------------------------
+    @contextmanager
+    def _files_lock(self, exclusive: bool) -> Iterator[None]:
+        """Across server processes: a writer's commit deletes the files a reader is opening, so they take turns.
+
+        The lock file sits beside the index folder, which a rebuild swaps.
+        """
+        self.root.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.root.with_name(self.root.name + ".lock"), "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def _dir(self, purpose: str) -> Path:
         return self.root / purpose
 
     def exists(self) -> bool:
-        return all(whoosh_index.exists_in(str(self._dir(p))) for p in SEARCH_PURPOSES)
+        with self._files_lock(exclusive=False):
+            return all(whoosh_index.exists_in(str(self._dir(p))) for p in SEARCH_PURPOSES)
 
     def _open(self, purpose: str) -> whoosh_index.Index:
         folder = self._dir(purpose)
@@ -121,7 +138,7 @@ class WhooshEngine:
         return whoosh_index.create_in(str(folder), schema())
 
     def write(self, docs: list[IndexDoc], removals: list[tuple[int, str]]) -> None:
-        with _lock:
+        with _lock, self._files_lock(exclusive=True):
             for purpose in SEARCH_PURPOSES:
                 adds = [d for d in docs if d.purpose == purpose]
                 gone = [sid for sid, p in removals if p == purpose]
@@ -148,7 +165,7 @@ class WhooshEngine:
         are committed as segments of about SEGMENT_DOCS, so that a later withdrawal
         rewrites only a small segment.
         """
-        with _lock:
+        with _lock, self._files_lock(exclusive=True):
             building = self.root.with_name(self.root.name + ".building")
             shutil.rmtree(building, ignore_errors=True)
             indexes, writers, counts = {}, {}, {}
@@ -205,7 +222,8 @@ class WhooshEngine:
             searcher.close()  # reopen rather than refresh(): refresh fails on an index that was empty
             searcher = None
         if searcher is None:
-            searcher = self._open(purpose).searcher()
+            with self._files_lock(exclusive=False):
+                searcher = self._open(purpose).searcher()
         cache[key] = searcher
         return searcher
 
