@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL, make_url
 
 from storybank import ledger, tx
 from storybank.archive.models import STATUS_WITHDRAWN, Story
+from storybank.assets import asset_dir
 from storybank.errors import InvalidInput
 from storybank.extensions import db
 from storybank.timeutil import utcnow
@@ -152,6 +153,25 @@ def _load(manifest: Manifest, dumped: Path) -> None:
               f"--dbname={url}", str(dumped)], env)
 
 
+def _check_revision_known(manifest: Manifest) -> None:
+    """A backup from a newer storybank cannot be migrated by this one: refuse before touching anything."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    config = Config()
+    config.set_main_option("script_location", str(asset_dir("migrations")))
+    scripts = ScriptDirectory.from_config(config)
+    for revision in filter(None, manifest.revision.split(",")):
+        try:
+            known = scripts.get_revision(revision)
+        except CommandError:
+            known = None
+        if known is None:
+            raise InvalidInput(f"This backup comes from a newer storybank (database migration {revision}): "
+                               "upgrade storybank first. Nothing was changed.")
+
+
 @dataclass
 class RestoreReport:
     manifest: Manifest
@@ -166,6 +186,7 @@ def restore_backup(file: Path, upgrade: object) -> RestoreReport:
     if manifest.database != dialect:
         raise InvalidInput(f"This backup is of a {manifest.database} database but storybank is configured for "
                            f"{dialect}. Nothing was changed.")
+    _check_revision_known(manifest)
     ledger.copy_tombstones()  # withdrawals the database knows and the file might not (a crash, another server)
     tx.commit()
     with tempfile.TemporaryDirectory(dir=current_app.instance_path) as work:

@@ -1,6 +1,7 @@
 """Backups and restores, with a canary: a restore never brings a withdrawn story back."""
 from __future__ import annotations
 
+import io
 import json
 import stat
 import tarfile
@@ -108,3 +109,21 @@ def test_the_backup_holds_a_manifest_and_no_secret(app, make_user, make_story, t
     assert names == ["manifest.json", {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}[dialect]]
     assert manifest["database"] == dialect and manifest["stories"] == 1 and manifest["withdrawn"] == 1
     assert app.config["SECRET_KEY"].encode() not in payload
+
+
+def test_a_backup_from_a_newer_version_is_refused_before_anything_changes(app, make_user, make_story, tmp_path):
+    make_story(make_user("storyteller"), title="Still here")
+    backup = tmp_path / "b.tar.gz"
+    create_backup(backup)
+    newer = tmp_path / "newer.tar.gz"
+    with tarfile.open(backup) as source, tarfile.open(newer, "w:gz") as target:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            if member.name == "manifest.json":
+                data = json.dumps({**json.loads(data), "revision": "9999"}).encode()
+                member.size = len(data)
+            target.addfile(member, io.BytesIO(data))
+    result = _cli(app, "restore", str(newer), answer="yes\n")
+    assert result.exit_code == 1 and "newer storybank" in result.output and "Nothing was changed" in result.output
+    db.session.expire_all()
+    assert list(db.session.scalars(select(Story.title))) == ["Still here"]
