@@ -105,3 +105,19 @@ def test_forwarded_headers_are_trusted_only_from_the_configured_proxies(tmp_path
 
     assert _remote_logged(proxied, caplog, forwarded) == "203.0.113.9"
     assert seen["scheme"] == "https"
+
+
+def test_the_wsgi_entry_point_serves_the_configured_instance(app):
+    """`gunicorn storybank.wsgi:app` gets the same app, configured from the environment."""
+    import subprocess
+    import sys
+
+    from serving_helpers import ROOT, server_env
+
+    code = ("from storybank.wsgi import app; c = app.test_client(); r = c.get('/readyz'); "
+            "print(r.status_code, r.headers['X-Request-ID'] != '', app.config['SQLALCHEMY_DATABASE_URI'])")
+    db.engine.dispose()
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=server_env(app), capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["200", "True", app.config["SQLALCHEMY_DATABASE_URI"]]
