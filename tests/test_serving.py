@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 
+import pytest
 from conftest import make_app
 from sqlalchemy import text
 
@@ -121,3 +122,34 @@ def test_the_wsgi_entry_point_serves_the_configured_instance(app):
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["200", "True", app.config["SQLALCHEMY_DATABASE_URI"]]
+
+
+@pytest.mark.serving
+def test_serve_applies_the_ledger_before_it_serves(tmp_path, sqlite_template, postgres_url):
+    """A database put back by hand (not `storybank restore`) still never serves a withdrawn story."""
+    from conftest import PASSWORD
+    from serving_helpers import call, running_server
+
+    from storybank.accounts.services import create_token, create_user
+    from storybank.archive.models import STATUS_WITHDRAWN, Story
+    from storybank.archive.stories import submit_story
+    from storybank.archive.validation import StoryDraft
+
+    application = make_app("sqlite", tmp_path, sqlite_template, postgres_url)
+    with application.app_context():
+        teller = create_user(None, "teller@example.org", PASSWORD, ["storyteller"], "")
+        researcher = create_user(None, "r@example.org", PASSWORD, ["researcher"], "")
+        story = submit_story(teller, StoryDraft(title="Put back by hand", body="Words SERVECANARY here.",
+                                                kind="lived_experience", consent={"research": True},
+                                                attribution="anonymous"))
+        tx.commit()
+        story_id, token = story.id, create_token(researcher)
+        tx.commit()
+        ledger.append([(story_id, story.created_at)])  # withdrawn later; this database predates it
+        db.session.remove()
+        db.engine.dispose()
+        with running_server(application, 1, tmp_path / "serve.log") as base:
+            assert call(base, "GET", f"/api/v1/stories/{story_id}", token)[0] == 404
+            status, _h, found = call(base, "GET", "/api/v1/search?q=SERVECANARY&purpose=research", token)
+            assert status == 200 and found["total"] == 0
+        assert db.session.get(Story, story_id).status == STATUS_WITHDRAWN
