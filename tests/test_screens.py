@@ -172,3 +172,34 @@ def test_coding_forms_answer_in_place_with_the_same_checks(app, researcher, make
     gone = client.post(f"/research/stories/{story.id}/codings", headers=JSON,
                        data={"csrf_token": token, "code_id": code("GP").id, "whole": "1"})
     assert gone.status_code == 404 and "waited" not in gone.get_data(as_text=True)
+
+
+STRUCTURED = ("# Waiting\n\nWhat made it hard:\n- the forms\n- the phone line, always busy\n"
+              "Then the hub opened. People 😔 listened.\n\n## After\n\n1. I went back\n2. I stayed")
+
+
+def test_headings_and_list_items_are_units_of_their_own():
+    from storybank.coding.units import structural_spans
+
+    units = [STRUCTURED[a:b] for a, b in structural_spans(STRUCTURED)]
+    # A line straight after a list item continues it (CommonMark's lazy continuation), as it renders.
+    assert units == ["Waiting", "What made it hard:", "the forms", "the phone line, always busy\nThen the hub opened.",
+                     "People 😔 listened.", "After", "I went back", "I stayed"]
+    assert "the forms" in units and "After" in units and "Waiting" in units
+    assert not any("\n\n" in u for u in units)  # never across a blank line
+
+
+def test_a_list_is_not_run_into_the_next_paragraph(app, researcher, make_user, make_story):
+    from storybank.coding.compare import compare_coders
+
+    ken = make_user("researcher", name="Ken")
+    body = "Three things:\n- waiting\n- forms\n\nThe hub was different."
+    story = make_story(body=body)
+    apply_coding(researcher, story.id, code("Thresholds").id, body.index("forms"), body.index("forms") + 5)
+    apply_coding(ken, story.id, code("Thresholds").id, body.index("The hub"), len(body))
+    tx.commit()
+    rows = compare_coders(researcher, story.id).rows
+    assert len(rows) == 4  # "Three things:", "waiting", "forms", "The hub was different."
+    figures = agreement_overview(researcher)
+    assert figures.sentences == 4
+

@@ -10,6 +10,7 @@ from storybank import policy
 from storybank.accounts.models import User
 from storybank.archive.models import Story, StoryRevision
 from storybank.audit.service import record
+from storybank.coding.lightened import decorations
 from storybank.coding.models import Coding, Memo
 from storybank.extensions import db
 
@@ -20,6 +21,7 @@ class Segment:
     end: int
     text: str
     codes: list[int] = field(default_factory=list)
+    looks: str = ""  # classes of the lightened Markdown (see lightened.py)
 
 
 @dataclass
@@ -51,12 +53,15 @@ def coding_view(actor: User, story_id: object, blind: bool = True) -> CodingView
         select(User).where(User.id.in_({c.coder_id for c in codings if c.coder_id})))}
     excerpts = [c for c in codings if c.start is not None]
     text = revision.body
-    cuts = sorted({0, len(text)} | {c.start for c in excerpts} | {c.end for c in excerpts})
+    looks = decorations(text)
+    cuts = sorted({0, len(text)} | {c.start for c in excerpts} | {c.end for c in excerpts}
+                  | {x for a, b, _ in looks for x in (a, b)})
     segments = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         if a == b:
             continue
-        segments.append(Segment(a, b, text[a:b], [c.code_id for c in excerpts if c.start <= a and c.end >= b]))
+        segments.append(Segment(a, b, text[a:b], [c.code_id for c in excerpts if c.start <= a and c.end >= b],
+                                " ".join(sorted({cls for s, e, cls in looks if s <= a and e >= b}))))
     memos: dict[int, list[Memo]] = {}
     shown = [c.id for c in codings]
     for memo in db.session.scalars(select(Memo).where(Memo.coding_id.in_(shown)).order_by(Memo.id)) if shown else []:

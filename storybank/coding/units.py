@@ -13,7 +13,6 @@ import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
-
 from sqlalchemy import select, update
 
 from storybank.archive.models import StoryRevision
@@ -21,18 +20,17 @@ from storybank.coding.models import Coding
 from storybank.extensions import db
 from storybank.nlp import sentence_spans
 
-
-_MARKER = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*(?:#{1,6}(?=[ \t]|$)|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))?[ \t]*")
+BLOCK_MARKER = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*(?:#{1,6}(?=[ \t]|$)|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))?[ \t]*")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _LEAVES = {"inline", "fence", "code_block", "html_block"}
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
-def _line_starts(text: str) -> list[int]:
+def line_starts(text: str) -> list[int]:
     """Where each line starts, breaking lines where markdown-it does (\\n, \\r\\n, \\r)."""
     starts = [0]
     for match in re.finditer(r"\r\n|\r|\n", text):
@@ -43,16 +41,16 @@ def _line_starts(text: str) -> list[int]:
 
 def blocks(text: str) -> list[tuple[int, int]]:
     """(start, end) of each leaf block of the Markdown source, leading markers (#, -, 1., >) left out."""
-    starts = _line_starts(text)
+    starts = line_starts(text)
     last = len(starts) - 1
     out = []
-    for token in _parser().parse(text):
+    for token in markdown_parser().parse(text):
         if token.type not in _LEAVES or not token.map:
             continue
         first_line, end_line = token.map
         start, end = starts[min(first_line, last)], starts[min(end_line, last)]
         if token.type == "inline":
-            marker = _MARKER.match(text, start, end)
+            marker = BLOCK_MARKER.match(text, start, end)
             heading = marker is not None and "#" in marker.group()
             start = marker.end() if marker else start
             closing = _CLOSING_HASHES.search(text, start, end) if heading and end_line == first_line + 1 else None

@@ -210,3 +210,84 @@ def test_the_coding_forms_still_work_without_javascript(browsing: Browsing, live
     page.get_by_role("button", name="Remove this coding: Hope").click()
     expect(page.locator(".flash")).to_have_text("Coding removed.")
     assert _codings(live_server) == []
+
+
+MARKDOWN_STORY = ("# The waiting\n\nI was **very** tired 😔 and _alone_.\n"
+                  "- the forms\n- the phone line\n\nThen the hub opened.")
+
+
+def _select_source(page: Page, start: int, end: int) -> None:
+    """Select code points [start, end) of the source, whatever spans the text is cut into, then mouse-up."""
+    page.evaluate("""([start, end]) => {
+        const box = document.getElementById('coding-text');
+        function at(offset) {
+            for (const span of box.querySelectorAll('span[data-start]')) {
+                const a = +span.dataset.start, b = +span.dataset.end;
+                if (offset >= a && offset < b || offset === b && offset === end) {
+                    const units = Array.from(span.firstChild.textContent).slice(0, offset - a).join('').length;
+                    return [span.firstChild, units];
+                }
+            }
+            throw new Error('offset not found');
+        }
+        const range = document.createRange();
+        range.setStart(...at(start));
+        range.setEnd(...at(end));
+        const sel = window.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(range);
+        box.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+    }""", [start, end])
+
+
+def test_the_coding_page_shows_markdown_lightened_and_offsets_stay_in_the_source(
+    page: Page, browsing: Browsing, live_server: LiveServer, shot: Callable[[Page, str], None]
+) -> None:
+    from storybank import tx
+    from storybank.accounts.services import find_by_email
+    from storybank.archive.stories import submit_story
+    from storybank.archive.validation import StoryDraft
+    from storybank.coding.codebook import install_starter
+
+    with live_server.app.app_context():
+        story = submit_story(find_by_email(live_server.accounts["storyteller"].email), StoryDraft(
+            title="Marked up", body=MARKDOWN_STORY, kind="lived_experience", site="Salford",
+            consent={"research": True, "workshop": False, "publication": False}, attribution="anonymous"))
+        install_starter(find_by_email(live_server.accounts["researcher"].email))
+        tx.commit()
+        story_id = story.id
+    sign_in(page, live_server.accounts["researcher"])
+    page.goto(f"/research/stories/{story_id}/code")
+    text = page.locator("#coding-text")
+    heading = text.locator(".md-h1")
+    expect(heading).to_have_text("The waiting\n")
+    size = heading.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    body_size = text.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    assert size > body_size * 1.3, "the heading reads as a heading"
+    expect(text.locator(".md-strong")).to_have_text("very")
+    expect(text.locator(".md-em")).to_have_text("alone")
+    marks = text.locator(".md-mark")
+    assert marks.first.evaluate("el => getComputedStyle(el).color") != text.evaluate("el => getComputedStyle(el).color")
+    assert text.text_content() == MARKDOWN_STORY  # the source, every character where it is
+    shot(page, "screens-lightened-markdown")
+    # Across the bold marks and past an emoji: the coding's offsets are code points into the source.
+    start = MARKDOWN_STORY.index("very**")
+    end = MARKDOWN_STORY.index(" and _alone")
+    _select_source(page, start, end)
+    expect(page.locator("#selection-status")).to_contain_text(f"Selected {end - start} characters")
+    page.get_by_role("checkbox", name="Isolation").check()
+    page.get_by_role("button", name="Apply to selection").click()
+    expect(page.locator("#margin-marks q")).to_have_text("very** tired 😔")
+    item = MARKDOWN_STORY.index("the forms")
+    _select_source(page, item, item + len("the forms"))
+    page.get_by_role("checkbox", name="Thresholds").check()
+    page.get_by_role("button", name="Apply to selection").click()
+    expect(page.locator("#margin-marks")).to_contain_text("Thresholds")
+    with live_server.app.app_context():
+        from storybank.coding.models import Coding
+        from storybank.extensions import db
+
+        got = sorted((c.start, c.end) for c in db.session.query(Coding))
+    assert got == [(start, end), (item, item + len("the forms"))]
+    expect(text.locator(".coded")).to_have_count(4)  # "very", "**", " tired 😔" (cut at the marks), "the forms"
+    assert_no_console_errors(browsing)
