@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
 from storybank import config as config_module
-from storybank import guard, policy, tx
+from storybank import guard, policy, request_input, tx
 from storybank.assets import asset_dir
 from storybank.errors import DomainError
 from storybank.extensions import csrf, db, limiter, login_manager, migrate
@@ -75,6 +75,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     serving.install(app)  # proxies, request ids and the request log, before the policy check
     _register_request_handling(app)
+    request_input.install(app)  # NUL, lone surrogates, deep JSON: 400 before any view
     _register_error_handlers(app)
     guard.check_every_endpoint_declared(app)
 

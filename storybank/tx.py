@@ -11,6 +11,16 @@ from collections.abc import Callable
 from storybank.extensions import db
 
 _KEY = "storybank_after_commit"
+_BEFORE = "storybank_before_commit"
+
+
+def before_commit(fn: Callable[[], None]) -> None:
+    """Bookkeeping writes of a read (audit rows, a token's last use) wait for the commit.
+
+    On SQLite the first write takes the database's write lock until the commit; a page that
+    wrote its audit row first would hold it while it renders, and every other writer would wait.
+    """
+    db.session.info.setdefault(_BEFORE, []).append(fn)
 
 
 def after_commit(fn: Callable[[], None]) -> None:
@@ -18,6 +28,8 @@ def after_commit(fn: Callable[[], None]) -> None:
 
 
 def commit() -> None:
+    for fn in db.session.info.pop(_BEFORE, []):
+        fn()
     db.session.commit()
     callbacks = db.session.info.pop(_KEY, [])
     for fn in callbacks:
@@ -27,3 +39,4 @@ def commit() -> None:
 def rollback() -> None:
     db.session.rollback()
     db.session.info.pop(_KEY, None)
+    db.session.info.pop(_BEFORE, None)

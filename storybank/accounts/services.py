@@ -4,11 +4,12 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from storybank import policy
+from storybank import policy, tx
 from storybank.accounts.models import ApiToken, User, UserRole
 from storybank.audit.service import record
 from storybank.errors import Conflict, InvalidInput, NotFound
@@ -18,6 +19,8 @@ from storybank.timeutil import utcnow
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
+#: a token's "last used" is written at most this often (each write is a moment of the write lock)
+TOKEN_TOUCH_EVERY = timedelta(minutes=5)
 # Compared against when the email is unknown, so a login takes as long either way.
 _DUMMY_HASH = generate_password_hash("storybank-timing-equaliser")
 
@@ -126,5 +129,12 @@ def user_for_token(token: str) -> User | None:
     )
     if row is None or not row.user.active:
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    last = row.last_used_at
+    if last is None or now - last >= TOKEN_TOUCH_EVERY:
+        # at most every few minutes, and only at the commit: a read never holds the write lock while it runs
+        token_id = row.id
+        tx.before_commit(lambda: db.session.execute(
+            update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)))
     return row.user
+

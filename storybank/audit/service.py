@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_request_context, request
 from sqlalchemy import func, select
 
+from storybank import tx
 from storybank.accounts.models import User
 from storybank.audit.models import AuditEvent
 from storybank.extensions import db
+from storybank.timeutil import utcnow
 
 
 def record(
@@ -25,7 +28,11 @@ def record(
         story_id=story_id,
         detail=detail,
     )
-    db.session.add(event)
+    if has_request_context() and request.method in ("GET", "HEAD"):
+        event.at = utcnow()
+        tx.before_commit(lambda: db.session.add(event))  # a read never holds the write lock while it renders
+    else:
+        db.session.add(event)
     return event
 
 
