@@ -130,9 +130,9 @@ def test_merge_moves_codings_and_sub_codes_and_search_follows(app, researcher, m
     apply_coding(researcher, story.id, code("Fragmentation").id, 0, 8)
     child = codebook.create_code(researcher, "Hand-offs", parent_id=code("Fragmentation").id)
     tx.commit()
-    assert codebook.merge_preview(code("Fragmentation").id, code("Isolation").id) == {"codings": 1, "children": 1}
+    assert codebook.merge_preview(researcher, code("Fragmentation").id, code("Isolation").id) == {"codings": 1, "children": 1}
     with pytest.raises(InvalidInput):
-        codebook.merge_preview(code("Fragmentation").id, child.id)
+        codebook.merge_preview(researcher, code("Fragmentation").id, child.id)
     codebook.merge_codes(researcher, code("Fragmentation").id, code("Isolation").id)
     tx.commit()
     assert code("Fragmentation") is None
@@ -148,7 +148,7 @@ def test_delete_counts_what_goes(app, researcher, make_story):
     apply_coding(researcher, story.id, code("Thresholds").id, 0, 8)
     apply_coding(researcher, story.id, code("Access").id)
     tx.commit()
-    assert codebook.delete_preview(code("Access").id) == {"codes": 3, "codings": 2}
+    assert codebook.delete_preview(researcher, code("Access").id) == {"codes": 3, "codings": 2}
     codebook.delete_code(researcher, code("Access").id)
     tx.commit()
     assert code("Access") is None and code("Thresholds") is None

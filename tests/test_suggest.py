@@ -50,7 +50,7 @@ def open_items(user, story_id) -> list[tuple[str, str]]:
 def counts(user) -> tuple:
     """What the analyses see: coding rows, codebook counts, agreement, frequencies, search."""
     db.session.expire_all()
-    return (db.session.scalar(select(func.count()).select_from(Coding)), codebook.usage_counts(),
+    return (db.session.scalar(select(func.count()).select_from(Coding)), codebook.usage_counts(user),
             code_agreement(user, code("Thresholds").id)["units"],
             [(c.id, n) for c, n in analysis.frequencies(user, "kind").rows],
             {h.id for h in search.search(user, "theme:thresholds").hits})

@@ -5,7 +5,9 @@ import re
 
 from sqlalchemy import func, select
 
+from storybank import policy
 from storybank.accounts.models import User
+from storybank.archive.models import Story
 from storybank.coding.models import Code, Coding
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
@@ -135,8 +137,14 @@ def tree() -> list[tuple[Code, int]]:
     return out
 
 
-def usage_counts() -> dict[int, int]:
-    return dict(db.session.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id)).all())
+def _on_readable_stories(actor: User) -> object:
+    """Counts shown to a researcher count only codings on stories they may read for research now."""
+    return Coding.story_id.in_(policy.visible_stories(actor, "research").with_only_columns(Story.id))
+
+
+def usage_counts(actor: User) -> dict[int, int]:
+    stmt = select(Coding.code_id, func.count()).where(_on_readable_stories(actor)).group_by(Coding.code_id)
+    return dict(db.session.execute(stmt).all())
 
 
 def subtree_ids(code: Code) -> list[int]:
@@ -182,13 +190,14 @@ def update_code(actor: User, code_id: object, fields: dict[str, object]) -> Code
     return code
 
 
-def merge_preview(source_id: object, target_id: object) -> dict[str, int]:
+def merge_preview(actor: User, source_id: object, target_id: object) -> dict[str, int]:
     source, target = get_code(source_id), get_code(target_id)
     if source.id == target.id:
         raise InvalidInput("Choose a different code to merge into.", field="target_id")
     if target.id in subtree_ids(source):
         raise InvalidInput("A code cannot be merged into one of its own sub-codes.", field="target_id")
-    codings = db.session.scalar(select(func.count()).select_from(Coding).where(Coding.code_id == source.id)) or 0
+    codings = db.session.scalar(select(func.count()).select_from(Coding).where(
+        Coding.code_id == source.id, _on_readable_stories(actor))) or 0
     children = db.session.scalar(select(func.count()).select_from(Code).where(Code.parent_id == source.id)) or 0
     return {"codings": codings, "children": children}
 
@@ -197,7 +206,7 @@ def merge_codes(actor: User, source_id: object, target_id: object) -> dict[str, 
     """Move the source's codings and sub-codes to the target, then remove the source."""
     from sqlalchemy import update
 
-    counts = merge_preview(source_id, target_id)
+    counts = merge_preview(actor, source_id, target_id)
     source, target = get_code(source_id), get_code(target_id)
     affected = subtree_ids(source)
     _touch_coded(affected)
@@ -209,10 +218,11 @@ def merge_codes(actor: User, source_id: object, target_id: object) -> dict[str, 
     return counts
 
 
-def delete_preview(code_id: object) -> dict[str, int]:
+def delete_preview(actor: User, code_id: object) -> dict[str, int]:
     code = get_code(code_id)
     ids = subtree_ids(code)
-    codings = db.session.scalar(select(func.count()).select_from(Coding).where(Coding.code_id.in_(ids))) or 0
+    codings = db.session.scalar(select(func.count()).select_from(Coding).where(
+        Coding.code_id.in_(ids), _on_readable_stories(actor))) or 0
     return {"codes": len(ids), "codings": codings}
 
 
@@ -220,7 +230,7 @@ def delete_code(actor: User, code_id: object) -> dict[str, int]:
     """Delete a code, its sub-codes and every coding with them."""
     from sqlalchemy import delete as sql_delete
 
-    counts = delete_preview(code_id)
+    counts = delete_preview(actor, code_id)
     code = get_code(code_id)
     ids = subtree_ids(code)
     _touch_coded(ids)

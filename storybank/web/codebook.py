@@ -21,7 +21,8 @@ def _fields() -> dict[str, object]:
 @bp.get("/codebook")
 @guard.requires("codebook.view")
 def index() -> str:
-    return render_template("codebook/index.html", tree=books.tree(), counts=books.usage_counts(), form=EmptyForm(),
+    return render_template("codebook/index.html", tree=books.tree(), counts=books.usage_counts(current_user),
+                           form=EmptyForm(),
                            notices=take_notices(current_user))
 
 @bp.post("/codebook")
@@ -35,7 +36,7 @@ def create() -> object:
         code = books.create_code(current_user, fields.get("name"), fields.get("parent_id") or None,
                                  fields.get("definition", ""), fields.get("colour") or None)
     except InvalidInput as err:
-        return render_template("codebook/index.html", tree=books.tree(), counts=books.usage_counts(),
+        return render_template("codebook/index.html", tree=books.tree(), counts=books.usage_counts(current_user),
                                form=form, error=err.message, entered=request.form), 400
     flash(f"Added the code “{code.name}”.")
     return redirect(url_for("codebook.index") + f"#code-{code.id}")
@@ -68,7 +69,7 @@ def merge(code_id: int) -> object:
     preview, error = None, None
     try:
         if target_id:
-            preview = books.merge_preview(code_id, target_id)
+            preview = books.merge_preview(current_user, code_id, target_id)
             if request.method == "POST" and form.validate_on_submit() and request.form.get("confirm"):
                 target = books.get_code(target_id)
                 counts = books.merge_codes(current_user, code_id, target_id)
@@ -87,7 +88,7 @@ def merge(code_id: int) -> object:
 def delete(code_id: int) -> object:
     code = books.get_code(code_id)
     form = EmptyForm()
-    counts = books.delete_preview(code_id)
+    counts = books.delete_preview(current_user, code_id)
     if request.method == "POST" and form.validate_on_submit():
         if not request.form.get("confirm"):
             return render_template("codebook/delete.html", code=code, counts=counts, form=form,
