@@ -176,6 +176,7 @@ def _check_revision_known(manifest: Manifest) -> None:
 class RestoreReport:
     manifest: Manifest
     reapplied: int
+    erased: int
     reindexed: int
 
 
@@ -196,9 +197,10 @@ def restore_backup(file: Path, upgrade: object) -> RestoreReport:
         _load(manifest, Path(work) / manifest.member)
     upgrade()
     reapplied = ledger.reapply()
+    erased = ledger.reapply_erasures()
     tx.commit()
     from storybank.search.indexing import rebuild
 
     reindexed = rebuild()
     tx.commit()
-    return RestoreReport(manifest=manifest, reapplied=reapplied, reindexed=reindexed)
+    return RestoreReport(manifest=manifest, reapplied=reapplied, erased=erased, reindexed=reindexed)

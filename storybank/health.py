@@ -39,13 +39,14 @@ def readiness() -> list[str]:
         return [f"database migrations at {', '.join(sorted(database)) or 'none'}, this code needs "
                 f"{', '.join(sorted(expected))}: run `storybank db upgrade`"]
     try:
-        waiting = ledger.pending()
+        waiting = ledger.pending() + ledger.pending_accounts()
     except SQLAlchemyError as err:
         db.session.rollback()
         return [f"database unreachable ({type(getattr(err, 'orig', None) or err).__name__})"]
     finally:
         db.session.rollback()
     if waiting:
-        return [f"{len(waiting)} withdrawals in the withdrawal ledger are not applied to this database: "
+        return [f"{len(waiting)} withdrawals or account erasures in the withdrawal ledger are not applied to "
+                "this database: "
                 "restart `storybank serve`, which applies them before serving"]
     return []

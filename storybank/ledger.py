@@ -30,26 +30,36 @@ def path() -> Path:
     return Path(configured) if configured else Path(current_app.instance_path) / "withdrawal-ledger.jsonl"
 
 
-def entries(ledger: Path | None = None) -> dict[int, datetime]:
-    """story id -> first recorded withdrawal time; a torn last line (a crash mid-write) is skipped."""
-    ledger = ledger or path()
+def _read(ledger: Path, id_key: str, time_key: str) -> dict[int, datetime]:
+    """id -> first recorded time, for one kind of line; a torn last line (a crash mid-write) is skipped."""
     found: dict[int, datetime] = {}
     if not ledger.exists():
         return found
     for line in ledger.read_text(encoding="utf-8").splitlines():
         try:
             entry = json.loads(line)
-            story_id, when = int(entry["story_id"]), datetime.fromisoformat(entry["withdrawn_at"])
-        except (ValueError, KeyError, TypeError):
+            if id_key in entry:
+                found.setdefault(int(entry[id_key]), datetime.fromisoformat(entry[time_key]))
+        except (ValueError, KeyError, TypeError, AttributeError):
             continue
-        found.setdefault(story_id, when)
     return found
 
 
-def append(items: Iterable[tuple[int, datetime]], ledger: Path | None = None) -> int:
-    """Append and fsync, so a line the app reported is on disk."""
+def entries(ledger: Path | None = None) -> dict[int, datetime]:
+    """story id -> when it was withdrawn."""
+    return _read(ledger or path(), "story_id", "withdrawn_at")
+
+
+def erased_accounts(ledger: Path | None = None) -> dict[int, datetime]:
+    """user id -> when the account was erased (its owner deleted it)."""
+    return _read(ledger or path(), "user_id", "erased_at")
+
+
+def append(items: Iterable[tuple[int, datetime]], ledger: Path | None = None, kind: str = "story") -> int:
+    """Append and fsync, so a line the app reported is on disk (kind "account": erased accounts)."""
     ledger = ledger or path()
-    lines = "".join(json.dumps({"story_id": sid, "withdrawn_at": when.isoformat()}) + "\n" for sid, when in items)
+    id_key, time_key = ("user_id", "erased_at") if kind == "account" else ("story_id", "withdrawn_at")
+    lines = "".join(json.dumps({id_key: sid, time_key: when.isoformat()}) + "\n" for sid, when in items)
     if not lines:
         return 0
     ledger.parent.mkdir(parents=True, exist_ok=True)
@@ -73,6 +83,13 @@ def record_withdrawal(story: Story) -> dict[str, int]:
     return {}
 
 
+def record_account_erasure(user_id: int) -> None:
+    """Called by account deletion: once committed, a restore erases the account again (its stories are
+    withdrawn lines of their own)."""
+    ledger, when = path(), utcnow()
+    tx.after_commit(lambda: append([(user_id, when)], ledger, kind="account"))
+
+
 def tombstones() -> dict[int, datetime]:
     rows = db.session.execute(select(Story.id, Story.withdrawn_at).where(Story.status == STATUS_WITHDRAWN))
     return {sid: when or utcnow() for sid, when in rows}
@@ -82,6 +99,14 @@ def copy_tombstones() -> int:
     """Bring the file up to date with the database's withdrawals (before a backup or a restore)."""
     known = entries()
     return append(sorted((sid, when) for sid, when in tombstones().items() if sid not in known))
+
+
+def pending_accounts() -> list[int]:
+    from storybank.accounts.models import User
+
+    ids = sorted(erased_accounts())
+    return sorted(uid for start in range(0, len(ids), 500)
+                  for uid in db.session.scalars(select(User.id).where(User.id.in_(ids[start:start + 500]))))
 
 
 def pending() -> list[int]:
@@ -108,3 +133,18 @@ def reapply() -> int:
         count += 1
     db.session.flush()
     return count
+
+
+def reapply_erasures() -> int:
+    """Erase again every account the ledger says its owner deleted; the caller commits.
+
+    Their stories were withdrawn first (those are ledger lines too); the database sets the
+    tombstones' teller to none and drops the account's tokens and roles, as deletion does.
+    """
+    from storybank.accounts.models import User
+
+    erased = pending_accounts()
+    for user_id in erased:
+        db.session.delete(db.session.get(User, user_id))
+    db.session.flush()
+    return len(erased)

@@ -38,12 +38,13 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
 
     try:
         reapplied = ledger.reapply()  # a database restored by hand must not show withdrawn stories
+        reapplied += ledger.reapply_erasures()  # nor bring back an account its owner deleted
         tx.commit()
     except SQLAlchemyError:  # no tables yet, or migrations behind: /readyz says which
         tx.rollback()
         reapplied = 0
     if reapplied:
-        click.echo(f"Re-applied {reapplied} withdrawals from the withdrawal ledger.")
+        click.echo(f"Re-applied {reapplied} withdrawals and account erasures from the withdrawal ledger.")
     problems = readiness()
     db_engine = current_app.extensions["sqlalchemy"].engine
     db_engine.dispose()  # each worker opens its own connections
@@ -87,8 +88,8 @@ def restore_command(file: Path) -> None:
         report = restore_backup(file, _upgrade_database)
     except DomainError as err:
         _fail(err.message)
-    click.echo(f"\nRestored. Re-applied {report.reapplied} withdrawals recorded after the backup; "
-               f"reindexed {report.reindexed} stories.")
+    click.echo(f"\nRestored. Re-applied {report.reapplied} withdrawals and {report.erased} account erasures "
+               f"recorded after the backup; reindexed {report.reindexed} stories.")
 
 
 COMMANDS = (serve_command, backup_command, restore_command)

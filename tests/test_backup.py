@@ -127,3 +127,28 @@ def test_a_backup_from_a_newer_version_is_refused_before_anything_changes(app, m
     assert result.exit_code == 1 and "newer storybank" in result.output and "Nothing was changed" in result.output
     db.session.expire_all()
     assert list(db.session.scalars(select(Story.title))) == ["Still here"]
+
+
+def test_a_restore_erases_again_an_account_its_owner_deleted_after_the_backup(app, make_user, make_story, tmp_path):
+    teller = make_user("storyteller", email="erased.teller@example.org", name="Erin Erased")
+    story = make_story(teller, title=f"Erased teller's story {CANARY}")
+    teller_id, story_id = teller.id, story.id
+    backup = tmp_path / "b.tar.gz"
+    create_backup(backup)
+    # What deleting one's account does: every story withdrawn, then the account erased (and recorded).
+    withdraw_story(teller, story_id)
+    ledger.record_account_erasure(teller_id)
+    db.session.delete(teller)
+    tx.commit()
+    assert ledger.erased_accounts().keys() == {teller_id}
+
+    result = _cli(app, "restore", str(backup), answer="yes\n")
+    assert result.exit_code == 0, result.output
+    assert "1 account erasures" in result.output
+    db.session.expire_all()
+    assert db.session.get(User, teller_id) is None
+    assert db.session.scalar(select(func.count()).select_from(User).where(
+        User.email == "erased.teller@example.org")) == 0
+    tombstone = db.session.get(Story, story_id)
+    assert tombstone.status == STATUS_WITHDRAWN and tombstone.teller_id is None
+    assert app.test_client().get("/readyz").status_code == 200
