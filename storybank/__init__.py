@@ -103,8 +103,7 @@ def _repair_search_index(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from storybank.api import sets as _api_sets  # noqa: F401  (adds the story-set endpoints to the API blueprint)
-    from storybank.api.views import bp as api_bp
+    from storybank.api.routes import bp as api_bp  # every API module, each adding its endpoints
     from storybank.web import (
         admin,
         agreement,

@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import openapi_check
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -117,6 +118,7 @@ def make_app(kind: str, tmp_path: Path, sqlite_template: Path, postgres_url: str
     config.update(overrides)
     app = create_app(config)
     app.test_client_class = IsolatedClient
+    openapi_check.install(app)  # every API answer is held to the OpenAPI document
     if kind == "postgresql":
         _truncate_all(app)
     return app
@@ -130,6 +132,8 @@ def app(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path,
         yield application
         db.session.remove()
         db.engine.dispose()
+    violations = application.extensions["openapi_violations"]
+    assert not violations, "API answers that the OpenAPI document does not allow:\n" + "\n".join(violations[:20])
 
 
 @pytest.fixture

@@ -185,3 +185,27 @@ def test_cli_import_of_none_of_the_codings_does_not_exit_0(app, make_user, tmp_p
     assert result.exit_code == 2 and "0 of the file's 2 codings were imported" in result.output
     assert "text sources without their text: 1" in result.output
     assert db.session.scalar(select(func.count()).select_from(Coding)) == 0
+
+
+def test_the_project_page_exports_the_researchers_own_material(app, login_as, make_user):
+    from conftest import csrf_token
+
+    page, researcher = login_as("researcher")
+    code, source = str(uuid.uuid4()), str(uuid.uuid4())
+    project = import_qdpx(researcher, make_qdpx("QualCoder", [one_source(source, code)], [(code, "Waiting")]))
+    tx.commit()
+    shown = page.get(f"/exchange/imports/{project.id}").get_data(as_text=True)
+    assert "Export this project (.qdpx)" in shown
+    token = csrf_token(page, f"/exchange/imports/{project.id}")
+    answer = page.post(f"/exchange/imports/{project.id}/project.qdpx", data={"csrf_token": token})
+    assert answer.status_code == 200 and answer.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(answer.data)) as archive:
+        assert archive.read(f"sources/{source}.txt").decode() == TALK  # the file's own GUID goes back out
+        assert archive.read("project.qde").decode().count("<Coding ") == 2
+    assert page.post(f"/exchange/imports/{project.id}/project.qdpx").status_code == 400  # no CSRF token
+    other, _ = login_as("researcher")
+    token = csrf_token(other, "/exchange/")
+    assert other.post(f"/exchange/imports/{project.id}/project.qdpx", data={"csrf_token": token}).status_code == 200
+    with zipfile.ZipFile(io.BytesIO(other.post(f"/exchange/imports/{project.id}/project.qdpx",
+                                               data={"csrf_token": token}).data)) as archive:
+        assert all(not n.startswith("sources/") for n in archive.namelist())  # not theirs to read

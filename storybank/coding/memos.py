@@ -75,6 +75,11 @@ def delete_memo(actor: User, memo_id: object) -> None:
     db.session.flush()
 
 
+def own_memo(actor: User, memo_id: object) -> Memo:
+    """One of the actor's own memos on something they may read, or NotFound."""
+    return _own(actor, memo_id)
+
+
 def _own(actor: User, memo_id: object) -> Memo:
     mid = parse_id(memo_id, "No such memo.")
     memo = db.session.scalar(_visible_memos(actor).where(Memo.id == mid))

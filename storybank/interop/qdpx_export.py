@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from xml.etree.ElementTree import Element, SubElement
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from storybank import policy
@@ -173,28 +173,50 @@ def story_set_elements(root: Element, guids: Guids, story_ids: set[int], actor: 
     return len(wanted)
 
 
-def export_qdpx(actor: User, progress: Callable[[int], None] | None = None, target: str = "standard") -> bytes:
-    """The .qdpx bytes, built in memory and handed out: the app keeps no copy that withdrawal would miss."""
+def _memos_on(ids: set[int]) -> list[Memo]:
+    """Memos on codes, and on the given stories (which the exporter may read) or their codings."""
+    on_codings = select(Coding.id).where(Coding.story_id.in_(ids))
+    return list(db.session.scalars(select(Memo).where(or_(
+        Memo.code_id.is_not(None), Memo.story_id.in_(ids), Memo.coding_id.in_(on_codings))).order_by(Memo.id)))
+
+
+def export_qdpx(actor: User, progress: Callable[[int], None] | None = None, target: str = "standard",
+                project_id: object = None) -> bytes:
+    """The .qdpx bytes, built in memory and handed out: the app keeps no copy that withdrawal would miss.
+
+    With `project_id`, the stories of that import this researcher may still read (their own
+    material, entered on the tellers' behalf, before the tellers claim it) instead of the research view.
+    """
     if not policy.can(actor, "exchange.export"):
         raise NotFound()
     if target not in TARGETS:
         raise InvalidInput(f"Unknown target tool {target!r}: use one of {', '.join(TARGETS)}.")
     guids = Guids()
-    stories = exported_stories(actor)
+    project_name = "storybank export"
+    if project_id is None:
+        stories = exported_stories(actor)
+    else:
+        from storybank.interop.qdpx_import import get_project
+
+        project, stories = get_project(actor, project_id)
+        project_name = project.name
     ids = {s.id for s in stories}
     codings: dict[int, list[Coding]] = defaultdict(list)
     for coding in db.session.scalars(select(Coding).where(Coding.story_id.in_(ids)).order_by(Coding.id)):
         codings[coding.story_id].append(coding)
-    memos = [m for m in list_memos(actor, limit=10**9)
-             if m.code_id is not None or m.story_id in ids
-             or (m.coding_id is not None and db.session.get(Coding, m.coding_id).story_id in ids)]
+    if project_id is None:
+        memos = [m for m in list_memos(actor, limit=10**9)
+                 if m.code_id is not None or m.story_id in ids
+                 or (m.coding_id is not None and db.session.get(Coding, m.coding_id).story_id in ids)]
+    else:
+        memos = _memos_on(ids)
     memos_by: dict[tuple[str, int], list[Memo]] = defaultdict(list)
     for memo in sorted(memos, key=lambda m: m.id):
         kind = "code" if memo.code_id else "coding" if memo.coding_id else "story"
         memos_by[(kind, memo.code_id or memo.coding_id or memo.story_id)].append(memo)
     users: set[int] = {m.author_id for m in memos if m.author_id}
     root = Element("Project", {"xmlns": PROJECT_NS, "xmlns:xsi": XSI_NS,
-                               "xsi:schemaLocation": PROJECT_SCHEMA_LOCATION, "name": "storybank export",
+                               "xsi:schemaLocation": PROJECT_SCHEMA_LOCATION, "name": project_name,
                                "origin": ORIGIN if target == "standard" else f"{ORIGIN} (for {TARGETS[target][0]})",
                                "creationDateTime": stamp(None)})
     if actor.id is not None:  # None: the command line's system export of the research view
@@ -237,7 +259,9 @@ def export_qdpx(actor: User, progress: Callable[[int], None] | None = None, targ
         for guid, text in texts:
             archive.writestr(zipfile.ZipInfo(f"sources/{guid}.txt", ZIP_TIME), text.encode(), zipfile.ZIP_DEFLATED)
     for story in stories:  # the teller's "who used this story" lists each export
-        record(actor, "story.exported", story_id=story.id, purpose="research", format="qdpx")
+        record(actor, "story.exported", story_id=story.id, format="qdpx",
+               purpose="research" if project_id is None else policy.purpose_of_read(actor, story))
     record(actor, "exchange.exported", format="qdpx", target=target, stories=len(stories),
+           **({"import_id": project_id} if project_id is not None else {}),
            codings=sum(len(v) for v in codings.values()), notes=len(memos), sets=sets)
     return buffer.getvalue()

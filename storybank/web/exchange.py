@@ -146,6 +146,21 @@ def import_project() -> object:
     return redirect(url_for("exchange.project", project_id=project.id))
 
 
+@bp.post("/imports/<int:project_id>/project.qdpx")
+@guard.requires("exchange.import")
+def export_project(project_id: int) -> object:
+    """The researcher's own imported material back out, before its tellers claim it."""
+    if not EmptyForm().validate_on_submit():
+        return _page("The form could not be read. Please try again.", 400)
+    target = request.form.get("target", "standard")
+    try:
+        data = qdpx_export.export_qdpx(current_user, target=target, project_id=project_id)
+    except InvalidInput as err:
+        return _page(err.message, 400)
+    suffix = "" if target == "standard" else f"-for-{target}"
+    return _download(data, "application/zip", f"import-{project_id}{suffix}.qdpx")
+
+
 @bp.get("/imports/<int:project_id>")
 @guard.requires("exchange.import")
 def project(project_id: int) -> str:
@@ -153,5 +168,6 @@ def project(project_id: int) -> str:
     imported = [(k, v) for k, v in project.counts.items() if not k.startswith("skipped: ")]
     skipped = [(k.removeprefix("skipped: "), v) for k, v in project.counts.items() if k.startswith("skipped: ")]
     return render_template("exchange/project.html", project=project, stories=stories, form=EmptyForm(),
+                           targets=qdpx_export.TARGETS,
                            imported=imported, skipped=skipped,
                            convention=CONVENTION_LABELS.get(project.convention, project.convention))
