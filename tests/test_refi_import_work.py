@@ -209,3 +209,18 @@ def test_the_project_page_exports_the_researchers_own_material(app, login_as, ma
     with zipfile.ZipFile(io.BytesIO(other.post(f"/exchange/imports/{project.id}/project.qdpx",
                                                data={"csrf_token": token}).data)) as archive:
         assert all(not n.startswith("sources/") for n in archive.namelist())  # not theirs to read
+
+
+def test_cli_exports_an_imports_own_material(app, make_user, tmp_path):
+    researcher = make_user("researcher")
+    code, source = str(uuid.uuid4()), str(uuid.uuid4())
+    project = import_qdpx(researcher, make_qdpx("QualCoder", [one_source(source, code)], [(code, "Waiting")]))
+    tx.commit()
+    runner = app.test_cli_runner()
+    out = tmp_path / "mine.qdpx"
+    result = runner.invoke(args=["export", "qdpx", str(out), "--import", str(project.id), "--as", researcher.email])
+    assert result.exit_code == 0, result.output
+    assert zipfile.ZipFile(out).read(f"sources/{source}.txt").decode() == TALK
+    assert runner.invoke(args=["export", "qdpx", str(out), "--import", str(project.id)]).exit_code == 1
+    missing = runner.invoke(args=["export", "qdpx", str(out), "--import", "987654", "--as", researcher.email])
+    assert missing.exit_code == 1 and "import #987654" in missing.output

@@ -58,12 +58,23 @@ def export_group() -> None:
 @click.option("--for", "target", default="standard", show_default=True,
               type=click.Choice(["standard", "nvivo", "maxqda", "atlasti"]),
               help="The tool that will read it: positions and line breaks as that tool counts them.")
+@click.option("--import", "import_id", type=int, default=None,
+              help="Export only this import's project space: the importing researcher's own material (needs --as).")
 @with_appcontext
-def export_qdpx_command(file: Path, as_email: str | None, target: str) -> None:
+def export_qdpx_command(file: Path, as_email: str | None, target: str, import_id: int | None) -> None:
     """The coded project as a REFI-QDA project (.qdpx)."""
     from storybank.interop.qdpx_export import count_exported, export_qdpx
 
-    actor = _actor(as_email)
+    actor = _actor(as_email, required=import_id is not None)
+    if import_id is not None:
+        try:
+            data = export_qdpx(actor, target=target, project_id=import_id)
+        except DomainError as err:
+            _fail(f"{err.message} (import #{import_id})")
+        file.write_bytes(data)
+        tx.commit()
+        click.echo(f"Wrote {file} ({len(data):,} bytes).")
+        return
     with click.progressbar(length=count_exported(actor), label="Exporting stories", file=sys.stderr) as bar:
         data = export_qdpx(actor, progress=bar.update, target=target)
     file.write_bytes(data)
