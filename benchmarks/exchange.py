@@ -3,16 +3,22 @@
 Builds a synthetic archive (default 1,000 stories of about 400 words and 20,000
 codings by three coders, as benchmarks/analysis.py does), times each export through
 the app's own services, then imports the .qdpx into a second, empty database (a
-new installation) and times that. Prints a table.
+new installation) and times that; then a colleague's copy of the same file (the same
+sources, their own coders) merged into the stories already there, and the export of
+that import's project space (the importer's own material). Prints a table.
 
     python benchmarks/exchange.py [--stories N] [--codings N]
 """
 from __future__ import annotations
 
 import argparse
+import io
+import re
 import shutil
 import tempfile
 import time
+import uuid
+import zipfile
 from pathlib import Path
 
 from analysis import ROOT, build
@@ -38,6 +44,23 @@ def _app(folder: Path):
     return create_app({"INSTANCE_PATH": str(folder), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'b.sqlite3'}",
                        "SECRET_KEY": "bench" * 8, "INDEX_DIR": str(folder / "search-index"),
                        "SEARCH_REPAIR_ON_START": False, "IMPORT_MAX_BYTES": 2 * 1024**3})
+
+
+def colleague_copy(data: bytes) -> bytes:
+    """The same project as a colleague's copy: every user gets a new GUID and name, so their codings are new."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name.endswith(".qde"):
+                qde = content.decode()
+                for guid in dict.fromkeys(re.findall(r'<User guid="([^"]+)"', qde)):
+                    qde = qde.replace(guid, str(uuid.uuid4()))
+                qde = re.sub(r'<User guid="([^"]+)" name="[^"]*"',
+                             lambda m: f'<User guid="{m.group(1)}" name="Colleague {m.group(1)[:8]}"', qde)
+                content = qde.encode()
+            target.writestr(name, content)
+    return out.getvalue()
 
 
 def timed(fn) -> tuple[float, object]:
@@ -83,6 +106,13 @@ def main() -> None:
             ms, project = timed(lambda: import_qdpx(importer, qdpx))
             rows.append(("import that .qdpx (new installation)", ms,
                          f"{project.counts['stories']:,} stories, {project.counts['codings']:,} codings"))
+            copy = colleague_copy(qdpx)
+            ms, merged = timed(lambda: import_qdpx(importer, copy))
+            added = sum(v for k, v in merged.counts.items() if k.startswith("codings added"))
+            rows.append(("a colleague's copy: codings joining those stories", ms,
+                         f"{added:,} codings added to {merged.counts['already_present']:,} stories"))
+            ms, back = timed(lambda: export_qdpx(importer, project_id=project.id))
+            rows.append(("export that import's project space", ms, f"{len(back) / 1e6:.1f} MB"))
             db.session.remove()
             db.engine.dispose()
     finally:
