@@ -112,14 +112,36 @@
   var printButton = document.getElementById("print-cards");
   if (printButton) { printButton.addEventListener("click", function () { window.print(); }); }
 
-  // --- presentation: next/previous keys follow the links ---
+  // --- presentation: next/previous keys follow the links. Space and Page Down (what presenter clickers send)
+  // first scroll a long card a screen at a time, and move on only at its end; Page Up likewise back. ---
   if (document.body.classList.contains("presentation")) {
+    var nav = document.querySelector(".slide-nav");
+    var screenful = function () {
+      return Math.max(80, window.innerHeight - (nav ? nav.offsetHeight : 0) - 48);  // a little overlap
+    };
+    var moreBelow = function () {
+      var bottom = window.scrollY + window.innerHeight - (nav ? nav.offsetHeight : 0);
+      return document.documentElement.scrollHeight - (nav ? nav.offsetHeight : 0) - bottom > 2;
+    };
     document.addEventListener("keydown", function (event) {
       if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+      var key = event.key;
       var id = null;
-      if (event.key === "ArrowRight" || event.key === "PageDown" || event.key === " " || event.key === "n") { id = "slide-next"; }
-      if (event.key === "ArrowLeft" || event.key === "PageUp" || event.key === "p") { id = "slide-prev"; }
-      if (event.key === "Escape") { id = "slide-exit"; }
+      var forward = key === "PageDown" || (key === " " && !event.shiftKey);
+      var backward = key === "PageUp" || (key === " " && event.shiftKey);
+      if (forward && moreBelow()) {
+        event.preventDefault();
+        window.scrollBy({top: screenful(), behavior: "instant"});
+        return;
+      }
+      if (backward && window.scrollY > 2) {
+        event.preventDefault();
+        window.scrollBy({top: -screenful(), behavior: "instant"});
+        return;
+      }
+      if (key === "ArrowRight" || forward || key === "n") { id = "slide-next"; }
+      if (key === "ArrowLeft" || backward || key === "p") { id = "slide-prev"; }
+      if (key === "Escape") { id = "slide-exit"; }
       var link = id && document.getElementById(id);
       if (link) { event.preventDefault(); window.location.href = link.href; }
     });

@@ -6,7 +6,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser.conftest import Browsing, LiveServer
+from browser.conftest import Account, Browsing, LiveServer
 from browser.test_journeys import _coding_world, assert_no_console_errors, select_text, sign_in
 
 pytestmark = pytest.mark.browser
@@ -290,4 +290,108 @@ def test_the_coding_page_shows_markdown_lightened_and_offsets_stay_in_the_source
         got = sorted((c.start, c.end) for c in db.session.query(Coding))
     assert got == [(start, end), (item, item + len("the forms"))]
     expect(text.locator(".coded")).to_have_count(4)  # "very", "**", " tired 😔" (cut at the marks), "the forms"
+    assert_no_console_errors(browsing)
+
+
+SENTENCE = "The letter said I was on the list, and then nothing came for weeks while I waited by the phone. "
+CARD_STORIES = [
+    ("A very long wait", SENTENCE * 40),  # far beyond one card: cut at the limit
+    ("Medium", SENTENCE * 5),
+    ("Short", "A peer worker listened."),
+    ("Another long one", SENTENCE * 30),
+    ("Fifth", SENTENCE * 2),
+]
+
+
+def _set_world(live_server: LiveServer) -> int:
+    from sets_helpers import approve, theme
+
+    from storybank import tx
+    from storybank.accounts.services import create_user, find_by_email
+    from storybank.archive.stories import submit_story
+    from storybank.archive.validation import StoryDraft
+    from storybank.workshops.sets import add_item, create_set
+
+    live_server.accounts["host"] = Account("hana.host@example.org", "Hana")
+    with live_server.app.app_context():
+        host = create_user(None, "hana.host@example.org", live_server.accounts["host"].password, ["host"], "Hana")
+        teller = find_by_email(live_server.accounts["storyteller"].email)
+        researcher = find_by_email(live_server.accounts["researcher"].email)
+        tx.commit()
+        story_set = create_set(host, "Waiting", "Where does waiting shut people out?")
+        tx.commit()
+        for title, body in CARD_STORIES:
+            story = submit_story(teller, StoryDraft(title=title, body=body, kind="lived_experience", site="Salford",
+                                                    consent={"research": True, "workshop": True},
+                                                    attribution="anonymous"))
+            tx.commit()
+            theme(researcher, story.id, "Thresholds")
+            approve(researcher, teller, story.id, None)
+            add_item(host, story_set.id, story.id, note="Read it aloud, slowly.")
+            tx.commit()
+        return story_set.id
+
+
+def test_presentation_scrolls_a_long_card_before_moving_on(
+    page: Page, browsing: Browsing, live_server: LiveServer, shot: Callable[[Page, str], None]
+) -> None:
+    set_id = _set_world(live_server)
+    sign_in(page, live_server.accounts["host"])
+    page.goto(f"/sets/{set_id}/present")
+    expect(page.locator(".slide-meta")).to_contain_text("1 of 5")
+    expect(page.locator("body[data-keys=ready]")).to_have_count(1)
+    shot(page, "screens-presentation-long")
+    more = "() => document.documentElement.scrollHeight - window.scrollY - window.innerHeight > 2"
+    presses = 0
+    while page.evaluate(more):
+        before = page.evaluate("() => window.scrollY")
+        page.keyboard.press("PageDown" if presses % 2 else " ")  # a clicker sends either
+        page.wait_for_function("(b) => window.scrollY > b", arg=before)  # more of the same card, not the next
+        expect(page.locator(".slide-meta")).to_contain_text("1 of 5")
+        presses += 1
+        assert presses < 30
+    assert presses >= 2, "a long card takes several presses before the next"
+    page.keyboard.press(" ")  # at its end: the next card
+    expect(page.locator(".slide-meta")).to_contain_text("2 of 5")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Medium")
+    page.keyboard.press("PageUp")  # at the top of a card: back to the previous one
+    expect(page.locator(".slide-meta")).to_contain_text("1 of 5")
+    assert_no_console_errors(browsing)
+
+
+def test_cards_are_at_least_11_pt_larger_when_short_and_print_four_to_an_a4_page(
+    page: Page, browsing: Browsing, live_server: LiveServer, shot: Callable[[Page, str], None]
+) -> None:
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    set_id = _set_world(live_server)
+    sign_in(page, live_server.accounts["host"])
+    page.goto(f"/sets/{set_id}/cards")
+    cards = page.locator(".story-card")
+    expect(cards).to_have_count(5)
+    shot(page, "screens-card-sheet")
+    page.emulate_media(media="print")
+    sizes = page.evaluate("""() => [...document.querySelectorAll('.story-card')].map(card => {
+        const pt = el => parseFloat(getComputedStyle(el).fontSize) * 0.75;  // CSS px to points
+        const text = card.querySelector('.card-text');
+        return {title: card.querySelector('h2').textContent, text: pt(text), note: pt(card.querySelector('.note')),
+                prompt: pt(card.querySelector(".prompt")), overflow: text.scrollHeight - text.clientHeight,
+                height: text.clientHeight};
+    })""")
+    by_title = {s["title"]: s for s in sizes}
+    for s in sizes:
+        assert min(s["text"], s["note"], s["prompt"]) >= 11, s
+        assert s["overflow"] <= 1, f"the text of “{s['title']}” does not fit its card: {s}"
+    assert by_title["Short"]["text"] > by_title["Medium"]["text"] > by_title["A very long wait"]["text"]
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    assert len(pdf.pages) == 2
+    for sheet in pdf.pages:
+        width, height = float(sheet.mediabox.width), float(sheet.mediabox.height)
+        assert abs(width - 595) < 3 and abs(height - 842) < 3  # A4 in points
+    per_page = [len(re.findall(r"Card \d+-\d+", sheet.extract_text())) for sheet in pdf.pages]
+    assert per_page == [4, 1]
+    assert "…" in pdf.pages[0].extract_text()  # the long story is cut at a word, and says so
     assert_no_console_errors(browsing)
