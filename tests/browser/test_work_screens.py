@@ -395,3 +395,69 @@ def test_cards_are_at_least_11_pt_larger_when_short_and_print_four_to_an_a4_page
     assert per_page == [4, 1]
     assert "…" in pdf.pages[0].extract_text()  # the long story is cut at a word, and says so
     assert_no_console_errors(browsing)
+
+
+REVIEW_STORY = ("My neighbour Delroy Campbell drove me to the hub on a wet Tuesday.\n\n"
+                "The crisis team at Hollybank never rang back, so Delroy waited with me all afternoon.\n\n"
+                "Later Maria Lopez from Brookside Surgery rang 07700 900123 and wrote to jo@example.org.\n\n"
+                + "We waited and waited, and nothing came for weeks. " * 40)
+
+
+def test_identifiers_are_decided_in_place_in_a_compact_table(
+    page: Page, browsing: Browsing, live_server: LiveServer, shot: Callable[[Page, str], None]
+) -> None:
+    from storybank import tx
+    from storybank.accounts.services import find_by_email
+    from storybank.archive.stories import submit_story
+    from storybank.archive.validation import StoryDraft
+
+    with live_server.app.app_context():
+        story = submit_story(find_by_email(live_server.accounts["storyteller"].email), StoryDraft(
+            title="Waiting with Delroy", body=REVIEW_STORY, kind="lived_experience", site="Salford",
+            consent={"research": True, "workshop": True, "publication": False}, attribution="anonymous"))
+        tx.commit()
+        story_id = story.id
+    sign_in(page, live_server.accounts["researcher"])
+    page.goto(f"/research/stories/{story_id}/workshop")
+    rows = page.locator("table.identifiers tbody tr")
+    assert rows.count() >= 3
+    heights = rows.evaluate_all("rows => rows.map(r => r.getBoundingClientRect().height)")
+    shot(page, "screens-identifier-review")
+    assert max(heights) < 60, f"one compact line per identifier: {heights}"
+    expect(rows.first.locator('input[name="descriptor"]')).to_be_hidden()  # until a descriptor is chosen
+    shot(page, "screens-identifier-review")
+    _mark_page(page)
+    first = rows.nth(0)
+    first_words = first.locator("td").nth(1).inner_text()
+    first.scroll_into_view_if_needed()
+    page.evaluate("() => window.scrollBy(0, -120)")
+    where = first.evaluate("r => r.getBoundingClientRect().top")
+    pending = page.locator("#ident-heading").inner_text()
+    first.get_by_role("button", name=f"Accept “{first_words}”").click()
+    expect(first).to_have_class("decision-accepted")
+    expect(page.locator(".flash")).to_have_text("Decision saved.")
+    assert _not_reloaded(page)
+    assert abs(first.evaluate("r => r.getBoundingClientRect().top") - where) < 2, "the row stays where it was"
+    expect(page.locator("#ident-heading")).not_to_have_text(pending)
+    # The keyboard is on the next identifier still to decide (accepting a name may decide its other mentions).
+    second_id = page.locator("table.identifiers tr.decision-proposed").first.get_attribute("id")
+    second = page.locator(f"#{second_id}")
+    second_words = second.locator("td").nth(1).inner_text()
+    expect(second.get_by_role("button", name=f"Accept “{second_words}”")).to_be_focused()
+    page.keyboard.press("Tab")  # from Accept to Reject, then press it
+    expect(second.get_by_role("button", name=f"Reject “{second_words}”")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(second).to_have_class("decision-rejected")
+    expect(page.locator(".workshop-preview")).not_to_contain_text(first_words)
+    expect(page.locator(".workshop-preview")).to_contain_text(second_words)
+    # A descriptor is written in place too.
+    third = page.locator("#" + page.locator("table.identifiers tr.decision-proposed").first.get_attribute("id"))
+    third.locator('select[name="replacement"]').select_option("descriptor")
+    expect(third.locator('input[name="descriptor"]')).to_be_focused()
+    page.keyboard.type("a northern town")
+    third_words = third.locator("td").nth(1).inner_text()
+    third.get_by_role("button", name=f"Accept “{third_words}”").click()
+    expect(third).to_contain_text("a northern town")
+    expect(page.locator(".workshop-preview")).to_contain_text("a northern town")
+    assert _not_reloaded(page)
+    assert_no_console_errors(browsing)
