@@ -80,7 +80,7 @@ def heatmap(table: Table, top: int = 25) -> Markup:
     def related(x: int, y: int) -> bool:
         return codes[x].id in ancestors.get(codes[y].id, ()) or codes[y].id in ancestors.get(codes[x].id, ())
 
-    cell, label_w, legend_h = 26, 170, 46
+    cell, label_w, legend_h = 26, 170, 60
     grid = cell * len(keep)
     width = max(label_w + grid + 10, 430)
     height = label_w + grid + legend_h
@@ -127,7 +127,9 @@ def _heat_legend(x: int, y: int, peak: int) -> str:
         at += 26 + 7 * len(str(n))
     parts.append(f'<rect x="{x}" y="{y + 20}" width="14" height="14" fill="#e5e7eb"/>'
                  f'<text x="{x + 18}" y="{y + 31}" font-size="11">the code at all</text>'
-                 f'<text x="{x + 120}" y="{y + 31}" font-size="11">– a code with its own parent theme (left out)</text>'
+                 f'<rect x="{x + 120}" y="{y + 20}" width="14" height="14" fill="#f3f4f6" stroke="#9ca3af"/>'
+                 f'<text x="{x + 127}" y="{y + 31}" font-size="10" text-anchor="middle">–</text>'
+                 f'<text x="{x + 138}" y="{y + 31}" font-size="11">a code with its own parent theme (left out)</text>'
                  "</g>")
     return "".join(parts)
 

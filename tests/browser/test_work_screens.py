@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from browser.conftest import Account, Browsing, LiveServer
-from browser.test_journeys import _coding_world, assert_no_console_errors, select_text, sign_in
+from browser.test_journeys import EMOJI_STORY, _coding_world, assert_no_console_errors, select_text, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -460,4 +460,59 @@ def test_identifiers_are_decided_in_place_in_a_compact_table(
     expect(third).to_contain_text("a northern town")
     expect(page.locator(".workshop-preview")).to_contain_text("a northern town")
     assert _not_reloaded(page)
+    assert_no_console_errors(browsing)
+
+
+def test_context_and_charts_name_what_a_researcher_needs(
+    page: Page, browsing: Browsing, live_server: LiveServer, shot: Callable[[Page, str], None]
+) -> None:
+    from storybank import tx
+    from storybank.accounts.services import create_user, find_by_email
+    from storybank.coding.codings import apply_coding
+    from storybank.coding.memos import add_memo
+    from storybank.coding.models import Code
+    from storybank.extensions import db
+
+    story_id = _coding_world(live_server)
+    with live_server.app.app_context():
+        rosa = find_by_email(live_server.accounts["researcher"].email)
+        ken = create_user(None, "ken@example.org", "another long passphrase", ["researcher"], "Ken")
+        codes = {c.name: c.id for c in db.session.query(Code)}
+        first = EMOJI_STORY.index("The café")
+        for coder in (rosa, ken):
+            apply_coding(coder, story_id, codes["Thresholds"], 0, 7)
+            apply_coding(coder, story_id, codes["Peer support"], first, first + 8)
+        apply_coding(ken, story_id, codes["Hope"], 0, 7)
+        coding = apply_coding(rosa, story_id, codes["Informal spaces"], first, first + 8)
+        add_memo(rosa, "The café as a place of support", coding_id=coding.id)
+        tx.commit()
+        ken_id = ken.id
+    sign_in(page, live_server.accounts["researcher"])
+
+    page.goto("/memos")
+    expect(page.locator("tbody tr").first).to_contain_text("coding Informal spaces in Emoji and all")
+    shot(page, "screens-memos")
+    page.goto("/search?show=excerpts&q=theme:hope")
+    expect(page.locator(".excerpt-results li")).to_have_count(1)
+    expect(page.locator(".excerpt-coder")).to_have_text("coded by Ken")
+
+    page.goto("/analysis")
+    heat = page.locator("figure.heatmap svg")
+    expect(heat.locator(".legend")).to_contain_text("Times together:")
+    expect(heat.locator("title", has_text="Thresholds + Peer support: 1")).to_have_count(1)
+    expect(heat.locator("title", has_text="Access + Thresholds: left out")).to_have_count(1)
+    assert {"1", "–"} <= set(heat.locator(".cell-count").all_text_contents())
+    heat.scroll_into_view_if_needed()
+    shot(page, "screens-analysis-heatmap")
+
+    page.goto("/codebook/agreement")
+    chart = page.locator("svg.chart")
+    ticks = chart.locator("text[text-anchor=middle]").all_text_contents()
+    assert ticks[0] != "-1" and ticks[-1] == "1", ticks
+    shot(page, "screens-agreement-chart")
+    browsing.expect_error_page(f"{live_server.url}/codebook/agreement?coder={ken_id}&coder=x")
+    response = page.goto(f"/codebook/agreement?coder={ken_id}&coder=x")
+    assert response is not None and response.status == 400
+    expect(page.get_by_text("coder must be a coder’s id", exact=False).or_(
+        page.get_by_text("coder must be a coder's id", exact=False))).to_be_visible()
     assert_no_console_errors(browsing)
