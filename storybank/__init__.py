@@ -10,6 +10,7 @@ from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from storybank import config as config_module
@@ -207,6 +208,17 @@ def _register_error_handlers(app: Flask) -> None:
         if _answers_json():
             return _json_error(err.message, err.status, err.detail or ({"field": err.field} if err.field else None))
         return render_template("error.html", message=err.message, status=err.status), err.status
+
+    @app.errorhandler(DBAPIError)
+    def busy(err: DBAPIError) -> Any:
+        """The database was busy with someone else's change (a lock, a serialization failure): 409, not 500."""
+        if not request_input.is_contention(err):
+            raise err
+        tx.rollback()
+        message = "Someone else saved a change here just now; reload the page and try again."
+        if _answers_json():
+            return _json_error(message, 409)
+        return render_template("error.html", message=message, status=409), 409
 
     @app.errorhandler(CSRFError)
     def csrf_error(err: CSRFError) -> Any:

@@ -72,3 +72,16 @@ def install(app: Flask) -> None:
             for key, value in values.items(multi=True):
                 check_text(key, source)
                 check_text(value, f"{source} field '{key}'")
+
+
+#: PostgreSQL: serialization failure, deadlock, lock not available
+_CONTENTION_STATES = {"40001", "40P01", "55P03"}
+
+
+def is_contention(err: Exception) -> bool:
+    """A database error that means "someone else is changing this right now", worth a 409 and a retry."""
+    orig = getattr(err, "orig", None)
+    if getattr(orig, "sqlstate", None) in _CONTENTION_STATES:
+        return True
+    text = str(orig or err).lower()
+    return "database is locked" in text or "database is busy" in text

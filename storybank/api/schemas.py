@@ -38,6 +38,8 @@ class NewStory(Body):
 class Revise(Body):
     title: str | None = None
     body: str | None = None
+    revision: int | None = Field(None, description="the revision the edit started from: if another edit was saved "
+                                                   "since, the answer is 409")
 
 
 class ConsentChange(Body):

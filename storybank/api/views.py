@@ -129,10 +129,10 @@ def get_workshop_version(story_id: int) -> Any:
 def patch_story(story_id: int) -> Any:
     policy.get_own_story(g.actor, story_id)  # a story the caller may not see is 404 before any 400
     data = request.get_json(silent=True)
-    if not isinstance(data, dict) or not data or set(data) - {"title", "body"}:
-        raise InvalidInput("Send 'title' and/or 'body' to make a new revision.")
+    if not isinstance(data, dict) or not set(data) - {"revision"} or set(data) - {"title", "body", "revision"}:
+        raise InvalidInput("Send 'title' and/or 'body' (and the 'revision' you started from) to make a new revision.")
     revision = parse(s.Revise)
-    revise_story(g.actor, story_id, revision.title, revision.body)
+    revise_story(g.actor, story_id, revision.title, revision.body, revision.revision)
     return jsonify(story_json(policy.get_own_story(g.actor, story_id)))
 
 

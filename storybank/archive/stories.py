@@ -1,7 +1,8 @@
 """Telling, reading, revising and browsing stories."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from storybank import hooks, policy
 from storybank.accounts.models import User
@@ -9,7 +10,7 @@ from storybank.archive.consent import agreed_form, append_event
 from storybank.archive.models import STATUS_ACTIVE, Story, StoryRevision
 from storybank.archive.validation import StoryDraft, clean_body, clean_draft, clean_title
 from storybank.audit.service import record
-from storybank.errors import InvalidInput, NotFound
+from storybank.errors import Conflict, InvalidInput, NotFound
 from storybank.extensions import db
 from storybank.search.indexing import touch
 from storybank.timeutil import utcnow
@@ -86,13 +87,46 @@ def open_own_or_read(actor: User, story_id: object) -> tuple[Story, bool]:
         return read_story(actor, story_id), False
 
 
-def revise_story(actor: User, story_id: object, title: object = None, body: object = None) -> StoryRevision:
-    """The teller edits: a new revision; earlier ones stay readable to the teller."""
+CONFLICT = "Someone else saved this story just now; reload it to see their change, then make yours again."
+
+
+def _parse_base(base_revision: object) -> int | None:
+    if base_revision is None or base_revision == "":
+        return None
+    try:
+        return int(str(base_revision))
+    except ValueError:
+        raise InvalidInput("'revision' is the number of the revision you started from.", field="revision") from None
+
+
+def _hold(story: Story) -> None:
+    """Take the story for this transaction (PostgreSQL's row lock, SQLite's write lock), then read it afresh.
+
+    Two edits at once are then one after the other: the second sees the first's revision.
+    """
+    db.session.execute(update(Story).where(Story.id == story.id).values(updated_at=utcnow())
+                       .execution_options(synchronize_session=False))
+    db.session.expire(story)
+
+
+def revise_story(actor: User, story_id: object, title: object = None, body: object = None,
+                 base_revision: object = None) -> StoryRevision:
+    """The teller edits: a new revision; earlier ones stay readable to the teller.
+
+    `base_revision` is the revision the editor started from: if another edit was saved since, 409.
+    """
     story = policy.get_own_story(actor, story_id)
+    base = _parse_base(base_revision)
+    new_title = clean_title(title) if title is not None else None
+    new_body = clean_body(body) if body is not None else None
+    _hold(story)
     current = story.current_revision
-    assert current is not None
-    new_title = clean_title(title) if title is not None else current.title
-    new_body = clean_body(body) if body is not None else current.body
+    if current is None or story.status != STATUS_ACTIVE:  # withdrawn by its teller a moment ago
+        raise NotFound()
+    if base is not None and base != current.number:
+        raise Conflict(CONFLICT, detail={"revision": current.number})
+    new_title = current.title if new_title is None else new_title
+    new_body = current.body if new_body is None else new_body
     if new_title == current.title and new_body == current.body:
         raise InvalidInput("Nothing changed: edit the title or the story before saving.")
     revision = StoryRevision(
@@ -102,7 +136,10 @@ def revise_story(actor: User, story_id: object, title: object = None, body: obje
     db.session.add(revision)
     story.title = new_title
     story.updated_at = utcnow()
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same revision number saved by another edit at the same moment
+        raise Conflict(CONFLICT) from None
     for hook in hooks.current().revision:  # codings, excerpts and workshop versions follow the text
         hook(story, current, revision)
     touch(story.id)

@@ -96,6 +96,7 @@ class StoryForm(ConsentFields):
 class ReviseForm(FlaskForm):
     title = StringField("Title")
     body = TextAreaField("Your story", render_kw={"rows": 18})
+    revision = HiddenField()  # the revision the teller started from: a later save by someone else is 409
 
 
 class ConsentForm(ConsentFields):

@@ -13,7 +13,7 @@ from storybank.archive.stories import get_revision, revise_story, submit_story
 from storybank.archive.takeout import export_my_data
 from storybank.archive.withdrawal import withdraw_story
 from storybank.deid.reading import states_of as workshop_states_of
-from storybank.errors import InvalidInput
+from storybank.errors import Conflict, InvalidInput
 from storybank.extensions import db
 from storybank.web.drafts import draft_from_form, prepare_story_form, story_form_page
 from storybank.web.forms import ConsentForm, EmptyForm, ReviseForm, StoryForm, WithdrawForm
@@ -67,17 +67,18 @@ def show(story_id: int) -> str:
 def edit(story_id: int) -> object:
     story = policy.get_own_story(current_user, story_id)
     revision = story.current_revision
-    form = ReviseForm(data={"title": revision.title, "body": revision.body} if request.method == "GET" else None)
-    error = None
+    form = ReviseForm(data={"title": revision.title, "body": revision.body, "revision": revision.number}
+                      if request.method == "GET" else None)
+    error, status = None, 200
     if form.validate_on_submit():
         try:
-            new = revise_story(current_user, story_id, form.title.data, form.body.data)
-        except InvalidInput as err:
-            error = err.message
+            new = revise_story(current_user, story_id, form.title.data, form.body.data, form.revision.data)
+        except (InvalidInput, Conflict) as err:
+            error, status = err.message, err.status  # the teller's text stays in the form
         else:
             flash(f"Saved as revision {new.number}.")
             return redirect(url_for("stories.show", story_id=story_id))
-    return render_template("stories/edit.html", form=form, story=story, error=error), 200 if error is None else 400
+    return render_template("stories/edit.html", form=form, story=story, error=error), status
 
 
 @bp.get("/stories/<int:story_id>/revisions/<int:number>")
