@@ -56,6 +56,11 @@ def _fragments() -> tuple[dict[str, Any], dict[str, Any]]:
         return paths, schemas
     paths.update(_nullable_to_31(TOKENS_PATHS))
     schemas.update(_nullable_to_31(TOKENS_SCHEMAS))
+    for methods in paths.values():  # the errors every endpoint may answer, as for the declared ones
+        for method, item in methods.items():
+            if method != "parameters":
+                for status in ERROR_CODES:
+                    item.setdefault("responses", {}).setdefault(str(status), {"$ref": "#/components/responses/Error"})
     return paths, schemas
 
 
