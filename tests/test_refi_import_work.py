@@ -224,3 +224,17 @@ def test_cli_exports_an_imports_own_material(app, make_user, tmp_path):
     assert runner.invoke(args=["export", "qdpx", str(out), "--import", str(project.id)]).exit_code == 1
     missing = runner.invoke(args=["export", "qdpx", str(out), "--import", "987654", "--as", researcher.email])
     assert missing.exit_code == 1 and "import #987654" in missing.output
+
+
+def test_the_page_says_so_when_none_of_the_codings_arrived(app, login_as):
+    from conftest import csrf_token
+
+    page, _ = login_as("researcher")
+    code, source = str(uuid.uuid4()), str(uuid.uuid4())
+    lost = rewrite(make_qdpx("QualCoder", [one_source(source, code)], [(code, "C")]),
+                   f"internal://{source}.txt", "internal://elsewhere.txt")
+    token = csrf_token(page, "/exchange/")
+    answer = page.post("/exchange/import/project", data={"csrf_token": token, "file": (io.BytesIO(lost), "l.qdpx")},
+                       follow_redirects=True)
+    shown = answer.get_data(as_text=True)
+    assert "None of the file&#39;s 2 codings arrived" in shown and "text sources without their text" in shown

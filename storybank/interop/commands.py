@@ -137,7 +137,7 @@ def export_codings_command(file: Path, as_email: str | None) -> None:
 @with_appcontext
 def import_qdpx_command(file: Path, as_email: str | None) -> None:
     """Import a REFI-QDA project (.qdpx, or a folder holding project.qde) into a new project space."""
-    from storybank.interop.qdpx_import import import_qdpx
+    from storybank.interop.qdpx_import import import_qdpx, lost_every_coding
 
     actor = _actor(as_email, required=True)
     bars: list = []
@@ -158,17 +158,10 @@ def import_qdpx_command(file: Path, as_email: str | None) -> None:
     click.echo(f"Imported {project.name!r} as import #{project.id}:")
     for name, value in project.counts.items():
         click.echo(f"  {name.replace('_', ' ')}: {value}")
-    in_file = project.counts.get("codings_in_file", 0)
-    if in_file and not codings_brought_in(project.counts):
-        click.secho(f"Warning: 0 of the file's {in_file} codings were imported (see what was skipped above).",
-                    fg="yellow", err=True)
+    if lost_every_coding(project.counts):
+        click.secho(f"Warning: 0 of the file's {project.counts['codings_in_file']} codings were imported "
+                    "(see what was skipped above).", fg="yellow", err=True)
         sys.exit(2)
-
-
-def codings_brought_in(counts: dict[str, int]) -> int:
-    """Codings an import made or found already here: 0 of many means the work did not arrive."""
-    return counts.get("codings", 0) + counts.get("codings_already_present", 0) + sum(
-        v for k, v in counts.items() if k.startswith("codings added to stories already here"))
 
 
 @click.command("import-qdc")

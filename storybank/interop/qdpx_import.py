@@ -249,6 +249,16 @@ def _import_notes(parsed: FileProject, users: _Users, targets: dict[str, tuple[s
     return made
 
 
+def codings_brought_in(counts: dict[str, int]) -> int:
+    """Codings an import made or found already here: 0 of many means the work did not arrive."""
+    return counts.get("codings", 0) + counts.get("codings_already_present", 0) + sum(
+        v for k, v in counts.items() if k.startswith("codings added to stories already here"))
+
+
+def lost_every_coding(counts: dict[str, int]) -> bool:
+    return bool(counts.get("codings_in_file")) and not codings_brought_in(counts)
+
+
 def import_projects() -> list[ImportProject]:
     return list(db.session.scalars(select(ImportProject).order_by(ImportProject.id.desc())))
 

@@ -143,6 +143,9 @@ def import_project() -> object:
         return _page(f"{err.message} Nothing was imported.", 400)
     flash(f"Imported {project.name!r}: " + ", ".join(
         _count(project.counts.get(key, 0), key) for key in ("stories", "codings", "memos")) + ".")
+    if qdpx_import.lost_every_coding(project.counts):
+        flash(f"None of the file's {project.counts['codings_in_file']} codings arrived: see what storybank could "
+              "not bring in below.")
     return redirect(url_for("exchange.project", project_id=project.id))
 
 
