@@ -53,15 +53,7 @@ def coding_view(actor: User, story_id: object, blind: bool = True) -> CodingView
         select(User).where(User.id.in_({c.coder_id for c in codings if c.coder_id})))}
     excerpts = [c for c in codings if c.start is not None]
     text = revision.body
-    looks = decorations(text)
-    cuts = sorted({0, len(text)} | {c.start for c in excerpts} | {c.end for c in excerpts}
-                  | {x for a, b, _ in looks for x in (a, b)})
-    segments = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        if a == b:
-            continue
-        segments.append(Segment(a, b, text[a:b], [c.code_id for c in excerpts if c.start <= a and c.end >= b],
-                                " ".join(sorted({cls for s, e, cls in looks if s <= a and e >= b}))))
+    segments = _segments(text, [(c.start, c.end, c.code_id) for c in excerpts], decorations(text))
     memos: dict[int, list[Memo]] = {}
     shown = [c.id for c in codings]
     for memo in db.session.scalars(select(Memo).where(Memo.coding_id.in_(shown)).order_by(Memo.id)) if shown else []:
@@ -70,3 +62,38 @@ def coding_view(actor: User, story_id: object, blind: bool = True) -> CodingView
     return CodingView(story=story, revision=revision, segments=segments, codings=excerpts,
                       whole_story=[c for c in codings if c.start is None], coders=coders, hidden_others=hidden,
                       memos=memos, story_memos=story_memos)
+
+
+def _segments(text: str, marks: list[tuple[int, int, int]], looks: tuple[tuple[int, int, str], ...]) -> list[Segment]:
+    """The text cut wherever a coding or a Markdown look starts or ends, in one sweep (no pairwise scan).
+
+    Every start and end is a cut, so a range covers a whole segment exactly when it is open at the segment's start.
+    """
+    starts: dict[int, list[tuple[str, object]]] = {}
+    ends: dict[int, list[tuple[str, object]]] = {}
+    for a, b, code_id in marks:
+        starts.setdefault(a, []).append(("code", code_id))
+        ends.setdefault(b, []).append(("code", code_id))
+    for a, b, cls in looks:
+        starts.setdefault(a, []).append(("look", cls))
+        ends.setdefault(b, []).append(("look", cls))
+    cuts = sorted({0, len(text)} | starts.keys() | ends.keys())
+    open_codes: dict[object, int] = {}
+    open_looks: dict[object, int] = {}
+    order = {code_id: i for i, (_, _, code_id) in enumerate(marks)}  # codes listed as the codings are ordered
+    segments = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        for kind, value in ends.get(a, ()):
+            held = open_codes if kind == "code" else open_looks
+            held[value] -= 1
+            if not held[value]:
+                del held[value]
+        for kind, value in starts.get(a, ()):
+            held = open_codes if kind == "code" else open_looks
+            held[value] = held.get(value, 0) + 1
+        if a == b:
+            continue
+        codes = [c for c in sorted(open_codes, key=order.__getitem__) for _ in range(open_codes[c])]
+        segments.append(Segment(a, b, text[a:b], codes, " ".join(sorted(str(v) for v in open_looks))))
+    return segments
+
