@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         codebook,
         coding,
+        drafts,
         exchange,
         health,
         main,
@@ -127,7 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for module in (main, health, auth, stories, research, search, codebook, coding, agreement, analysis, memos,
-                   suggestions, workshop, sets, set_sessions, exchange, admin, notices):
+                   suggestions, workshop, sets, set_sessions, exchange, admin, notices, drafts):
         app.register_blueprint(module.bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)
@@ -222,6 +223,11 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(err: CSRFError) -> Any:
+        from storybank.web.drafts import keep_unsent_story
+
+        kept = keep_unsent_story()  # a story form whose session ended: the text is never lost
+        if kept is not None:
+            return kept
         message = "This form has expired or was not sent from storybank. Go back, reload the page and try again."
         if _answers_json():
             return _json_error(message, 400)

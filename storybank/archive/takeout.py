@@ -11,6 +11,7 @@ import yaml
 from storybank import policy
 from storybank.accounts.models import User
 from storybank.archive.consent import consent_dict
+from storybank.archive.drafts import my_drafts
 from storybank.archive.models import Story
 from storybank.audit.service import record, story_uses
 from storybank.extensions import db
@@ -101,6 +102,9 @@ def export_my_data(user: User) -> bytes:
         archive.writestr("account.json", json.dumps(account, indent=2))
         records = [story_record(s) for s in stories]
         archive.writestr("stories.json", json.dumps(records, indent=2, ensure_ascii=False))
+        archive.writestr("drafts.json", json.dumps([
+            {"story_id": d.story_id, "title": d.title, "body": d.body, "fields": d.fields,
+             "updated_at": _iso(d.updated_at)} for d in my_drafts(user)], indent=2, ensure_ascii=False))
         for story in stories:
             if not story.withdrawn:
                 archive.writestr(f"stories/story-{story.id}.md", story_markdown(story))
@@ -109,6 +113,7 @@ def export_my_data(user: User) -> bytes:
             "Everything storybank holds about you: account.json (your account), stories.json "
             "(each story with every revision, your consent history, who used it, by role, and the workshop "
             "story sets and sessions it was chosen for, by date and question), "
+            "drafts.json (what you were writing and had not saved yet), "
             "and stories/ (the current text of each story as Markdown).\n",
         )
     record(user, "data.exported", purpose="own", stories=len(stories))

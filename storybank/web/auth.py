@@ -11,6 +11,7 @@ from storybank.accounts.services import authenticate, create_user
 from storybank.archive.claims import claim_story, find_invitation
 from storybank.errors import DomainError
 from storybank.extensions import limiter
+from storybank.web.drafts import restore_carried
 from storybank.web.forms import ClaimSignupForm, EmptyForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -37,6 +38,7 @@ def login() -> object:
         user = authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
             login_user(user)
+            restore_carried(user, request.form, _safe_next(form.next.data))  # a story typed before sign-in
             return redirect(_safe_next(form.next.data))
         error = "That email and password do not match an active account."
     return render_template("login.html", form=form, error=error), 200 if error is None else 401

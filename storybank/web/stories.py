@@ -1,12 +1,13 @@
 """The storyteller's own space: tell, read, revise, consent, withdraw, download."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from storybank import guard, policy
 from storybank.archive.consent import change_consent, consent_dict, current_form
 from storybank.archive.copies import CANNOT_RECALL, own_story_copies
+from storybank.archive.drafts import discard_draft, get_draft
 from storybank.archive.pages import REMOVED_LABELS, open_story
 from storybank.archive.render import render_markdown
 from storybank.archive.stories import get_revision, revise_story, submit_story
@@ -15,7 +16,13 @@ from storybank.archive.withdrawal import withdraw_story
 from storybank.deid.reading import states_of as workshop_states_of
 from storybank.errors import Conflict, InvalidInput
 from storybank.extensions import db
-from storybank.web.drafts import draft_from_form, prepare_story_form, story_form_page
+from storybank.web.drafts import (
+    draft_from_form,
+    draft_notice,
+    prepare_story_form,
+    story_form_data,
+    story_form_page,
+)
 from storybank.web.forms import ConsentForm, EmptyForm, ReviseForm, StoryForm, WithdrawForm
 
 bp = Blueprint("stories", __name__)
@@ -32,7 +39,8 @@ def mine() -> str:
 @bp.route("/stories/new", methods=["GET", "POST"])
 @guard.requires("story.tell")
 def new() -> object:
-    form = StoryForm()
+    kept = get_draft(current_user, None) if request.method == "GET" else None
+    form = StoryForm(formdata=story_form_data(kept)) if kept is not None else StoryForm()
     prepare_story_form(form)
     error = None
     if form.validate_on_submit():
@@ -41,11 +49,13 @@ def new() -> object:
         except InvalidInput as err:
             error = err.message
         else:
+            discard_draft(current_user, None)
+            session["draft_done"] = f"new-{current_user.id}"  # the page after tells the tab to forget its copy
             flash("Thank you. Your story is saved, and only you can change what happens to it.")
             return redirect(url_for("stories.show", story_id=story.id))
     elif request.method == "POST":
         error = "The form could not be read. Please try again."
-    return story_form_page(form, error, on_behalf=False)
+    return story_form_page(form, error, on_behalf=False, notice=draft_notice(kept))
 
 
 @bp.get("/stories/<int:story_id>")
@@ -59,6 +69,7 @@ def show(story_id: int) -> str:
         html=render_markdown(revision.body) if revision else "",
         consent=consent_dict(story.current_consent), removed_labels=REMOVED_LABELS,
         button=EmptyForm(), workshop_state=workshop_states_of([story.id]).get(story.id),
+        draft_done=session.pop("draft_done", None),
     )
 
 
@@ -67,7 +78,9 @@ def show(story_id: int) -> str:
 def edit(story_id: int) -> object:
     story = policy.get_own_story(current_user, story_id)
     revision = story.current_revision
-    form = ReviseForm(data={"title": revision.title, "body": revision.body, "revision": revision.number}
+    kept = get_draft(current_user, story.id) if request.method == "GET" else None
+    shown = kept or revision
+    form = ReviseForm(data={"title": shown.title, "body": shown.body, "revision": revision.number}
                       if request.method == "GET" else None)
     error, status = None, 200
     if form.validate_on_submit():
@@ -76,9 +89,12 @@ def edit(story_id: int) -> object:
         except (InvalidInput, Conflict) as err:
             error, status = err.message, err.status  # the teller's text stays in the form
         else:
+            discard_draft(current_user, story.id)
+            session["draft_done"] = f"story-{story.id}-{current_user.id}"
             flash(f"Saved as revision {new.number}.")
             return redirect(url_for("stories.show", story_id=story_id))
-    return render_template("stories/edit.html", form=form, story=story, error=error), status
+    return render_template("stories/edit.html", form=form, story=story, error=error, notice=draft_notice(kept),
+                           ), status
 
 
 @bp.get("/stories/<int:story_id>/revisions/<int:number>")
