@@ -29,6 +29,13 @@ def open_story(actor: User, story_id: object) -> StoryView:
     return StoryView(story=story, is_teller=False)
 
 
+# How a teller's attribution choice reads on their pages: words, never the stored code.
+ATTRIBUTION_WORDS = {
+    "name": "your name",
+    "pseudonym": "a made-up name",
+    "anonymous": "no name at all (anonymous)",
+}
+
 REMOVED_LABELS = {
     "revisions": "versions of the text",
     "drafts": "unsaved drafts",

@@ -8,7 +8,7 @@ from storybank import guard, policy
 from storybank.archive.consent import change_consent, consent_dict, current_form
 from storybank.archive.copies import CANNOT_RECALL, own_story_copies
 from storybank.archive.drafts import discard_draft, get_draft
-from storybank.archive.pages import REMOVED_LABELS, open_story
+from storybank.archive.pages import ATTRIBUTION_WORDS, REMOVED_LABELS, open_story
 from storybank.archive.render import render_markdown
 from storybank.archive.stories import get_revision, revise_story, submit_story
 from storybank.archive.takeout import export_my_data
@@ -68,6 +68,7 @@ def show(story_id: int) -> str:
         "stories/show.html", view=view, story=story, revision=revision,
         html=render_markdown(revision.body) if revision else "",
         consent=consent_dict(story.current_consent), removed_labels=REMOVED_LABELS,
+        attribution_words=ATTRIBUTION_WORDS,
         button=EmptyForm(), workshop_state=workshop_states_of([story.id]).get(story.id),
         draft_done=session.pop("draft_done", None),
     )

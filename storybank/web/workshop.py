@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from storybank import guard
 from storybank.archive.render import render_markdown
+from storybank.archive.render_marked import render_marked
 from storybank.deid import approval, decisions, hosts, listing
 from storybank.deid import detect as detection
 from storybank.deid.registry import NEW_LABEL, TYPE_LABELS
@@ -122,8 +123,10 @@ def registry_page() -> str:
 
 def _teller_page(story_id: int, error: str | None = None) -> tuple[str, int]:
     view = approval.teller_view(current_user, story_id)
-    return render_template("workshop/teller.html", view=view, form=EmptyForm(), error=error,
-                           message=request.form.get("message", "")), 400 if error else 200
+    before = render_marked(((seg.text, seg.span is not None) for seg in view.before), "marked")
+    after = render_marked(((seg.text, seg.span is not None) for seg in view.after), "replaced")
+    return render_template("workshop/teller.html", view=view, form=EmptyForm(), error=error, before_html=before,
+                           after_html=after, message=request.form.get("message", "")), 400 if error else 200
 
 
 @bp.get("/stories/<int:story_id>/workshop")

@@ -104,7 +104,7 @@ def test_storyteller_tells_a_story_then_withdraws_it(
     expect(consent).to_contain_text("Research: yes")
     expect(consent).to_contain_text("Workshop: yes")
     expect(consent).to_contain_text("Publication: no")
-    expect(consent).to_contain_text("Attribution: anonymous")
+    expect(consent).to_contain_text("If your words are quoted, they are shown with no name at all (anonymous)")
     shot(page, "2-story-page")
     story_url = page.url
     assert re.search(r"/stories/\d+$", story_url)
