@@ -73,7 +73,8 @@ def test_withdrawal_removes_quotations_from_insights_card_notes_and_memos(app, m
     tx.commit()
 
     db.session.expire_all()
-    assert withdrawn.removed_counts["workshop_quotations"] == 2  # the insight and the card note
+    assert withdrawn.removed_counts["insight_quotations"] == 1
+    assert withdrawn.removed_counts["card_note_quotations"] == 1
     assert withdrawn.removed_counts["memo_quotations"] == 1
     kept_insight = db.session.get(Insight, ids["insight"])
     assert "Quentinby" not in kept_insight.text

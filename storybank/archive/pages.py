@@ -47,6 +47,10 @@ REMOVED_LABELS = {
     "identifiers": "names and details marked for replacement",
     "registry_entries": "pseudonym registry entries",
     "anonymisation_log": "anonymisation log entries",
-    "memo_quotations": "quotations of it in researchers' memos",
+    "memo_quotations": "quotations, names and rare words of it in researchers' memos",
     "workshop_quotations": "quotations of it in workshop insights and card notes",
+    "insight_quotations": "quotations, names and rare words of it in workshop insights",
+    "card_note_quotations": "quotations, names and rare words of it in hosts' card notes",
+    "card_prompt_quotations": "quotations, names and rare words of it in card prompts",
+    "set_title_quotations": "quotations, names and rare words of it in story-set titles and questions",
 }

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 
 from storybank import hooks, policy, tx
 from storybank.accounts.models import User
+from storybank.archive import quotations
 from storybank.archive.consent import append_event
 from storybank.archive.copies import leave_notices
 from storybank.archive.models import STATUS_WITHDRAWN, ClaimInvitation, Story, StoryRevision
@@ -48,7 +49,13 @@ def _claim(story: Story) -> bool:
 
 
 def _withdraw(actor: User | None, story: Story) -> Story:
-    if story.withdrawn or not _claim(story):
+    if story.withdrawn:
+        return story
+    # Names, rare words and quotations to find, worked out before any step deletes their source, and
+    # before the claim takes the write lock (on SQLite): reading the archive for rare words takes a while.
+    quotations.prepare(story)
+    if not _claim(story):
+        quotations.forget(story)
         return story
     leave_notices(story)
     counts: dict[str, int] = {}
@@ -68,6 +75,7 @@ def _withdraw(actor: User | None, story: Story) -> Story:
     story.collected_on = None
     story.signifiers = None
     db.session.expire(story, ["revisions"])
+    quotations.forget(story)
     db.session.flush()
     record(actor, "story.withdrawn", story_id=story.id, purpose="own", removed=counts)
     tx.after_commit(compact_database)

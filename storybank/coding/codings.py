@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select
 from storybank import policy
 from storybank.accounts.models import User
 from storybank.archive.models import Story
-from storybank.archive.quotations import remove_quotations, story_grams
+from storybank.archive.quotations import remove_traces, traces_of
 from storybank.audit.service import record
 from storybank.coding.codebook import get_code
 from storybank.coding.models import CoderNotice, Coding, Memo
@@ -98,11 +98,11 @@ def delete_codings_of(story: Story) -> dict[str, int]:
 
 
 def _remove_quotations_from_memos(story: Story) -> int:
-    """Other memos (on codes, on other stories) keep their words but lose quotations of the withdrawn story."""
-    grams = story_grams(story)
+    """Other memos (on codes, on other stories) keep their words but lose quotations, names and rare words of it."""
+    traces = traces_of(story)
     removed = 0
     for memo in db.session.scalars(select(Memo)):
-        text, n = remove_quotations(memo.text, grams)
+        text, n = remove_traces(memo.text, traces)
         if n:
             memo.text = text
             removed += n

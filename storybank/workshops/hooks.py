@@ -6,7 +6,7 @@ from collections import Counter
 from sqlalchemy import delete, select, update
 
 from storybank.archive.models import Story, StoryRevision
-from storybank.archive.quotations import remove_quotations, story_grams
+from storybank.archive.quotations import remove_traces, traces_of
 from storybank.coding.reanchor import map_span, unchanged_blocks
 from storybank.extensions import db
 from storybank.workshops.models import Insight, InsightStory, SessionStory, StorySet, StorySetItem, WorkshopSession
@@ -48,27 +48,35 @@ def withdraw_step(story: Story) -> dict[str, int]:
     if sessions:
         db.session.execute(update(WorkshopSession).where(WorkshopSession.id.in_(sessions)).values(
             stories_withdrawn=WorkshopSession.stories_withdrawn + 1))
-    quoted = _remove_quotations(story, list(per_insight), sessions)
+    quoted = _remove_traces(story, list(per_insight), sessions)
     db.session.execute(delete(InsightStory).where(InsightStory.story_id == story.id))
     db.session.execute(delete(SessionStory).where(SessionStory.story_id == story.id))
     counts = {"story_set_places": items, "insight_links": sum(per_insight.values()), "session_records": len(sessions),
-              "workshop_quotations": quoted}
+              **quoted}
     return {name: n for name, n in counts.items() if n}
 
 
-def _remove_quotations(story: Story, insight_ids: list[int], session_ids: list[int]) -> int:
-    """Insights about the story, and hosts' notes and prompts on its cards, lose any quotation of its words."""
-    grams = story_grams(story)
-    if not grams:
-        return 0
+def _remove_traces(story: Story, insight_ids: list[int], session_ids: list[int]) -> dict[str, int]:
+    """Insights about the story, the cards' notes and prompts, and the titles and questions of its sets lose
+    quotations, names and rare words of it; how many passages went, per place, for the tombstone."""
+    traces = traces_of(story)
+    counts: Counter[str] = Counter()
+    if not traces.grams and not traces.terms:
+        return {}
     insights = select(Insight).where(Insight.id.in_(insight_ids) | Insight.session_id.in_(session_ids))
-    removed = 0
     for insight in db.session.scalars(insights):
-        insight.text, n = remove_quotations(insight.text, grams)
-        removed += n
+        insight.text, n = remove_traces(insight.text, traces)
+        counts["insight_quotations"] += n
+    set_ids: set[int] = set()
     for item in db.session.scalars(select(StorySetItem).where(StorySetItem.story_id == story.id)):
-        item.note, n_note = remove_quotations(item.note or "", grams)
-        item.prompt, n_prompt = remove_quotations(item.prompt or "", grams)
-        removed += n_note + n_prompt
-    return removed
-
+        set_ids.add(item.set_id)
+        item.note, n_note = remove_traces(item.note or "", traces)
+        item.prompt, n_prompt = remove_traces(item.prompt or "", traces)
+        counts["card_note_quotations"] += n_note
+        counts["card_prompt_quotations"] += n_prompt
+    for story_set in db.session.scalars(select(StorySet).where(StorySet.id.in_(set_ids))):
+        title, n_title = remove_traces(story_set.title, traces)
+        story_set.title = title[:200]
+        story_set.question, n_question = remove_traces(story_set.question or "", traces)
+        counts["set_title_quotations"] += n_title + n_question
+    return {name: n for name, n in counts.items() if n}
