@@ -222,3 +222,21 @@ def test_the_openapi_check_catches_an_undocumented_answer(app):
     assert problems("POST", "/api/v1/sets/<int:set_id>/items", 201, "application/json",
                     placeholder[:-1] + b', "story_id": 4}')
     assert problems("DELETE", "/api/v1/codings/<int:coding_id>", 204, "", b"") == []
+
+
+def test_query_strings_are_validated_by_the_documented_models(app, make_user, make_story):
+    researcher = make_user("researcher")
+    make_story()
+    api = api_client(app, researcher)
+    document = api.get("/api/v1/openapi.json").get_json()
+    params = {p["name"]: p for p in document["paths"]["/search"]["get"]["parameters"]}
+    assert params["page"]["schema"]["minimum"] == 1 and "purpose" in params
+    coder = {p["name"]: p for p in document["paths"]["/agreement"]["get"]["parameters"]}["coder"]
+    assert coder["schema"]["type"] == "array" and coder["explode"] is True
+    assert api.get("/api/v1/search", query_string={"q": "waited", "page": "two"}).get_json()["error"] == (
+        "page must be a whole number.")
+    assert api.get("/api/v1/stories", query_string={"page": 0}).status_code == 400
+    assert api.get("/api/v1/search", query_string={"q": "waited", "per_page": 500}).status_code == 200
+    assert api.get("/api/v1/stories", query_string={"page": 1, "unknown": "x"}).get_json()["total"] == 1
+    assert "coder must be a coder's id" in api.get("/api/v1/agreement", query_string={"coder": "x"}
+                                                    ).get_json()["error"]

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 
 from storybank import guard, policy
 from storybank.api import schemas as s
 from storybank.api import schemas_analysis as a
-from storybank.api.spec import given, operation, parse, query_param
+from storybank.api.spec import given, operation, parse, parse_query
 from storybank.api.views import created, stamp
 from storybank.coding import codebook, suggest
 from storybank.coding import codings as codings_service
@@ -125,10 +125,10 @@ def delete_coding(coding_id: int) -> Any:
 
 
 @operation("/memos", "GET", "Memos the caller may read, newest first", responses={200: s.MemoList},
-           query=[query_param("q", {"type": "string"}, "only memos containing this text")])
+           query=s.MemosQuery)
 @guard.requires("codebook.view")
 def list_memos() -> Any:
-    return jsonify({"results": [memo_json(m) for m in memo_service.list_memos(g.actor, request.args.get("q", ""))]})
+    return jsonify({"results": [memo_json(m) for m in memo_service.list_memos(g.actor, parse_query(s.MemosQuery).q)]})
 
 
 @operation("/memos", "POST", "Write a memo on a story, a coding or a code", body=s.NewMemo, responses={201: s.Memo})
@@ -156,13 +156,10 @@ def delete_memo(memo_id: int) -> Any:
 
 
 @operation("/stories/<int:story_id>/suggestions", "GET", "Suggested codings still open for the caller on the "
-           "current revision", responses={200: a.Suggestions},
-           query=[query_param("blind", {"type": "integer", "enum": [0, 1]},
-                              "1 (default): leave out the model's suggestions on a story whose other coders' "
-                              "codings it learned from")])
+           "current revision", responses={200: a.Suggestions}, query=a.SuggestionsQuery)
 @guard.requires("suggest.use")
 def list_suggestions(story_id: int) -> Any:
-    panel = suggest.suggestions_for(g.actor, story_id, blind=request.args.get("blind", "1") != "0")
+    panel = suggest.suggestions_for(g.actor, story_id, blind=parse_query(a.SuggestionsQuery).blind != 0)
     model = None
     if panel.model_ready and panel.training is not None:
         model = {"trained_at": stamp(panel.training.trained_at), "examples": panel.training.examples,
@@ -193,11 +190,10 @@ def decide_suggestion(story_id: int) -> Any:
 
 
 @operation("/agreement", "GET", "Every code's agreement and the overall (pooled) figure",
-           responses={200: a.AgreementOverview},
-           query=[query_param("coder", {"type": "integer"}, "repeat to choose whom to compare")])
+           responses={200: a.AgreementOverview}, query=a.AgreementQuery)
 @guard.requires("codebook.view")
 def agreement_all() -> Any:
-    overview = agreement_overview(g.actor, parse_coder_ids(request.args.getlist("coder")) or None)
+    overview = agreement_overview(g.actor, parse_coder_ids(parse_query(a.AgreementQuery).coder) or None)
 
     def figures(f: Any) -> dict[str, Any]:
         return {"units": f.units, "units_all_coders": f.units_all_coders, "percent_agreement": f.percent_agreement,

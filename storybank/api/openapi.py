@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from storybank.api.spec import OPERATIONS, Out, path_of
+from storybank.api.spec import OPERATIONS, Out, path_of, query_parameters
 
 ERROR_CODES = (400, 401, 404, 409, 413, 422)
 REF = "#/components/schemas/{model}"
@@ -91,7 +91,7 @@ def _document() -> dict[str, Any]:
         item: dict[str, Any] = {"summary": op.summary, "operationId": op.endpoint, "responses": responses}
         if op.description:
             item["description"] = op.description
-        parameters = _path_params(op.rule) + op.query
+        parameters = _path_params(op.rule) + (query_parameters(op.query) if op.query else [])
         if parameters:
             item["parameters"] = parameters
         if op.body is not None:

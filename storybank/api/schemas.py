@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import Field, RootModel
 
-from storybank.api.spec import Body, Out
+from storybank.api.spec import Body, Out, Query
 
 Kind = Literal["lived_experience", "practitioner"]
 Attribution = Literal["name", "pseudonym", "anonymous"]
@@ -250,3 +250,23 @@ class MemoList(Out):
     """Memos the caller may read, newest first."""
 
     results: list[Memo]
+
+
+class StoriesQuery(Query):
+    kind: str | None = Field(None, json_schema_extra={"enum": ["lived_experience", "practitioner"]})
+    site: str | None = None
+    page: int = Field(1, ge=1)
+
+
+class SearchQuery(Query):
+    q: str = Field("", description="the query language (see the description)")
+    theme: str | None = None
+    site: str | None = None
+    kind: str | None = Field(None, json_schema_extra={"enum": ["lived_experience", "practitioner"]})
+    purpose: str | None = Field(None, json_schema_extra={"enum": ["research", "workshop"]})
+    page: int = Field(1, ge=1)
+    per_page: int = Field(10, description="results per page, 1 to 100 (outside that range: the nearest)")
+
+
+class MemosQuery(Query):
+    q: str = Field("", description="only memos containing this text")

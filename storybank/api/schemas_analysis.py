@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field
 
 from storybank.api.schemas import Coding, Stamp
-from storybank.api.spec import Body, Out
+from storybank.api.spec import Body, Out, Query
 
 
 class Span(Out):
@@ -89,3 +89,12 @@ class CodeAgreement(Figures):
     code_id: int
     coders: list[int]
     stories: int
+
+
+class SuggestionsQuery(Query):
+    blind: int = Field(1, description="1 (default): leave out the model's suggestions on a story whose other "
+                                      "coders' codings it learned from; 0: show them")
+
+
+class AgreementQuery(Query):
+    coder: list[str] = Field(default_factory=list, description="a coder's id; repeat to choose whom to compare")

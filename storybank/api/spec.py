@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar, get_origin
 
 from flask import Blueprint, request
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -21,12 +21,19 @@ from storybank.errors import InvalidInput
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 F = TypeVar("F", bound=Callable[..., Any])
 B = TypeVar("B", bound=BaseModel)
+Q = TypeVar("Q", bound="Query")
 
 
 class Body(BaseModel):
     """A request body: unknown fields are refused, JSON types are not coerced."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Query(BaseModel):
+    """A query string: other parameters are ignored, text is read as the type the field asks for."""
+
+    model_config = ConfigDict(extra="ignore")
 
 
 class Out(BaseModel):
@@ -43,7 +50,7 @@ class Operation:
     summary: str
     body: type[BaseModel] | None
     responses: dict[int, type[BaseModel] | str | None]
-    query: list[dict[str, Any]] = field(default_factory=list)
+    query: type[Query] | None = None
     public: bool = False
     description: str = ""
 
@@ -52,24 +59,34 @@ OPERATIONS: list[Operation] = []
 
 
 def operation(rule: str, method: str, summary: str, *, responses: dict[int, type[BaseModel] | str | None],
-              body: type[BaseModel] | None = None, query: list[dict[str, Any]] | None = None,
+              body: type[BaseModel] | None = None, query: type[Query] | None = None,
               public: bool = False, description: str = "") -> Callable[[F], F]:
     """Route `method rule` to the view and document it; responses: status → model, media type, or None (no body)."""
 
     def register(view: F) -> F:
         bp.add_url_rule(rule, view.__name__, view, methods=[method])
-        OPERATIONS.append(Operation(rule, method, view.__name__, summary, body, responses, query or [], public,
+        OPERATIONS.append(Operation(rule, method, view.__name__, summary, body, responses, query, public,
                                     description))
         return view
 
     return register
 
 
-def query_param(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
-    param = {"name": name, "in": "query", "schema": schema}
-    if description:
-        param["description"] = description
-    return param
+def query_parameters(model: type[Query]) -> list[dict[str, Any]]:
+    """The OpenAPI parameters of a query model (the same model `parse_query` validates with)."""
+    schema = model.model_json_schema(mode="validation")
+    out = []
+    for name, prop in schema.get("properties", {}).items():
+        prop = dict(prop)
+        description = prop.pop("description", "")
+        prop.pop("title", None)
+        param = {"name": name, "in": "query", "schema": prop, "required": name in schema.get("required", [])}
+        if description:
+            param["description"] = description
+        if prop.get("type") == "array":
+            param.update(style="form", explode=True)
+        out.append(param)
+    return out
 
 
 _FIELD_WORDS = {
@@ -103,6 +120,20 @@ def parse(model: type[B], optional: bool = False) -> B:
     data = {} if optional and not request.get_data() else request.get_json(silent=True)
     if not isinstance(data, dict):
         raise InvalidInput("Send a JSON object with Content-Type: application/json.")
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        message, where = _message(err.errors()[0])
+        raise InvalidInput(message, field=where) from None
+
+
+def parse_query(model: type[Q]) -> Q:
+    """The request's query string validated by `model`, or InvalidInput naming the parameter."""
+    data: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name in request.args:
+            many = get_origin(info.annotation) is list
+            data[name] = request.args.getlist(name) if many else request.args.get(name)
     try:
         return model.model_validate(data)
     except ValidationError as err:

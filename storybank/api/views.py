@@ -12,7 +12,7 @@ from flask import g, jsonify, request, url_for
 from storybank import guard, policy
 from storybank.api import schemas as s
 from storybank.api.openapi import openapi_document
-from storybank.api.spec import bp, given, operation, parse, query_param
+from storybank.api.spec import bp, given, operation, parse, parse_query
 from storybank.archive.consent import change_consent, consent_dict
 from storybank.archive.models import Story
 from storybank.archive.render import render_markdown
@@ -26,7 +26,6 @@ from storybank.search import service as search_service
 from storybank.search.query import QuerySyntaxError
 
 __all__ = ["bp", "created", "stamp"]  # the other API modules add their endpoints to this blueprint
-KINDS = {"type": "string", "enum": ["lived_experience", "practitioner"]}
 
 
 def stamp(value: Any) -> str | None:
@@ -73,19 +72,17 @@ def openapi() -> Any:
 
 
 @operation("/stories", "GET", "Stories the caller may read (own stories, or research-consented ones)",
-           responses={200: s.StoryList}, query=[query_param("kind", KINDS), query_param("site", {"type": "string"}),
-                                                 query_param("page", {"type": "integer", "minimum": 1})])
+           responses={200: s.StoryList}, query=s.StoriesQuery)
 @guard.requires("story.read")
 def list_stories() -> Any:
     """Own stories for tellers; research-consented stories for researchers."""
-    actor = g.actor
-    page = request.args.get("page", 1, type=int) or 1
+    actor, args = g.actor, parse_query(s.StoriesQuery)
     if policy.can(actor, "story.browse"):
-        rows, total = browse(actor, kind=request.args.get("kind"), site=request.args.get("site"), page=page)
+        rows, total = browse(actor, kind=args.kind, site=args.site, page=args.page)
     else:
         rows = list(db.session.scalars(policy.own_stories(actor, include_withdrawn=False)))
         total = len(rows)
-    return jsonify({"total": total, "page": page,
+    return jsonify({"total": total, "page": args.page,
                     "results": [{"id": r.id, "title": r.title, "kind": r.kind, "site": r.site} for r in rows]})
 
 
@@ -157,20 +154,14 @@ def withdraw(story_id: int) -> Any:
            description="Query language: words (AND), \"phrases\", OR, NOT / -word, brackets, hous*, recieve~, "
                        "theme:, site:, kind:, role:, method:, date:2021-01..2021-06. A query that cannot be parsed "
                        "answers 400 with detail.position (0-based).",
-           query=[query_param("q", {"type": "string", "maxLength": 1000}), query_param("theme", {"type": "string"}),
-                  query_param("site", {"type": "string"}), query_param("kind", KINDS),
-                  query_param("purpose", {"type": "string", "enum": ["research", "workshop"]}),
-                  query_param("page", {"type": "integer", "minimum": 1}),
-                  query_param("per_page", {"type": "integer", "minimum": 1, "maximum": 100})])
+           query=s.SearchQuery)
 @guard.requires("story.search")
 def search() -> Any:
-    args = request.args
-    text = search_service.combine(args.get("q", ""), theme=args.get("theme"), site=args.get("site"),
-                                  kind=args.get("kind"))
-    per_page = min(max(args.get("per_page", 10, type=int) or 10, 1), 100)
+    args = parse_query(s.SearchQuery)
+    text = search_service.combine(args.q, theme=args.theme, site=args.site, kind=args.kind)
     try:
-        results = search_service.search(g.actor, text, purpose=args.get("purpose") or None,
-                                         page=args.get("page", 1, type=int) or 1, per_page=per_page)
+        results = search_service.search(g.actor, text, purpose=args.purpose or None, page=args.page,
+                                         per_page=min(max(args.per_page, 1), 100))
     except QuerySyntaxError as err:
         raise InvalidInput(f"The search could not be read: {err}.",
                            detail={"position": err.position, "query": text}) from None
