@@ -99,9 +99,11 @@
         return;
       }
       if (form.id === "apply-form") resetSelection();
-      lastUndo = json.undo && json.undo.length ? { steps: json.undo, label: json.undo_label || "" } : null;
+      if (!json.error) {  // a refusal (a stale page, say) leaves the last action undoable
+        lastUndo = json.undo && json.undo.length ? { steps: json.undo, label: json.undo_label || "" } : null;
+      }
       swap(json);
-      say(json.message, lastUndo !== null);
+      say(json.message, lastUndo !== null, Boolean(json.error));
     }).catch(function (err) {
       if (err && err.notJson) submitPlainly(form, submitter);
       else say("storybank could not be reached: nothing was changed. Try again.", lastUndo !== null, true);

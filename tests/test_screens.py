@@ -203,3 +203,22 @@ def test_a_list_is_not_run_into_the_next_paragraph(app, researcher, make_user, m
     figures = agreement_overview(researcher)
     assert figures.sentences == 4
 
+
+
+def test_a_stale_suggestion_answers_in_place_with_an_error_and_changes_nothing(app, researcher, make_story, login_as):
+    from conftest import csrf_token
+
+    from storybank.coding.models import Coding
+
+    code("Thresholds").keywords = "waited"
+    tx.commit()
+    story = make_story(body="I waited eleven weeks. The GP listened.")
+    client, _ = login_as(user=researcher)
+    token = csrf_token(client, f"/research/stories/{story.id}/code")
+    answer = client.post(f"/research/stories/{story.id}/suggestions", headers=JSON, data={
+        "csrf_token": token, "code_id": code("Thresholds").id, "start": 0, "end": 22, "decision": "accept",
+        "revision_id": story.current_revision.id + 1000})
+    body = answer.get_json()
+    assert answer.status_code == 200 and body["error"] is True and "revised" in body["message"]
+    assert body["undo"] == [] and "suggestion" in body["panels"]["suggestions-panel"]
+    assert db.session.scalar(select(func.count()).select_from(Coding)) == 0

@@ -38,9 +38,10 @@ def page_context(story_id: int, blind: bool) -> dict[str, Any]:
 
 
 def panels_response(story_id: int, blind: bool, message: str, undo: list[dict[str, Any]] | None = None,
-                    undo_label: str = "", focus: str | None = None) -> Any:
+                    undo_label: str = "", focus: str | None = None, error: bool = False) -> Any:
+    """The changed parts; `error` marks a message that says why nothing was done (a stale page, say)."""
     context = page_context(story_id, blind)
-    return jsonify({"message": message, "undo": undo or [], "undo_label": undo_label, "focus": focus,
+    return jsonify({"message": message, "undo": undo or [], "undo_label": undo_label, "focus": focus, "error": error,
                     "panels": {key: render_template(name, **context) for key, name in PARTS.items()}})
 
 

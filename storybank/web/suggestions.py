@@ -39,7 +39,7 @@ def decide(story_id: int) -> object:
     except DomainError as err:  # a stale page: say why and show the fresh suggestions
         if wants_json():
             tx.rollback()
-            return panels_response(story_id, blind, err.message)
+            return panels_response(story_id, blind, err.message, error=True)
         flash(err.message)
         return redirect(_back(story_id, index))
     message = "Accepted: now one of your codings." if coding else "Rejected: it will not be suggested to you again."
