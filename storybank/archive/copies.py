@@ -63,7 +63,8 @@ class CopyGroup:
 
 def copies_that_left(story_id: int) -> list[Copy]:
     """Every copy the audit log knows left storybank, oldest first."""
-    rows = db.session.scalars(select(AuditEvent).where(
+    rows = db.session.execute(select(AuditEvent.at, AuditEvent.action, AuditEvent.purpose, AuditEvent.actor_id,
+                                     AuditEvent.detail).where(
         AuditEvent.story_id == story_id,
         or_(AuditEvent.action == "story.exported",
             (AuditEvent.action == "story.read") & (AuditEvent.purpose == "workshop")),

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, null, select
 
 from storybank import policy
 from storybank.accounts.models import User
 from storybank.audit.models import AuditEvent
-from storybank.audit.service import story_uses
+from storybank.extensions import db
 from storybank.workshops.sessions import teller_set_uses, teller_uses
 
 # Uses of the same kind further apart than this start a new line: "between 3 and 9 March", then "on 2 June".
@@ -58,7 +61,7 @@ class UseLine:
     count: int = 1
 
 
-def _who(event: AuditEvent) -> str:
+def _who(event: Any) -> str:
     if event.purpose in WHO:
         return WHO[event.purpose]
     roles = [r for r in (event.actor_roles or "").split(",") if r]
@@ -68,7 +71,7 @@ def _who(event: AuditEvent) -> str:
     return "Someone"
 
 
-def _key(event: AuditEvent) -> tuple[str, str, str]:
+def _key(event: Any) -> tuple[str, str, str]:
     """Uses that read the same sentence group together."""
     activity = f"{event.action}/{event.purpose}" if event.action == "story.read" else event.action
     detail = event.detail or {}
@@ -106,12 +109,12 @@ def _sentence(key: tuple[str, str, str], first: datetime, last: datetime, count:
     return text + "."
 
 
-def group_uses(events: list[AuditEvent]) -> list[UseLine]:
-    """Group audit rows into sentences: same kind of use, no more than GAP apart; newest first."""
+def group_uses(events: list[Any]) -> list[UseLine]:
+    """Group audit rows (oldest first) into sentences: same kind of use, no more than GAP apart."""
     open_groups: dict[tuple[str, str, str], UseLine] = {}
     keys: dict[int, tuple[str, str, str]] = {}
     lines: list[UseLine] = []
-    for event in sorted(events, key=lambda e: (e.at, e.id)):
+    for event in events:  # oldest first
         key = _key(event)
         line = open_groups.get(key)
         if line is not None and event.at - line.last <= GAP:
@@ -131,10 +134,21 @@ def _question(question: str) -> str:
     return f" for the question “{question}”" if question else ""
 
 
+def _use_rows(story_id: int, teller_id: int | None) -> list[Any]:
+    """What others did with the story, as plain rows (not ORM objects: a much-used story has thousands)."""
+    # Only an export's detail (its format) is read; decoding every read's JSON would cost more than the rest.
+    detail = case((AuditEvent.action == "story.exported", AuditEvent.detail), else_=null()).label("detail")
+    stmt = select(AuditEvent.id, AuditEvent.at, AuditEvent.action, AuditEvent.purpose, AuditEvent.actor_roles,
+                  detail).where(AuditEvent.story_id == story_id)
+    if teller_id is not None:
+        stmt = stmt.where((AuditEvent.actor_id != teller_id) | AuditEvent.actor_id.is_(None))
+    return list(db.session.execute(stmt.order_by(AuditEvent.at, AuditEvent.id)))
+
+
 def story_use_lines(actor: User, story_id: object) -> list[UseLine]:
     """The teller's 'Who used this story': audit rows grouped, with workshop sets and sessions, newest first."""
     story = policy.get_own_story(actor, story_id, include_withdrawn=True)
-    lines = group_uses(story_uses(story.id, story.teller_id))
+    lines = group_uses(_use_rows(story.id, story.teller_id))
     for held_on, question in teller_uses(story.id):
         at = datetime.combine(held_on, datetime.min.time())
         lines.append(UseLine(f"Used in a workshop session on {_day(held_on)}{_question(question)}.", at, at))
