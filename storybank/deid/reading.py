@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from storybank.accounts.models import User
 from storybank.archive.models import Story, StoryRevision
-from storybank.deid import registry
+from storybank.deid import registry, words
 from storybank.deid.models import ACCEPTED, APPROVED, REJECTED, AnonymisationEntry, IdentifierSpan, WorkshopVersion
 from storybank.errors import NotFound
 from storybank.extensions import db
@@ -71,12 +71,13 @@ def render(story: Story) -> tuple[str, str]:
 
 
 def occurrences(text: str, original: str) -> list[tuple[int, int]]:
+    """Where `original` is mentioned, whole words only, case as `words.same_name` says."""
     original = original.strip()
     if not original:
         return []
-    words = [re.escape(w) for w in original.split()]
-    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+    parts = [re.escape(w) for w in original.split()]
+    pattern = re.compile(r"(?<![\w-])" + r"\s+".join(parts) + r"(?![\w-])", re.IGNORECASE)
+    return [(m.start(), m.end()) for m in pattern.finditer(text) if words.same_name(original, m.group())]
 
 
 def kept_on_purpose(spans: list[IdentifierSpan], start: int, end: int, kind: str) -> bool:
@@ -86,11 +87,14 @@ def kept_on_purpose(spans: list[IdentifierSpan], start: int, end: int, kind: str
                for s in spans)
 
 
+NOT_FOLLOWED = ("AGE",)  # the same number elsewhere is not the same age
+
+
 def leaks(story: Story) -> list[str]:
     """Accepted identifiers with a mention nobody decided on: must be empty before anyone approves a version."""
     rev = revision_of(story)
     spans = spans_of(story, rev)
-    accepted = {(s.original, s.type) for s in spans if s.decision == ACCEPTED}
+    accepted = {(s.original, s.type) for s in spans if s.decision == ACCEPTED and s.type not in NOT_FOLLOWED}
     out = set()
     for part, text in (("title", rev.title), ("body", rev.body)):
         in_part = [s for s in spans if s.part == part]

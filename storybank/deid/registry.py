@@ -4,6 +4,14 @@ People are labelled per storyteller (`[Person A]` in every story of that teller)
 services and places across the whole archive (`[Service 2]`, `[Place 1]`). Other
 identifiers (dates, ages, contact details) get a plain placeholder such as
 `[date]`, since nobody needs to follow them from story to story.
+
+Hygiene. Only proper names become entries (`words.is_proper_name`): a pronoun,
+kinship word, ordinary noun or generic service that a researcher still marks is
+replaced by a plain placeholder (`[person]`, `[service]`) and remembered nowhere.
+A place or organisation gets an archive-wide label only when it is shaped like
+one (more than one word, a street or organisation word, a number, or a town in
+the gazetteer); a lone word such as "Callan" may be somebody's name, so its
+label holds in that story alone and never reaches another teller's story.
 """
 from __future__ import annotations
 
@@ -15,6 +23,7 @@ from sqlalchemy import func, select, update
 
 from storybank.accounts.models import User
 from storybank.archive.models import Story
+from storybank.deid import words
 from storybank.deid.models import IdentifierSpan, Pseudonym
 from storybank.errors import InvalidInput
 from storybank.extensions import db
@@ -22,13 +31,14 @@ from storybank.extensions import db
 LABEL_PREFIX = {"PERSON": "Person", "ORG": "Service", "PLACE": "Place"}
 PLACEHOLDER = {
     "DATE": "[date]", "AGE": "[age]", "EMAIL": "[email address]", "PHONE": "[phone number]",
-    "POSTCODE": "[postcode]", "NHS_NUMBER": "[NHS number]",
+    "POSTCODE": "[postcode]", "NHS_NUMBER": "[NHS number]", "OTHER_ID": "[identifier]",
+    "PERSON": "[person]", "ORG": "[service]", "PLACE": "[place]",  # a marked word that is not a proper name
 }
 NEW_LABEL = "new"
 TYPE_LABELS = {
     "PERSON": "Person", "PLACE": "Place smaller than a city", "ORG": "Organisation or service", "DATE": "Date",
     "AGE": "Age", "EMAIL": "Email address", "PHONE": "Phone number", "POSTCODE": "Postcode",
-    "NHS_NUMBER": "NHS number",
+    "NHS_NUMBER": "NHS number", "OTHER_ID": "Other identifier (handle, web address, NI number, car, bank)",
 }
 
 
@@ -38,12 +48,35 @@ def key_of(text: str) -> str:
     return key.removeprefix("the ")[:200]
 
 
-def scope_of(story: Story, kind: str) -> str | None:
-    """Where a label holds: a teller's stories for people, the archive for services and places."""
+def registrable(kind: str, original: str) -> bool:
+    """May `original` become a registry entry of this kind? Proper names only."""
+    if kind not in LABEL_PREFIX or not words.is_proper_name(original):
+        return False
+    if kind in ("PLACE", "ORG"):
+        from storybank.deid.detect import NOT_SMALL_PLACES
+
+        return key_of(original) not in NOT_SMALL_PLACES
+    return True
+
+
+def place_shaped(original: str) -> bool:
+    """Shaped like a place or service, not like somebody's first name."""
+    from storybank.deid.places import ORG_WORDS, STREET_WORDS, gazetteer
+
+    parts = original.split()
+    if len(parts) > 1 or any(c.isdigit() for c in original) or original.isupper():
+        return True
+    word = parts[0] if parts else ""
+    return word in ORG_WORDS or word in STREET_WORDS or word in gazetteer()
+
+
+def scope_of(story: Story, kind: str, original: str | None = None) -> str | None:
+    """Where a label holds: a teller's stories for people, the archive for services and places
+    (a lone word that may be a person's name: that story alone)."""
     if kind == "PERSON":
         return f"teller:{story.teller_id}" if story.teller_id else f"story:{story.id}"
     if kind in LABEL_PREFIX:
-        return "archive"
+        return "archive" if original is None or place_shaped(original) else f"story:{story.id}"
     return None
 
 
@@ -77,7 +110,11 @@ def labels_in_scope(kind: str, scope: str) -> list[tuple[str, str]]:
 
 
 def _next_label(kind: str, scope: str) -> str:
-    used = {label for label, _ in labels_in_scope(kind, scope)}
+    """The first free label; services and places are numbered across the archive, story-local ones included."""
+    if kind == "PERSON":
+        used = {label for label, _ in labels_in_scope(kind, scope)}
+    else:
+        used = set(db.session.scalars(select(Pseudonym.label).where(Pseudonym.type == kind)))
     n = 0
     while _label(kind, n) in used:
         n += 1
@@ -108,8 +145,8 @@ class Suggestion:
 
 def suggest(story: Story, kind: str, original: str) -> Suggestion:
     """What accepting with the default replacement would write, without writing anything."""
-    scope = scope_of(story, kind)
-    if scope is None:
+    scope = scope_of(story, kind, original)
+    if scope is None or not registrable(kind, original):
         return Suggestion("", False, False)
     entry = find(kind, scope, original)
     if entry is not None:
@@ -132,18 +169,21 @@ def entry_for(actor: User | None, story: Story, kind: str, original: str, label:
     `label` asks for an existing label of the scope (the same person under another
     name) or NEW_LABEL; by default a person known by a longer or shorter name shares
     their label. An original already in the registry keeps its label, so every story agrees.
+    What is not a proper name gets no entry (None: a plain placeholder replaces it).
     """
-    scope = scope_of(story, kind)
-    if scope is None:
+    scope = scope_of(story, kind, original)
+    if scope is None or not registrable(kind, original):
         return None
-    _lock(scope)
+    _lock(scope if kind == "PERSON" else "archive")  # services and places are numbered archive-wide
     entry = find(kind, scope, original)
     if entry is not None:
         return entry
     if label == NEW_LABEL:
         label = _next_label(kind, scope)
     elif label is not None:
-        if label not in {lab for lab, _ in labels_in_scope(kind, scope)}:
+        allowed = labels_in_scope(kind, scope) + (labels_in_scope(kind, "archive") if scope != "archive"
+                                                  and kind != "PERSON" else [])
+        if label not in {lab for lab, _ in allowed}:
             raise InvalidInput(f"[{label}] is not in the registry for this story: choose another replacement.")
     else:
         label = _related_label(kind, scope, key_of(original)) or _next_label(kind, scope)
@@ -155,9 +195,11 @@ def entry_for(actor: User | None, story: Story, kind: str, original: str, label:
 
 
 def known_originals(story: Story) -> list[Pseudonym]:
-    """Registry entries that apply to this story: its teller's people, the archive's services and places."""
-    scopes = [scope_of(story, "PERSON"), "archive"]
-    return list(db.session.scalars(select(Pseudonym).where(Pseudonym.scope.in_(scopes))))
+    """Registry entries that apply to this story: its teller's people, the archive's services and places,
+    and the story's own; proper names only (an entry made before the hygiene rules is skipped)."""
+    scopes = [scope_of(story, "PERSON"), "archive", f"story:{story.id}"]
+    return [e for e in db.session.scalars(select(Pseudonym).where(Pseudonym.scope.in_(scopes)))
+            if registrable(e.type, e.original)]
 
 
 def prune(ids: set[int]) -> int:
@@ -184,7 +226,8 @@ def adopt_story_scope(story: Story) -> int:
     _lock(new)
     label_map: dict[str, str] = {}
     changed = 0
-    for entry in db.session.scalars(select(Pseudonym).where(Pseudonym.scope == old).order_by(Pseudonym.id)).all():
+    for entry in db.session.scalars(select(Pseudonym).where(Pseudonym.scope == old, Pseudonym.type == "PERSON")
+                                    .order_by(Pseudonym.id)).all():
         existing = db.session.scalar(select(Pseudonym).where(
             Pseudonym.type == entry.type, Pseudonym.scope == new, Pseudonym.key == entry.key))
         if existing is not None:

@@ -9,7 +9,7 @@ from storybank.archive.render import render_markdown
 from storybank.archive.render_marked import render_marked
 from storybank.deid import approval, decisions, hosts, listing
 from storybank.deid import detect as detection
-from storybank.deid.registry import NEW_LABEL, TYPE_LABELS
+from storybank.deid.registry import NEW_LABEL, PLACEHOLDER, TYPE_LABELS
 from storybank.errors import InvalidInput
 from storybank.web.forms import EmptyForm
 
@@ -38,7 +38,7 @@ def _review_page(story_id: int, error: str | None = None, entered: dict | None =
     view = decisions.review(current_user, story_id)
     return render_template(
         "workshop/review.html", view=view, form=EmptyForm(), error=error, entered=entered or {},
-        type_labels=TYPE_LABELS, new_label=NEW_LABEL, has_model=detection.has_model(),
+        type_labels=TYPE_LABELS, new_label=NEW_LABEL, placeholders=PLACEHOLDER, has_model=detection.has_model(),
         preview_html=render_markdown(view.preview_body),
     ), 400 if error else 200
 

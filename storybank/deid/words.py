@@ -1,0 +1,112 @@
+"""Which words are ordinary English, and when two spellings are the same name.
+
+The ordinary-word list is the GCIDE dictionary's headwords, shipped by the
+`english-words` package (nothing is downloaded). It decides three things:
+what never becomes a pseudonym registry entry, how case is matched, and which
+lower-case words in text-message style writing can be names at all.
+
+The case rule. Names match case-sensitively when they are also ordinary words
+("Hope" the person is not "hope", "Will" is not "will"). A name that is not an
+ordinary word matches whatever its case ("Priya", "priya", "PRIYA"), so a story
+written all in lower case is matched too.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+PRONOUNS = {"i", "me", "my", "mine", "you", "your", "he", "him", "his", "she", "her", "hers", "it", "its", "we",
+            "us", "our", "they", "them", "their", "myself", "yourself", "himself", "herself", "themselves"}
+KINSHIP = {"mum", "mam", "mom", "mummy", "mother", "dad", "daddy", "father", "nan", "nana", "nanna", "gran",
+           "granny", "grandma", "grandad", "granddad", "grandpa", "grandmother", "grandfather", "auntie", "aunty",
+           "aunt", "uncle", "sis", "bro", "brother", "sister", "son", "daughter", "wife", "husband", "partner",
+           "cousin", "baby", "bestie", "mate", "ma", "pa"}
+# Text-message spellings and brands that are not names.
+TEXTING = {"im", "ive", "id", "ill", "hes", "shes", "theyre", "youre", "dont", "cant", "wont", "didnt", "isnt",
+           "wasnt", "thats", "whats", "theres", "ur", "u", "r", "lol", "omg", "idk", "tbh", "x", "xx", "xxx", "ok",
+           "okay", "yeah", "ya", "gonna", "wanna", "gotta", "cuz", "cos", "coz", "tho", "thx", "pls", "plz", "bc",
+           "btw", "imo", "nah", "yep", "hiya", "hey", "innit", "reg", "fab", "bday", "obvs", "defo", "prob", "probs",
+           "havent", "hadnt", "couldnt", "wouldnt", "shouldnt", "arent", "werent", "doesnt", "aint", "lmao", "ngl",
+           "whatsapp", "facebook", "instagram", "tiktok", "twitter", "zoom", "google", "youtube", "snapchat",
+           "cbt", "dbt", "emdr", "ni", "esa", "dla", "hmrc", "gp's", "a&e", "ssri", "ssris", "ect", "adhd", "ptsd",
+           "ocd", "bpd", "eupd", "covid", "lockdown"}
+STREET_ENDINGS = {"road", "street", "lane", "avenue", "close", "drive", "crescent", "terrace", "estate", "way",
+                  "centre", "surgery", "practice"}
+# Services every area has: naming one says nothing about where the teller is.
+GENERIC_SERVICES = {
+    "gp", "the gp", "a&e", "a and e", "nhs", "the nhs", "crisis team", "the crisis team", "home treatment team",
+    "the hub", "hub", "café", "cafe", "the café", "the cafe", "cmht", "camhs", "iapt", "dwp", "the dwp", "police",
+    "the police", "council", "the council", "job centre", "jobcentre", "the job centre", "food bank", "the food bank",
+    "social services", "day centre", "the day centre", "drop-in", "the drop-in", "ward", "the ward", "hospital",
+    "the hospital", "surgery", "the surgery", "mind", "samaritans", "the samaritans", "pip", "universal credit",
+    "community mental health team", "the community mental health team", "crisis line", "the crisis line",
+    "walk in centre", "walk-in centre", "leisure centre", "community centre", "health centre", "youth club",
+    "church", "mosque", "the church", "the mosque", "school", "the school", "college", "uni", "university",
+}
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> frozenset[str]:
+    """Lower-case English headwords (GCIDE), loaded once."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
+
+
+def is_ordinary_word(word: str) -> bool:
+    """A lower-cased word that is English in its own right ("hope", "will", "mum", "crisis")."""
+    word = word.strip().lower().strip("’'")
+    base = re.split(r"['’]", word)[0]
+    if base in PRONOUNS and base != word:
+        return True  # I'd, I've, she'll
+    return word in TEXTING or word in STOP_WORDS or word in PRONOUNS or word in KINSHIP or word in dictionary()
+
+
+def key(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold().removeprefix("the ")
+
+
+def is_proper_name(text: str) -> bool:
+    """May this become a registry entry? Not a pronoun, kinship word, ordinary noun or generic service.
+
+    A capitalised word that is also English ("Hope", "Rose") is a name; the same
+    word in lower case ("hope") is not. A lower-case word that is not English
+    ("priya", "jaz") is a name written in text-message style.
+    """
+    value = " ".join(text.split())
+    k = key(value)
+    if len(k) < 2 or k in GENERIC_SERVICES or not any(c.isalnum() for c in k):
+        return False
+    words = re.findall(r"[\w’'&-]+", value)
+    if not words:
+        return False
+    if all(w.lower() in PRONOUNS or w.lower() in KINSHIP or w.lower() in STOP_WORDS for w in words):
+        return False
+    if any(c.isdigit() for c in value):
+        return True  # "Ward 12", "14 Mill Lane"
+    if all(is_ordinary_word(w) for w in words) and (k in TEXTING or all(w.lower() in TEXTING or w.lower() in PRONOUNS
+                                                                        or re.split(r"['’]", w.lower())[0] in PRONOUNS
+                                                                        for w in words)):
+        return False  # "I'd", "CBT", "WhatsApp"
+    if value == value.lower():
+        if len(words) >= 2 and words[-1] in STREET_ENDINGS and words[0] not in STOP_WORDS:
+            return True  # "chapel street" in text-message writing
+        return not all(is_ordinary_word(w) for w in words)
+    return True
+
+
+def same_name(original: str, mention: str) -> bool:
+    """Is `mention` (as written in a text) the name `original`? The case rule above."""
+    if " ".join(original.split()) == " ".join(mention.split()):
+        return True
+    if key(original) != key(mention):
+        return False
+    words = re.findall(r"[\w’'-]+", original)
+    return not any(is_ordinary_word(w) for w in words)
+
+
+def follows_case_blind(original: str) -> bool:
+    """May mentions of `original` in another case be matched at all?"""
+    return not any(is_ordinary_word(w) for w in re.findall(r"[\w’'-]+", original))

@@ -1,0 +1,102 @@
+"""What the rules find on their own (no model): every contact form, other direct identifiers, ages,
+streets and services by their shape, names in name positions; and what they never propose as a name."""
+from __future__ import annotations
+
+import pytest
+
+from storybank.deid import detect as deid
+
+
+@pytest.fixture(autouse=True)
+def rules_only(monkeypatch):
+    deid.load.cache_clear()
+    monkeypatch.setattr(deid, "model_name", lambda: "no-such-model-installed")
+    yield
+    deid.load.cache_clear()
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(p.text, p.type) for p in deid.detect(text)}
+
+
+@pytest.mark.parametrize("phone", ["+44 (0)161 496 0555", "(0161) 496 0872", "07700-900-218", "07700900562",
+                                   "+44 7700 900 247", "020 7946 0123"])
+def test_every_uk_phone_form(phone):
+    assert (phone, "PHONE") in found(f"Ring me on {phone} after six.")
+
+
+@pytest.mark.parametrize("postcode", ["m6 6dt", "SK143JB", "M13 0FH", "sk13 8nq"])
+def test_postcodes_in_any_case_and_spacing(postcode):
+    assert (postcode, "POSTCODE") in found(f"the new address is flat 2, {postcode} if you want it")
+
+
+def test_emails_written_out_and_nhs_numbers():
+    got = found("Email tash.morrow at example dot com or jo@example.org. NHS number 9994827716.")
+    assert {("tash.morrow at example dot com", "EMAIL"), ("jo@example.org", "EMAIL"),
+            ("9994827716", "NHS_NUMBER")} <= got
+
+
+def test_other_direct_identifiers():
+    got = found("Find us at facebook.com/groups/hydemums or @hyde_mums_talk, www.bexbright.co.uk too. "
+                "My NI number is QQ 12 34 56 C and the van is DK62 WFX. Sort code 20-45-77, account 41882093.")
+    assert {("facebook.com/groups/hydemums", "OTHER_ID"), ("@hyde_mums_talk", "OTHER_ID"),
+            ("www.bexbright.co.uk", "OTHER_ID"), ("QQ 12 34 56 C", "OTHER_ID"), ("DK62 WFX", "OTHER_ID"),
+            ("20-45-77", "OTHER_ID"), ("41882093", "OTHER_ID")} <= got
+
+
+def test_a_public_health_site_is_not_an_identifier():
+    assert not found("I read about lithium on www.nhs.uk/conditions first.")
+
+
+@pytest.mark.parametrize(("text", "age"), [("I'm 42 and tired.", "42"), ("she's seventy-three and sharp", "seventy-three"),
+                                           ("He was aged 17 then.", "17"), ("since I was fourteen.", "fourteen"),
+                                           ("Sunny is 81 and lives alone.", "81"), ("hes like 25 lol", "25"),
+                                           ("One lad, sixteen and already known", "sixteen"),
+                                           ("a 52-year-old man", "52-year-old")])
+def test_ages_in_digits_and_words(text, age):
+    assert (age, "AGE") in found(text)
+
+
+@pytest.mark.parametrize("text", ["The café opens at six.", "I was 30 minutes late.", "I waited at 15 Mill Lane.",
+                                  "It is one thing to say it."])
+def test_numbers_that_are_not_ages(text):
+    assert not any(kind == "AGE" for _t, kind in found(text))
+
+
+def test_streets_wards_estates_and_services_by_their_shape():
+    got = found("I was on Ward 12, then Elm Ward. We lived at 27 Gladstone Street on the Partington estate "
+                "and went to Lakeside Surgery and the Irwell Valley Trust.")
+    assert {("Ward 12", "PLACE"), ("Elm Ward", "PLACE"), ("27 Gladstone Street", "PLACE"), ("Partington", "PLACE"),
+            ("Lakeside Surgery", "ORG"), ("Irwell Valley Trust", "ORG")} <= got
+
+
+def test_towns_from_the_gazetteer_but_not_big_cities():
+    got = found("We moved from Manchester to Stalybridge, then to Mossley.")
+    assert {("Stalybridge", "PLACE"), ("Mossley", "PLACE")} <= got
+    assert not any(text == "Manchester" for text, _ in got)
+
+
+def test_titles_nicknames_and_names_covered_whole():
+    got = found("Everyone calls me Tash. Pastor Emmanuel and Auntie Grace came. Our team lead, "
+                "Ade Adebayo-Smith, came too.")
+    assert {("Tash", "PERSON"), ("Pastor Emmanuel", "PERSON"), ("Auntie Grace", "PERSON")} <= got
+    assert any(text.endswith("Adebayo-Smith") for text, kind in got if kind == "PERSON")
+
+
+def test_first_names_that_are_words_count_in_name_positions_only():
+    got = found("My friend Precious rang. Precious never once complained. I hope it is precious to her.")
+    assert [t for t, k in got if k == "PERSON"] == ["Precious"]
+    assert ("hope", "PERSON") not in got and ("precious", "PERSON") not in got
+
+
+def test_text_message_writing_finds_lower_case_names_but_not_words():
+    got = found("omg so i got seen. the nurse was called priya and she was lovely. text me later x. "
+                "my best mate jaz told her. im ok honestly")
+    people = {t for t, k in got if k == "PERSON"}
+    assert {"priya", "jaz"} <= people
+    assert not people & {"im", "ok", "x", "omg", "she", "lovely"}
+
+
+def test_ordinary_words_pronouns_kinship_and_generic_services_are_never_names():
+    got = found("I told Mum. Mum rang the crisis team and the GP, then the café. I changed my mind.")
+    assert not any(kind in ("PERSON", "PLACE", "ORG") for _t, kind in got), got
