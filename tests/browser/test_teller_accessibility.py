@@ -55,7 +55,8 @@ def _world(live_server: LiveServer) -> dict[str, int]:
 
     from storybank import tx
     from storybank.accounts.services import create_user, find_by_email
-    from storybank.archive.stories import revise_story, submit_story
+    from storybank.archive.claims import create_claim_link
+    from storybank.archive.stories import enter_on_behalf, revise_story, submit_story
     from storybank.archive.validation import StoryDraft
     from storybank.archive.withdrawal import withdraw_story
     from storybank.deid import approval, decisions
@@ -95,13 +96,19 @@ def _world(live_server: LiveServer) -> dict[str, int]:
         tx.commit()
         set_service.add_item(host, story_set.id, shared)
         tx.commit()
-        return {"shared": shared, "revised": revised, "waiting": waiting, "gone": gone, "set": story_set.id}
+        entered = enter_on_behalf(researcher, StoryDraft(
+            title="Told to a researcher", body="An interview.", kind="lived_experience",
+            consent={"research": True}, attribution="anonymous", collection_method="interview"))
+        tx.commit()
+        _, claim_token = create_claim_link(researcher, entered.id)
+        tx.commit()
+        return {"claim": claim_token, "shared": shared, "revised": revised, "waiting": waiting, "gone": gone, "set": story_set.id}
 
 
 def test_storyteller_pages_have_no_violations(page: Page, browsing: Browsing, live_server: LiveServer) -> None:
     ids = _world(live_server)
     page.context.add_init_script(path=str(AXE))
-    failures = check(page, ["/", "/login"])
+    failures = check(page, ["/", "/login", f"/claim/{ids['claim']}"])
     sign_in(page, live_server.accounts["storyteller"])
     s, r, w, g = ids["shared"], ids["revised"], ids["waiting"], ids["gone"]
     failures += check(page, [
