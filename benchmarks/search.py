@@ -8,7 +8,11 @@ the app's own search function (parsing, consent filter, re-check against the
 database, snippets, facets, "did you mean") and through bare Whoosh (top 10),
 and prints a table.
 
-    python benchmarks/search.py [--stories N] [--repeat R] [--database-url URL]
+    python benchmarks/search.py [--stories N] [--repeat R] [--database-url URL] [--keep DIR]
+
+`--keep DIR` keeps the generated corpus, the app's index and the bare Whoosh index in
+DIR and reuses them on the next run (SQLite only; pass `--reindex` to time the
+rebuild again): the corpus takes minutes to build on a busy machine.
 """
 from __future__ import annotations
 
@@ -22,12 +26,13 @@ import time
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from whoosh import index as whoosh_index
 from whoosh import sorting
 from whoosh.qparser import MultifieldParser
 
 from storybank import create_app, tx
+from storybank.accounts.models import User
 from storybank.accounts.services import create_user
 from storybank.archive.consent import current_form
 from storybank.archive.models import ConsentEvent, Story, StoryRevision
@@ -105,13 +110,22 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
 
 
+def _secs(seconds: float | None) -> str:
+    return "(kept from an earlier run)" if seconds is None else f"{seconds:.1f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--keep", default=None, help="a folder to keep (and reuse) the corpus and indexes in")
+    parser.add_argument("--reindex", action="store_true", help="with --keep: time the app's rebuild again")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="storybank-search-bench-"))
+    if args.keep and args.database_url:
+        parser.error("--keep is for the SQLite run")
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="storybank-search-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
     url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     app = create_app({"INSTANCE_PATH": str(folder), "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench" * 8,
                       "INDEX_DIR": str(folder / "search-index"), "SEARCH_REPAIR_ON_START": False})
@@ -119,21 +133,28 @@ def main() -> None:
         with app.app_context():
             run(args, folder)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run(args: argparse.Namespace, folder: Path) -> None:
     upgrade(directory=str(ROOT / "migrations"))
-    researcher = create_user(None, "r@example.org", "bench password", ["researcher"])
-    install_starter(researcher)
-    form = current_form()
-    tx.commit()
+    reused = bool(args.keep) and (db.session.scalar(select(func.count()).select_from(Story)) or 0) > 0
+    if reused:
+        researcher = db.session.scalar(select(User).where(User.email == "r@example.org"))
+        args.stories = db.session.scalar(select(func.count()).select_from(Story))
+    else:
+        researcher = create_user(None, "r@example.org", "bench password", ["researcher"])
+        install_starter(researcher)
+        form = current_form()
+        tx.commit()
     researcher_id = researcher.id
     codes = {c.name.lower(): c.id for c in db.session.scalars(select(Code))}
     leaf_codes = [c.id for c in db.session.scalars(select(Code).where(Code.parent_id.is_not(None)))]
     dialect = db.engine.dialect.name
-    print(f"Generating {args.stories:,} stories on {dialect}...")
-    build(args.stories, form.id, demo_words(), leaf_codes, researcher.id)
+    if not reused:
+        print(f"Generating {args.stories:,} stories on {dialect}...")
+        build(args.stories, form.id, demo_words(), leaf_codes, researcher.id)
 
     ticks: dict[str, int] = {}
 
@@ -145,9 +166,11 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         if ticks[phase] % 5000 < n:
             print(f"  {phase}: {ticks[phase]:,}", flush=True)
 
-    start = time.perf_counter()
-    indexing.rebuild(progress)
-    app_build = time.perf_counter() - start
+    app_build = None
+    if not reused or args.reindex or not (folder / "search-index").exists():
+        start = time.perf_counter()
+        indexing.rebuild(progress)
+        app_build = time.perf_counter() - start
     if dialect == "postgresql":
         app_size = db.session.scalar(text("SELECT pg_total_relation_size('search_documents')"))
         db.session.execute(text("ANALYZE"))
@@ -167,14 +190,19 @@ def run(args: argparse.Namespace, folder: Path) -> None:
                              method="written", collected_on=None, themes=themes.get(sid, set())))
     db.session.rollback()
     bare_dir = folder / "bare-whoosh"
-    bare_dir.mkdir()
-    start = time.perf_counter()
-    ix = whoosh_index.create_in(str(bare_dir), schema())
-    writer = ix.writer(limitmb=128)
-    for doc in docs:
-        writer.add_document(**_fields(doc))
-    writer.commit()
-    bare_build = time.perf_counter() - start
+    bare_build = None
+    if reused and whoosh_index.exists_in(str(bare_dir)):
+        ix = whoosh_index.open_dir(str(bare_dir))
+    else:
+        shutil.rmtree(bare_dir, ignore_errors=True)
+        bare_dir.mkdir()
+        start = time.perf_counter()
+        ix = whoosh_index.create_in(str(bare_dir), schema())
+        writer = ix.writer(limitmb=128)
+        for doc in docs:
+            writer.add_document(**_fields(doc))
+        writer.commit()
+        bare_build = time.perf_counter() - start
     bare_size = size_of(bare_dir)
     del docs
     researcher = db.session.get(type(researcher), researcher_id)  # rebuild() cleared the session
@@ -209,9 +237,9 @@ def run(args: argparse.Namespace, folder: Path) -> None:
           f"({indexing.engine().name}); {args.repeat} runs per query; warm\n")
     print("| build | time s | index MB |")
     print("|---|---|---|")
-    print(f"| app: `storybank reindex` (database records + {indexing.engine().name}) | {app_build:.1f} "
+    print(f"| app: `storybank reindex` (database records + {indexing.engine().name}) | {_secs(app_build)} "
           f"| {app_size / 1e6:.1f} |")
-    print(f"| bare Whoosh, one writer | {bare_build:.1f} | {bare_size / 1e6:.1f} |")
+    print(f"| bare Whoosh, one writer | {_secs(bare_build)} | {bare_size / 1e6:.1f} |")
     print("\n| query | hits | app median / p95 ms | bare Whoosh + same facets | p95 ratio "
           "| bare Whoosh, top 10 only | p95 ratio |")
     print("|---|---|---|---|---|---|---|")

@@ -9,23 +9,25 @@ Segments are kept to a few thousand documents so that rewrite stays quick.
 from __future__ import annotations
 
 import fcntl
-import heapq
 import os
 import shutil
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
+from sqlalchemy import select
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.reading import SegmentReader
 
-from storybank.search import plan
+from storybank.extensions import db
+from storybank.search import plan, whoosh_match
 from storybank.search.analysis import STEMMING
 from storybank.search.documents import SEARCH_PURPOSES, IndexDoc
+from storybank.search.models import SearchOutbox
 from storybank.search.plan import EngineHits
 
 SEGMENT_DOCS = 1000  # a withdrawal rewrites one segment: about a second at this size
@@ -232,38 +234,27 @@ class WhooshEngine:
         if searcher.doc_count_all() == 0:
             return EngineHits(total=0, ids=[], facets={"site": {}, "kind": {}, "theme": {}})
         q = _compile(tree)
-        matched = list(searcher.docs_for_query(q))
         columns = self._columns(searcher)
-        if plan.has_text(tree):
+        mask = whoosh_match.evaluate(searcher, columns, tree)
+        queued = _queued_ids()
+        if queued:  # a change not applied to the index yet: hide those stories, facets and total included
+            mask &= ~np.isin(columns.ids, np.fromiter(queued, dtype=np.int64))
+        if plan.has_text(tree):  # Whoosh ranks only the page; the count and facets come from the arrays
             results = searcher.search(q, limit=offset + limit)
-            page = [hit.docnum for hit in results[offset:offset + limit]]
-        else:  # newest first
-            keys = columns["id"]
-            page = heapq.nlargest(offset + limit, matched, key=keys.__getitem__)[offset:]
-        out = EngineHits(total=len(matched), ids=[int(columns["id"][d]) for d in page])
+            page = [int(columns.ids[hit.docnum]) for hit in results[offset:offset + limit] if mask[hit.docnum]]
+        else:
+            page = whoosh_match.newest(columns, mask, offset, limit)
+        out = EngineHits(total=int(np.count_nonzero(mask)), ids=page)
         if facets:
-            sites, kinds, combos = Counter(), Counter(), Counter()
-            site_col, kind_col, theme_col = columns["site_label"], columns["kind"], columns["theme_set"]
-            for d in matched:
-                sites[site_col[d]] += 1
-                kinds[kind_col[d]] += 1
-                combos[theme_col[d]] += 1
-            themes: Counter[int] = Counter()
-            for combo, n in combos.items():
-                for code in combo.split():
-                    themes[int(code)] += n
-            out.facets = {"site": {k: v for k, v in sites.items() if k},
-                          "kind": {k: v for k, v in kinds.items() if k}, "theme": dict(themes)}
+            out.facets = whoosh_match.facets(columns, mask)
         return out
 
-    def _columns(self, searcher: object) -> dict[str, list]:
-        """Per-document facet values, read once per opened searcher (facets are then a Python count)."""
+    def _columns(self, searcher: object) -> whoosh_match.Columns:
+        """Per-document facet values as arrays, read once per opened searcher (one index generation)."""
         cache = _local.__dict__.setdefault("columns", {})
         cached = cache.get(id(searcher))
         if cached is None or cached[0] is not searcher:
-            reader = searcher.reader()
-            cols = {name: list(reader.column_reader(name)) for name in ("id", "site_label", "kind", "theme_set")}
-            cached = (searcher, cols)
+            cached = (searcher, whoosh_match.read_columns(searcher))
             cache.clear()
             cache[id(searcher)] = cached
         return cached[1]
@@ -275,6 +266,10 @@ class WhooshEngine:
         _local.__dict__.pop("columns", None)
         for searcher in _local.__dict__.pop("searchers", {}).values():
             searcher.close()
+
+
+def _queued_ids() -> set[int]:
+    return set(db.session.scalars(select(SearchOutbox.story_id)))
 
 
 def _keep_all(writer: object, segments: list) -> list:

@@ -1,0 +1,160 @@
+"""Exact totals and facets on Whoosh without a Python loop per match.
+
+For one opened searcher (one index generation) the facet values of every
+document are read once into numpy arrays. A query plan is then evaluated as
+a boolean array over all documents: term postings are read a block at a time
+(their ids decoded with numpy), combined with `&`, `|` and `~`, and the
+deleted documents dropped. The total is the count of that array and the
+facets are `bincount`s of the arrays under it; Whoosh itself only ranks the
+page (top N, skipping blocks that cannot reach it). Phrases and date ranges
+are matched by Whoosh (positions are checked only on documents holding every
+word). The arrays belong to the searcher: a new generation (a write, a
+withdrawal, a rebuild) opens a new searcher and so new arrays.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+
+from storybank.search import plan
+
+TEXT_FIELDS = ("title", "body")
+
+
+@dataclass
+class Columns:
+    """Per-document values of one searcher, by global document number."""
+
+    ids: np.ndarray  # story id
+    alive: np.ndarray  # not deleted
+    site: np.ndarray  # index into site_labels
+    site_labels: list[str]
+    kind: np.ndarray
+    kind_labels: list[str]
+    combo: np.ndarray  # index into combos (the document's set of theme ids)
+    combos: list[tuple[int, ...]]
+
+
+def _encode(values: list[str]) -> tuple[np.ndarray, list[str]]:
+    labels: dict[str, int] = {}
+    codes = np.fromiter((labels.setdefault(v, len(labels)) for v in values), dtype=np.int32, count=len(values))
+    return codes, list(labels)
+
+
+def read_columns(searcher: object) -> Columns:
+    reader = searcher.reader()
+    n = reader.doc_count_all()
+    ids = np.fromiter((int(v) if v else 0 for v in reader.column_reader("id")), dtype=np.int64, count=n)
+    alive = np.ones(n, dtype=bool)
+    for leaf, offset in searcher.leaf_searchers():
+        segment = leaf.reader()
+        if segment.has_deletions():
+            seg = np.zeros(segment.doc_count_all(), dtype=bool)
+            seg[np.fromiter(segment.all_doc_ids(), dtype=np.int64)] = True
+            alive[offset:offset + seg.size] = seg
+    site, site_labels = _encode(list(reader.column_reader("site_label")))
+    kind, kind_labels = _encode(list(reader.column_reader("kind")))
+    combo, combo_texts = _encode(list(reader.column_reader("theme_set")))
+    combos = [tuple(int(c) for c in text.split()) for text in combo_texts]
+    return Columns(ids=ids, alive=alive, site=site, site_labels=site_labels, kind=kind, kind_labels=kind_labels,
+                   combo=combo, combos=combos)
+
+
+def _postings(searcher: object, out: np.ndarray, fieldname: str, text: str) -> None:
+    """Set `out` at every document (deleted ones included) holding the term."""
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        btext = reader._text_to_bytes(fieldname, text)
+        if (fieldname, btext) not in reader:
+            continue
+        fmt = reader.schema[fieldname].format
+        matcher = reader._terms.matcher(fieldname, btext, fmt)
+        out[offset + _matcher_ids(matcher)] = True
+
+
+def _matcher_ids(matcher: object) -> np.ndarray:
+    """All document numbers of a raw (segment) posting list, a block at a time."""
+    if not hasattr(matcher, "_next_block"):  # short lists are stored inline
+        return np.fromiter(matcher.all_ids(), dtype=np.int64)
+    parts = []
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        raw = matcher._data[0]
+        if matcher._byteids:
+            parts.append(np.asarray(raw, dtype=np.int64))
+        else:
+            parts.append(np.cumsum(np.asarray(raw, dtype=np.int64)))
+        matcher._next_block()
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+
+def _from_query(searcher: object, out: np.ndarray, query: wq.Query) -> None:
+    docs = np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
+    out[docs] = True
+
+
+def evaluate(searcher: object, columns: Columns, node: plan.Plan) -> np.ndarray:
+    """The documents matching `node`, as a boolean array (deleted documents never match)."""
+    return _eval(searcher, columns, node) & columns.alive
+
+
+def _eval(searcher: object, columns: Columns, node: plan.Plan) -> np.ndarray:
+    n = columns.ids.size
+    if isinstance(node, plan.AllOf):
+        out = np.ones(n, dtype=bool)
+        for item in node.items:
+            out &= _eval(searcher, columns, item)
+        return out
+    if isinstance(node, plan.AnyOf):
+        out = np.zeros(n, dtype=bool)
+        for item in node.items:
+            out |= _eval(searcher, columns, item)
+        return out
+    if isinstance(node, plan.NoneOf):
+        return ~_eval(searcher, columns, node.item)
+    if isinstance(node, plan.Everything):
+        return np.ones(n, dtype=bool)
+    out = np.zeros(n, dtype=bool)
+    if isinstance(node, plan.Terms):
+        for stem in node.stems:
+            for fieldname in TEXT_FIELDS:
+                _postings(searcher, out, fieldname, stem)
+    elif isinstance(node, plan.Filter):
+        fieldname = "themes" if node.field == "theme" else node.field
+        for value in node.values:
+            _postings(searcher, out, fieldname, str(value))
+    elif isinstance(node, plan.Sequence):
+        _from_query(searcher, out, wq.Or([wq.Phrase(f, list(node.stems)) for f in TEXT_FIELDS]))
+    elif isinstance(node, plan.Dates):
+        start = node.start.isoformat() if node.start else "0"
+        end = node.end.isoformat() if node.end else "9"
+        _from_query(searcher, out, wq.TermRange("date", start, end, startexcl=False, endexcl=False))
+    else:
+        raise TypeError(node)
+    return out
+
+
+def facets(columns: Columns, mask: np.ndarray) -> dict[str, dict]:
+    """Site, kind and theme counts over the matching documents."""
+    sites = np.bincount(columns.site[mask], minlength=len(columns.site_labels))
+    kinds = np.bincount(columns.kind[mask], minlength=len(columns.kind_labels))
+    combos = np.bincount(columns.combo[mask], minlength=len(columns.combos))
+    themes: dict[int, int] = {}
+    for i in np.flatnonzero(combos):
+        for code in columns.combos[i]:
+            themes[code] = themes.get(code, 0) + int(combos[i])
+    return {"site": {columns.site_labels[i]: int(sites[i]) for i in np.flatnonzero(sites) if columns.site_labels[i]},
+            "kind": {columns.kind_labels[i]: int(kinds[i]) for i in np.flatnonzero(kinds) if columns.kind_labels[i]},
+            "theme": themes}
+
+
+def newest(columns: Columns, mask: np.ndarray, offset: int, limit: int) -> list[int]:
+    """Story ids of one page of the matches, newest (highest id) first."""
+    ids = columns.ids[mask]
+    want = offset + limit
+    if ids.size > want:
+        ids = ids[np.argpartition(-ids, want - 1)[:want]]
+    return [int(i) for i in np.sort(ids)[::-1][offset:want]]

@@ -1,0 +1,126 @@
+"""Exact totals and facets from the fast paths, and consent never weakened by them (or by their caches).
+
+Speed itself is measured in benchmarks/search.py, not here.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+
+from storybank import tx
+from storybank.archive.consent import change_consent
+from storybank.archive.stories import revise_story
+from storybank.archive.withdrawal import withdraw_story
+from storybank.coding.codebook import install_starter
+from storybank.coding.codings import apply_coding
+from storybank.coding.models import Code
+from storybank.extensions import db
+from storybank.search import indexing, service
+
+WORDS = ["waiting", "crisis", "team", "housing", "referral", "night", "police", "keys"]
+SITES = ["Salford", "Luton", "Edinburgh"]
+QUERIES = ["waiting", "waiting crisis", '"crisis team"', "crisis -police", "police OR keys", "hous*",
+           "site:Salford", "kind:practitioner waiting", "referral site:Luton kind:lived_experience",
+           "theme:housing", "crisis theme:thresholds", ""]
+
+
+@pytest.fixture
+def archive(app, make_user, make_story):
+    """Thirty stories written one by one (several index segments), some revised (deleted documents left behind)."""
+    teller, researcher = make_user("storyteller"), make_user("researcher")
+    install_starter(researcher)
+    tx.commit()
+    codes = {c.name: c.id for c in db.session.scalars(select(Code))}
+    stories = []
+    for i in range(30):
+        words = [WORDS[(i * k + k) % len(WORDS)] for k in range(1, 6)]
+        body = " ".join(words) + (". The crisis team came." if i % 4 == 0 else ". Nobody came.")
+        story = make_story(teller, title=f"Story {i}", body=body, site=SITES[i % 3],
+                           kind="practitioner" if i % 5 == 0 else "lived_experience")
+        stories.append(story.id)
+        for name in (["Housing"] if i % 2 else []) + (["Thresholds"] if i % 3 == 0 else []):
+            apply_coding(researcher, story.id, codes[name])
+        tx.commit()
+    for sid in stories[::7]:
+        revise_story(teller, sid, body="Revised: waiting for housing, the crisis team and referral.")
+        tx.commit()
+    return teller, researcher, stories
+
+
+def every_hit(user, text):
+    results = service.search(user, text, per_page=100)
+    assert results.total == len(results.hits)
+    return results
+
+
+def facet_counts(results) -> dict[str, dict[str, int]]:
+    return {name: {f.label: f.count for f in facets} for name, facets in results.facets.items()}
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_totals_and_facets_are_exact(archive, text):
+    _, researcher, _ = archive
+    results = every_hit(researcher, text)
+    counts = facet_counts(results)
+    assert counts["site"] == dict(Counter(h.site for h in results.hits))
+    labels = {"lived_experience": "Lived experience", "practitioner": "Practitioner"}
+    assert counts["kind"] == dict(Counter(labels[h.kind] for h in results.hits))
+    for label, n in counts["theme"].items():  # a theme's count is what narrowing to it finds
+        narrowed = f'({text}) theme:"{label}"' if text else f'theme:"{label}"'
+        assert service.search(researcher, narrowed, per_page=1).total == n
+    # a page further on shows the same total and no hit twice
+    pages = [service.search(researcher, text, per_page=4, page=p) for p in range(1, 10)]
+    ids = [h.id for page in pages for h in page.hits]
+    assert len(ids) == len(set(ids)) == results.total
+    assert {p.total for p in pages} == {results.total}
+
+
+def test_ranked_and_newest_pages(archive):
+    _, researcher, stories = archive
+    newest = [h.id for h in service.search(researcher, "", per_page=5).hits]
+    assert newest == sorted(stories, reverse=True)[:5]
+    ranked = service.search(researcher, "crisis", per_page=3)
+    assert len(ranked.hits) == 3 and ranked.total > 3
+
+
+def _salford_count(results) -> int:
+    return facet_counts(results)["site"].get("Salford", 0)
+
+
+def test_narrowed_or_withdrawn_stories_leave_totals_facets_and_results_even_when_cached(archive):
+    teller, researcher, stories = archive
+    before = every_hit(researcher, "crisis")
+    every_hit(researcher, "crisis")  # the arrays of this index generation are cached now
+    salford = [h.id for h in before.hits if h.site == "Salford"]
+    narrowed, withdrawn = salford[0], salford[1]
+    change_consent(teller, narrowed, {"research": False})
+    tx.commit()
+    after = every_hit(researcher, "crisis")
+    assert narrowed not in {h.id for h in after.hits}
+    assert after.total == before.total - 1 and _salford_count(after) == _salford_count(before) - 1
+    withdraw_story(teller, withdrawn)
+    tx.commit()
+    gone = every_hit(researcher, "crisis")
+    assert {narrowed, withdrawn}.isdisjoint(h.id for h in gone.hits)
+    assert gone.total == before.total - 2 and _salford_count(gone) == _salford_count(before) - 2
+    everything = every_hit(researcher, "")
+    assert everything.total == len(stories) - 2
+    assert sum(facet_counts(everything)["site"].values()) == len(stories) - 2
+
+
+def test_a_stale_index_counts_no_withdrawn_story(archive, monkeypatch):
+    if indexing.engine().transactional:
+        pytest.skip("PostgreSQL's index is the database itself and cannot be stale")
+    from storybank.search.whoosh_engine import WhooshEngine
+
+    teller, researcher, _ = archive
+    before = every_hit(researcher, "crisis")
+    victim = next(h.id for h in before.hits if h.site == "Salford")
+    monkeypatch.setattr(WhooshEngine, "write", lambda self, docs, removals: (_ for _ in ()).throw(OSError("killed")))
+    withdraw_story(teller, victim)
+    tx.commit()  # the index still holds the story: its change waits in the outbox
+    after = every_hit(researcher, "crisis")
+    assert victim not in {h.id for h in after.hits}
+    assert after.total == before.total - 1 and _salford_count(after) == _salford_count(before) - 1
