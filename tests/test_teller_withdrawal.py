@@ -111,3 +111,27 @@ def test_two_withdrawals_at_the_same_moment_make_one(app, login_as, make_story):
     assert _withdrawals(story.id) == 1
     assert db.session.get(Story, story.id).removed_counts["revisions"] == 1
     assert db.session.scalar(select(func.count()).select_from(WithdrawalNotice)) == 1
+
+
+def test_a_hosts_set_download_and_card_sheet_are_copies_too(app, login_as, make_user, make_story):
+    from sets_helpers import workshop_story
+
+    from storybank.workshops import sets as set_service
+
+    researcher = make_user("researcher")
+    story, teller = workshop_story(make_user, make_story, researcher)
+    host_client, host = login_as("host")
+    story_set = set_service.create_set(host, "Thresholds", "Where do thresholds shut people out?")
+    set_service.add_item(host, story_set.id, story.id)
+    tx.commit()
+    assert host_client.get(f"/sets/{story_set.id}/cards").status_code == 200
+    assert host_client.get(f"/sets/{story_set.id}").status_code == 200  # read on screen: no copy
+    assert host_client.get(f"/sets/{story_set.id}/export.zip").status_code == 200
+    teller_client, _ = login_as(user=teller)
+    page = html.unescape(teller_client.get(f"/stories/{story.id}/withdraw").get_data(as_text=True))
+    assert "a workshop host took a download of a workshop story set (names replaced)." in page
+    assert "a workshop host took a sheet of story cards to print (names replaced)." in page
+    token = csrf_token(teller_client, f"/stories/{story.id}/withdraw")
+    teller_client.post(f"/stories/{story.id}/withdraw", data={"csrf_token": token, "confirm": "y"})
+    notices = host_client.get("/notices").get_data(as_text=True)
+    assert "Please delete your copy of a withdrawn story" in notices and "printed cards included" in notices
