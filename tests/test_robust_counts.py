@@ -23,7 +23,7 @@ def test_codebook_counts_only_stories_the_researcher_may_read(app, make_user, ma
         change_consent(teller, story.id, {"research": False})  # the codings stay, out of reach
     tx.commit()
     page = client.get("/codebook").get_data(as_text=True)
-    assert re.search(r"<strong>Hope</strong> <span class=\"count\">1 codings</span>", page), page
+    assert re.search(r"<strong>Hope</strong> <span class=\"count\">1 coding</span>", page), page
     assert codebook.delete_preview(researcher, hope.id)["codings"] == 1
     assert "1 coding on the stories you may read" in client.get(f"/codebook/{hope.id}/delete").get_data(as_text=True)
     other = codebook.create_code(researcher, "Other")
