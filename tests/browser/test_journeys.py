@@ -331,7 +331,7 @@ def test_researcher_merges_two_codes(
     page.get_by_role("button", name="Merge").click()
     expect(page.locator(".flash")).to_contain_text("Merged into “Connection”: 1 codings")
     expect(page.locator(".codebook-tree")).not_to_contain_text("Isolation")
-    expect(page.locator("li", has_text="Connection").locator(".count")).to_have_text("1 codings")
+    expect(page.locator("li", has_text="Connection").locator(".count")).to_have_text("1 coding")
     shot(page, "codebook-merged")
     assert_no_console_errors(browsing)
 
