@@ -100,3 +100,9 @@ def test_text_message_writing_finds_lower_case_names_but_not_words():
 def test_ordinary_words_pronouns_kinship_and_generic_services_are_never_names():
     got = found("I told Mum. Mum rang the crisis team and the GP, then the café. I changed my mind.")
     assert not any(kind in ("PERSON", "PLACE", "ORG") for _t, kind in got), got
+
+
+@pytest.mark.parametrize("text", ["## What helped\n\nPeople always want a list, so here it is.",
+                                  'The officer says, "Send him to me this afternoon." So I went.'])
+def test_a_capital_that_only_starts_a_sentence_is_no_name_or_town(text):
+    assert not any(kind in ("PERSON", "PLACE", "ORG") for _t, kind in found(text))

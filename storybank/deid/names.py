@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from storybank.deid.places import sentence_start
 from storybank.deid.words import KINSHIP, PRONOUNS, is_ordinary_word
 
 Found = tuple[int, int, str]
@@ -110,6 +111,9 @@ def cued(text: str, taken: list[Found], lower: bool) -> Iterator[Found]:
                 and word not in STOP_WORDS)):
             continue  # a lower-case word that is also English is a name only right after "called", "named"…
         probe = text if not lower else text[:m.start()] + word[:1].upper() + text[m.start() + 1:]
+        if not lower and " " not in word and is_ordinary_word(word) and sentence_start(text, m.start()) \
+                and not PERSON_CUE.search(text[max(0, m.start() - 40):m.start()]):
+            continue  # "People always want a list": a capital that only starts the sentence
         if looks_like_a_person(probe, m.start(), m.end()):
             yield m.start(), m.end(), "PERSON"
 

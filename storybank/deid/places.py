@@ -123,12 +123,15 @@ def towns(text: str, lowercase_style: bool, not_small: set[str]) -> Iterator[Fou
             if pop is None or pop > BIG_CITY or candidate.lower() in not_small:
                 continue
             if is_ordinary_word(candidate.split()[0]) and (candidate[0].islower()
-                                                           or _sentence_start(text, m.start())):
+                                                           or sentence_start(text, m.start())):
                 continue
             yield m.start(), m.start() + len(candidate), "PLACE"
             at = m.start() + len(candidate)
             break
 
 
-def _sentence_start(text: str, at: int) -> bool:
-    return bool(re.search(r"(?:^|[.!?:\n]\s*|^\s*[-*#]+\s*)$", text[max(0, at - 4):at])) or at == 0
+def sentence_start(text: str, at: int) -> bool:
+    """Does a sentence, a quotation, a heading or a list item start at `at`?"""
+    before = text[max(0, at - 8):at]
+    return at == 0 or bool(re.search(r"(?:^|[.!?:\n]|[,:]\s*[\"“‘'(])\s*[\"“‘'(*_]*\s*$|(?:^|\n)\s*(?:[-*+#>]+|\d+[.)])\s*$",
+                                     before))
