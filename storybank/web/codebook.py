@@ -9,6 +9,7 @@ from storybank.coding import codebook as books
 from storybank.coding.codings import take_notices
 from storybank.errors import InvalidInput
 from storybank.web.forms import EmptyForm
+from storybank.web.wording import count
 
 bp = Blueprint("codebook", __name__)
 CODE_FIELDS = ("name", "definition", "when_to_use", "when_not_to_use", "example", "keywords", "colour", "parent_id")
@@ -73,8 +74,8 @@ def merge(code_id: int) -> object:
             if request.method == "POST" and form.validate_on_submit() and request.form.get("confirm"):
                 target = books.get_code(target_id)
                 counts = books.merge_codes(current_user, code_id, target_id)
-                flash(f"Merged into “{target.name}”: {counts['codings']} codings and {counts['children']} "
-                      "sub-codes moved.")
+                flash(f"Merged into “{target.name}”: {count(counts['codings'], 'codings')} and "
+                      f"{count(counts['children'], 'sub-codes')} moved.")
                 return redirect(url_for("codebook.index") + f"#code-{target_id}")
     except InvalidInput as err:
         error = err.message
@@ -95,6 +96,6 @@ def delete(code_id: int) -> object:
                                    error="Tick the box to confirm."), 400
         name = code.name
         books.delete_code(current_user, code_id)
-        flash(f"Deleted “{name}”, {counts['codes'] - 1} sub-codes and {counts['codings']} codings.")
+        flash(f"Deleted “{name}”, {count(counts['codes'] - 1, 'sub-codes')} and {count(counts['codings'], 'codings')}.")
         return redirect(url_for("codebook.index"))
     return render_template("codebook/delete.html", code=code, counts=counts, form=form)

@@ -18,6 +18,7 @@ from storybank.errors import InvalidInput
 from storybank.interop import csv_export, markdown_export, qdc, qdpx_export, qdpx_import
 from storybank.interop.offsets import CONVENTION_LABELS
 from storybank.web.forms import EmptyForm
+from storybank.web.wording import count
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 
@@ -25,11 +26,6 @@ bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 def _download(data: bytes | str, mimetype: str, filename: str) -> Response:
     return Response(data, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"})
-
-
-def _count(n: int, plural: str) -> str:
-    singular = {"stories": "story", "codings": "coding", "memos": "memo", "new codes": "new code"}[plural]
-    return f"{n} {singular if n == 1 else plural}"
 
 
 def _page(error: str | None = None, status: int = 200) -> tuple[str, int]:
@@ -126,7 +122,7 @@ def import_codebook() -> object:
     except InvalidInput as err:
         tx.rollback()  # drop what was flushed before the problem showed, before the page reads the codebook
         return _page(f"{err.message} Nothing was imported.", 400)
-    flash(f"Codebook merged: {_count(counts['new'], 'new codes')}, {counts['matched_by_guid']} matched by GUID, "
+    flash(f"Codebook merged: {count(counts['new'], 'new codes')}, {counts['matched_by_guid']} matched by GUID, "
           f"{counts['matched_by_name']} by name, {counts['changed']} changed.")
     return redirect(url_for("exchange.index"))
 
@@ -142,7 +138,7 @@ def import_project() -> object:
         tx.rollback()  # drop what was flushed before the problem showed, before the page lists the imports
         return _page(f"{err.message} Nothing was imported.", 400)
     flash(f"Imported {project.name!r}: " + ", ".join(
-        _count(project.counts.get(key, 0), key) for key in ("stories", "codings", "memos")) + ".")
+        count(project.counts.get(key, 0), key) for key in ("stories", "codings", "memos")) + ".")
     if qdpx_import.lost_every_coding(project.counts):
         flash(f"None of the file's {project.counts['codings_in_file']} codings arrived: see what storybank could "
               "not bring in below.")

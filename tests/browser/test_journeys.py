@@ -329,7 +329,7 @@ def test_researcher_merges_two_codes(
     expect(page.locator("#merge-preview")).to_contain_text("1 coding and 0 sub-codes will move")
     page.get_by_label("Merge them").check()
     page.get_by_role("button", name="Merge").click()
-    expect(page.locator(".flash")).to_contain_text("Merged into “Connection”: 1 codings")
+    expect(page.locator(".flash")).to_contain_text("Merged into “Connection”: 1 coding and")
     expect(page.locator(".codebook-tree")).not_to_contain_text("Isolation")
     expect(page.locator("li", has_text="Connection").locator(".count")).to_have_text("1 coding")
     shot(page, "codebook-merged")
