@@ -9,11 +9,14 @@ facets are `bincount`s of the arrays under it; Whoosh itself only ranks the
 page (top N, skipping blocks that cannot reach it). Phrases and date ranges
 are matched by Whoosh (positions are checked only on documents holding every
 word). The arrays belong to the searcher: a new generation (a write, a
-withdrawal, a rebuild) opens a new searcher and so new arrays.
+withdrawal, a rebuild) opens a new searcher and so new arrays, and the
+documents matching each word, phrase or filter are kept with them (the
+most recent LEAF_CACHE), so refining or paging a query reads no postings.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import query as wq
@@ -21,6 +24,7 @@ from whoosh import query as wq
 from storybank.search import plan
 
 TEXT_FIELDS = ("title", "body")
+LEAF_CACHE = 128
 
 
 @dataclass
@@ -35,6 +39,8 @@ class Columns:
     kind_labels: list[str]
     combo: np.ndarray  # index into combos (the document's set of theme ids)
     combos: list[tuple[int, ...]]
+    #: documents matching a leaf of a plan (a word, a phrase, a filter), most recently used last
+    leaves: OrderedDict[plan.Plan, np.ndarray] = field(default_factory=OrderedDict)
 
 
 def _encode(values: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -117,6 +123,19 @@ def _eval(searcher: object, columns: Columns, node: plan.Plan) -> np.ndarray:
         return ~_eval(searcher, columns, node.item)
     if isinstance(node, plan.Everything):
         return np.ones(n, dtype=bool)
+    cached = columns.leaves.get(node)
+    if cached is not None:
+        columns.leaves.move_to_end(node)
+        return cached
+    out = _leaf(searcher, n, node)
+    out.flags.writeable = False  # shared by later queries of this generation: never changed in place
+    columns.leaves[node] = out
+    if len(columns.leaves) > LEAF_CACHE:
+        columns.leaves.popitem(last=False)
+    return out
+
+
+def _leaf(searcher: object, n: int, node: plan.Plan) -> np.ndarray:
     out = np.zeros(n, dtype=bool)
     if isinstance(node, plan.Terms):
         for stem in node.stems:
