@@ -124,3 +124,11 @@ def test_a_stale_index_counts_no_withdrawn_story(archive, monkeypatch):
     after = every_hit(researcher, "crisis")
     assert victim not in {h.id for h in after.hits}
     assert after.total == before.total - 1 and _salford_count(after) == _salford_count(before) - 1
+
+
+def test_filters_leave_the_ranking_as_it_was(archive):
+    _, researcher, _ = archive
+    ranked = [h.id for h in every_hit(researcher, "crisis").hits if h.site == "Salford" and h.kind == "lived_experience"]
+    assert [h.id for h in every_hit(researcher, "crisis site:Salford kind:lived_experience").hits] == ranked
+    assert [h.id for h in every_hit(researcher, "site:Salford crisis -police").hits] == [
+        h.id for h in every_hit(researcher, "crisis -police").hits if h.site == "Salford"]

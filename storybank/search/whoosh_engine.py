@@ -240,7 +240,13 @@ class WhooshEngine:
         if queued:  # a change not applied to the index yet: hide those stories, facets and total included
             mask &= ~np.isin(columns.ids, np.fromiter(queued, dtype=np.int64))
         if plan.has_text(tree):  # Whoosh ranks only the page; the count and facets come from the arrays
-            results = searcher.search(q, limit=offset + limit)
+            words = whoosh_match.ranking_plan(tree)
+            if words is not None or queued:  # rank among the matches only
+                allowed = set(np.flatnonzero(mask).tolist())
+                results = searcher.search(q if words is None else _compile(words), limit=offset + limit,
+                                          filter=allowed)
+            else:
+                results = searcher.search(q, limit=offset + limit)
             page = [int(columns.ids[hit.docnum]) for hit in results[offset:offset + limit] if mask[hit.docnum]]
         else:
             page = whoosh_match.newest(columns, mask, offset, limit)

@@ -39,6 +39,8 @@ class Columns:
     kind_labels: list[str]
     combo: np.ndarray  # index into combos (the document's set of theme ids)
     combos: list[tuple[int, ...]]
+    combo_of: np.ndarray  # (combo, theme) pairs: the combo's index ...
+    theme_of: np.ndarray  # ... and one of its theme ids
     #: documents matching a leaf of a plan (a word, a phrase, a filter), most recently used last
     leaves: OrderedDict[plan.Plan, np.ndarray] = field(default_factory=OrderedDict)
 
@@ -64,8 +66,11 @@ def read_columns(searcher: object) -> Columns:
     kind, kind_labels = _encode(list(reader.column_reader("kind")))
     combo, combo_texts = _encode(list(reader.column_reader("theme_set")))
     combos = [tuple(int(c) for c in text.split()) for text in combo_texts]
+    pairs = [(i, code) for i, codes in enumerate(combos) for code in codes]
+    combo_of = np.array([i for i, _ in pairs], dtype=np.int64)
+    theme_of = np.array([code for _, code in pairs], dtype=np.int64)
     return Columns(ids=ids, alive=alive, site=site, site_labels=site_labels, kind=kind, kind_labels=kind_labels,
-                   combo=combo, combos=combos)
+                   combo=combo, combos=combos, combo_of=combo_of, theme_of=theme_of)
 
 
 def _postings(searcher: object, out: np.ndarray, fieldname: str, text: str) -> None:
@@ -161,10 +166,8 @@ def facets(columns: Columns, mask: np.ndarray) -> dict[str, dict]:
     sites = np.bincount(columns.site[mask], minlength=len(columns.site_labels))
     kinds = np.bincount(columns.kind[mask], minlength=len(columns.kind_labels))
     combos = np.bincount(columns.combo[mask], minlength=len(columns.combos))
-    themes: dict[int, int] = {}
-    for i in np.flatnonzero(combos):
-        for code in columns.combos[i]:
-            themes[code] = themes.get(code, 0) + int(combos[i])
+    per_theme = np.bincount(columns.theme_of, weights=combos[columns.combo_of]) if columns.theme_of.size else combos[:0]
+    themes = {int(code): int(per_theme[code]) for code in np.flatnonzero(per_theme)}
     return {"site": {columns.site_labels[i]: int(sites[i]) for i in np.flatnonzero(sites) if columns.site_labels[i]},
             "kind": {columns.kind_labels[i]: int(kinds[i]) for i in np.flatnonzero(kinds) if columns.kind_labels[i]},
             "theme": themes}
@@ -177,3 +180,18 @@ def newest(columns: Columns, mask: np.ndarray, offset: int, limit: int) -> list[
     if ids.size > want:
         ids = ids[np.argpartition(-ids, want - 1)[:want]]
     return [int(i) for i in np.sort(ids)[::-1][offset:want]]
+
+
+def ranking_plan(tree: plan.Plan) -> plan.Plan | None:
+    """The words of a query that has filters ANDed at its top, or None when there are none to drop.
+
+    Filters and NOT parts add nothing (or the same to every match) to an AND's score, so
+    ranking the words alone among the matches gives the same order while Whoosh walks
+    no filter postings.
+    """
+    if not isinstance(tree, plan.AllOf):
+        return None
+    words = tuple(i for i in tree.items if not isinstance(i, plan.Filter | plan.Dates | plan.NoneOf | plan.Everything))
+    if len(words) == len(tree.items) or not words:
+        return None
+    return words[0] if len(words) == 1 else plan.AllOf(words)
