@@ -110,6 +110,23 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
 
 
+def bare_postgres(app_query: str) -> object:
+    """The same condition on `search_documents`, ranked by `ts_rank`, top 10, nothing counted."""
+    from sqlalchemy import cast, literal
+    from sqlalchemy.dialects.postgresql import TSQUERY
+
+    from storybank.search import plan
+    from storybank.search import postgres_engine as pg
+    from storybank.search.models import SearchDocument
+
+    _tree, resolved, _notes = service.parse(app_query, "research")
+    condition = pg._as_sql(pg._compile(resolved))
+    rank = func.ts_rank(SearchDocument.tsv, cast(literal(pg._ts_or(tuple(sorted(plan.highlight_stems(resolved))))),
+                                                 TSQUERY))
+    return (select(SearchDocument.story_id).where(SearchDocument.purpose == "research", condition)
+            .order_by(rank.desc()).limit(10))
+
+
 def _secs(seconds: float | None) -> str:
     return "(kept from an earlier run)" if seconds is None else f"{seconds:.1f}"
 
@@ -212,7 +229,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
               "kind": sorting.FieldFacet("kind", maptype=sorting.Count),
               "theme": sorting.FieldFacet("themes", allow_overlap=True, maptype=sorting.Count)}
 
-    rows = []
+    rows, pg_rows = [], []
     for name, app_query, bare_query in QUERIES:
         bare_text = (bare_query or app_query).replace("{thresholds}", str(codes["thresholds"]))
         parsed = qparser.parse(bare_text)
@@ -231,6 +248,16 @@ def run(args: argparse.Namespace, folder: Path) -> None:
             [hit["id"] for hit in searcher.search(parsed, limit=10)]
             top_ms.append((time.perf_counter() - t0) * 1000)
         rows.append((name, results.total, *percentiles(app_ms), *percentiles(bare_ms), *percentiles(top_ms)))
+        if dialect == "postgresql":
+            stmt = bare_postgres(app_query)
+            db.session.scalars(stmt).all()
+            pg_ms = []
+            for _ in range(args.repeat):
+                t0 = time.perf_counter()
+                db.session.scalars(stmt).all()
+                pg_ms.append((time.perf_counter() - t0) * 1000)
+            db.session.rollback()
+            pg_rows.append((name, *percentiles(app_ms), *percentiles(pg_ms)))
     searcher.close()
 
     print(f"\n{args.stories:,} stories of about 400 words; app on {dialect} "
@@ -246,6 +273,11 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     for name, hits, a_med, a_p95, b_med, b_p95, t_med, t_p95 in rows:
         print(f"| {name} | {hits:,} | {a_med:.1f} / {a_p95:.1f} | {b_med:.1f} / {b_p95:.1f} | "
               f"{a_p95 / b_p95:.1f}× | {t_med:.1f} / {t_p95:.1f} | {a_p95 / t_p95:.1f}× |")
+    if pg_rows:
+        print("\n| query | app median / p95 ms | bare `tsvector @@` + `ts_rank`, top 10 | p95 ratio |")
+        print("|---|---|---|---|")
+        for name, a_med, a_p95, p_med, p_p95 in pg_rows:
+            print(f"| {name} | {a_med:.1f} / {a_p95:.1f} | {p_med:.1f} / {p_p95:.1f} | {a_p95 / p_p95:.1f}× |")
     print("\nThe app's figures include parsing, the consent filter, re-checking each shown story against the "
           "database, snippets, 'did you mean' and facet counts (site, kind, themes) over every match, as the "
           "search page shows them. 'Bare Whoosh + same facets' does the same search with the same facets "
