@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from storybank import config as config_module
-from storybank import guard, policy, request_input, tx
+from storybank import guard, mail, policy, request_input, tx
 from storybank.assets import asset_dir
 from storybank.errors import DomainError
 from storybank.extensions import csrf, db, limiter, login_manager, migrate
@@ -53,22 +53,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
 
     from storybank import models  # noqa: F401  (registers every table)
-    from storybank.accounts.models import User
+    from storybank.accounts.sessions import load_user
     from storybank.wiring import connect_features
 
     connect_features(app)  # every cross-feature hook, in one place
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        try:
-            return db.session.get(User, int(user_id))
-        except ValueError:
-            return None
-
+    login_manager.user_loader(load_user)  # "<id>:<session version>": a copied cookie dies at sign-out
     _register_blueprints(app)
     # Templates may ask the policy to hide a button (never the real check): {% if can('story.code') %}.
     app.jinja_env.globals["can"] = lambda action: policy.can(current_user, action)
@@ -106,6 +101,7 @@ def _repair_search_index(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from storybank.api.routes import bp as api_bp  # every API module, each adding its endpoints
     from storybank.web import (
+        account,
         admin,
         agreement,
         analysis,
@@ -126,9 +122,10 @@ def _register_blueprints(app: Flask) -> None:
         suggestions,
         workshop,
     )
+    from storybank.web import claim as _claim  # noqa: F401  (claim-link routes on the auth blueprint)
 
     for module in (main, health, auth, stories, research, search, codebook, coding, agreement, analysis, memos,
-                   suggestions, workshop, sets, set_sessions, exchange, admin, notices, drafts):
+                   suggestions, workshop, sets, set_sessions, exchange, admin, notices, drafts, account):
         app.register_blueprint(module.bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)

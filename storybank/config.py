@@ -38,6 +38,24 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
+def _accounts_settings() -> dict:
+    """Links in e-mails and printed by the CLI, mail over SMTP, token and link lifetimes, 2FA."""
+    return {
+        "BASE_URL": os.environ.get("STORYBANK_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_SERVER": os.environ.get("STORYBANK_MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("STORYBANK_MAIL_PORT", "587")),
+        "MAIL_USE_TLS": _flag("STORYBANK_MAIL_TLS", True),
+        "MAIL_USE_SSL": _flag("STORYBANK_MAIL_SSL", False),
+        "MAIL_USERNAME": os.environ.get("STORYBANK_MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("STORYBANK_MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("STORYBANK_MAIL_SENDER", "storybank@localhost"),
+        "MAIL_TIMEOUT": int(os.environ.get("STORYBANK_MAIL_TIMEOUT", "20")),
+        "TOKEN_DAYS": int(os.environ.get("STORYBANK_TOKEN_DAYS", "90")),
+        "RESET_LINK_HOURS": int(os.environ.get("STORYBANK_RESET_LINK_HOURS", "24")),
+        "REQUIRE_ADMIN_2FA": _flag("STORYBANK_REQUIRE_ADMIN_2FA", False),
+    }
+
+
 def from_environment(overrides: dict | None = None) -> dict:
     """Settings from the environment; `overrides` (tests, embedding) win and are never written to disk."""
     overrides = overrides or {}
@@ -54,7 +72,11 @@ def from_environment(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": _flag("STORYBANK_SECURE_COOKIES", True),
         "REMEMBER_COOKIE_SECURE": _flag("STORYBANK_SECURE_COOKIES", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("STORYBANK_RATELIMIT_STORAGE_URI", "memory://"),
-        "LOGIN_RATE_LIMIT": os.environ.get("STORYBANK_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Failed sign-ins per account, and (higher: people share proxies) per address.
+        "LOGIN_RATE_LIMIT": os.environ.get("STORYBANK_LOGIN_RATE_LIMIT", "10 per 15 minutes"),
+        "LOGIN_ADDRESS_RATE_LIMIT": os.environ.get("STORYBANK_LOGIN_ADDRESS_RATE_LIMIT", "100 per 15 minutes"),
+        "RESET_RATE_LIMIT": os.environ.get("STORYBANK_RESET_RATE_LIMIT", "5 per hour"),
+        **_accounts_settings(),
         "MAX_STORY_CHARS": int(os.environ.get("STORYBANK_MAX_STORY_CHARS", "200000")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("STORYBANK_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024))),
         "CLAIM_LINK_DAYS": int(os.environ.get("STORYBANK_CLAIM_LINK_DAYS", "30")),

@@ -1,5 +1,5 @@
 """Every model, imported in one place so Alembic and the app see the same metadata."""
-from storybank.accounts.models import ApiToken, User, UserRole
+from storybank.accounts.models import ApiToken, PasswordReset, PendingSignup, RecoveryCode, User, UserRole
 from storybank.archive.models import (
     ClaimInvitation,
     ConsentEvent,
@@ -30,6 +30,9 @@ __all__ = [
     "Pseudonym",
     "WorkshopVersion",
     "ApiToken",
+    "PasswordReset",
+    "PendingSignup",
+    "RecoveryCode",
     "AuditEvent",
     "Code",
     "ExchangeSetting",

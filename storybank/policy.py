@@ -59,6 +59,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     # REFI-QDA, Markdown and CSV exchange with other tools (storybank/interop/).
     "exchange.export": frozenset({"researcher"}),
     "exchange.import": frozenset({"researcher"}),
+    # Accounts (storybank/accounts/): a storyteller may erase their own account; two-factor sign-in is for
+    # the roles that read many people's stories. Changing one's password and API tokens need only a sign-in.
+    "account.delete": frozenset({"storyteller"}),
+    "account.two_factor": frozenset({"researcher", "admin"}),
     "admin.users": frozenset({"admin"}),
     "admin.consent_forms": frozenset({"admin"}),
     "admin.audit": frozenset({"admin"}),

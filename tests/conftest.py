@@ -158,7 +158,7 @@ def make_user(app: Flask) -> Callable[..., User]:
 def sign_in(client: FlaskClient, user: User) -> FlaskClient:
     """Put the user in the client's session, as Flask-Login does after a real sign-in."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client
 

@@ -187,6 +187,8 @@ def _fill(rule, story_id: int, world: World) -> str:
             values[arg] = "cooccurrence"
         elif arg == "project_id":
             values[arg] = db.session.scalar(select(ImportProject.id))  # R1's import holding E's canary
+        elif arg == "token_id":
+            values[arg] = _someone_elses_token(world)  # T2's token: revoking it must be 404 for every walker
         elif arg in ("set_id", "item_id", "session_id", "insight_id"):
             values[arg] = world.sets[arg]  # the host's set holding W and N, its item on W, session, insight
         else:
@@ -196,6 +198,18 @@ def _fill(rule, story_id: int, world: World) -> str:
     for arg, value in values.items():
         path = re.sub(rf"<(?:[a-z]+:)?{arg}>", str(value), path)
     return path
+
+
+def _someone_elses_token(world: World) -> int:
+    from storybank.accounts.models import ApiToken
+
+    t2 = world.users["t2"]
+    token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == t2.id))
+    if token_id is None:
+        create_token(t2, "T2's own")
+        tx.commit()
+        token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == t2.id))
+    return token_id
 
 
 def _texts(response) -> str:
@@ -323,7 +337,7 @@ def test_the_walk_covers_every_route(app):
     """A reminder with teeth: the routes the walk knows how to fill are all the routes there are."""
     known = {"story_id", "number", "user_id", "token", "filename", "code_id", "coding_id", "memo_id", "table",
              "set_id", "item_id", "session_id", "insight_id"}
-    known |= {"project_id"}
+    known |= {"project_id", "token_id"}
     for rule in app.url_map.iter_rules():
         assert set(rule.arguments) <= known, f"{rule.rule} has arguments the leak test cannot fill"
 

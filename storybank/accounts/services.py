@@ -1,26 +1,23 @@
-"""Accounts, roles, passwords (werkzeug scrypt) and API tokens."""
+"""Accounts, roles and passwords (werkzeug scrypt); tokens live in tokens.py, resets in passwords.py."""
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
-from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from storybank import policy, tx
-from storybank.accounts.models import ApiToken, User, UserRole
+from storybank import policy
+from storybank.accounts.models import User, UserRole
+from storybank.accounts.passwords import MIN_PASSWORD, check_password, end_other_sessions
+from storybank.accounts.tokens import create_token, revoke_all, user_for_token
 from storybank.audit.service import record
 from storybank.errors import Conflict, InvalidInput, NotFound
 from storybank.extensions import db
 from storybank.lookup import get_or_not_found
-from storybank.timeutil import utcnow
 
+__all__ = ["MIN_PASSWORD", "authenticate", "check_password", "create_token", "create_user", "find_by_email",
+           "get_user", "list_users", "update_user", "user_for_token"]
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD = 10
-#: a token's "last used" is written at most this often (each write is a moment of the write lock)
-TOKEN_TOUCH_EVERY = timedelta(minutes=5)
 # Compared against when the email is unknown, so a login takes as long either way.
 _DUMMY_HASH = generate_password_hash("storybank-timing-equaliser")
 
@@ -40,14 +37,6 @@ def clean_roles(roles: object) -> list[str]:
     return sorted(set(roles))
 
 
-def check_password(password: object) -> str:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"Passwords need at least {MIN_PASSWORD} characters.", field="password")
-    if len(password) > 1024:
-        raise InvalidInput("That password is too long.", field="password")
-    return password
-
-
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
@@ -59,10 +48,11 @@ def create_user(actor: User | None, email: object, password: object, roles: obje
         raise NotFound()
     email = clean_email(email)
     roles = clean_roles(roles)
-    password = check_password(password)
+    display_name = (display_name or "").strip()[:120]
+    password = check_password(password, email=email, name=display_name)
     if find_by_email(email) is not None:
         raise Conflict("An account with that email already exists.", field="email")
-    user = User(email=email, display_name=(display_name or "").strip()[:120],
+    user = User(email=email, display_name=display_name,
                 password_hash=generate_password_hash(password))
     user.role_rows = [UserRole(role=r) for r in roles]
     db.session.add(user)
@@ -93,6 +83,10 @@ def update_user(actor: User, user_id: object, roles: object, active: bool, displ
     for role in roles:
         if role not in user.roles:
             user.role_rows.append(UserRole(role=role))
+    if user.active and not active:
+        # Deactivation ends every session and revokes every token: reactivating revives none of them.
+        end_other_sessions(user)
+        revoke_all(user)
     user.active = bool(active)
     if display_name is not None:
         user.display_name = display_name.strip()[:120]
@@ -107,34 +101,3 @@ def get_user(user_id: object) -> User:
 
 def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.email)))
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def create_token(user: User, label: str = "") -> str:
-    token = "sb_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), label=label[:120]))
-    db.session.flush()
-    record(user, "token.created", target_user=user.id)
-    return token
-
-
-def user_for_token(token: str) -> User | None:
-    if not token or len(token) > 200:
-        return None
-    row = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None))
-    )
-    if row is None or not row.user.active:
-        return None
-    now = utcnow()
-    last = row.last_used_at
-    if last is None or now - last >= TOKEN_TOUCH_EVERY:
-        # at most every few minutes, and only at the commit: a read never holds the write lock while it runs
-        token_id = row.id
-        tx.before_commit(lambda: db.session.execute(
-            update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)))
-    return row.user
-

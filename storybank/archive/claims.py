@@ -47,7 +47,10 @@ def find_invitation(token: str) -> ClaimInvitation:
     """The invitation behind a token, if still usable; otherwise a clear 'expired' error."""
     if not isinstance(token, str) or not 10 <= len(token) <= 100:
         raise Gone(EXPIRED_MESSAGE)
-    invitation = db.session.scalar(select(ClaimInvitation).where(ClaimInvitation.token_hash == _hash(token)))
+    return _usable(db.session.scalar(select(ClaimInvitation).where(ClaimInvitation.token_hash == _hash(token))))
+
+
+def _usable(invitation: ClaimInvitation | None) -> ClaimInvitation:
     if invitation is None or invitation.used_at is not None or invitation.expires_at < utcnow():
         raise Gone(EXPIRED_MESSAGE)
     story = db.session.get(Story, invitation.story_id)
@@ -57,7 +60,15 @@ def find_invitation(token: str) -> ClaimInvitation:
 
 
 def claim_story(user: User, token: str) -> Story:
-    invitation = find_invitation(token)
+    return _claim(user, find_invitation(token))
+
+
+def claim_invitation(user: User, invitation_id: int) -> Story:
+    """Claim through an invitation already proven (an e-mail confirmation link that carried it)."""
+    return _claim(user, _usable(db.session.get(ClaimInvitation, invitation_id)))
+
+
+def _claim(user: User, invitation: ClaimInvitation) -> Story:
     if not policy.can(user, "story.own"):
         raise NotFound("Only a storyteller account can claim a story.")
     story = db.session.get(Story, invitation.story_id)
@@ -71,3 +82,21 @@ def claim_story(user: User, token: str) -> Story:
     record(user, "story.claimed", story_id=story.id, purpose="own")
     return story
 
+
+def email_claim_link(actor: User, story_id: object, token: str, email: str) -> bool:
+    """Send a claim link just made for a story the actor entered; False when mail is not configured."""
+    from storybank import mail
+    from storybank.accounts.services import clean_email
+
+    story = policy.get_story(actor, story_id, "entered")
+    address = clean_email(email)
+    if find_invitation(token).story_id != story.id:
+        raise Gone(EXPIRED_MESSAGE)
+    sent = mail.send_after_commit(
+        address, "A story recorded with you is waiting on storybank",
+        "A researcher recorded your story with you. Open this link to claim it: then it is yours to read, "
+        "correct, share or withdraw.", mail.link("auth.claim", token=token),
+        "The link works once.")
+    if sent:
+        record(actor, "claim_link.emailed", story_id=story.id, purpose="entered")
+    return sent

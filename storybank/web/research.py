@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from storybank import guard
+from storybank import guard, mail
 from storybank.archive.claims import create_claim_link
+from storybank.archive.claims import email_claim_link as email_claim
 from storybank.archive.models import KIND_LABELS
 from storybank.archive.stories import browse, enter_on_behalf, facet_counts
 from storybank.errors import InvalidInput
@@ -44,9 +45,7 @@ def enter() -> object:
         except InvalidInput as err:
             error = err.message
         else:
-            link = url_for("auth.claim", token=token, _external=True)
-            return render_template("research/claim_link.html", story=story, link=link,
-                                   days=current_app.config["CLAIM_LINK_DAYS"])
+            return _claim_link_page(story, token)
     elif request.method == "POST":
         error = "The form could not be read. Please try again."
     return story_form_page(form, error, on_behalf=True)
@@ -59,6 +58,22 @@ def new_claim_link(story_id: int) -> object:
         return redirect(url_for("stories.show", story_id=story_id))
     story, token = create_claim_link(current_user, story_id)
     flash("A new claim link was made; any earlier link no longer works.")
-    return render_template("research/claim_link.html", story=story,
-                           link=url_for("auth.claim", token=token, _external=True),
-                           days=current_app.config["CLAIM_LINK_DAYS"])
+    return _claim_link_page(story, token)
+
+
+def _claim_link_page(story: object, token: str) -> str:
+    """Links come from STORYBANK_BASE_URL, never from the Host header of the request."""
+    return render_template("research/claim_link.html", story=story, token=token,
+                           link=mail.link("auth.claim", token=token), days=current_app.config["CLAIM_LINK_DAYS"])
+
+
+@bp.post("/stories/<int:story_id>/claim-link/email")
+@guard.requires("story.enter_on_behalf")
+def email_claim_link(story_id: int) -> object:
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("stories.show", story_id=story_id))
+    if email_claim(current_user, story_id, request.form.get("token", ""), request.form.get("email", "")):
+        flash("The claim link is on its way to the teller.")
+    else:
+        flash("This storybank cannot send e-mail: give the link to the teller yourself.")
+    return redirect(url_for("stories.show", story_id=story_id))
