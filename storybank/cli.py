@@ -62,6 +62,25 @@ def users_create(email: str, roles: tuple[str, ...], name: str) -> None:
     click.echo(f"Created {user.email} with roles: {', '.join(sorted(user.roles))}")
 
 
+@users_group.command("reset-link")
+@click.argument("email")
+@with_appcontext
+def users_reset_link(email: str) -> None:
+    """Print a one-time password-reset link for EMAIL as the last line (for people without e-mail)."""
+    from storybank.accounts.passwords import create_reset
+    from storybank.accounts.recovery import reset_link
+    from storybank.accounts.services import find_by_email
+
+    user = find_by_email(email)
+    if user is None or not user.active:
+        _fail(f"no active account with email {email}")
+    token = create_reset(user)
+    tx.commit()
+    hours = current_app.config["RESET_LINK_HOURS"]
+    click.echo(f"One-time reset link for {user.email} (works once, for {hours} hours; earlier links stop working):")
+    click.echo(reset_link(token))
+
+
 @click.group("tokens", help="API tokens.")
 def tokens_group() -> None:
     pass

@@ -43,6 +43,7 @@ def _accounts_settings() -> dict:
     return {
         "BASE_URL": os.environ.get("STORYBANK_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_SERVER": os.environ.get("STORYBANK_MAIL_SERVER", ""),
+        "MAIL_BACKEND": "smtp",  # always SMTP (Flask-Mailman would keep mail in memory when TESTING)
         "MAIL_PORT": int(os.environ.get("STORYBANK_MAIL_PORT", "587")),
         "MAIL_USE_TLS": _flag("STORYBANK_MAIL_TLS", True),
         "MAIL_USE_SSL": _flag("STORYBANK_MAIL_SSL", False),

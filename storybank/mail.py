@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from flask_mailman import EmailMessage, Mail
 
 from storybank import tx
@@ -29,8 +29,9 @@ def configured() -> bool:
 
 
 def link(endpoint: str, **values: object) -> str:
-    """An absolute link from the configured base URL (the Host header is never trusted)."""
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    """An absolute link from the configured base URL (the Host header is never trusted; works in the CLI too)."""
+    path = current_app.url_map.bind("storybank.invalid").build(endpoint, values)
+    return current_app.config["BASE_URL"] + path
 
 
 def send_after_commit(to: str, subject: str, intro: str, url: str, outro: str = "") -> bool:
