@@ -43,6 +43,7 @@ def sign_up_to_claim(claim_token: str, email: object, password: object,
     email = clean_email(email)
     display_name = (display_name or "").strip()[:120]
     check_password(password, email=email, name=display_name)
+    password_hash = generate_password_hash(password)  # hashed either way: the answer takes as long for both
     existing = find_by_email(email)
     if not mail.configured():
         if existing is not None:
@@ -61,7 +62,7 @@ def sign_up_to_claim(claim_token: str, email: object, password: object,
     db.session.execute(delete(PendingSignup).where(PendingSignup.email == email))
     db.session.add(PendingSignup(
         token_hash=_hash(token), email=email, display_name=display_name,
-        password_hash=generate_password_hash(password), invitation_id=invitation.id,  # type: ignore[arg-type]
+        password_hash=password_hash, invitation_id=invitation.id,  # type: ignore[arg-type]
         expires_at=utcnow() + timedelta(hours=int(current_app.config.get("RESET_LINK_HOURS", 24)))))
     db.session.flush()
     mail.send_after_commit(
