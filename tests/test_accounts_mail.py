@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from accounts_helpers import body_of, links_in, mail_config, smtp_server
-from conftest import PASSWORD, csrf_token, sign_in
+from conftest import csrf_token, sign_in
 
 from storybank import mail, tx
 from storybank.accounts.models import PasswordReset, User
