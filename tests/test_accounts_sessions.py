@@ -109,3 +109,12 @@ def test_deactivation_ends_sessions_and_reactivation_revives_no_token(app, make_
     assert client.get("/research/stories").status_code == 302  # the old session stays dead
     assert app.test_client().get("/api/v1/codes", headers=api).status_code == 401  # and so does the token
     assert _login(app.test_client(), user.email, PASSWORD).status_code == 302  # a new sign-in works
+
+
+def test_a_long_passphrase_is_welcome(app):
+    """zxcvbn itself refuses more than 72 characters; storybank judges the first 72 and keeps all of it."""
+    phrase = "the bus was late again so I walked along the canal and counted herons " * 3
+    user = create_user(None, "long@example.org", phrase, ["storyteller"])
+    tx.commit()
+    client = app.test_client()
+    assert _login(client, user.email, phrase).status_code == 302
