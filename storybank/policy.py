@@ -100,6 +100,11 @@ def purposes_for(user: User | None, candidates: Iterable[str] = PURPOSES) -> lis
     return [purpose for purpose in candidates if PURPOSE_ROLES[purpose] in user.roles]
 
 
+def holds_only(user: User, role: str) -> bool:
+    """The user's one role is `role` (a storyteller may erase their own account; other roles' work is the team's)."""
+    return user.roles == {role}
+
+
 def current_consent_join() -> object:
     """Join condition selecting each story's latest consent event (consent is derived).
 

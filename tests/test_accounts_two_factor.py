@@ -115,3 +115,20 @@ def test_admins_must_set_it_up_when_required(app, make_user):
     assert sign_in(app.test_client(), researcher).get("/research/stories").status_code == 200  # admins only
     _enable(client)
     assert client.get("/admin/users").status_code == 200
+
+
+def test_an_admin_turns_it_off_for_someone_who_lost_everything(app, make_user):
+    user, admin = make_user("researcher"), make_user("admin")
+    mine = sign_in(app.test_client(), user)
+    _enable(mine)
+    client = sign_in(app.test_client(), admin)
+    page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert "Turn off two-factor sign-in" in page
+    answer = client.post(f"/admin/users/{user.id}/two-factor-off",
+                         data={"csrf_token": csrf_token(client, f"/admin/users/{user.id}")})
+    assert answer.status_code == 302
+    assert mine.get("/research/stories").status_code == 302  # their sessions ended
+    assert _password_step(app.test_client(), user.email).location == "/"  # the password alone signs in
+    other = sign_in(app.test_client(), make_user("researcher"))
+    assert other.post(f"/admin/users/{admin.id}/two-factor-off",
+                      data={"csrf_token": csrf_token(other, "/account")}).status_code == 404

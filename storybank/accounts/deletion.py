@@ -23,7 +23,7 @@ def delete_account(actor: User, password: object) -> int:
         raise NotFound()
     if not isinstance(password, str) or not check_password_hash(actor.password_hash, password):
         raise InvalidInput("That password is not right. Nothing was deleted.", field="password")
-    if actor.roles - {"storyteller"}:
+    if not policy.holds_only(actor, "storyteller"):
         raise InvalidInput("This account has other roles besides storyteller: ask an administrator to close it.")
     story_ids = list(db.session.scalars(
         select(Story.id).where(Story.teller_id == actor.id, Story.status == STATUS_ACTIVE)))

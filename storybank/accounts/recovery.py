@@ -41,3 +41,24 @@ def admin_reset_link(actor: User, user_id: object, send: bool) -> tuple[User, st
     if send and _send_reset(user, token):
         return user, None
     return user, reset_link(token)
+
+
+def admin_turn_off_two_factor(actor: User, user_id: object) -> User:
+    """For someone who lost both their phone and their recovery codes; every session of theirs ends."""
+    from sqlalchemy import delete
+
+    from storybank.accounts.models import RecoveryCode
+    from storybank.accounts.passwords import end_other_sessions
+    from storybank.audit.service import record
+    from storybank.extensions import db
+
+    if not policy.can(actor, "admin.users"):
+        raise NotFound()
+    user = get_user(user_id)
+    user.totp_secret = None
+    user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    end_other_sessions(user)
+    db.session.flush()
+    record(actor, "two_factor.reset_by_admin", target_user=user.id)
+    return user

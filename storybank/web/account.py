@@ -8,7 +8,7 @@ from storybank import guard, mail, policy
 from storybank.accounts import two_factor
 from storybank.accounts.deletion import delete_account
 from storybank.accounts.passwords import change_password
-from storybank.accounts.recovery import admin_reset_link
+from storybank.accounts.recovery import admin_reset_link, admin_turn_off_two_factor
 from storybank.accounts.tokens import create_token, list_tokens, revoke_token
 from storybank.errors import DomainError
 from storybank.web.account_forms import (
@@ -29,7 +29,7 @@ SETUP_ENDPOINTS = {"account.two_factor_setup", "auth.logout", "static"}
 @bp.before_app_request
 def admins_set_up_two_factor() -> object:
     if (current_app.config.get("REQUIRE_ADMIN_2FA") and current_user.is_authenticated
-            and current_user.has_role("admin") and not current_user.two_factor
+            and policy.can(current_user, "admin.users") and not current_user.two_factor
             and request.endpoint not in SETUP_ENDPOINTS and not request.path.startswith("/api/")):
         flash("Administrators here must use two-factor sign-in: set it up to continue.")
         return redirect(url_for("account.two_factor_setup"))
@@ -168,3 +168,12 @@ def reset_link(user_id: int) -> object:
     user, link = admin_reset_link(current_user, user_id, send=request.form.get("how") == "email")
     return render_template("account/admin_reset.html", user=user, link=link,
                            hours=current_app.config["RESET_LINK_HOURS"], mail_on=mail.configured())
+
+
+@admin_bp.post("/users/<int:user_id>/two-factor-off")
+@guard.requires("admin.users")
+def two_factor_reset(user_id: int) -> object:
+    if EmptyForm().validate_on_submit():
+        user = admin_turn_off_two_factor(current_user, user_id)
+        flash(f"Two-factor sign-in is off for {user.email}; they sign in with their password and can set it up again.")
+    return redirect(url_for("admin.edit_user", user_id=user_id))
