@@ -1,7 +1,7 @@
 """accounts: session versions, TOTP, token expiry, password resets, recovery codes, pending claim sign-ups
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 from datetime import datetime, timedelta, timezone
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
