@@ -34,36 +34,6 @@ def _path_params(rule: str) -> list[dict[str, Any]]:
     return out
 
 
-def _nullable_to_31(schema: Any) -> Any:
-    """A hand-written OpenAPI 3.0 fragment (`nullable: true`) in 3.1 terms, so every part validates the same way."""
-    if isinstance(schema, list):
-        return [_nullable_to_31(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {k: _nullable_to_31(v) for k, v in schema.items() if k != "nullable"}
-    if schema.get("nullable"):
-        out = {"anyOf": [out, {"type": "null"}]}
-    return out
-
-
-def _fragments() -> tuple[dict[str, Any], dict[str, Any]]:
-    """Paths and schemas other features describe by hand (the tokens endpoints), if installed."""
-    paths: dict[str, Any] = {}
-    schemas: dict[str, Any] = {}
-    try:
-        from storybank.api.openapi_tokens import TOKENS_PATHS, TOKENS_SCHEMAS
-    except ImportError:
-        return paths, schemas
-    paths.update(_nullable_to_31(TOKENS_PATHS))
-    schemas.update(_nullable_to_31(TOKENS_SCHEMAS))
-    for methods in paths.values():  # the errors every endpoint may answer, as for the declared ones
-        for method, item in methods.items():
-            if method != "parameters":
-                for status in ERROR_CODES:
-                    item.setdefault("responses", {}).setdefault(str(status), {"$ref": "#/components/responses/Error"})
-    return paths, schemas
-
-
 @lru_cache(maxsize=1)
 def _document() -> dict[str, Any]:
     wanted: list[tuple[type[BaseModel], str]] = [(Error, "serialization")]
@@ -100,10 +70,7 @@ def _document() -> dict[str, Any]:
         if op.public:
             item["security"] = []
         paths.setdefault(path_of(op.rule), {})[op.method.lower()] = item
-    extra_paths, extra_schemas = _fragments()
-    for path, methods in extra_paths.items():
-        paths.setdefault(path, {}).update(methods)
-    schemas = {**definitions.get("$defs", {}), **extra_schemas}
+    schemas = definitions.get("$defs", {})
     return {
         "openapi": "3.1.0",
         "info": {"title": "storybank API", "version": "1",
