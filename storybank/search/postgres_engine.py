@@ -7,10 +7,7 @@ servers share one always-consistent index.
 """
 from __future__ import annotations
 
-import heapq
-from collections import Counter
-
-from sqlalchemy import and_, cast, false, func, literal, not_, or_, select, true
+from sqlalchemy import and_, cast, false, func, literal, not_, or_, select, true, union_all
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -110,28 +107,38 @@ class PostgresEngine:
         ranked = bool(rank_stems) and plan.has_text(tree)
         rank = (func.ts_rank_cd(SearchDocument.tsv, cast(literal(_ts_or(tuple(rank_stems))), TSQUERY))
                 if ranked else literal(0.0))
+        order = (rank.desc(), SearchDocument.story_id.desc()) if ranked else (SearchDocument.story_id.desc(),)
+        page = db.session.scalars(
+            select(SearchDocument.story_id).where(base).order_by(*order).offset(offset).limit(limit)).all()
         if not facets:
-            order = (rank.desc(), SearchDocument.story_id.desc()) if ranked else (SearchDocument.story_id.desc(),)
-            page = db.session.scalars(
-                select(SearchDocument.story_id).where(base).order_by(*order).offset(offset).limit(limit)).all()
             total = db.session.scalar(select(func.count()).select_from(SearchDocument).where(base))
             return EngineHits(total=total or 0, ids=list(page))
-        # One pass over the matches gives the page, the total and the facets.
-        rows = db.session.execute(select(SearchDocument.story_id, rank, SearchDocument.site, SearchDocument.kind,
-                                         SearchDocument.themes).where(base)).all()
-        top = heapq.nlargest(offset + limit, rows, key=lambda r: (r[1], r[0]))[offset:]
-        sites: Counter[str] = Counter()
-        kinds: Counter[str] = Counter()
-        themes: Counter[int] = Counter()
-        for _sid, _rank, site, kind, theme_ids in rows:
-            if site:
-                sites[site] += 1
-            kinds[kind] += 1
-            themes.update(theme_ids or ())
-        return EngineHits(total=len(rows), ids=[r[0] for r in top],
-                          facets={"site": dict(sites), "kind": dict(kinds), "theme": dict(themes)})
+        total, counts = _counts(base)
+        return EngineHits(total=total, ids=list(page), facets=counts)
 
     def count(self, purpose: str) -> int:
         return db.session.scalar(
             select(func.count()).select_from(SearchDocument).where(SearchDocument.purpose == purpose)
         ) or 0
+
+
+def _counts(base: ColumnElement) -> tuple[int, dict[str, dict]]:
+    """The total and the site, kind and theme counts of the matches, counted in one SQL statement."""
+    matched = select(SearchDocument.site, SearchDocument.kind, SearchDocument.themes).where(base).cte("matched")
+    codes = select(func.unnest(matched.c.themes).label("code")).select_from(matched).subquery("codes")
+    label = cast(codes.c.code, db.Text)
+    stmt = union_all(
+        select(literal("total"), cast(None, db.Text), func.count()).select_from(matched),
+        select(literal("site"), matched.c.site, func.count()).group_by(matched.c.site),
+        select(literal("kind"), matched.c.kind, func.count()).group_by(matched.c.kind),
+        select(literal("theme"), label, func.count()).group_by(label),
+    )
+    total, counts = 0, {"site": {}, "kind": {}, "theme": {}}
+    for name, value, n in db.session.execute(stmt):
+        if name == "total":
+            total = n
+        elif name == "theme":
+            counts["theme"][int(value)] = n
+        elif value:
+            counts[name][value] = n
+    return total, counts
