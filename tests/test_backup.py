@@ -7,9 +7,11 @@ import stat
 import tarfile
 from pathlib import Path
 
+from conftest import PASSWORD
 from sqlalchemy import func, select
 
 from storybank import ledger, tx
+from storybank.accounts.deletion import delete_account
 from storybank.accounts.models import User
 from storybank.accounts.services import create_token
 from storybank.archive.models import STATUS_WITHDRAWN, Story, StoryRevision
@@ -135,10 +137,7 @@ def test_a_restore_erases_again_an_account_its_owner_deleted_after_the_backup(ap
     teller_id, story_id = teller.id, story.id
     backup = tmp_path / "b.tar.gz"
     create_backup(backup)
-    # What deleting one's account does: every story withdrawn, then the account erased (and recorded).
-    withdraw_story(teller, story_id)
-    ledger.record_account_erasure(teller_id)
-    db.session.delete(teller)
+    delete_account(teller, PASSWORD)  # every story withdrawn, the account erased, and both recorded
     tx.commit()
     assert ledger.erased_accounts().keys() == {teller_id}
 

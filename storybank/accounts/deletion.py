@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from storybank import policy
+from storybank import ledger, policy
 from storybank.accounts.models import User
 from storybank.archive.models import STATUS_ACTIVE, Story
 from storybank.archive.withdrawal import withdraw_story
@@ -30,6 +30,7 @@ def delete_account(actor: User, password: object) -> int:
     for story_id in story_ids:
         withdraw_story(actor, story_id)
     record(None, "account.deleted", target_user=actor.id, withdrawn=len(story_ids))
+    ledger.record_account_erasure(actor.id)  # a restore of an older backup erases the account again
     db.session.flush()
     db.session.delete(actor)  # the database sets the tombstones' teller to none and drops tokens and roles
     db.session.flush()
