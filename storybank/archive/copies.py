@@ -123,8 +123,26 @@ def leave_notices(story: Story) -> list[WithdrawalNotice]:
                                   copies=[{**c, "reference": reference} for c in copies])
         db.session.add(notice)
         notices.append(notice)
+        _email(notice, reference)
     db.session.flush()
     return notices
+
+
+def _email(notice: WithdrawalNotice, reference: str) -> None:
+    """The same notice by e-mail when mail is set up: no title, no words of the story, one link."""
+    from storybank import mail
+
+    holder = db.session.get(User, notice.user_id)
+    if holder is None or not holder.active or not holder.email:
+        return
+    forms = "; ".join(sorted({c["tool"] for c in notice.copies}))
+    intro = (f"A storyteller has withdrawn {reference}. storybank has deleted its text and everything made "
+             f"from it. You took a copy of it out of storybank ({forms}).\n\nPlease delete your copy, and "
+             "anything you made from it that quotes the story (printed cards included). The storyteller is "
+             "told that you were asked. The notice is also in storybank:")
+    if mail.send_after_commit(holder.email, "Please delete your copy of a withdrawn story", intro,
+                              mail.link("notices.index")):
+        notice.emailed_at = utcnow()
 
 
 def notices_told(actor: User, story_id: object) -> list[WithdrawalNotice]:
