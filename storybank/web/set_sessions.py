@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from storybank import guard, policy
 from storybank.coding.models import Code
-from storybank.errors import InvalidInput, NotFound
+from storybank.errors import InvalidInput
 from storybank.extensions import db
 from storybank.web.forms import EmptyForm
 from storybank.workshops import sessions as service
@@ -135,27 +135,3 @@ def recent_session_insights(limit: int = 10) -> list[service.InsightView]:
     if not current_user.is_authenticated:
         return []
     return service.recent_insights(current_user, limit)
-
-
-@bp.app_template_global()
-def workshop_uses(story_id: int) -> list[tuple[Any, str]]:
-    """For the teller's own story page only: when and for what question, never who."""
-    if not current_user.is_authenticated:
-        return []
-    try:
-        policy.get_own_story(current_user, story_id, include_withdrawn=True)
-    except NotFound:  # not the teller: nothing to show
-        return []
-    return service.teller_uses(story_id)
-
-
-@bp.app_template_global()
-def workshop_set_uses(story_id: int) -> list[tuple[Any, str]]:
-    """For the teller's own story page only: the story sets it is in, by date and question, never whose."""
-    if not current_user.is_authenticated:
-        return []
-    try:
-        policy.get_own_story(current_user, story_id, include_withdrawn=True)
-    except NotFound:  # not the teller: nothing to show
-        return []
-    return service.teller_set_uses(story_id)
