@@ -5,7 +5,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
@@ -64,6 +64,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     connect_features(app)  # every cross-feature hook, in one place
 
     login_manager.user_loader(load_user)  # "<id>:<session version>": a copied cookie dies at sign-out
+
+    from storybank.search.redaction import install_log_redaction
+
+    install_log_redaction()  # search words never reach the access logs
     _register_blueprints(app)
     # Templates may ask the policy to hide a button (never the real check): {% if can('story.code') %}.
     app.jinja_env.globals["can"] = lambda action: policy.can(current_user, action)
@@ -170,10 +174,20 @@ def _register_request_handling(app: Flask) -> None:
             return render_template("error.html", message="Not found.", status=404), 404
         return None
 
+    @app.before_request
+    def refresh_search_readers() -> None:
+        """A withdrawal elsewhere changed the index: drop readers of the old files before anything else."""
+        from storybank.search.indexing import engine
+
+        engine().refresh()
+
     @app.after_request
     def finish(response: Any) -> Any:
         if response.status_code < 400:
-            tx.commit()
+            try:
+                tx.commit()
+            except DomainError as err:  # saved, but what follows the commit failed (the search index)
+                response = _domain_answer(err)
         else:
             tx.rollback()
         headers = response.headers
@@ -199,13 +213,17 @@ def _json_error(message: str, status: int, detail: Any = None) -> Any:
     return response
 
 
+def _domain_answer(err: DomainError) -> Any:
+    if _answers_json():
+        return _json_error(err.message, err.status, err.detail or ({"field": err.field} if err.field else None))
+    return make_response(render_template("error.html", message=err.message, status=err.status), err.status)
+
+
 def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(err: DomainError) -> Any:
         tx.rollback()
-        if _answers_json():
-            return _json_error(err.message, err.status, err.detail or ({"field": err.field} if err.field else None))
-        return render_template("error.html", message=err.message, status=err.status), err.status
+        return _domain_answer(err)
 
     @app.errorhandler(DBAPIError)
     def busy(err: DBAPIError) -> Any:

@@ -295,6 +295,11 @@ def register_commands(app: Flask) -> None:
 
     for command in (*EXCHANGE_COMMANDS, *OPS_COMMANDS, *DEID_COMMANDS):
         app.cli.add_command(command)
+    from flask_migrate.cli import db as db_group
+
+    from storybank.archive.compaction import compact_command
+
+    db_group.add_command(compact_command)  # `storybank db compact`, beside Flask-Migrate's upgrade
 
 
 def _create_app() -> Flask:

@@ -69,6 +69,10 @@ def from_environment(overrides: dict | None = None) -> dict:
         "INSTANCE_PATH": str(instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "INDEX_DIR": os.environ.get("STORYBANK_INDEX_DIR", str(instance / "search-index")),
+        # Seconds a Whoosh write waits for another process's write before answering "busy".
+        "SEARCH_LOCK_TIMEOUT": float(os.environ.get("STORYBANK_SEARCH_LOCK_TIMEOUT", "15")),
+        # PostgreSQL: VACUUM FULL the tables holding text after each withdrawal (brief exclusive locks).
+        "COMPACT_AFTER_WITHDRAWAL": os.environ.get("STORYBANK_COMPACT_AFTER_WITHDRAWAL", "1") != "0",
         "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance),
         "SESSION_COOKIE_SECURE": _flag("STORYBANK_SECURE_COOKIES", True),
         "REMEMBER_COOKIE_SECURE": _flag("STORYBANK_SECURE_COOKIES", True),

@@ -28,12 +28,19 @@ def after_commit(fn: Callable[[], None]) -> None:
 
 
 def commit() -> None:
+    """Commit, then run every queued callback; if any fails, the first failure is raised after all ran."""
     for fn in db.session.info.pop(_BEFORE, []):
         fn()
     db.session.commit()
     callbacks = db.session.info.pop(_KEY, [])
+    failure: BaseException | None = None
     for fn in callbacks:
-        fn()
+        try:
+            fn()
+        except Exception as err:  # (re-raised below, once the others had their turn)
+            failure = failure or err
+    if failure is not None:
+        raise failure
 
 
 def rollback() -> None:

@@ -12,7 +12,7 @@ from storybank.archive.stories import revise_story
 from storybank.archive.withdrawal import withdraw_story
 from storybank.extensions import db
 
-CANARY = "CANARY-7f3a9c1e-withdrawn-text"
+CANARY = "zqxcanaryword7f3a"  # one token the analyser keeps whole and unstemmed: the index holds it as is
 
 
 def _files_containing(folder: Path, needle: bytes) -> list[str]:
@@ -37,13 +37,27 @@ def _rows_containing(needle: str) -> list[str]:
     return hits
 
 
-def test_withdrawal_leaves_zero_bytes_of_the_canary(app, make_user, make_story):
+def test_withdrawal_leaves_zero_bytes_of_the_canary(app, make_user, make_story, monkeypatch):
+    from storybank.accounts.models import User
+    from storybank.search import indexing, whoosh_engine
+
+    monkeypatch.setattr(whoosh_engine, "SEGMENT_DOCS", 2)  # several segments, none merged by the way
+    monkeypatch.setattr(whoosh_engine, "SMALL_SEGMENT", 1)
     teller = make_user("storyteller")
+    for n in range(5):
+        make_story(body=f"Story {n} before it.")
     story = make_story(teller, title=f"My story {CANARY}", body=f"It began in March. {CANARY}\n\nThen it got worse.")
     revise_story(teller, story.id, body=f"It began in March. {CANARY}\n\nThen it got better. {CANARY}")
     revise_story(teller, story.id, title=f"Still mine {CANARY}")
     tx.commit()
+    for n in range(5):
+        make_story(body=f"Story {n} after it.")
+    teller_id, story_id = teller.id, story.id
+    indexing.rebuild()
+    teller, story = db.session.get(User, teller_id), db.session.get(Story, story_id)
     assert _rows_containing(CANARY), "the canary should be stored before withdrawal"
+    if not indexing.engine().transactional:
+        assert _files_containing(Path(app.config["INDEX_DIR"]), CANARY.encode()), "and in the index files"
 
     tombstone = withdraw_story(teller, story.id)
     tx.commit()  # runs the app's own clean-up step (VACUUM on SQLite)
@@ -54,7 +68,7 @@ def test_withdrawal_leaves_zero_bytes_of_the_canary(app, make_user, make_story):
     assert _files_containing(instance, CANARY.encode("utf-16-le")) == []
     if db.engine.dialect.name == "sqlite":
         assert (instance / "storybank.sqlite3").exists()
-    assert db.session.scalar(select(func.count()).select_from(StoryRevision)) == 0
+    assert db.session.scalar(select(func.count()).select_from(StoryRevision).where(StoryRevision.story_id == story.id)) == 0
     assert tombstone.withdrawn and tombstone.withdrawn_at is not None
     assert tombstone.kind == "lived_experience"
     assert tombstone.removed_counts == {"revisions": 3}

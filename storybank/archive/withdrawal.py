@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 from storybank import hooks, policy, tx
 from storybank.accounts.models import User
 from storybank.archive import quotations
+from storybank.archive.compaction import compact_database
 from storybank.archive.consent import append_event
 from storybank.archive.copies import leave_notices
 from storybank.archive.models import STATUS_WITHDRAWN, ClaimInvitation, Story, StoryRevision
@@ -78,19 +79,13 @@ def _withdraw(actor: User | None, story: Story) -> Story:
     quotations.forget(story)
     db.session.flush()
     record(actor, "story.withdrawn", story_id=story.id, purpose="own", removed=counts)
-    tx.after_commit(compact_database)
+    tx.after_commit(compact_database)  # SQLite VACUUM; PostgreSQL VACUUM FULL (COMPACT_AFTER_WITHDRAWAL)
+    tx.after_commit(_purge_index_leftovers)
     return story
 
 
-def compact_database() -> None:
-    """Make deleted text unrecoverable from the database file (SQLite: VACUUM).
+def _purge_index_leftovers() -> None:
+    """A killed `storybank reindex` left full text beside the index: it goes with the story."""
+    from storybank.search.indexing import engine
 
-    SQLite also runs with secure_delete on; PostgreSQL reuses the space once
-    autovacuum has run, and its files are not in the instance folder.
-    """
-    engine = db.engine
-    if engine.dialect.name != "sqlite":
-        return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM")
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # old pages in the write-ahead log go too
+    engine().purge_leftovers()

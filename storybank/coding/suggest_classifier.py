@@ -23,7 +23,7 @@ import spacy
 from flask import current_app
 from spacy.language import Language
 from spacy.training import Example
-from spacy.util import fix_random_seed, minibatch
+from spacy.util import minibatch
 from sqlalchemy import func, select
 
 from storybank import policy, tx
@@ -142,8 +142,13 @@ def collect(actor: User, max_examples: int = DEFAULT_MAX_EXAMPLES, seed: int = 0
 
 def fit(texts: list[str], cats: list[dict[str, float]], labels: list[str], epochs: int = DEFAULT_EPOCHS,
         seed: int = 0, progress: Progress | None = None) -> Language:
-    """A textcat_multilabel pipeline trained on the sentences (deterministic for a given seed)."""
-    fix_random_seed(seed)
+    """A textcat_multilabel pipeline trained on the sentences (deterministic for a given seed).
+
+    The order of examples comes from a generator of its own: spaCy's `fix_random_seed` would reseed
+    Python's global `random` (and numpy's), and Whoosh draws its segment file names from it, so a
+    reseed made the next index write reuse a name and fail. The bag-of-words model starts at zero
+    and draws nothing else at random, so no global reseed is needed for repeatable training.
+    """
     nlp = spacy.blank("en")
     textcat = nlp.add_pipe("textcat_multilabel", config=TEXTCAT_CONFIG)
     for label in labels:

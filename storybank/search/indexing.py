@@ -7,10 +7,17 @@ tsvector on PostgreSQL) and the vocabulary. With Whoosh, an outbox row is
 written too, and the Whoosh files are updated right after the commit; the
 row is removed only once Whoosh has the change, so a crash in between is
 repaired on the next start (`repair`) or by `storybank reindex`.
+
+Nothing here asks which engine it has: what differs is behind `SearchEngine`.
+An index change that fails after the commit is retried; if it still fails the
+request answers 503 (never 200 while withdrawn words stay searchable), the
+outbox keeps the change, and searches hide the stories it names until it is
+applied.
 """
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
@@ -20,19 +27,28 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storybank import tx
 from storybank.archive.models import STATUS_ACTIVE, Story
+from storybank.errors import DomainError
 from storybank.extensions import db
 from storybank.search.analysis import words
 from storybank.search.documents import IndexDoc, documents_for
+from storybank.search.engine import IndexUnavailable, SearchEngine
 from storybank.search.models import SearchDocument, SearchOutbox, SearchWord
+from storybank.search.whoosh_files import IndexBusy
 
 log = logging.getLogger(__name__)
 _PENDING = "storybank_search_pending"
 BATCH = 500
+RETRY_DELAYS = (0.1, 0.5, 1.5)  # seconds between attempts after a failed index write
 
 
-def engine() -> object:
+class IndexNotUpdated(DomainError):
+    """The change is saved but the index could not follow it yet: say so, never 200."""
+
+    status = 503
+
+
+def engine() -> SearchEngine:
     """The engine for this app: PostgreSQL full-text on PostgreSQL, otherwise Whoosh."""
     app = current_app._get_current_object()
     cached = app.extensions.get("storybank_search")
@@ -63,16 +79,13 @@ def _before_commit(session: Session) -> None:
 
 def apply_to_database(session: Session, story_ids: Iterable[int]) -> None:
     ids = sorted(set(story_ids))
-    docs, removals = documents_for(ids)
-    transactional = engine().transactional
-    _write_records(session, ids, docs, transactional)
-    if not transactional:
-        session.add_all(SearchOutbox(story_id=sid) for sid in ids)
-        session.flush()
-        tx.after_commit(process_outbox)
+    docs, _removals = documents_for(ids)
+    search_engine = engine()
+    _write_records(session, ids, docs, search_engine)
+    search_engine.follow_commit(session, ids)
 
 
-def _write_records(session: Session, ids: list[int], docs: list[IndexDoc], transactional: bool) -> None:
+def _write_records(session: Session, ids: list[int], docs: list[IndexDoc], search_engine: SearchEngine) -> None:
     existing = {(r.story_id, r.purpose): r for r in session.scalars(
         select(SearchDocument).where(SearchDocument.story_id.in_(ids)))}
     delta: dict[str, Counter[str]] = {}
@@ -93,22 +106,20 @@ def _write_records(session: Session, ids: list[int], docs: list[IndexDoc], trans
         counter = delta.setdefault(doc.purpose, Counter())
         counter.update(new_words - old_words)
         counter.subtract(old_words - new_words)
-        _fill(row, doc, new_words, transactional)
+        _fill(row, doc, new_words, search_engine)
     session.flush()
     apply_word_counts(session, delta)
 
 
-def _fill(row: SearchDocument, doc: IndexDoc, doc_words: set[str], transactional: bool) -> None:
-    from storybank.search.postgres_engine import tsvector_literal
-
+def _fill(row: SearchDocument, doc: IndexDoc, doc_words: set[str], search_engine: SearchEngine) -> None:
     row.words = " ".join(sorted(doc_words))
     row.site = doc.site
     row.kind = doc.kind
     row.role = doc.role
     row.method = doc.method
     row.collected_on = doc.collected_on
-    row.themes = sorted(doc.themes) if transactional else None
-    row.tsv = tsvector_literal(doc) if transactional else None
+    for name, value in search_engine.record_fields(doc).items():
+        setattr(row, name, value)
 
 
 def apply_word_counts(session: Session, delta: dict[str, Counter[str]]) -> None:
@@ -126,38 +137,78 @@ def apply_word_counts(session: Session, delta: dict[str, Counter[str]]) -> None:
             session.execute(delete(SearchWord).where(SearchWord.purpose == purpose, SearchWord.docs <= 0))
 
 
-def process_outbox() -> int:
-    """Bring Whoosh up to date with every queued story; rows go only once Whoosh has them."""
-    search_engine = engine()
-    if search_engine.transactional:
-        return 0
+def process_outbox(strict: bool = False) -> int:
+    """Bring the index up to date with every queued story; rows go only once the index has them.
+
+    A lost or corrupted index is rebuilt in the background (the rebuild applies the queue
+    after it). Other failures are logged, or raised when `strict`.
+    """
     rows = db.session.execute(select(SearchOutbox.id, SearchOutbox.story_id).order_by(SearchOutbox.id)).all()
     if not rows:
         db.session.rollback()
         return 0
+    search_engine = engine()
     try:
         docs, removals = documents_for({sid for _, sid in rows})
         db.session.rollback()  # end the read transaction before the slow write
         search_engine.write(docs, removals)
+    except IndexUnavailable as err:
+        db.session.rollback()
+        from storybank.search import rebuilding
+
+        log.warning("search index unavailable (%s): rebuilding it", err)
+        rebuilding.ensure_rebuilding()
+        return 0
     except Exception:
         db.session.rollback()
-        log.exception("search index update failed; it will be repaired on the next start or by reindex")
+        if strict:
+            raise
+        log.exception("search index update failed; it will be retried and repaired on the next start")
         return 0
     db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= max(i for i, _ in rows)))
     db.session.commit()
     return len(rows)
 
 
+def apply_after_commit() -> None:
+    """After a commit: apply the queued index changes, retrying; if that keeps failing, fail loudly."""
+    for delay in (*RETRY_DELAYS, None):
+        try:
+            process_outbox(strict=True)
+            return
+        except IndexBusy as err:
+            failure: Exception = err
+        except Exception as err:  # (any failure is retried, then reported)
+            failure = err
+        log.warning("search index update failed (%r)%s", failure, "; retrying" if delay else "")
+        if delay is not None:
+            time.sleep(delay)
+    log.error("search index update failed after %d attempts: %r", len(RETRY_DELAYS) + 1, failure)
+    raise IndexNotUpdated(
+        "Your change is saved, but the search index could not be updated yet "
+        f"({failure}). Until it is, the stories concerned are left out of every search, and the "
+        "update is retried automatically. If this message persists, tell an administrator.")
+
+
 def repair() -> int:
-    """On start: apply what a crash left in the outbox, and rebuild a missing Whoosh index."""
+    """On start: delete a killed rebuild's leftovers, rebuild a missing index, apply the outbox."""
     if not inspect(db.engine).has_table(SearchOutbox.__tablename__):
         return 0
     search_engine = engine()
+    search_engine.purge_leftovers()
     has_docs = db.session.scalar(select(func.count()).select_from(SearchDocument))
     has_stories = db.session.scalar(select(func.count()).select_from(Story).where(Story.status == STATUS_ACTIVE))
     db.session.rollback()
-    if has_stories and (not has_docs or not (search_engine.transactional or search_engine.exists())):
-        return rebuild()  # an index never built (upgraded database) or lost (deleted folder)
+    try:
+        if not has_docs and (has_stories or not search_engine.exists()):
+            return rebuild()  # an index never built (an upgraded database, a new instance)
+        if not search_engine.exists():  # lost (a deleted folder): the records are intact
+            from storybank.search import rebuilding
+
+            rebuilding.ensure_rebuilding()
+            return 0
+    except IndexBusy:  # another process is rebuilding it right now
+        return 0
     return process_outbox()
 
 
@@ -185,12 +236,9 @@ def rebuild(progress: Progress | None = None) -> int:
     processes index one batch while the next is read. The database records are
     committed only once the new index is in place, so a failed rebuild changes nothing.
     """
-    from storybank.search.postgres_engine import tsvector_literal
-
     session = db.session
     ids = all_story_ids()
     search_engine = engine()
-    transactional = search_engine.transactional
     session.execute(delete(SearchWord))
     session.execute(delete(SearchDocument))
     session.execute(delete(SearchOutbox))
@@ -205,23 +253,36 @@ def rebuild(progress: Progress | None = None) -> int:
                 rows.append({
                     "story_id": doc.story_id, "purpose": doc.purpose, "words": " ".join(sorted(doc_words)),
                     "site": doc.site, "kind": doc.kind, "role": doc.role, "method": doc.method,
-                    "collected_on": doc.collected_on,
-                    "themes": sorted(doc.themes) if transactional else None,
-                    "tsv": tsvector_literal(doc) if transactional else None,
+                    "collected_on": doc.collected_on, **search_engine.record_fields(doc),
                 })
             if rows:
                 session.execute(SearchDocument.__table__.insert(), rows)
             yield from docs
 
     try:
-        if transactional:
-            for _doc in records():
-                pass
-        else:
-            search_engine.rebuild(records())
+        search_engine.rebuild(records())
         apply_word_counts(session, counts)
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    process_outbox()  # what changed while it ran
+    return len(ids)
+
+
+def rebuild_engine_only(progress: Progress | None = None) -> int:
+    """Rebuild only the engine's index from the database's records (a lost or corrupted index).
+
+    Reads in batches, each in its own short read transaction, so writers are never held up;
+    stories that change meanwhile are in the outbox, applied right after the swap.
+    """
+    ids = all_story_ids()
+
+    def docs() -> Iterator[IndexDoc]:
+        for batch in _all_documents(ids, progress):
+            db.session.rollback()
+            yield from batch
+
+    engine().rebuild(docs())
+    process_outbox()
     return len(ids)

@@ -7,14 +7,18 @@ servers share one always-consistent index.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import and_, cast, false, func, literal, not_, or_, select, true, union_all
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from storybank.extensions import db
 from storybank.search import plan
 from storybank.search.analysis import tokens
 from storybank.search.documents import IndexDoc
+from storybank.search.engine import IndexProgress
 from storybank.search.models import SearchDocument
 from storybank.search.plan import EngineHits
 
@@ -91,8 +95,36 @@ def _filter(node: plan.Filter) -> ColumnElement:
 
 
 class PostgresEngine:
+    """The `search_documents` rows are the index: every method that follows writes is therefore empty."""
+
     name = "postgresql"
     transactional = True
+
+    def record_fields(self, doc: IndexDoc) -> dict[str, object]:
+        return {"tsv": tsvector_literal(doc), "themes": sorted(doc.themes)}
+
+    def follow_commit(self, session: Session, story_ids: list[int]) -> None:
+        """Nothing to follow: the rows were written in the transaction itself."""
+
+    def write(self, docs: list[IndexDoc], removals: list[tuple[int, str]]) -> None:
+        """Nothing to write: the rows are written with the transaction."""
+
+    def rebuild(self, docs: Iterable[IndexDoc], progress: IndexProgress | None = None) -> None:
+        for doc in docs:  # consuming the documents writes their rows
+            if progress:
+                progress(doc)
+
+    def exists(self) -> bool:
+        return True
+
+    def refresh(self) -> None:
+        """Every query reads the current rows: nothing is held open between requests."""
+
+    def purge_leftovers(self) -> None:
+        """No files of its own: what stays in PostgreSQL's data files is `storybank db compact`'s work."""
+
+    def clear_cache(self) -> None:
+        """Nothing cached."""
 
     def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
         """Search one purpose's documents.

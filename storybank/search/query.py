@@ -24,6 +24,8 @@ FIELDS = {
 FIELD_NAMES = ("theme", "site", "kind", "role", "method", "date")
 MAX_FUZZY = 2
 MAX_QUERY = 1000
+MAX_DEPTH = 32  # brackets and NOTs inside each other; deeper is abuse, not a question
+_UNREADABLE_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class QuerySyntaxError(ValueError):
@@ -181,6 +183,12 @@ class _Parser:
         self.toks = toks
         self.i = 0
         self.text = text
+        self.depth = 0
+
+    def deeper(self, tok: _Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QuerySyntaxError(f"brackets and NOTs are nested more than {MAX_DEPTH} deep here", tok.pos)
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -231,7 +239,10 @@ class _Parser:
             nxt = self.peek()
             if nxt is None or nxt.kind in (")", "OR", "AND"):
                 raise QuerySyntaxError(f"{tok.value} needs a search term after it", tok.pos)
-            return Not(self.unary())
+            self.deeper(tok)
+            node = Not(self.unary())
+            self.depth -= 1
+            return node
         return self.primary()
 
     def primary(self) -> Node:
@@ -239,7 +250,9 @@ class _Parser:
         if tok.kind == "(":
             if (nxt := self.peek()) is not None and nxt.kind == ")":
                 raise QuerySyntaxError("these brackets are empty", tok.pos)
+            self.deeper(tok)
             node = self.or_expr()
+            self.depth -= 1
             close = self.peek()
             if close is None or close.kind != ")":
                 raise QuerySyntaxError("this '(' is never closed: add a ')'", tok.pos)
@@ -323,6 +336,9 @@ def _date(text: str, pos: int, first: bool) -> date:
 def parse(text: str) -> Node:
     if len(text) > MAX_QUERY:
         raise QuerySyntaxError(f"the query is longer than {MAX_QUERY} characters", MAX_QUERY)
+    if bad := _UNREADABLE_CHAR.search(text):
+        raise QuerySyntaxError(f"the query holds a character that is not text (U+{ord(bad.group()):04X}): "
+                               "remove it", bad.start())
     return _Parser(_lex(text), text).parse()
 
 

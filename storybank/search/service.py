@@ -21,10 +21,11 @@ from storybank.archive.models import KIND_LABELS, Story, StoryRevision
 from storybank.coding.models import Code, Coding
 from storybank.errors import InvalidInput
 from storybank.extensions import db
-from storybank.search import indexing, plan
+from storybank.search import indexing, plan, rebuilding
 from storybank.search import query as q
 from storybank.search.analysis import distance
 from storybank.search.documents import workshop_text
+from storybank.search.engine import IndexUnavailable
 from storybank.search.models import SearchWord
 from storybank.search.snippets import plain_text, snippet
 
@@ -157,7 +158,10 @@ def search(user: User, text: str, purpose: str | None = None, page: int = 1,
     tree, resolved, notes = parse(text, purpose, lookups)
     search_engine = indexing.engine()
     offset = (page - 1) * per_page
-    hits = search_engine.search(purpose, resolved, offset, per_page, facets)
+    try:
+        hits = search_engine.search(purpose, resolved, offset, per_page, facets)
+    except IndexUnavailable as err:
+        raise rebuilding.start_for(err) from err
     stems = plan.highlight_stems(resolved)
     stories = _recheck(user, purpose, hits.ids)
     if len(stories) < len(hits.ids):  # the index lags: never show, and repair it

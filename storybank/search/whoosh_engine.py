@@ -8,69 +8,40 @@ Segments are kept to a few thousand documents so that rewrite stays quick.
 """
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
+import struct
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
-from whoosh import query as wq
-from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.filedb.filestore import StorageError
+from whoosh.filedb.filetables import FileFormatError
+from whoosh.index import IndexError as WhooshIndexError
 from whoosh.reading import SegmentReader
 
+from storybank import tx
 from storybank.extensions import db
-from storybank.search import plan, whoosh_match
-from storybank.search.analysis import STEMMING
+from storybank.search import plan, whoosh_files, whoosh_match
 from storybank.search.documents import SEARCH_PURPOSES, IndexDoc
-from storybank.search.models import SearchOutbox
+from storybank.search.engine import IndexProgress, IndexUnavailable
+from storybank.search.models import SearchDocument, SearchOutbox
 from storybank.search.plan import EngineHits
+from storybank.search.whoosh_query import compile_plan
+from storybank.search.whoosh_schema import _fields, _key, schema
 
+_UNREADABLE = (OSError, EOFError, struct.error, ValueError, KeyError, IndexError, WhooshIndexError, StorageError,
+               FileFormatError)
 SEGMENT_DOCS = 1000  # a withdrawal rewrites one segment: about a second at this size
 SMALL_SEGMENT = 100
 WRITER_PROCS = max(1, min(2, os.cpu_count() or 1))
-_lock = threading.Lock()
 _local = threading.local()
-
-
-def schema() -> Schema:
-    return Schema(
-        id=ID(stored=True, unique=True, sortable=True),
-        title=TEXT(analyzer=STEMMING, phrase=True),
-        body=TEXT(analyzer=STEMMING, phrase=True),
-        site=ID,
-        site_label=ID(sortable=True),
-        kind=ID(sortable=True),
-        role=ID,
-        method=ID,
-        date=ID,
-        themes=KEYWORD,
-        theme_set=ID(sortable=True),
-    )
-
-
-def _key(story_id: int) -> str:
-    return f"{story_id:012d}"
-
-
-def _fields(doc: IndexDoc) -> dict[str, str]:
-    return {
-        "id": _key(doc.story_id),
-        "title": doc.title,
-        "body": doc.body,
-        "site": doc.site.lower(),
-        "site_label": doc.site,
-        "kind": doc.kind,
-        "role": doc.role.lower(),
-        "method": doc.method.lower(),
-        "date": doc.collected_on.isoformat() if doc.collected_on else "",
-        "themes": " ".join(str(t) for t in sorted(doc.themes)),
-        "theme_set": " ".join(str(t) for t in sorted(doc.themes)),
-    }
 
 
 def _expunge_policy(writer: object, segments: list) -> list:
@@ -111,129 +82,171 @@ class WhooshEngine:
         self.root = Path(index_dir)
 
     # -- index files ---------------------------------------------------------------
-    @contextmanager
-    def _files_lock(self, exclusive: bool) -> Iterator[None]:
-        """Across server processes: a writer's commit deletes the files a reader is opening, so they take turns.
-
-        The lock file sits beside the index folder, which a rebuild swaps.
-        """
-        self.root.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.root.with_name(self.root.name + ".lock"), "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
     def _dir(self, purpose: str) -> Path:
         return self.root / purpose
 
     def exists(self) -> bool:
-        with self._files_lock(exclusive=False):
+        with whoosh_files.files_lock(self.root, exclusive=False, timeout=_lock_timeout()):
             return all(whoosh_index.exists_in(str(self._dir(p))) for p in SEARCH_PURPOSES)
 
     def _open(self, purpose: str) -> whoosh_index.Index:
+        """Open an existing index; never create one in place of a lost one (that hid the loss)."""
         folder = self._dir(purpose)
-        if whoosh_index.exists_in(str(folder)):
-            return whoosh_index.open_dir(str(folder))
-        folder.mkdir(parents=True, exist_ok=True)
-        return whoosh_index.create_in(str(folder), schema())
+        try:
+            if whoosh_index.exists_in(str(folder)):
+                return whoosh_index.open_dir(str(folder))
+        except Exception as err:  # (an unreadable table of contents: corrupted)
+            raise IndexUnavailable(f"the {purpose} index cannot be opened: {err}") from err
+        raise IndexUnavailable(f"the {purpose} index is missing")
+
+    def record_fields(self, doc: IndexDoc) -> dict[str, object]:
+        return {"tsv": None, "themes": None}  # Whoosh keeps terms and themes in its own files
+
+    def follow_commit(self, session: Session, story_ids: list[int]) -> None:
+        from storybank.search import indexing
+
+        session.add_all(SearchOutbox(story_id=sid) for sid in story_ids)
+        session.flush()
+        tx.after_commit(indexing.apply_after_commit)
 
     def write(self, docs: list[IndexDoc], removals: list[tuple[int, str]]) -> None:
-        with _lock, self._files_lock(exclusive=True):
+        with whoosh_files.write_lock(self.root, _lock_timeout()):
             for purpose in SEARCH_PURPOSES:
                 adds = [d for d in docs if d.purpose == purpose]
                 gone = [sid for sid, p in removals if p == purpose]
                 if not adds and not gone:
                     continue
                 ix = self._open(purpose)
-                writer = ix.writer(timeout=30.0)
+                writer = ix.writer(timeout=_lock_timeout())
                 try:
                     for sid in gone:
                         writer.delete_by_term("id", _key(sid))
                     for doc in adds:
                         writer.update_document(**_fields(doc))
+                    writer.commit(mergetype=_expunge_policy if gone else _merge_policy)
                 except BaseException:
-                    writer.cancel()
+                    whoosh_files.abandon(writer)
                     raise
-                writer.commit(mergetype=_expunge_policy if gone else _merge_policy)
-                ix.close()
+                finally:
+                    ix.close()
         self.clear_cache()
 
-    def rebuild(self, docs: Iterable[IndexDoc], progress: Callable[[IndexDoc], None] | None = None) -> None:
-        """Write a fresh index beside the old one, then swap it in.
+    def rebuild(self, docs: Iterable[IndexDoc], progress: IndexProgress | None = None) -> None:
+        """Write a fresh index beside the old one, then swap it in under the write lock.
 
         Two writer processes on a two-core machine; every `2 * SEGMENT_DOCS` documents
         are committed as segments of about SEGMENT_DOCS, so that a later withdrawal
-        rewrites only a small segment.
+        rewrites only a small segment. Only one rebuild runs at a time (its own lock).
         """
-        with _lock, self._files_lock(exclusive=True):
-            building = self.root.with_name(self.root.name + ".building")
-            shutil.rmtree(building, ignore_errors=True)
-            indexes, writers, counts = {}, {}, {}
-            batch = SEGMENT_DOCS * WRITER_PROCS
-
-            def new_writer(purpose: str) -> object:
-                if WRITER_PROCS > 1:
-                    return indexes[purpose].writer(procs=WRITER_PROCS, multisegment=True, limitmb=256,
-                                                   batchsize=250)
-                return indexes[purpose].writer(limitmb=128)
-
-            for purpose in SEARCH_PURPOSES:
-                folder = building / purpose
-                folder.mkdir(parents=True)
-                indexes[purpose] = whoosh_index.create_in(str(folder), schema())
-                writers[purpose] = None
-                counts[purpose] = 0
-            try:
-                for doc in docs:
-                    if writers[doc.purpose] is None:
-                        writers[doc.purpose] = new_writer(doc.purpose)
-                    writers[doc.purpose].add_document(**_fields(doc))
-                    counts[doc.purpose] += 1
-                    if counts[doc.purpose] % batch == 0:
-                        writers[doc.purpose].commit(mergetype=_keep_all)
-                        writers[doc.purpose] = None
-                    if progress:
-                        progress(doc)
-                for w in writers.values():
-                    if w is not None:
-                        w.commit(mergetype=_keep_all)
-            except BaseException:
-                for w in writers.values():
-                    if w is not None:
-                        w.cancel()
-                shutil.rmtree(building, ignore_errors=True)
-                raise
-            for ix in indexes.values():
-                ix.close()
-            old = self.root.with_name(self.root.name + ".old")
-            shutil.rmtree(old, ignore_errors=True)
-            if self.root.exists():
-                self.root.rename(old)
-            building.rename(self.root)
-            shutil.rmtree(old, ignore_errors=True)
+        rebuild_lock = whoosh_files.RebuildLock(self.root)
+        if not rebuild_lock.try_acquire():
+            raise whoosh_files.IndexBusy("The search index is being rebuilt by another process already.")
+        try:
+            building = whoosh_files.sibling(self.root, ".building")
+            shutil.rmtree(building, ignore_errors=True)  # a killed rebuild's leftovers hold full text
+            self._build(building, docs, progress)
+            with whoosh_files.write_lock(self.root, _lock_timeout()):
+                old = whoosh_files.sibling(self.root, ".old")
+                shutil.rmtree(old, ignore_errors=True)
+                if self.root.exists():
+                    self.root.rename(old)
+                building.rename(self.root)
+                shutil.rmtree(old, ignore_errors=True)
+        finally:
+            rebuild_lock.release()
         self.clear_cache()
 
+    def _build(self, building: Path, docs: Iterable[IndexDoc], progress: IndexProgress | None) -> None:
+        indexes, writers, counts = {}, {}, {}
+        batch = SEGMENT_DOCS * WRITER_PROCS
+
+        def new_writer(purpose: str) -> object:
+            if WRITER_PROCS > 1:
+                return indexes[purpose].writer(procs=WRITER_PROCS, multisegment=True, limitmb=256, batchsize=250)
+            return indexes[purpose].writer(limitmb=128)
+
+        for purpose in SEARCH_PURPOSES:
+            folder = building / purpose
+            folder.mkdir(parents=True)
+            indexes[purpose] = whoosh_index.create_in(str(folder), schema())
+            writers[purpose] = None
+            counts[purpose] = 0
+        try:
+            for doc in docs:
+                if writers[doc.purpose] is None:
+                    writers[doc.purpose] = new_writer(doc.purpose)
+                writers[doc.purpose].add_document(**_fields(doc))
+                counts[doc.purpose] += 1
+                if counts[doc.purpose] % batch == 0:
+                    writers[doc.purpose].commit(mergetype=_keep_all)
+                    writers[doc.purpose] = None
+                if progress:
+                    progress(doc)
+            for purpose, w in writers.items():
+                if w is not None:
+                    w.commit(mergetype=_keep_all)
+                    writers[purpose] = None
+        except BaseException:
+            for w in writers.values():
+                if w is not None:
+                    whoosh_files.abandon(w)
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        finally:
+            for ix in indexes.values():
+                ix.close()
+
+    def purge_leftovers(self) -> None:
+        whoosh_files.purge_leftovers(self.root)
+
     # -- searching -----------------------------------------------------------------
+    def refresh(self) -> None:
+        """Close this thread's searchers of an older generation (or of a folder now gone)."""
+        cache = _local.__dict__.get("searchers", {})
+        for key, searcher in list(cache.items()):
+            try:
+                current = searcher.up_to_date()
+            except Exception:  # (the folder went: the next search finds out)
+                current = False
+            if not current:
+                del cache[key]
+                _close(searcher)
+                _local.__dict__.pop("columns", None)
+
     def _searcher(self, purpose: str) -> object:
         cache = _local.__dict__.setdefault("searchers", {})
         key = (str(self.root), purpose)
-        searcher = cache.get(key)
+        searcher = cache.pop(key, None)
         if searcher is not None and not searcher.up_to_date():
-            searcher.close()  # reopen rather than refresh(): refresh fails on an index that was empty
+            _close(searcher)  # reopen rather than refresh(): refresh fails on an index that was empty
             searcher = None
         if searcher is None:
-            with self._files_lock(exclusive=False):
+            with whoosh_files.files_lock(self.root, exclusive=False, timeout=_lock_timeout()):
                 searcher = self._open(purpose).searcher()
+            try:
+                _check_complete(purpose, searcher.doc_count())
+            except BaseException:
+                _close(searcher)
+                raise
         cache[key] = searcher
         return searcher
 
     def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
+        """Search; a lost or corrupted index raises IndexUnavailable (never an empty answer or a 500)."""
+        try:
+            return self._search(purpose, tree, offset, limit, facets)
+        except IndexUnavailable:
+            self.clear_cache()
+            raise
+        except _UNREADABLE as err:
+            self.clear_cache()
+            raise IndexUnavailable(f"the {purpose} index cannot be read: {err!r}") from err
+
+    def _search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
         searcher = self._searcher(purpose)
         if searcher.doc_count_all() == 0:
             return EngineHits(total=0, ids=[], facets={"site": {}, "kind": {}, "theme": {}})
-        q = _compile(tree)
+        q = compile_plan(tree)
         columns = self._columns(searcher)
         mask = whoosh_match.evaluate(searcher, columns, tree)
         queued = _queued_ids()
@@ -243,7 +256,7 @@ class WhooshEngine:
             words = whoosh_match.ranking_plan(tree)
             if words is not None or queued:  # rank among the matches only
                 allowed = set(np.flatnonzero(mask).tolist())
-                results = searcher.search(q if words is None else _compile(words), limit=offset + limit,
+                results = searcher.search(q if words is None else compile_plan(words), limit=offset + limit,
                                           filter=allowed)
             else:
                 results = searcher.search(q, limit=offset + limit)
@@ -266,7 +279,10 @@ class WhooshEngine:
         return cached[1]
 
     def count(self, purpose: str) -> int:
-        return self._searcher(purpose).doc_count()
+        try:
+            return self._searcher(purpose).doc_count()
+        except IndexUnavailable:
+            return 0
 
     def clear_cache(self) -> None:
         _local.__dict__.pop("columns", None)
@@ -278,33 +294,22 @@ def _queued_ids() -> set[int]:
     return set(db.session.scalars(select(SearchOutbox.story_id)))
 
 
+def _close(searcher: object) -> None:
+    with suppress(Exception):  # closed already, or its files are gone: either way it is shut
+        searcher.close()
+
+
 def _keep_all(writer: object, segments: list) -> list:
     return segments
 
 
-def _compile(node: plan.Plan) -> wq.Query:
-    if isinstance(node, plan.Terms):
-        if not node.stems:
-            return wq.NullQuery
-        return wq.Or([wq.Term(f, s) for s in node.stems for f in ("title", "body")])
-    if isinstance(node, plan.Sequence):
-        return wq.Or([wq.Phrase(f, list(node.stems)) for f in ("title", "body")])
-    if isinstance(node, plan.Filter):
-        column = "themes" if node.field == "theme" else node.field
-        values = [str(v) for v in node.values]
-        if not values:
-            return wq.NullQuery
-        return wq.Or([wq.Term(column, v) for v in values])
-    if isinstance(node, plan.Dates):
-        start = node.start.isoformat() if node.start else None
-        end = node.end.isoformat() if node.end else None
-        return wq.TermRange("date", start or "0", end or "9", startexcl=False, endexcl=False)
-    if isinstance(node, plan.AllOf):
-        return wq.And([_compile(i) for i in node.items])
-    if isinstance(node, plan.AnyOf):
-        return wq.Or([_compile(i) for i in node.items])
-    if isinstance(node, plan.NoneOf):
-        return wq.And([wq.Every(), wq.Not(_compile(node.item))])
-    if isinstance(node, plan.Everything):
-        return wq.Every()
-    raise TypeError(node)
+def _lock_timeout() -> float:
+    return float(current_app.config.get("SEARCH_LOCK_TIMEOUT", whoosh_files.LOCK_TIMEOUT))
+
+
+def _check_complete(purpose: str, held: int) -> None:
+    """A freshly opened index must hold every document the database has for it (unless changes are queued)."""
+    expected = db.session.scalar(
+        select(func.count()).select_from(SearchDocument).where(SearchDocument.purpose == purpose)) or 0
+    if held != expected and not db.session.scalar(select(func.count()).select_from(SearchOutbox)):
+        raise IndexUnavailable(f"the {purpose} index holds {held} of {expected} documents")

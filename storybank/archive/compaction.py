@@ -1,0 +1,106 @@
+"""Making deleted text unrecoverable from the database's own files, as far as each database allows.
+
+SQLite runs with `secure_delete` and is vacuumed: no byte of a withdrawn story stays in the file.
+PostgreSQL only marks deleted rows dead; (auto)vacuum makes their space reusable but leaves the
+bytes until overwritten. `VACUUM FULL` rewrites each table (and its TOAST and indexes) into new
+files and drops the old ones, so the text leaves the live data files. It cannot reach copies
+PostgreSQL keeps elsewhere: write-ahead log segments (until recycled and overwritten), replicas,
+backups and freed disk blocks. See README, "Running on PostgreSQL".
+"""
+from __future__ import annotations
+
+import logging
+import re
+import time
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import JSON, String, Text
+
+from storybank.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def text_tables() -> list[str]:
+    """Tables with a column that can hold story text (strings, text, JSON)."""
+    return [t.name for t in db.metadata.sorted_tables
+            if any(isinstance(c.type, String | Text | JSON) for c in t.columns)]
+
+
+def compact_database(full: bool | None = None) -> list[str]:
+    """SQLite: VACUUM. PostgreSQL: VACUUM FULL of the text tables, then a CHECKPOINT if allowed.
+
+    Returns what was done, one line each. `full=None` follows `COMPACT_AFTER_WITHDRAWAL`.
+    """
+    engine = db.engine
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("VACUUM")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # old pages in the write-ahead log go too
+            return ["VACUUM", "WAL checkpoint"]
+        if engine.dialect.name != "postgresql":
+            return []
+        if full is None:
+            full = bool(current_app.config.get("COMPACT_AFTER_WITHDRAWAL", True))
+        tables = text_tables()
+        if not full:
+            conn.exec_driver_sql("VACUUM " + ", ".join(f'"{name}"' for name in tables))
+            return [f"VACUUM of {len(tables)} tables"] + _checkpoint(conn)
+        kept = _vacuum_full(conn, tables)
+        done = [f"VACUUM FULL of {len(tables)} tables"]
+        if kept:
+            done.append("dead rows still seen by other sessions, left for the next compaction: " + ", ".join(kept))
+        return done + _checkpoint(conn)
+
+
+def _vacuum_full(conn: object, tables: list[str], attempts: int = 40) -> list[str]:
+    """VACUUM FULL each table; one whose dead rows an open snapshot still sees is done again, a little later.
+
+    VACUUM FULL copies a deleted row that some session may still see (an ANALYZE, a long read),
+    which would carry withdrawn text into the new files; PostgreSQL says so in its VERBOSE report.
+    """
+    notices: list[str] = []
+    raw = conn.connection.driver_connection
+
+    def collect(diag: object) -> None:
+        notices.append(f"{diag.message_primary or ''} {diag.message_detail or ''}")
+
+    raw.add_notice_handler(collect)
+    kept: list[str] = []
+    try:
+        for name in tables:
+            for attempt in range(attempts):
+                notices.clear()
+                conn.exec_driver_sql(f'VACUUM (FULL, VERBOSE) "{name}"')
+                if not any(_STILL_SEEN.search(n) and not _NONE_SEEN.search(n) for n in notices):
+                    break
+                if attempt == attempts - 1:
+                    kept.append(name)
+                    log.warning("compaction: %s has dead rows other sessions still see", name)
+                time.sleep(0.25)
+    finally:
+        raw.remove_notice_handler(collect)
+    return kept
+
+
+_STILL_SEEN = re.compile(r"dead row versions cannot be removed yet")
+_NONE_SEEN = re.compile(r"\b0 dead row versions cannot be removed yet")
+
+
+def _checkpoint(conn: object) -> list[str]:
+    try:
+        conn.exec_driver_sql("CHECKPOINT")
+    except Exception as err:  # (needs superuser or pg_checkpoint: the next automatic one will do)
+        log.warning("CHECKPOINT after compaction refused: %s", err)
+        return []
+    return ["CHECKPOINT"]
+
+
+@click.command("compact")
+@with_appcontext
+def compact_command() -> None:
+    """Rewrite the database files so deleted (withdrawn) text leaves them (SQLite VACUUM; PostgreSQL VACUUM FULL)."""
+    for line in compact_database(full=True):
+        click.echo(line)
