@@ -12,8 +12,8 @@ NESTED = "(" * 250 + "hub" + ")" * 250
 ABUSE = {
     "nested brackets": (NESTED, "nested more than 32 deep"),
     "nested NOTs": ("NOT " * 200 + "hub", "nested more than 32 deep"),
-    "a NUL byte": ("hub\x00crisis", "U+0000"),
-    "a NUL byte in a filter": ('site:"Sal\x00ford"', "U+0000"),
+    "a NUL byte": ("hub\x00crisis", "NUL"),
+    "a NUL byte in a filter": ('site:"Sal\x00ford"', "NUL"),
     "a control character": ("hub\x1bcrisis", "U+001B"),
 }
 
@@ -40,7 +40,7 @@ def test_the_api_refuses_abuse_with_400(app, make_user, make_story, name):
     answer = client.get(f"/api/v1/search?q={quote(text)}", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 400, answer.get_data(as_text=True)[:300]
     assert message in answer.get_json()["error"]
-    if message.startswith("U+"):  # a filter value is quoted: brackets there are just characters
+    if message in ("NUL", "U+001B"):  # a filter value is quoted: brackets there are just characters
         filtered = client.get(f"/api/v1/search?site={quote(text)}", headers={"Authorization": f"Bearer {token}"})
         assert filtered.status_code == 400 and message in filtered.get_json()["error"]
 

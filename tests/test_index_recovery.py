@@ -63,20 +63,6 @@ def test_an_index_left_empty_is_not_taken_for_no_results(app, whoosh, stories, m
     assert _ids(researcher, "hub") == set(stories)
 
 
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # Whoosh's readers of garbage
-def test_a_corrupted_segment_is_rebuilt_not_a_lasting_500(app, whoosh, stories, make_user):
-    researcher = make_user("researcher")
-    assert _ids(researcher, "hub") == set(stories)
-    indexing.engine().clear_cache()
-    for segment in (whoosh / "research").glob("*.seg"):
-        segment.write_bytes(b"\0garbage" * 64)
-    with pytest.raises(rebuilding.SearchRebuilding):
-        service.search(researcher, "hub")
-    rebuilding.wait()
-    assert _ids(researcher, "hub") == set(stories)
-    gc.collect()  # the broken readers' complaints belong to this test
-
-
 def test_the_api_says_search_is_being_rebuilt(app, whoosh, stories, make_user, monkeypatch):
     from storybank.accounts.services import create_token
 

@@ -15,7 +15,7 @@ from pydantic.json_schema import models_json_schema
 
 from storybank.api.spec import OPERATIONS, Out, path_of, query_parameters
 
-ERROR_CODES = (400, 401, 404, 409, 413, 422)
+ERROR_CODES = (400, 401, 404, 409, 413, 422, 503)  # 503: the search index is busy, behind or being rebuilt
 REF = "#/components/schemas/{model}"
 
 

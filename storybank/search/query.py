@@ -337,7 +337,8 @@ def parse(text: str) -> Node:
     if len(text) > MAX_QUERY:
         raise QuerySyntaxError(f"the query is longer than {MAX_QUERY} characters", MAX_QUERY)
     if bad := _UNREADABLE_CHAR.search(text):
-        raise QuerySyntaxError(f"the query holds a character that is not text (U+{ord(bad.group()):04X}): "
+        name = " NUL" if bad.group() == "\x00" else ""
+        raise QuerySyntaxError(f"the query holds a character that is not text (U+{ord(bad.group()):04X}{name}): "
                                "remove it", bad.start())
     return _Parser(_lex(text), text).parse()
 

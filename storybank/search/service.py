@@ -161,7 +161,7 @@ def search(user: User, text: str, purpose: str | None = None, page: int = 1,
     try:
         hits = search_engine.search(purpose, resolved, offset, per_page, facets)
     except IndexUnavailable as err:
-        raise rebuilding.start_for(err) from err
+        raise rebuilding.start_for(err) from None
     stems = plan.highlight_stems(resolved)
     stories = _recheck(user, purpose, hits.ids)
     if len(stories) < len(hits.ids):  # the index lags: never show, and repair it

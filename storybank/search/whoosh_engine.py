@@ -96,7 +96,7 @@ class WhooshEngine:
             if whoosh_index.exists_in(str(folder)):
                 return whoosh_index.open_dir(str(folder))
         except Exception as err:  # (an unreadable table of contents: corrupted)
-            raise IndexUnavailable(f"the {purpose} index cannot be opened: {err}") from err
+            raise IndexUnavailable(f"the {purpose} index cannot be opened: {err}") from None
         raise IndexUnavailable(f"the {purpose} index is missing")
 
     def record_fields(self, doc: IndexDoc) -> dict[str, object]:
@@ -240,7 +240,8 @@ class WhooshEngine:
             raise
         except _UNREADABLE as err:
             self.clear_cache()
-            raise IndexUnavailable(f"the {purpose} index cannot be read: {err!r}") from err
+            # Not chained: the traceback would keep the broken readers (and their files) alive.
+            raise IndexUnavailable(f"the {purpose} index cannot be read: {err!r}") from None
 
     def _search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
         searcher = self._searcher(purpose)
