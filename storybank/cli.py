@@ -1,6 +1,7 @@
 """The `storybank` command group: Flask's and Flask-Migrate's commands plus our own."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from storybank import tx
 from storybank.assets import asset_dir
 from storybank.errors import DomainError
 
-DEMO_PASSWORD = "storybank-demo"
+DEMO_PASSWORD = "lantern-harbour-demo"  # passes the strength check like any other password
 DEMO_ACCOUNTS = [
     ("admin@example.org", "Ada Admin", ["admin"]),
     ("researcher@example.org", "Rosa Researcher", ["researcher"]),
@@ -151,6 +152,8 @@ def _serve(app: Flask, host: str, port: int, debug: bool) -> None:
         # Plain http on this machine only: browsers drop Secure cookies over http.
         app.config["SESSION_COOKIE_SECURE"] = False
         app.config["REMEMBER_COOKIE_SECURE"] = False
+        if not os.environ.get("STORYBANK_BASE_URL"):  # links in mail and on claim pages point at this server
+            app.config["BASE_URL"] = f"http://{'[::1]' if host == '::1' else host}:{port}"
     # Flask's app.run() refuses to serve from inside its own CLI, so call Werkzeug directly.
     from werkzeug.serving import run_simple
 

@@ -159,7 +159,7 @@ def test_console_script_end_to_end(tmp_path):
     assert token.returncode == 0 and token.stdout.strip().splitlines()[-1].startswith("sb_")
     demo = run("demo", "--no-serve")
     assert demo.returncode == 0, demo.stderr
-    assert "storyteller@example.org" in demo.stdout and "storybank-demo" in demo.stdout
+    assert "storyteller@example.org" in demo.stdout and "lantern-harbour-demo" in demo.stdout
     assert "Importing stories" in demo.stderr  # the progress bar
     again = run("demo", "--no-serve")
     assert "0 stories" in again.stdout and "already present" in again.stdout

@@ -31,7 +31,7 @@ def _last_used(token_id: int):
 
 
 def test_last_use_is_written_at_most_every_few_minutes(app, make_user, make_story):
-    from tests.conftest import api_client
+    from conftest import api_client
 
     user = make_user("researcher")
     story = make_story()

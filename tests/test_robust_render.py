@@ -73,7 +73,7 @@ def test_over_the_limit_the_body_is_plain_escaped_text():
 
 @pytest.mark.parametrize("name", ["nested markdown divs", "open brackets"])
 def test_story_page_preview_and_api_answer_for_hostile_bodies(app, login_as, make_story, name):
-    from tests.conftest import api_client, csrf_token
+    from conftest import api_client, csrf_token
 
     client, teller = login_as("storyteller")
     story = make_story(teller, body=HOSTILE[name] + "\n\nthe end of it")

@@ -61,8 +61,10 @@ def live_server(tmp_path: Path, sqlite_template: Path, postgres_url: str | None)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="storybank-live-server", daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = url  # claim and reset links point at this server, as STORYBANK_BASE_URL would
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, accounts)
+        yield LiveServer(url, app, accounts)
     finally:
         server.shutdown()
         thread.join(timeout=10)
