@@ -30,10 +30,20 @@ def text_tables() -> list[str]:
             if any(isinstance(c.type, String | Text | JSON) for c in t.columns)]
 
 
-def compact_database(full: bool | None = None) -> list[str]:
+def compact_after_withdrawal() -> list[str]:
+    """The compaction a withdrawal runs after its commit: bounded (a few seconds, short lock waits), so the
+    archive never waits long behind it; tables it could not finish are left for `storybank db compact`."""
+    return compact_database(budget_seconds=AFTER_WITHDRAWAL_BUDGET)
+
+
+AFTER_WITHDRAWAL_BUDGET = 3.0
+
+
+def compact_database(full: bool | None = None, budget_seconds: float | None = None) -> list[str]:
     """SQLite: VACUUM. PostgreSQL: VACUUM FULL of the text tables, then a CHECKPOINT if allowed.
 
     Returns what was done, one line each. `full=None` follows `COMPACT_AFTER_WITHDRAWAL`.
+    With a budget, PostgreSQL's lock waits are short and tables left when it runs out are reported.
     """
     engine = db.engine
     db.session.rollback()  # a read begun after the commit would hold a lock VACUUM FULL waits for
@@ -46,19 +56,21 @@ def compact_database(full: bool | None = None) -> list[str]:
             return []
         if full is None:
             full = bool(current_app.config.get("COMPACT_AFTER_WITHDRAWAL", True))
-        conn.exec_driver_sql("SET lock_timeout = '5s'")  # never stall the app behind a long reader
+        # Never stall the app behind a long reader (VACUUM FULL queued for a lock blocks those after it).
+        conn.exec_driver_sql("SET lock_timeout = '1s'" if budget_seconds is not None else "SET lock_timeout = '5s'")
         tables = text_tables()
         if not full:
             conn.exec_driver_sql("VACUUM " + ", ".join(f'"{name}"' for name in tables))
             return [f"VACUUM of {len(tables)} tables"] + _checkpoint(conn)
-        kept = _vacuum_full(conn, tables)
+        deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
+        kept = _vacuum_full(conn, tables, deadline=deadline)
         done = [f"VACUUM FULL of {len(tables)} tables"]
         if kept:
             done.append("dead rows still seen by other sessions, left for the next compaction: " + ", ".join(kept))
         return done + _checkpoint(conn)
 
 
-def _vacuum_full(conn: object, tables: list[str], attempts: int = 40) -> list[str]:
+def _vacuum_full(conn: object, tables: list[str], attempts: int = 40, deadline: float | None = None) -> list[str]:
     """VACUUM FULL each table; one whose dead rows an open snapshot still sees is done again, a little later.
 
     VACUUM FULL copies a deleted row that some session may still see (an ANALYZE, a long read),
@@ -73,7 +85,11 @@ def _vacuum_full(conn: object, tables: list[str], attempts: int = 40) -> list[st
     raw.add_notice_handler(collect)
     kept: list[str] = []
     try:
-        for name in tables:
+        for index, name in enumerate(tables):
+            if deadline is not None and time.monotonic() > deadline:
+                kept.extend(tables[index:])
+                log.warning("compaction: out of time, left for `storybank db compact`: %s", ", ".join(tables[index:]))
+                break
             for attempt in range(attempts):
                 notices.clear()
                 try:
@@ -84,9 +100,10 @@ def _vacuum_full(conn: object, tables: list[str], attempts: int = 40) -> list[st
                     break
                 if not any(_STILL_SEEN.search(n) and not _NONE_SEEN.search(n) for n in notices):
                     break
-                if attempt == attempts - 1:
+                if attempt == attempts - 1 or (deadline is not None and time.monotonic() > deadline):
                     kept.append(name)
                     log.warning("compaction: %s has dead rows other sessions still see", name)
+                    break
                 time.sleep(0.25)
     finally:
         raw.remove_notice_handler(collect)

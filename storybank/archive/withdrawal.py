@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from storybank import hooks, policy, tx
 from storybank.accounts.models import User
 from storybank.archive import quotations
-from storybank.archive.compaction import compact_database
+from storybank.archive.compaction import compact_after_withdrawal
 from storybank.archive.consent import append_event
 from storybank.archive.copies import leave_notices
 from storybank.archive.models import STATUS_WITHDRAWN, ClaimInvitation, Story, StoryRevision
@@ -79,7 +79,7 @@ def _withdraw(actor: User | None, story: Story) -> Story:
     quotations.forget(story)
     db.session.flush()
     record(actor, "story.withdrawn", story_id=story.id, purpose="own", removed=counts)
-    tx.after_commit(compact_database)  # SQLite VACUUM; PostgreSQL VACUUM FULL (COMPACT_AFTER_WITHDRAWAL)
+    tx.after_commit(compact_after_withdrawal)  # SQLite VACUUM; PostgreSQL VACUUM FULL, bounded in time
     tx.after_commit(_purge_index_leftovers)
     return story
 
