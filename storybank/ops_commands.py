@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from storybank import tx
 from storybank.errors import DomainError
+from storybank.wording import count
 
 
 def _fail(message: str) -> None:
@@ -44,7 +45,7 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
         tx.rollback()
         reapplied = 0
     if reapplied:
-        click.echo(f"Re-applied {reapplied} withdrawals and account erasures from the withdrawal ledger.")
+        click.echo(f"Re-applied {count(reapplied, 'withdrawals or account erasures')} from the withdrawal ledger.")
     problems = readiness()
     db_engine = current_app.extensions["sqlalchemy"].engine
     db_engine.dispose()  # each worker opens its own connections
@@ -88,8 +89,9 @@ def restore_command(file: Path) -> None:
         report = restore_backup(file, _upgrade_database)
     except DomainError as err:
         _fail(err.message)
-    click.echo(f"\nRestored. Re-applied {report.reapplied} withdrawals and {report.erased} account erasures "
-               f"recorded after the backup; reindexed {report.reindexed} stories.")
+    click.echo(f"\nRestored. Re-applied {count(report.reapplied, 'withdrawals')} and "
+               f"{count(report.erased, 'account erasures')} recorded after the backup; "
+               f"reindexed {count(report.reindexed, 'stories')}.")
 
 
 COMMANDS = (serve_command, backup_command, restore_command)

@@ -57,7 +57,7 @@ def test_a_restore_reapplies_withdrawals_made_after_the_backup(app, make_user, m
 
     result = _cli(app, "restore", str(backup), answer="yes\n")
     assert result.exit_code == 0, result.output
-    assert "Re-applied 1 withdrawals" in result.output
+    assert "Re-applied 1 withdrawal and" in result.output
     db.session.expire_all()
     story = db.session.get(Story, canary_id)
     assert story.status == STATUS_WITHDRAWN and story.title is None
@@ -143,7 +143,7 @@ def test_a_restore_erases_again_an_account_its_owner_deleted_after_the_backup(ap
 
     result = _cli(app, "restore", str(backup), answer="yes\n")
     assert result.exit_code == 0, result.output
-    assert "1 account erasures" in result.output
+    assert "1 account erasure " in result.output
     db.session.expire_all()
     assert db.session.get(User, teller_id) is None
     assert db.session.scalar(select(func.count()).select_from(User).where(

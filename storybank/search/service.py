@@ -69,12 +69,11 @@ class Results:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def search_purposes(user: User) -> list[str]:
-    return policy.purposes_for(user, ("research", "workshop"))
+SEARCH_PURPOSES = ("research", "workshop")
 
 
 def choose_purpose(user: User, purpose: str | None) -> str:
-    allowed = search_purposes(user)
+    allowed = policy.purposes_for(user, SEARCH_PURPOSES)
     if not purpose:
         if not allowed:
             raise InvalidInput("Search is for researchers and workshop hosts.")

@@ -9,7 +9,7 @@ from storybank.coding import codebook as books
 from storybank.coding.codings import take_notices
 from storybank.errors import InvalidInput
 from storybank.web.forms import EmptyForm
-from storybank.web.wording import count
+from storybank.wording import count
 
 bp = Blueprint("codebook", __name__)
 CODE_FIELDS = ("name", "definition", "when_to_use", "when_not_to_use", "example", "keywords", "colour", "parent_id")

@@ -18,7 +18,7 @@ from storybank.errors import InvalidInput
 from storybank.interop import csv_export, markdown_export, qdc, qdpx_export, qdpx_import
 from storybank.interop.offsets import CONVENTION_LABELS
 from storybank.web.forms import EmptyForm
-from storybank.web.wording import count
+from storybank.wording import count
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 

@@ -17,7 +17,7 @@ bp = Blueprint("search", __name__)
 def page() -> object:
     text = request.args.get("q", "")[:2000]
     mode = request.args.get("show", "stories")
-    purposes = service.search_purposes(current_user)
+    purposes = policy.purposes_for(current_user, service.SEARCH_PURPOSES)
     purpose = request.args.get("purpose") or None
     page_no = request.args.get("page", 1, type=int) or 1
     if mode == "excerpts" and not policy.can(current_user, "excerpt.search"):

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 SINGULARS = {"stories": "story", "codings": "coding", "memos": "memo", "new codes": "new code", "sub-codes": "sub-code",
-             "codes": "code"}
+             "codes": "code",
+             "withdrawals": "withdrawal", "account erasures": "account erasure",
+             "withdrawals or account erasures": "withdrawal or account erasure"}
 
 
 def count(n: int, plural: str) -> str:
