@@ -134,3 +134,32 @@ def test_filters_leave_the_ranking_as_it_was(archive):
     assert [h.id for h in every_hit(researcher, "crisis site:Salford kind:lived_experience").hits] == ranked
     assert [h.id for h in every_hit(researcher, "site:Salford crisis -police").hits] == [
         h.id for h in every_hit(researcher, "crisis -police").hits if h.site == "Salford"]
+
+
+RANKED = ["waiting", "waiting crisis", '"crisis team"', "police OR keys", "hous*", "(crisis OR keys) night",
+          '"crisis team" OR referral', "crisis team", "team", "crisis OR site:Luton"]  # (the last: Whoosh ranks)
+
+
+@pytest.mark.parametrize("text", RANKED)
+def test_results_come_in_whooshs_own_order_with_its_own_scores(archive, text):
+    """The ranking computed with numpy is Whoosh's: the same scores, the same order, ties to the earlier story."""
+    if indexing.engine().transactional:
+        pytest.skip("PostgreSQL ranks in SQL")
+    import numpy as np
+
+    from storybank.search import whoosh_match, whoosh_rank
+    from storybank.search.whoosh_query import compile_plan
+
+    _, researcher, _ = archive
+    shown = [h.id for h in every_hit(researcher, text).hits]
+    search_engine = indexing.engine()
+    searcher = search_engine._searcher("research")
+    _tree, resolved, _notes = service.parse(text, "research")
+    own = searcher.search(compile_plan(resolved), limit=None)
+    assert shown == [int(hit["id"]) for hit in own]
+    if not whoosh_rank.rankable(resolved):
+        return
+    columns = search_engine._columns(searcher)
+    scores = whoosh_rank._score(searcher, columns, resolved)
+    assert np.allclose([scores[hit.docnum] for hit in own], [hit.score for hit in own], rtol=1e-12, atol=0)
+    assert not whoosh_match.matches(searcher, columns, resolved)[scores == 0].any()  # every match scored

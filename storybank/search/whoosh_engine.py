@@ -28,7 +28,7 @@ from whoosh.reading import SegmentReader
 
 from storybank import tx
 from storybank.extensions import db
-from storybank.search import plan, whoosh_files, whoosh_match
+from storybank.search import plan, whoosh_files, whoosh_match, whoosh_rank
 from storybank.search.documents import SEARCH_PURPOSES, IndexDoc
 from storybank.search.engine import IndexProgress, IndexUnavailable
 from storybank.search.models import SearchDocument, SearchOutbox
@@ -247,21 +247,17 @@ class WhooshEngine:
         searcher = self._searcher(purpose)
         if searcher.doc_count_all() == 0:
             return EngineHits(total=0, ids=[], facets={"site": {}, "kind": {}, "theme": {}})
-        q = compile_plan(tree)
         columns = self._columns(searcher)
         mask = whoosh_match.evaluate(searcher, columns, tree)
         queued = _queued_ids()
         if queued:  # a change not applied to the index yet: hide those stories, facets and total included
             mask &= ~np.isin(columns.ids, np.fromiter(queued, dtype=np.int64))
-        if plan.has_text(tree):  # Whoosh ranks only the page; the count and facets come from the arrays
+        if plan.has_text(tree):  # the count and facets come from the arrays, the ranking from the words
             words = whoosh_match.ranking_plan(tree)
-            if words is not None or queued:  # rank among the matches only
-                allowed = set(np.flatnonzero(mask).tolist())
-                results = searcher.search(q if words is None else compile_plan(words), limit=offset + limit,
-                                          filter=allowed)
-            else:
-                results = searcher.search(q, limit=offset + limit)
-            page = [int(columns.ids[hit.docnum]) for hit in results[offset:offset + limit] if mask[hit.docnum]]
+            top = whoosh_rank.rank(searcher, columns, tree if words is None else words, mask, offset + limit)
+            if top is None:  # a plan Whoosh must rank itself
+                top = _whoosh_top(searcher, tree, words, mask, offset + limit, bool(queued))
+            page = [int(i) for i in columns.ids[top[offset:offset + limit]]]
         else:
             page = whoosh_match.newest(columns, mask, offset, limit)
         out = EngineHits(total=int(np.count_nonzero(mask)), ids=page)
@@ -289,6 +285,17 @@ class WhooshEngine:
         _local.__dict__.pop("columns", None)
         for searcher in _local.__dict__.pop("searchers", {}).values():
             searcher.close()
+
+
+def _whoosh_top(searcher: object, tree: plan.Plan, words: plan.Plan | None, mask: np.ndarray, want: int,
+                filtered: bool) -> np.ndarray:
+    """Whoosh's own top `want` among the matches (by the words alone when filters are ANDed at the top)."""
+    if words is not None or filtered:
+        allowed = set(np.flatnonzero(mask).tolist())
+        results = searcher.search(compile_plan(tree if words is None else words), limit=want, filter=allowed)
+    else:
+        results = searcher.search(compile_plan(tree), limit=want)
+    return np.array([hit.docnum for hit in results if mask[hit.docnum]], dtype=np.int64)
 
 
 def _queued_ids() -> set[int]:

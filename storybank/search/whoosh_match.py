@@ -10,8 +10,9 @@ page (top N, skipping blocks that cannot reach it). Phrases and date ranges
 are matched by Whoosh (positions are checked only on documents holding every
 word). The arrays belong to the searcher: a new generation (a write, a
 withdrawal, a rebuild) opens a new searcher and so new arrays, and the
-documents matching each word, phrase or filter are kept with them (the
-most recent LEAF_CACHE), so refining or paging a query reads no postings.
+documents matching each word, phrase or filter (and each word's scores, see
+`whoosh_rank`) are kept with them, the most recently used up to CACHE_BYTES,
+so refining or paging a query reads no postings.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from whoosh import query as wq
 from storybank.search import plan
 
 TEXT_FIELDS = ("title", "body")
-LEAF_CACHE = 128
+CACHE_BYTES = 64 * 1024 * 1024  # per searcher: matches and scores of the words, phrases and filters used lately
 
 
 @dataclass
@@ -41,8 +42,35 @@ class Columns:
     combos: list[tuple[int, ...]]
     combo_of: np.ndarray  # (combo, theme) pairs: the combo's index ...
     theme_of: np.ndarray  # ... and one of its theme ids
-    #: documents matching a leaf of a plan (a word, a phrase, a filter), most recently used last
-    leaves: OrderedDict[plan.Plan, np.ndarray] = field(default_factory=OrderedDict)
+    #: read-only arrays derived from the postings (a leaf's matches, a term's scores), most recently used last
+    memo: OrderedDict[object, object] = field(default_factory=OrderedDict)
+    memo_bytes: int = 0
+    pinned: dict[object, object] = field(default_factory=dict)  # per-document field lengths: never dropped
+
+    def cached(self, key: object) -> object | None:
+        if key in self.pinned:
+            return self.pinned[key]
+        value = self.memo.get(key)
+        if value is not None:
+            self.memo.move_to_end(key)
+        return value
+
+    def keep(self, key: object, value: object, pinned: bool = False) -> object:
+        if pinned:
+            self.pinned[key] = value
+            return value
+        self.memo[key] = value
+        self.memo_bytes += _nbytes(value)
+        while self.memo_bytes > CACHE_BYTES and len(self.memo) > 1:
+            _key, old = self.memo.popitem(last=False)
+            self.memo_bytes -= _nbytes(old)
+        return value
+
+
+def _nbytes(value: object) -> int:
+    if isinstance(value, tuple):
+        return sum(_nbytes(v) for v in value)
+    return getattr(value, "nbytes", 64)
 
 
 def _encode(values: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -73,8 +101,9 @@ def read_columns(searcher: object) -> Columns:
                    combo=combo, combos=combos, combo_of=combo_of, theme_of=theme_of)
 
 
-def _postings(searcher: object, out: np.ndarray, fieldname: str, text: str) -> None:
-    """Set `out` at every document (deleted ones included) holding the term."""
+def postings(searcher: object, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(global document numbers, term frequencies) of a term's postings, deleted documents included."""
+    ids, weights = [], []
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
         btext = reader._text_to_bytes(fieldname, text)
@@ -82,24 +111,45 @@ def _postings(searcher: object, out: np.ndarray, fieldname: str, text: str) -> N
             continue
         fmt = reader.schema[fieldname].format
         matcher = reader._terms.matcher(fieldname, btext, fmt)
-        out[offset + _matcher_ids(matcher)] = True
+        local, freq = _matcher_postings(matcher)
+        ids.append(local + offset)
+        weights.append(freq)
+    if not ids:
+        return np.empty(0, dtype=np.int64), np.empty(0)
+    return np.concatenate(ids), np.concatenate(weights)
 
 
-def _matcher_ids(matcher: object) -> np.ndarray:
-    """All document numbers of a raw (segment) posting list, a block at a time."""
+def _postings(searcher: object, out: np.ndarray, fieldname: str, text: str) -> None:
+    """Set `out` at every document (deleted ones included) holding the term."""
+    out[postings(searcher, fieldname, text)[0]] = True
+
+
+def _matcher_postings(matcher: object) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers and weights of a raw (segment) posting list, a block at a time."""
     if not hasattr(matcher, "_next_block"):  # short lists are stored inline
-        return np.fromiter(matcher.all_ids(), dtype=np.int64)
-    parts = []
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    id_parts, weight_parts = [], []
     while matcher.is_active():
         if matcher._data is None:
             matcher._read_data()
-        raw = matcher._data[0]
-        if matcher._byteids:
-            parts.append(np.asarray(raw, dtype=np.int64))
-        else:
-            parts.append(np.cumsum(np.asarray(raw, dtype=np.int64)))
+        raw, weights = matcher._data[0], matcher._data[1]
+        block = np.asarray(raw, dtype=np.int64) if matcher._byteids else np.cumsum(np.asarray(raw, dtype=np.int64))
+        id_parts.append(block)
+        if weights is None:
+            weight_parts.append(np.ones(block.size))
+        elif isinstance(weights, float):
+            weight_parts.append(np.full(block.size, weights))
+        else:  # an array("f"): the same float32 values Whoosh's scorer reads
+            weight_parts.append(np.asarray(weights, dtype=np.float32).astype(np.float64))
         matcher._next_block()
-    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    if not id_parts:
+        return np.empty(0, dtype=np.int64), np.empty(0)
+    return np.concatenate(id_parts), np.concatenate(weight_parts)
 
 
 def _from_query(searcher: object, out: np.ndarray, query: wq.Query) -> None:
@@ -109,49 +159,63 @@ def _from_query(searcher: object, out: np.ndarray, query: wq.Query) -> None:
 
 def evaluate(searcher: object, columns: Columns, node: plan.Plan) -> np.ndarray:
     """The documents matching `node`, as a boolean array (deleted documents never match)."""
-    return _eval(searcher, columns, node) & columns.alive
+    return matches(searcher, columns, node) & columns.alive
 
 
-def _eval(searcher: object, columns: Columns, node: plan.Plan) -> np.ndarray:
+def matches(searcher: object, columns: Columns, node: plan.Plan) -> np.ndarray:
+    """The documents matching `node`, deleted ones included (read-only when cached)."""
     n = columns.ids.size
     if isinstance(node, plan.AllOf):
         out = np.ones(n, dtype=bool)
         for item in node.items:
-            out &= _eval(searcher, columns, item)
+            out &= matches(searcher, columns, item)
         return out
     if isinstance(node, plan.AnyOf):
         out = np.zeros(n, dtype=bool)
         for item in node.items:
-            out |= _eval(searcher, columns, item)
+            out |= matches(searcher, columns, item)
         return out
     if isinstance(node, plan.NoneOf):
-        return ~_eval(searcher, columns, node.item)
+        return ~matches(searcher, columns, node.item)
     if isinstance(node, plan.Everything):
         return np.ones(n, dtype=bool)
-    cached = columns.leaves.get(node)
+    key = ("leaf", node)
+    cached = columns.cached(key)
     if cached is not None:
-        columns.leaves.move_to_end(node)
         return cached
-    out = _leaf(searcher, n, node)
+    out = _leaf(searcher, columns, node)
     out.flags.writeable = False  # shared by later queries of this generation: never changed in place
-    columns.leaves[node] = out
-    if len(columns.leaves) > LEAF_CACHE:
-        columns.leaves.popitem(last=False)
-    return out
+    return columns.keep(key, out)
 
 
-def _leaf(searcher: object, n: int, node: plan.Plan) -> np.ndarray:
+def phrase_in(searcher: object, columns: Columns, fieldname: str, stems: tuple[str, ...]) -> np.ndarray:
+    """The documents holding the phrase in one field (positions checked by Whoosh)."""
+    key = ("phrase", fieldname, stems)
+    cached = columns.cached(key)
+    if cached is not None:
+        return cached
+    out = np.zeros(columns.ids.size, dtype=bool)
+    _from_query(searcher, out, wq.Phrase(fieldname, list(stems)))
+    out.flags.writeable = False
+    return columns.keep(key, out)
+
+
+def _leaf(searcher: object, columns: Columns, node: plan.Plan) -> np.ndarray:
+    n = columns.ids.size
     out = np.zeros(n, dtype=bool)
     if isinstance(node, plan.Terms):
+        from storybank.search.whoosh_rank import term_scores  # (its scores are wanted next, when ranking)
+
         for stem in node.stems:
             for fieldname in TEXT_FIELDS:
-                _postings(searcher, out, fieldname, stem)
+                out[term_scores(searcher, columns, fieldname, stem)[0]] = True
     elif isinstance(node, plan.Filter):
         fieldname = "themes" if node.field == "theme" else node.field
         for value in node.values:
             _postings(searcher, out, fieldname, str(value))
     elif isinstance(node, plan.Sequence):
-        _from_query(searcher, out, wq.Or([wq.Phrase(f, list(node.stems)) for f in TEXT_FIELDS]))
+        for fieldname in TEXT_FIELDS:
+            out |= phrase_in(searcher, columns, fieldname, node.stems)
     elif isinstance(node, plan.Dates):
         start = node.start.isoformat() if node.start else "0"
         end = node.end.isoformat() if node.end else "9"
