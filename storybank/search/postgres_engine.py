@@ -13,6 +13,7 @@ from sqlalchemy import and_, cast, false, func, literal, not_, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from storybank.extensions import db
 from storybank.search import plan
@@ -127,26 +128,24 @@ class PostgresEngine:
         """Nothing cached."""
 
     def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
-        """Search one purpose's documents.
+        """Search one purpose's documents: the page, the total and the facets in one statement.
 
-        The table is written in the same transaction as every consent, text or withdrawal
-        change, so it holds exactly what the policy allows for the purpose; the service
-        still re-checks the page it shows against the policy.
+        The matches are read once (ranked as they are read), then the page is the top of them
+        and the total and facets are counted over them. The table is written in the same
+        transaction as every consent, text or withdrawal change, so it holds exactly what the
+        policy allows for the purpose; the service still re-checks the page it shows.
         """
-        condition = _as_sql(_compile(tree))
-        base = and_(SearchDocument.purpose == purpose, condition)
-        rank_stems = sorted(plan.highlight_stems(tree))
-        ranked = bool(rank_stems) and plan.has_text(tree)
-        rank = (func.ts_rank_cd(SearchDocument.tsv, cast(literal(_ts_or(tuple(rank_stems))), TSQUERY))
-                if ranked else literal(0.0))
-        order = (rank.desc(), SearchDocument.story_id.desc()) if ranked else (SearchDocument.story_id.desc(),)
-        page = db.session.scalars(
-            select(SearchDocument.story_id).where(base).order_by(*order).offset(offset).limit(limit)).all()
-        if not facets:
-            total = db.session.scalar(select(func.count()).select_from(SearchDocument).where(base))
-            return EngineHits(total=total or 0, ids=list(page))
-        total, counts = _counts(base)
-        return EngineHits(total=total, ids=list(page), facets=counts)
+        rows = db.session.execute(_search_statement(purpose, tree, offset, limit, facets)).all()
+        hits = sorted((r for r in rows if r.name == "hit"), key=lambda r: (-r.rank, -r.n))
+        total, counts = 0, {"site": {}, "kind": {}, "theme": {}}
+        for row in rows:
+            if row.name == "total":
+                total = row.n
+            elif row.name == "theme":
+                counts["theme"][int(row.value)] = row.n
+            elif row.name in counts and row.value:
+                counts[row.name][row.value] = row.n
+        return EngineHits(total=total, ids=[r.n for r in hits], facets=counts if facets else {})
 
     def count(self, purpose: str) -> int:
         return db.session.scalar(
@@ -154,23 +153,29 @@ class PostgresEngine:
         ) or 0
 
 
-def _counts(base: ColumnElement) -> tuple[int, dict[str, dict]]:
-    """The total and the site, kind and theme counts of the matches, counted in one SQL statement."""
-    matched = select(SearchDocument.site, SearchDocument.kind, SearchDocument.themes).where(base).cte("matched")
-    codes = select(func.unnest(matched.c.themes).label("code")).select_from(matched).subquery("codes")
-    label = cast(codes.c.code, db.Text)
-    stmt = union_all(
-        select(literal("total"), cast(None, db.Text), func.count()).select_from(matched),
-        select(literal("site"), matched.c.site, func.count()).group_by(matched.c.site),
-        select(literal("kind"), matched.c.kind, func.count()).group_by(matched.c.kind),
-        select(literal("theme"), label, func.count()).group_by(label),
-    )
-    total, counts = 0, {"site": {}, "kind": {}, "theme": {}}
-    for name, value, n in db.session.execute(stmt):
-        if name == "total":
-            total = n
-        elif name == "theme":
-            counts["theme"][int(value)] = n
-        elif value:
-            counts[name][value] = n
-    return total, counts
+def _search_statement(purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> CompoundSelect:
+    """(name, value, n, rank) rows: "hit" rows (n = story id) for the page, then "total" and the facet counts."""
+    base = and_(SearchDocument.purpose == purpose, _as_sql(_compile(tree)))
+    rank_stems = sorted(plan.highlight_stems(tree))
+    ranked = bool(rank_stems) and plan.has_text(tree)
+    rank = (func.ts_rank_cd(SearchDocument.tsv, cast(literal(_ts_or(tuple(rank_stems))), TSQUERY))
+            if ranked else literal(0.0))
+    columns = [SearchDocument.story_id, rank.label("rank")]
+    if facets:
+        columns += [SearchDocument.site, SearchDocument.kind, SearchDocument.themes]
+    matched = select(*columns).where(base).cte("matched")
+    order = (matched.c.rank.desc(), matched.c.story_id.desc()) if ranked else (matched.c.story_id.desc(),)
+    no_text, no_rank = cast(None, db.Text), cast(None, db.Float)
+    parts = [
+        select(literal("hit").label("name"), no_text.label("value"), matched.c.story_id.label("n"),
+               matched.c.rank.label("rank")).order_by(*order).offset(offset).limit(limit),
+        select(literal("total"), no_text, func.count(), no_rank).select_from(matched),
+    ]
+    if facets:
+        codes = select(func.unnest(matched.c.themes).label("code")).select_from(matched).subquery("codes")
+        parts += [
+            select(literal("site"), matched.c.site, func.count(), no_rank).group_by(matched.c.site),
+            select(literal("kind"), matched.c.kind, func.count(), no_rank).group_by(matched.c.kind),
+            select(literal("theme"), cast(codes.c.code, db.Text), func.count(), no_rank).group_by(codes.c.code),
+        ]
+    return union_all(*(p.subquery().select() if i == 0 else p for i, p in enumerate(parts)))
