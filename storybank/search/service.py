@@ -12,7 +12,7 @@ from datetime import date
 
 from markupsafe import Markup
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from storybank import policy
@@ -185,20 +185,25 @@ def search(user: User, text: str, purpose: str | None = None, page: int = 1,
 
 
 def _recheck(user: User, purpose: str, ids: list[int]) -> dict[int, Story]:
-    """The stories among `ids` that the policy lets `user` read now (the index may lag)."""
+    """The stories among `ids` that the policy lets `user` read now (the index may lag).
+
+    One statement: the visible stories, and for research each one's current revision
+    (the only one whose words are shown).
+    """
     if not ids:
         return {}
-    allowed = db.session.scalars(
-        policy.visible_stories(user, purpose).with_only_columns(Story.id).where(Story.id.in_(ids))).all()
-    if not allowed:
-        return {}
-    stories = {s.id: s for s in db.session.scalars(select(Story).where(Story.id.in_(allowed)))}
-    if purpose == "research":  # only the current revision's words are needed
-        latest = (select(StoryRevision.story_id, func.max(StoryRevision.number).label("n"))
-                  .where(StoryRevision.story_id.in_(allowed)).group_by(StoryRevision.story_id).subquery())
-        for rev in db.session.scalars(select(StoryRevision).join(
-                latest, (latest.c.story_id == StoryRevision.story_id) & (latest.c.n == StoryRevision.number))):
-            set_committed_value(stories[rev.story_id], "revisions", [rev])
+    stmt = policy.visible_stories(user, purpose).where(Story.id.in_(ids))
+    if purpose != "research":
+        return {s.id: s for s in db.session.scalars(stmt)}
+    newest = aliased(StoryRevision)
+    current = select(func.max(newest.number)).where(newest.story_id == Story.id).scalar_subquery()
+    visible = stmt.with_only_columns(Story.id)
+    stories: dict[int, Story] = {}
+    for story, revision in db.session.execute(select(Story, StoryRevision).join_from(
+            Story, StoryRevision, (StoryRevision.story_id == Story.id) & (StoryRevision.number == current))
+            .where(Story.id.in_(visible))):
+        set_committed_value(story, "revisions", [revision])
+        stories[story.id] = story
     return stories
 
 
