@@ -174,12 +174,12 @@ def _register_request_handling(app: Flask) -> None:
             return render_template("error.html", message="Not found.", status=404), 404
         return None
 
-    @app.before_request
-    def refresh_search_readers() -> None:
-        """A withdrawal elsewhere changed the index: drop readers of the old files before anything else."""
-        from storybank.search.indexing import engine
-
-        engine().refresh()
+    @app.teardown_appcontext
+    def close_search_readers(_exc: BaseException | None) -> None:
+        """No reader outlives its request or command: an idle worker must not hold a withdrawn story's files."""
+        engine = app.extensions.get("storybank_search")
+        if engine is not None:
+            engine.close_readers()
 
     @app.after_request
     def finish(response: Any) -> Any:

@@ -22,7 +22,7 @@ def _protocol_methods() -> list[str]:
 
 def test_the_protocol_names_every_operation_callers_need():
     assert set(_protocol_methods()) >= {"record_fields", "follow_commit", "write", "rebuild", "search", "count",
-                                        "exists", "refresh", "purge_leftovers", "clear_cache"}
+                                        "exists", "close_readers", "purge_leftovers", "clear_cache"}
     assert set(SearchEngine.__annotations__) == {"name", "transactional"}
 
 

@@ -59,8 +59,8 @@ class SearchEngine(Protocol):
         """Whether the index is there to be searched (False: it must be rebuilt)."""
         ...
 
-    def refresh(self) -> None:
-        """Drop readers of an older index generation, so deleted files are closed (each request)."""
+    def close_readers(self) -> None:
+        """Close this thread's readers (at the end of every request and command), so no deleted file stays open."""
         ...
 
     def purge_leftovers(self) -> None:

@@ -118,7 +118,7 @@ class PostgresEngine:
     def exists(self) -> bool:
         return True
 
-    def refresh(self) -> None:
+    def close_readers(self) -> None:
         """Every query reads the current rows: nothing is held open between requests."""
 
     def purge_leftovers(self) -> None:

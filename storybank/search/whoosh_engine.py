@@ -5,6 +5,12 @@ A deleted document's terms would linger in its segment until a merge, so
 every commit that deletes rewrites the segments that held the deleted
 documents: after a withdrawal no file here contains the story's words.
 Segments are kept to a few thousand documents so that rewrite stays quick.
+
+Readers are closed at the end of every request and command (`close_readers`), and
+files are read without memory maps (a map outlives its closed reader until garbage
+collection), so once a withdrawal returns no process holds the old files open,
+idle gunicorn workers included. The per-document arrays read from an index
+generation stay cached per thread, so reopening costs little.
 """
 from __future__ import annotations
 
@@ -21,7 +27,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import StorageError
+from whoosh.filedb.filestore import FileStorage, StorageError
 from whoosh.filedb.filetables import FileFormatError
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.reading import SegmentReader
@@ -94,7 +100,7 @@ class WhooshEngine:
         folder = self._dir(purpose)
         try:
             if whoosh_index.exists_in(str(folder)):
-                return whoosh_index.open_dir(str(folder))
+                return FileStorage(str(folder), supports_mmap=False).open_index()
         except Exception as err:  # (an unreadable table of contents: corrupted)
             raise IndexUnavailable(f"the {purpose} index cannot be opened: {err}") from None
         raise IndexUnavailable(f"the {purpose} index is missing")
@@ -168,7 +174,7 @@ class WhooshEngine:
         for purpose in SEARCH_PURPOSES:
             folder = building / purpose
             folder.mkdir(parents=True)
-            indexes[purpose] = whoosh_index.create_in(str(folder), schema())
+            indexes[purpose] = FileStorage(str(folder), supports_mmap=False).create_index(schema())
             writers[purpose] = None
             counts[purpose] = 0
         try:
@@ -200,36 +206,34 @@ class WhooshEngine:
         whoosh_files.purge_leftovers(self.root)
 
     # -- searching -----------------------------------------------------------------
-    def refresh(self) -> None:
-        """Close this thread's searchers of an older generation (or of a folder now gone)."""
-        cache = _local.__dict__.get("searchers", {})
-        for key, searcher in list(cache.items()):
-            try:
-                current = searcher.up_to_date()
-            except Exception:  # (the folder went: the next search finds out)
-                current = False
-            if not current:
-                del cache[key]
-                _close(searcher)
-                _local.__dict__.pop("columns", None)
+    def close_readers(self) -> None:
+        """Close this thread's readers (end of every request): none keeps deleted files open afterwards."""
+        for searcher, _generation in _local.__dict__.pop("searchers", {}).values():
+            _close(searcher)
 
-    def _searcher(self, purpose: str) -> object:
+    def _searcher(self, purpose: str) -> tuple[object, tuple]:
+        """This request's reader of the purpose's index and its generation (opened once per request)."""
         cache = _local.__dict__.setdefault("searchers", {})
         key = (str(self.root), purpose)
-        searcher = cache.pop(key, None)
-        if searcher is not None and not searcher.up_to_date():
-            _close(searcher)  # reopen rather than refresh(): refresh fails on an index that was empty
-            searcher = None
-        if searcher is None:
+        if key in cache and not _up_to_date(cache[key][0]):  # written since (a long command, another thread)
+            _close(cache.pop(key)[0])
+        if key not in cache:
             with whoosh_files.files_lock(self.root, exclusive=False, timeout=_lock_timeout()):
-                searcher = self._open(purpose).searcher()
-            try:
-                _check_complete(purpose, searcher.doc_count())
-            except BaseException:
-                _close(searcher)
-                raise
-        cache[key] = searcher
-        return searcher
+                ix = self._open(purpose)
+                try:
+                    generation = (ix.latest_generation(),
+                                  tuple((s.segment_id(), s.deleted_count()) for s in ix._segments()))
+                    searcher = ix.searcher()
+                finally:
+                    ix.close()
+            if _cached_columns(key, generation) is None:  # first read of this generation: is it whole?
+                try:
+                    _check_complete(purpose, searcher.doc_count())
+                except BaseException:
+                    _close(searcher)
+                    raise
+            cache[key] = (searcher, generation)
+        return cache[key]
 
     def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
         """Search; a lost or corrupted index raises IndexUnavailable (never an empty answer or a 500)."""
@@ -244,10 +248,10 @@ class WhooshEngine:
             raise IndexUnavailable(f"the {purpose} index cannot be read: {err!r}") from None
 
     def _search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
-        searcher = self._searcher(purpose)
+        searcher, generation = self._searcher(purpose)
         if searcher.doc_count_all() == 0:
             return EngineHits(total=0, ids=[], facets={"site": {}, "kind": {}, "theme": {}})
-        columns = self._columns(searcher)
+        columns = _columns((str(self.root), purpose), generation, searcher)
         mask = whoosh_match.evaluate(searcher, columns, tree)
         queued = _queued_ids()
         if queued:  # a change not applied to the index yet: hide those stories, facets and total included
@@ -265,26 +269,29 @@ class WhooshEngine:
             out.facets = whoosh_match.facets(columns, mask)
         return out
 
-    def _columns(self, searcher: object) -> whoosh_match.Columns:
-        """Per-document facet values as arrays, read once per opened searcher (one index generation)."""
-        cache = _local.__dict__.setdefault("columns", {})
-        cached = cache.get(id(searcher))
-        if cached is None or cached[0] is not searcher:
-            cached = (searcher, whoosh_match.read_columns(searcher))
-            cache.clear()
-            cache[id(searcher)] = cached
-        return cached[1]
-
     def count(self, purpose: str) -> int:
         try:
-            return self._searcher(purpose).doc_count()
+            return self._searcher(purpose)[0].doc_count()
         except IndexUnavailable:
             return 0
 
     def clear_cache(self) -> None:
         _local.__dict__.pop("columns", None)
-        for searcher in _local.__dict__.pop("searchers", {}).values():
-            searcher.close()
+        self.close_readers()
+
+
+def _cached_columns(key: tuple[str, str], generation: tuple) -> whoosh_match.Columns | None:
+    cached = _local.__dict__.get("columns", {}).get(key)
+    return cached[1] if cached is not None and cached[0] == generation else None
+
+
+def _columns(key: tuple[str, str], generation: tuple, searcher: object) -> whoosh_match.Columns:
+    """Per-document facet values as arrays, read once per index generation (kept across requests)."""
+    columns = _cached_columns(key, generation)
+    if columns is None:
+        columns = whoosh_match.read_columns(searcher)
+        _local.__dict__.setdefault("columns", {})[key] = (generation, columns)
+    return columns
 
 
 def _whoosh_top(searcher: object, tree: plan.Plan, words: plan.Plan | None, mask: np.ndarray, want: int,
@@ -300,6 +307,13 @@ def _whoosh_top(searcher: object, tree: plan.Plan, words: plan.Plan | None, mask
 
 def _queued_ids() -> set[int]:
     return set(db.session.scalars(select(SearchOutbox.story_id)))
+
+
+def _up_to_date(searcher: object) -> bool:
+    try:
+        return searcher.up_to_date()
+    except Exception:  # (the folder went: reopening finds out)
+        return False
 
 
 def _close(searcher: object) -> None:
