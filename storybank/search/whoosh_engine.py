@@ -219,13 +219,8 @@ class WhooshEngine:
             _close(cache.pop(key)[0])
         if key not in cache:
             with whoosh_files.files_lock(self.root, exclusive=False, timeout=_lock_timeout()):
-                ix = self._open(purpose)
-                try:
-                    generation = (ix.latest_generation(),
-                                  tuple((s.segment_id(), s.deleted_count()) for s in ix._segments()))
-                    searcher = ix.searcher()
-                finally:
-                    ix.close()
+                searcher = self._open(purpose).searcher()
+            generation = _generation(searcher)
             if _cached_columns(key, generation) is None:  # first read of this generation: is it whole?
                 try:
                     _check_complete(purpose, searcher.doc_count())
@@ -307,6 +302,14 @@ def _whoosh_top(searcher: object, tree: plan.Plan, words: plan.Plan | None, mask
 
 def _queued_ids() -> set[int]:
     return set(db.session.scalars(select(SearchOutbox.story_id)))
+
+
+def _generation(searcher: object) -> tuple:
+    """What identifies the documents a searcher sees: its generation, segments and their deletions."""
+    reader = searcher.reader()
+    segments = [leaf.segment() for leaf, _offset in reader.leaf_readers() if hasattr(leaf, "segment")]
+    segments = [seg for seg in segments if seg is not None]  # (an empty index's reader has none)
+    return reader.generation(), tuple((seg.segment_id(), seg.deleted_count()) for seg in segments)
 
 
 def _up_to_date(searcher: object) -> bool:
