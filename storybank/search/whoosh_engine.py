@@ -208,26 +208,25 @@ class WhooshEngine:
     # -- searching -----------------------------------------------------------------
     def close_readers(self) -> None:
         """Close this thread's readers (end of every request): none keeps deleted files open afterwards."""
-        for searcher, _generation in _local.__dict__.pop("searchers", {}).values():
+        for searcher in _local.__dict__.pop("searchers", {}).values():
             _close(searcher)
 
-    def _searcher(self, purpose: str) -> tuple[object, tuple]:
-        """This request's reader of the purpose's index and its generation (opened once per request)."""
+    def _searcher(self, purpose: str) -> object:
+        """This request's reader of the purpose's index (opened once per request, or again after a write)."""
         cache = _local.__dict__.setdefault("searchers", {})
         key = (str(self.root), purpose)
-        if key in cache and not _up_to_date(cache[key][0]):  # written since (a long command, another thread)
-            _close(cache.pop(key)[0])
+        if key in cache and not _up_to_date(cache[key]):  # written since (a long command, another thread)
+            _close(cache.pop(key))
         if key not in cache:
             with whoosh_files.files_lock(self.root, exclusive=False, timeout=_lock_timeout()):
                 searcher = self._open(purpose).searcher()
-            generation = _generation(searcher)
-            if _cached_columns(key, generation) is None:  # first read of this generation: is it whole?
+            if _cached_columns(searcher) is None:  # first read of this generation here: is it whole?
                 try:
                     _check_complete(purpose, searcher.doc_count())
                 except BaseException:
                     _close(searcher)
                     raise
-            cache[key] = (searcher, generation)
+            cache[key] = searcher
         return cache[key]
 
     def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
@@ -243,10 +242,10 @@ class WhooshEngine:
             raise IndexUnavailable(f"the {purpose} index cannot be read: {err!r}") from None
 
     def _search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
-        searcher, generation = self._searcher(purpose)
+        searcher = self._searcher(purpose)
         if searcher.doc_count_all() == 0:
             return EngineHits(total=0, ids=[], facets={"site": {}, "kind": {}, "theme": {}})
-        columns = _columns((str(self.root), purpose), generation, searcher)
+        columns = self._columns(searcher)
         mask = whoosh_match.evaluate(searcher, columns, tree)
         queued = _queued_ids()
         if queued:  # a change not applied to the index yet: hide those stories, facets and total included
@@ -264,9 +263,18 @@ class WhooshEngine:
             out.facets = whoosh_match.facets(columns, mask)
         return out
 
+    def _columns(self, searcher: object) -> whoosh_match.Columns:
+        """Per-document facet values as arrays, read once per index generation (kept across requests)."""
+        columns = _cached_columns(searcher)
+        if columns is None:
+            columns = whoosh_match.read_columns(searcher)
+            folder, generation = _generation(searcher)
+            _local.__dict__.setdefault("columns", {})[folder] = (generation, columns)
+        return columns
+
     def count(self, purpose: str) -> int:
         try:
-            return self._searcher(purpose)[0].doc_count()
+            return self._searcher(purpose).doc_count()
         except IndexUnavailable:
             return 0
 
@@ -275,18 +283,10 @@ class WhooshEngine:
         self.close_readers()
 
 
-def _cached_columns(key: tuple[str, str], generation: tuple) -> whoosh_match.Columns | None:
-    cached = _local.__dict__.get("columns", {}).get(key)
+def _cached_columns(searcher: object) -> whoosh_match.Columns | None:
+    folder, generation = _generation(searcher)
+    cached = _local.__dict__.get("columns", {}).get(folder)
     return cached[1] if cached is not None and cached[0] == generation else None
-
-
-def _columns(key: tuple[str, str], generation: tuple, searcher: object) -> whoosh_match.Columns:
-    """Per-document facet values as arrays, read once per index generation (kept across requests)."""
-    columns = _cached_columns(key, generation)
-    if columns is None:
-        columns = whoosh_match.read_columns(searcher)
-        _local.__dict__.setdefault("columns", {})[key] = (generation, columns)
-    return columns
 
 
 def _whoosh_top(searcher: object, tree: plan.Plan, words: plan.Plan | None, mask: np.ndarray, want: int,
@@ -304,12 +304,12 @@ def _queued_ids() -> set[int]:
     return set(db.session.scalars(select(SearchOutbox.story_id)))
 
 
-def _generation(searcher: object) -> tuple:
-    """What identifies the documents a searcher sees: its generation, segments and their deletions."""
+def _generation(searcher: object) -> tuple[str, tuple]:
+    """The searcher's folder, and what identifies the documents it sees: generation, segments, deletions."""
     reader = searcher.reader()
     segments = [leaf.segment() for leaf, _offset in reader.leaf_readers() if hasattr(leaf, "segment")]
     segments = [seg for seg in segments if seg is not None]  # (an empty index's reader has none)
-    return reader.generation(), tuple((seg.segment_id(), seg.deleted_count()) for seg in segments)
+    return searcher._ix.storage.folder, (reader.generation(), tuple((seg.segment_id(), seg.deleted_count()) for seg in segments))
 
 
 def _up_to_date(searcher: object) -> bool:
