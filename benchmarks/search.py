@@ -8,7 +8,7 @@ the app's own search function (parsing, consent filter, re-check against the
 database, snippets, facets, "did you mean") and through bare Whoosh (top 10),
 and prints a table.
 
-    python benchmarks/search.py [--stories N] [--repeat R] [--database-url URL] [--keep DIR]
+    python benchmarks/search.py [--stories N] [--repeat R] [--database-url URL] [--keep DIR] [--no-bare-whoosh]
 
 `--keep DIR` keeps the generated corpus, the app's index and the bare Whoosh index in
 DIR and reuses them on the next run (pass `--reindex` to time the
@@ -128,6 +128,37 @@ def bare_postgres(app_query: str) -> object:
             .order_by(rank.desc()).limit(10))
 
 
+def bare_whoosh(folder: Path, reused: bool) -> tuple[object, float | None, int]:
+    """Bare Whoosh: the same documents, the same schema, one writer, no app around it."""
+    docs = []
+    stmt = (select(StoryRevision.story_id, StoryRevision.title, StoryRevision.body, Story.site, Story.kind)
+            .join(Story, Story.id == StoryRevision.story_id))
+    themes: dict[int, set[int]] = {}
+    for sid, code_id in db.session.execute(select(Coding.story_id, Coding.code_id)):
+        themes.setdefault(sid, set()).add(code_id)
+    for sid, title, body, site, kind in db.session.execute(stmt):
+        docs.append(IndexDoc(story_id=sid, purpose="research", title=title, body=body, site=site, kind=kind, role="",
+                             method="written", collected_on=None, themes=themes.get(sid, set())))
+    db.session.rollback()
+    bare_dir = folder / "bare-whoosh"
+    bare_build = None
+    if reused and whoosh_index.exists_in(str(bare_dir)):
+        ix = whoosh_index.open_dir(str(bare_dir))
+    else:
+        shutil.rmtree(bare_dir, ignore_errors=True)
+        bare_dir.mkdir()
+        start = time.perf_counter()
+        ix = whoosh_index.create_in(str(bare_dir), schema())
+        writer = ix.writer(limitmb=128)
+        for doc in docs:
+            writer.add_document(**_fields(doc))
+        writer.commit()
+        bare_build = time.perf_counter() - start
+    bare_size = size_of(bare_dir)
+    del docs
+    return ix, bare_build, bare_size
+
+
 def _secs(seconds: float | None) -> str:
     return "(kept from an earlier run)" if seconds is None else f"{seconds:.1f}"
 
@@ -139,6 +170,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--keep", default=None, help="a folder to keep (and reuse) the corpus and indexes in")
     parser.add_argument("--reindex", action="store_true", help="with --keep: time the app's rebuild again")
+    parser.add_argument("--no-bare-whoosh", action="store_true",
+                        help="skip the bare Whoosh index (PostgreSQL runs, large corpora)")
     args = parser.parse_args()
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="storybank-search-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -194,36 +227,10 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     else:
         app_size = size_of(folder / "search-index")
 
-    # Bare Whoosh: the same documents, the same schema, one writer, no app around it.
-    docs = []
-    stmt = (select(StoryRevision.story_id, StoryRevision.title, StoryRevision.body, Story.site, Story.kind)
-            .join(Story, Story.id == StoryRevision.story_id))
-    themes: dict[int, set[int]] = {}
-    for sid, code_id in db.session.execute(select(Coding.story_id, Coding.code_id)):
-        themes.setdefault(sid, set()).add(code_id)
-    for sid, title, body, site, kind in db.session.execute(stmt):
-        docs.append(IndexDoc(story_id=sid, purpose="research", title=title, body=body, site=site, kind=kind, role="",
-                             method="written", collected_on=None, themes=themes.get(sid, set())))
-    db.session.rollback()
-    bare_dir = folder / "bare-whoosh"
-    bare_build = None
-    if reused and whoosh_index.exists_in(str(bare_dir)):
-        ix = whoosh_index.open_dir(str(bare_dir))
-    else:
-        shutil.rmtree(bare_dir, ignore_errors=True)
-        bare_dir.mkdir()
-        start = time.perf_counter()
-        ix = whoosh_index.create_in(str(bare_dir), schema())
-        writer = ix.writer(limitmb=128)
-        for doc in docs:
-            writer.add_document(**_fields(doc))
-        writer.commit()
-        bare_build = time.perf_counter() - start
-    bare_size = size_of(bare_dir)
-    del docs
+    ix, bare_build, bare_size = (None, None, 0) if args.no_bare_whoosh else bare_whoosh(folder, reused)
     researcher = db.session.get(type(researcher), researcher_id)  # rebuild() cleared the session
-    searcher = ix.searcher()
-    qparser = MultifieldParser(["title", "body"], ix.schema)
+    searcher = ix.searcher() if ix else None
+    qparser = MultifieldParser(["title", "body"], ix.schema) if ix else None
     facets = {"site": sorting.FieldFacet("site", maptype=sorting.Count),
               "kind": sorting.FieldFacet("kind", maptype=sorting.Count),
               "theme": sorting.FieldFacet("themes", allow_overlap=True, maptype=sorting.Count)}
@@ -231,14 +238,22 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     rows, pg_rows = [], []
     for name, app_query, bare_query in QUERIES:
         bare_text = (bare_query or app_query).replace("{thresholds}", str(codes["thresholds"]))
-        parsed = qparser.parse(bare_text)
+        parsed = qparser.parse(bare_text) if qparser else None
+        stmt = bare_postgres(app_query) if dialect == "postgresql" else None
         service.search(researcher, app_query)  # warm
-        app_ms, bare_ms, top_ms = [], [], []
+        app_ms, bare_ms, top_ms, pg_ms = [], [], [], []
         for _ in range(args.repeat):
             t0 = time.perf_counter()
             results = service.search(researcher, app_query)
             app_ms.append((time.perf_counter() - t0) * 1000)
             db.session.rollback()
+            if stmt is not None:  # the bare PostgreSQL query right after the app's, under the same load
+                t0 = time.perf_counter()
+                db.session.scalars(stmt).all()
+                pg_ms.append((time.perf_counter() - t0) * 1000)
+                db.session.rollback()
+            if searcher is None:
+                continue
             t0 = time.perf_counter()
             bare = searcher.search(parsed, limit=10, groupedby=facets)
             [hit["id"] for hit in bare]
@@ -246,18 +261,12 @@ def run(args: argparse.Namespace, folder: Path) -> None:
             t0 = time.perf_counter()
             [hit["id"] for hit in searcher.search(parsed, limit=10)]
             top_ms.append((time.perf_counter() - t0) * 1000)
-        rows.append((name, results.total, *percentiles(app_ms), *percentiles(bare_ms), *percentiles(top_ms)))
-        if dialect == "postgresql":
-            stmt = bare_postgres(app_query)
-            db.session.scalars(stmt).all()
-            pg_ms = []
-            for _ in range(args.repeat):
-                t0 = time.perf_counter()
-                db.session.scalars(stmt).all()
-                pg_ms.append((time.perf_counter() - t0) * 1000)
-            db.session.rollback()
-            pg_rows.append((name, *percentiles(app_ms), *percentiles(pg_ms)))
-    searcher.close()
+        if searcher is not None:
+            rows.append((name, results.total, *percentiles(app_ms), *percentiles(bare_ms), *percentiles(top_ms)))
+        if pg_ms:
+            pg_rows.append((name, results.total, *percentiles(app_ms), *percentiles(pg_ms)))
+    if searcher is not None:
+        searcher.close()
 
     print(f"\n{args.stories:,} stories of about 400 words; app on {dialect} "
           f"({indexing.engine().name}); {args.repeat} runs per query; warm\n")
@@ -265,18 +274,21 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     print("|---|---|---|")
     print(f"| app: `storybank reindex` (database records + {indexing.engine().name}) | {_secs(app_build)} "
           f"| {app_size / 1e6:.1f} |")
-    print(f"| bare Whoosh, one writer | {_secs(bare_build)} | {bare_size / 1e6:.1f} |")
-    print("\n| query | hits | app median / p95 ms | bare Whoosh + same facets | p95 ratio "
-          "| bare Whoosh, top 10 only | p95 ratio |")
-    print("|---|---|---|---|---|---|---|")
+    if ix is not None:
+        print(f"| bare Whoosh, one writer | {_secs(bare_build)} | {bare_size / 1e6:.1f} |")
+    if rows:
+        print("\n| query | hits | app median / p95 ms | bare Whoosh + same facets | p95 ratio "
+              "| bare Whoosh, top 10 only | p95 ratio |")
+        print("|---|---|---|---|---|---|---|")
     for name, hits, a_med, a_p95, b_med, b_p95, t_med, t_p95 in rows:
         print(f"| {name} | {hits:,} | {a_med:.1f} / {a_p95:.1f} | {b_med:.1f} / {b_p95:.1f} | "
               f"{a_p95 / b_p95:.1f}× | {t_med:.1f} / {t_p95:.1f} | {a_p95 / t_p95:.1f}× |")
     if pg_rows:
-        print("\n| query | app median / p95 ms | bare `tsvector @@` + `ts_rank`, top 10 | p95 ratio |")
-        print("|---|---|---|---|")
-        for name, a_med, a_p95, p_med, p_p95 in pg_rows:
-            print(f"| {name} | {a_med:.1f} / {a_p95:.1f} | {p_med:.1f} / {p_p95:.1f} | {a_p95 / p_p95:.1f}× |")
+        print("\n| query | hits | app median / p95 ms | bare `tsvector @@` + `ts_rank`, top 10 | p95 ratio |")
+        print("|---|---|---|---|---|")
+        for name, hits, a_med, a_p95, p_med, p_p95 in pg_rows:
+            print(f"| {name} | {hits:,} | {a_med:.1f} / {a_p95:.1f} | {p_med:.1f} / {p_p95:.1f} | "
+                  f"{a_p95 / p_p95:.1f}× |")
     print("\nThe app's figures include parsing, the consent filter, re-checking each shown story against the "
           "database, snippets, 'did you mean' and facet counts (site, kind, themes) over every match, as the "
           "search page shows them. 'Bare Whoosh + same facets' does the same search with the same facets "

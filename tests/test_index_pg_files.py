@@ -73,3 +73,19 @@ def test_without_compaction_the_text_stays_in_the_data_files(pg, make_user, make
     withdraw_story(teller, story.id)
     tx.commit()
     assert _files_holding(CANARY.encode()), "if this fails, PostgreSQL now overwrites deleted rows: simplify"
+
+
+def test_reindexing_again_does_not_grow_postgresqls_search_tables(app, make_story):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reuses the pages a rebuild frees")
+    from storybank.search import indexing
+
+    for n in range(40):
+        make_story(body=f"Story {n} about waiting for the crisis team. " * 30)
+    size = "SELECT pg_total_relation_size('search_documents') + pg_total_relation_size('search_words')"
+    indexing.rebuild()
+    before = db.session.scalar(text(size))
+    for _ in range(3):
+        indexing.rebuild()
+    assert db.session.scalar(text(size)) <= before  # the replaced rows left the files
+    assert db.session.scalar(text("SELECT count(*) FROM search_documents")) == 40

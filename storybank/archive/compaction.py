@@ -70,6 +70,20 @@ def compact_database(full: bool | None = None, budget_seconds: float | None = No
         return done + _checkpoint(conn)
 
 
+def rewrite_tables(tables: list[str], budget_seconds: float = 10.0) -> list[str]:
+    """PostgreSQL: VACUUM FULL these tables (short lock waits, bounded in time); the tables left are returned.
+
+    After a rebuild has replaced every row, the old rows would otherwise double the table
+    until autovacuum, and stay in its files. SQLite reuses freed pages itself: nothing to do.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return []
+    db.session.rollback()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("SET lock_timeout = '1s'")
+        return _vacuum_full(conn, tables, attempts=8, deadline=time.monotonic() + budget_seconds)
+
+
 def _vacuum_full(conn: object, tables: list[str], attempts: int = 40, deadline: float | None = None) -> list[str]:
     """VACUUM FULL each table; one whose dead rows an open snapshot still sees is done again, a little later.
 

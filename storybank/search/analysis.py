@@ -53,6 +53,37 @@ def tokens(text: str) -> list[Tok]:
     return out
 
 
+_WORD_TEXTS = re.compile(WORD_RE.pattern.replace("(\\.?", "(?:\\.?"), WORD_RE.flags)  # findall: whole words
+_NO_STEM = object()
+_stem_cache: dict[str, str | None] = {}
+
+
+def stem_positions(text: str, offset: int = 0) -> tuple[dict[str, list[int]], int]:
+    """Each stem's 1-based positions (tokens()'s positions + 1 + offset) and the last position used.
+
+    The same stems and positions as `tokens()`, without character spans: the indexing hot loop.
+    """
+    out: dict[str, list[int]] = {}
+    cache = _stem_cache
+    pos = 0
+    for raw, word in enumerate(_WORD_TEXTS.findall(text)):
+        lower = word.lower()
+        stem = cache.get(lower, _NO_STEM)
+        if stem is _NO_STEM:
+            stem = stem_of(lower)
+            if len(cache) < 500_000:
+                cache[lower] = stem
+        if stem is None:
+            continue
+        pos = pos + 1 if pos else raw + 1
+        found = out.get(stem)
+        if found is None:
+            out[stem] = [pos + offset]
+        else:
+            found.append(pos + offset)
+    return out, pos + offset if pos else 0
+
+
 def stems(text: str) -> list[str]:
     return [t[0] for t in tokens(text)]
 

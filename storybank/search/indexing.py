@@ -27,6 +27,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storybank.archive.compaction import rewrite_tables
 from storybank.archive.models import STATUS_ACTIVE, Story
 from storybank.errors import DomainError
 from storybank.extensions import db
@@ -267,6 +268,8 @@ def rebuild(progress: Progress | None = None) -> int:
         session.rollback()
         raise
     process_outbox()  # what changed while it ran
+    # Every row was replaced: the old ones go from the files now, not doubling the tables until autovacuum.
+    rewrite_tables([SearchDocument.__tablename__, SearchWord.__tablename__])
     return len(ids)
 
 

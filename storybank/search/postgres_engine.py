@@ -17,7 +17,7 @@ from sqlalchemy.sql.selectable import CompoundSelect
 
 from storybank.extensions import db
 from storybank.search import plan
-from storybank.search.analysis import tokens
+from storybank.search.analysis import stem_positions
 from storybank.search.documents import IndexDoc
 from storybank.search.engine import IndexProgress
 from storybank.search.models import SearchDocument
@@ -29,18 +29,24 @@ TITLE_GAP = 4
 
 def tsvector_literal(doc: IndexDoc) -> str:
     """Title words (weight A) then body words, with a gap so phrases never span the two."""
-    positions: dict[str, list[str]] = {}
-    last = 0
-    for stem, pos, _start, _end in tokens(doc.title):
-        last = pos + 1
-        positions.setdefault(stem, []).append(f"{min(last, MAX_POSITION)}A")
-    offset = last + TITLE_GAP
-    for stem, pos, _start, _end in tokens(doc.body):
-        positions.setdefault(stem, []).append(str(min(pos + 1 + offset, MAX_POSITION)))
-    return " ".join(f"{_quote(stem)}:{','.join(p[:256])}" for stem, p in positions.items())
+    title, last = stem_positions(doc.title)
+    body, end = stem_positions(doc.body, last + TITLE_GAP)
+    entries = {stem: [f"{min(p, MAX_POSITION)}A" for p in found] for stem, found in title.items()}
+    clip = end > MAX_POSITION
+    out = []
+    for stem, found in body.items():
+        if clip:
+            found = [min(p, MAX_POSITION) for p in found]
+        if stem in entries:
+            entries[stem].extend(map(str, found))
+        else:
+            out.append(f"{_quote(stem)}:{','.join(map(str, found[:256]))}")
+    return " ".join([f"{_quote(stem)}:{','.join(p[:256])}" for stem, p in entries.items()] + out)
 
 
 def _quote(lexeme: str) -> str:
+    if "'" not in lexeme and "\\" not in lexeme:
+        return "'" + lexeme + "'"
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
