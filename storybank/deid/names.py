@@ -8,12 +8,13 @@ words in name positions count too, unless they are ordinary English words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from storybank.deid.given_names import is_first_name
 from storybank.deid.places import sentence_start
-from storybank.deid.words import KINSHIP, PRONOUNS, is_ordinary_word
+from storybank.deid.words import KINSHIP, PRONOUNS, is_common_word, is_ordinary_word
 
 Found = tuple[int, int, str]
 TITLES = ["Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Mx", "Nurse", "Sister", "Doctor", "Professor",
@@ -115,6 +116,50 @@ def cued(text: str, taken: list[Found], lower: bool) -> Iterator[Found]:
                 and not PERSON_CUE.search(text[max(0, m.start() - 40):m.start()]):
             continue  # "People always want a list": a capital that only starts the sentence
         if looks_like_a_person(probe, m.start(), m.end()):
+            yield m.start(), m.end(), "PERSON"
+
+
+_CAPITALISED = re.compile(r"(?<![\w'’@.-])[A-Z\u00C0-\u024F][a-z\u00DF-\u024F'’]+(?:-[A-Z\u00C0-\u024F][a-z\u00DF-\u024F'’]+)?"
+                          r"(?![\w@-])")
+_PLACE_BEFORE = re.compile(r"\b(?:in|round|around|near|across|outside|the)\s+$", re.IGNORECASE)
+# What only a person does, after a first name that is also a word ("Summer started", never "Summer came early").
+_HUMAN_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:said|says|told|tells|asked|asks|rang|rings|phoned|texted|texts|laughed|smiled|"
+                          r"cried|drove|listened|sorted|started|visited|wrote|writes|walked|sat|answers|volunteers|"
+                          r"works|worked|lives|lived|picked|invited|taught|promised|reckons|thinks|thought|knew|"
+                          r"hugged|married|and\s+I|and\s+me)\b")
+_VERB_AFTER = re.compile(r"^\s+[a-z]+ed\b")
+
+
+def given(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Iterator[Found]:
+    """Capitalised first names nothing else proposed ("Bilal started the group", "with Przemek and Kojo").
+
+    A first name that is not an ordinary word counts wherever it stands (except
+    where a place or "the" comes before); one that is ("Summer", "Frank") counts
+    inside a sentence after a lower-case word, or at a sentence start when a verb
+    follows ("Summer started coming"). A capitalised word that is no English word
+    and no first name, starting a sentence with a past-tense verb after it, is a
+    name too ("Przemek joined").
+    """
+    used = _taken(text, taken)
+    for m in _CAPITALISED.finditer(text):
+        word = m.group()
+        if any(used[m.start():m.end()]) or word.lower() in NOT_NAMES or word in TITLES or word in _PLACE_ENDINGS:
+            continue
+        if word.lower() in PRONOUNS or word.lower() in KINSHIP or is_place(word):
+            continue
+        before, after = text[max(0, m.start() - 30):m.start()], text[m.end():m.end() + 60]
+        if _PLACE_BEFORE.search(before) or re.match(r"^\s*[A-Z]", after) and not re.match(r"^\s*(?:and|or)\b", after):
+            continue  # "in Tremorfa", "the Ashton depot"; a run of capitals is the model's, or a heading's
+        start_of_sentence = sentence_start(text, m.start())
+        common = is_common_word(word)
+        if is_first_name(word):
+            if common and (start_of_sentence and not _HUMAN_AFTER.match(after)
+                           or not start_of_sentence and not re.search(r"(?:^|\s)[a-z][\w'’]*,?\s+$", before)
+                           and not PERSON_CUE.search(before)):
+                continue
+            yield m.start(), m.end(), "PERSON"
+        elif not common and not is_ordinary_word(word) and start_of_sentence and (
+                _VERB_AFTER.match(after) or PERSON_AFTER.match(after)):
             yield m.start(), m.end(), "PERSON"
 
 

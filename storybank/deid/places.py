@@ -9,7 +9,7 @@ only counts written with a capital and not at the start of a sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from storybank.deid.words import is_ordinary_word
@@ -28,7 +28,7 @@ ORG_WORDS = ("Surgery", "Centre", "Center", "Hub", "Café", "Cafe", "Trust", "Ne
              "Association", "Club", "Mind", "Ltd", "Limited", "Group", "Forum", "Alliance", "Recovery", "Housing",
              "Counselling", "Advice", "Listening", "Line", "Federation", "Council", "Board", "Team", "Shed",
              "Athletic", "United", "Rovers", "Scaffolding", "Roofing", "Builders", "Cars", "Taxis", "Works",
-             "General", "Infirmary", "Pharmacy", "Chemist", "Bakery", "Studio", "Studios", "Gym")
+             "General", "Infirmary", "Pharmacy", "Chemist", "Bakery", "Studio", "Studios", "Gym", "Arts", "Airport", "Wellbeing")
 _LOWER_STREET = ("road", "street", "lane", "avenue", "close", "drive", "crescent", "terrace", "estate", "park")
 _LOWER_ORG = ("centre", "center", "surgery", "practice", "hub", "unit", "clinic", "lodge", "project", "trust")
 # Words before a lower-case "road"/"centre" that make it generic ("the main road", "the day centre").
@@ -87,6 +87,68 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
                 if first in _GENERIC_BEFORE or is_ordinary_word(first) and first not in ("chapel", "church", "mill"):
                     continue
                 yield m.start(m.lastindex or 1), m.end(), kind
+
+
+# Where a single capitalised word names an organisation: "at the Haven", "got clean through Kestrel".
+_ORG_CUE = re.compile(r"(?:\b(?:at|through|joined|with|for|to|from|by)\s+the|\b(?:at|through|joined)|"
+                      r"\b(?:went|go|goes|going|referred|sent|admitted)\s+(?:back\s+)?to|\bworks?\s+(?:at|for)|"
+                      r"\bworked\s+(?:at|for)|\bvolunteer(?:s|ed|ing)?\s+(?:at|for|with))\s+$", re.IGNORECASE)
+_ONE_WORD = re.compile(r"(?<![\w'’@.-])[A-Z][a-z]+(?:['’]s)?(?![\w@-])")
+_THE_X_ON = re.compile(r"(?:^|[.!?]\s+|\n)\s*The\s+([A-Z][a-z]+)\s+(?:on|in|at|off)\s+[A-Z]")
+
+
+def one_word_orgs(text: str, taken: list[Found], is_name: Callable[[str], bool]) -> Iterator[Found]:
+    """One-word organisations after a cue ("at the Haven", "went to Nightingale", "The Haven on Eccles New Road").
+
+    Not a first name, a town or a word that names nothing (days, months, kinship);
+    a word the model or another rule already proposed keeps that proposal.
+    """
+    used = bytearray(len(text))
+    for start, end, _kind in taken:
+        used[start:end] = b"\x01" * (end - start)
+    spans = [(m.start(), m.end()) for m in _ONE_WORD.finditer(text)
+             if _ORG_CUE.search(text[max(0, m.start() - 30):m.start()])]
+    spans += [(m.start(1), m.end(1)) for m in _THE_X_ON.finditer(text)]
+    for start, end in spans:
+        word = re.sub(r"['’]s$", "", text[start:end])
+        if any(used[start:end]) or re.match(r"^\s+[A-Z]", text[end:]) or not is_name(word) \
+                or word.endswith(("ish", "ese", "ian")):  # "the Polish club"
+            continue
+        yield start, start + len(word), "ORG"
+
+
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|round|around|near|across|outside|from|grew up in|lives? in|lived in|"
+                                r"moved to|moving to)\s+(?:the\s+)?$", re.IGNORECASE)
+_PLACE_WORDS = re.compile(r"(?<![\w'’@.-])(?=([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?)(?![\w@-]))")
+_LOWER_PLACE_WORD = re.compile(r"(?<![\w'’@.-])[a-z][a-z’'-]{2,}(?![\w@-])")
+# Capitalised words after "in"/"from" that are not places: languages, festivals, seasons of faith.
+NOT_PLACES = {"english", "urdu", "punjabi", "arabic", "somali", "bengali", "mandarin", "cantonese", "twi", "yoruba",
+              "igbo", "tigrinya", "pashto", "farsi", "kurdish", "polish", "romanian", "vietnamese", "hindi", "gujarati",
+              "tamil", "swahili", "shona", "ramadan", "eid", "diwali", "christmas", "easter", "lent", "advent",
+              "hanukkah", "vaisakhi", "lockdown", "covid", "facebook", "whatsapp", "instagram", "tiktok", "zoom"}
+
+
+def after_preposition(text: str, taken: list[Found], lowercase_style: bool,
+                      is_name: Callable[[str], bool]) -> Iterator[Found]:
+    """Neighbourhoods no gazetteer lists, by the word before them ("In Craigmillar", "from Seedley", "round ordsall").
+
+    Only a word that is neither English nor a first name (`is_name` says whether
+    it is a name at all); in text-message writing lower-case words count too.
+    """
+    used = bytearray(len(text))
+    for start, end, _kind in taken:
+        used[start:end] = b"\x01" * (end - start)
+    spans = [m.span(1) for m in _PLACE_WORDS.finditer(text)]  # overlapping: "In Craigmillar" and "Craigmillar"
+    if lowercase_style:
+        spans += [m.span() for m in _LOWER_PLACE_WORD.finditer(text)]
+    for start, end in spans:
+        if any(used[start:end]) or not _PLACE_PREPOSITION.search(text[max(0, start - 20):start]):
+            continue
+        words = text[start:end].split()
+        if any(w.lower() in NOT_PLACES or not is_name(w) for w in words):
+            continue
+        used[start:end] = b"\x01" * (end - start)
+        yield start, end, "PLACE"
 
 
 @lru_cache(maxsize=1)

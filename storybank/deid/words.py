@@ -17,6 +17,8 @@ from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from storybank.deid.given_names import is_first_name
+
 PRONOUNS = {"i", "me", "my", "mine", "you", "your", "he", "him", "his", "she", "her", "hers", "it", "its", "we",
             "us", "our", "they", "them", "their", "myself", "yourself", "himself", "herself", "themselves"}
 KINSHIP = {"mum", "mam", "mom", "mummy", "mother", "dad", "daddy", "father", "nan", "nana", "nanna", "gran",
@@ -31,7 +33,10 @@ TEXTING = {"im", "ive", "id", "ill", "hes", "shes", "theyre", "youre", "dont", "
            "havent", "hadnt", "couldnt", "wouldnt", "shouldnt", "arent", "werent", "doesnt", "aint", "lmao", "ngl",
            "whatsapp", "facebook", "instagram", "tiktok", "twitter", "zoom", "google", "youtube", "snapchat",
            "cbt", "dbt", "emdr", "ni", "esa", "dla", "hmrc", "gp's", "a&e", "ssri", "ssris", "ect", "adhd", "ptsd",
-           "ocd", "bpd", "eupd", "covid", "lockdown"}
+           "ocd", "bpd", "eupd", "covid", "lockdown",
+           # Apps, cars and job titles: naming one names nobody.
+           "strava", "spotify", "netflix", "uber", "deliveroo", "corsa", "astra", "fiesta",
+           "micra", "clio", "yaris", "qashqai", "zafira", "mondeo", "cpn", "amhp", "hca", "rmn", "sw"}
 STREET_ENDINGS = {"road", "street", "lane", "avenue", "close", "drive", "crescent", "terrace", "estate", "way",
                   "centre", "surgery", "practice"}
 # Services every area has: naming one says nothing about where the teller is.
@@ -44,6 +49,7 @@ GENERIC_SERVICES = {
     "community mental health team", "the community mental health team", "crisis line", "the crisis line",
     "walk in centre", "walk-in centre", "leisure centre", "community centre", "health centre", "youth club",
     "church", "mosque", "the church", "the mosque", "school", "the school", "college", "uni", "university",
+    "national insurance", "mental health act", "co-op", "the co-op", "recovery college", "the recovery college",
 }
 
 
@@ -55,13 +61,52 @@ def dictionary() -> frozenset[str]:
     return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
 
 
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Words Webster's (web2, shipped by `english-words`) writes in lower case: no proper names among them."""
+    from english_words import get_english_words_set
+
+    return frozenset(w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower())
+
+
+def forms(word: str) -> list[str]:
+    """The word and the stems its English endings may hide ("kicked" -> "kick", "boots" -> "boot")."""
+    out = [word]
+    for ending, replacements in (("ies", ("y",)), ("ied", ("y",)), ("es", ("",)), ("s", ("",)),
+                                 ("ed", ("", "e")), ("ing", ("", "e")), ("ly", ("",))):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            if ending == "es" and not stem.endswith(("s", "x", "z", "ch", "sh")):
+                continue  # "boxes" -> "box", but "James" is not "jam"
+            out += [stem + r for r in replacements]
+            if ending in ("ed", "ing") and len(stem) >= 4 and stem[-1] == stem[-2]:
+                out.append(stem[:-1])  # "stopped" -> "stop"
+    return out
+
+
 def is_ordinary_word(word: str) -> bool:
-    """A lower-cased word that is English in its own right ("hope", "will", "mum", "crisis")."""
+    """A lower-cased word that is English in its own right ("hope", "will", "mum", "crisis", "kicked")."""
     word = word.strip().lower().strip("’'")
     base = re.split(r"['’]", word)[0]
     if base in PRONOUNS and base != word:
         return True  # I'd, I've, she'll
-    return word in TEXTING or word in STOP_WORDS or word in PRONOUNS or word in KINSHIP or word in dictionary()
+    if word in TEXTING or word in STOP_WORDS or word in PRONOUNS or word in KINSHIP:
+        return True
+    words = dictionary()
+    return any(form in words for form in forms(word))
+
+
+def is_common_word(word: str) -> bool:
+    """Is the word, lower-cased, one a dictionary writes in lower case ("summer", "haven", "care")?
+
+    Stricter than `is_ordinary_word` for capitalised words: GCIDE also lists
+    "Andrew" and "Colin", Webster's lower-case entries do not.
+    """
+    word = word.strip().lower().strip("’'")
+    if word in STOP_WORDS or word in PRONOUNS or word in KINSHIP or word in TEXTING:
+        return True
+    words = common_words()
+    return any(form in words for form in forms(word))
 
 
 def key(text: str) -> str:
@@ -82,8 +127,9 @@ def is_proper_name(text: str) -> bool:
     words = re.findall(r"[\w’'&-]+", value)
     if not words:
         return False
-    if all(w.lower() in PRONOUNS or w.lower() in KINSHIP or w.lower() in STOP_WORDS for w in words):
-        return False
+    if all(w.lower() in PRONOUNS or w.lower() in KINSHIP or w.lower() in STOP_WORDS for w in words) and not (
+            len(words) == 1 and value[:1].isupper() and value[1:].islower() and is_first_name(value)):
+        return False  # but "Will", written as a name, is one
     if any(c.isdigit() for c in value):
         return True  # "Ward 12", "14 Mill Lane"
     if all(is_ordinary_word(w) for w in words) and (k in TEXTING or all(w.lower() in TEXTING or w.lower() in PRONOUNS

@@ -1,0 +1,93 @@
+"""Names, one-word organisations and neighbourhoods found by what the words are (first-name list, dictionary)
+and where they stand, with or without the model; and what these rules never propose."""
+from __future__ import annotations
+
+import pytest
+
+from storybank.deid import detect as deid
+from storybank.deid.given_names import first_names, is_first_name, last_names
+from storybank.deid.words import is_common_word, is_ordinary_word, is_proper_name
+
+
+@pytest.fixture(params=["rules only", "model"])
+def found(request, monkeypatch):
+    deid.load.cache_clear()
+    if request.param == "rules only":
+        monkeypatch.setattr(deid, "model_name", lambda: "no-such-model-installed")
+    yield lambda text: {(p.text, p.type) for p in deid.detect(text)}
+    deid.load.cache_clear()
+
+
+def test_the_first_name_list_comes_from_shipped_data():
+    assert len(first_names()) > 5000 and len(last_names()) > 5000
+    for name in ("Bilal", "Kojo", "Mehmet", "Zainab", "Summer", "Will", "Blessing"):
+        assert is_first_name(name), name
+    for word in ("Pennine", "Gorgie", "Monday", "Care"):
+        assert not is_first_name(word), word
+
+
+def test_common_words_are_lower_case_dictionary_words_and_endings_count():
+    assert is_common_word("Haven") and is_common_word("Summer") and is_common_word("Boots")
+    assert not is_common_word("Bilal") and not is_common_word("Pennine") and not is_common_word("Andrew")
+    assert is_ordinary_word("kicked") and is_ordinary_word("stopped") and not is_common_word("James")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Bilal started the Friday football and everyone came.", "Bilal"),
+    ("We sat in the garden with Kojo and his sister.", "Kojo"),
+    ("Summer started coming to the group in March.", "Summer"),
+    ("I went round to see Frank after the funeral.", "Frank"),
+    ("Dear Mercy, thank you for the flask.", "Mercy"),
+])
+def test_first_names_without_a_cue(found, text, name):
+    assert (name, "PERSON") in found(text)
+
+
+def test_will_written_as_a_name_is_a_name():
+    assert is_proper_name("Will") and not is_proper_name("will")
+
+
+@pytest.mark.parametrize("text", [
+    "Summer came early that year and the garden went wild.",
+    "Frankly nobody asked.",
+    "Drop us a line whenever you like.",
+    "We met on Hattersley Road West most weeks.",
+    "They moved the clinic to the Polish club for a month.",
+    "The group is in Urdu and Punjabi now, and in English on Fridays.",
+])
+def test_ordinary_words_and_languages_are_not_names(found, text):
+    got = found(text)
+    assert not {(t, k) for t, k in got if k == "PERSON" and t in ("Summer", "Frankly", "Drop", "West")}
+    assert not {(t, k) for t, k in got if t in ("Polish", "Urdu", "Punjabi", "English")}
+
+
+@pytest.mark.parametrize(("text", "org"), [
+    ("I got my first job back through Kestrel, the employment lot.", "Kestrel"),
+    ("We used to meet at the Lantern on Mill Street.", "Lantern"),
+    ("The Anchorage on Bridge Road takes self-referrals.", "Anchorage"),
+])
+def test_one_word_organisations_after_a_cue(found, text, org):
+    assert (org, "ORG") in found(text)
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("In Blackley there is one bus an hour.", "Blackley"),
+    ("A lad from Brunswickfield told me it was his first time.", "Brunswickfield"),
+])
+def test_neighbourhoods_no_gazetteer_lists(found, text, place):
+    assert (place, "PLACE") in found(text)
+
+
+def test_neighbourhoods_in_text_message_writing():
+    deid.load.cache_clear()
+    got = {(p.text, p.type) for p in deid.detect("ok so i was living round brunswickfield then. no money. it was rubbish")}
+    assert ("brunswickfield", "PLACE") in got
+
+
+def test_the_models_kind_is_corrected_by_the_words():
+    # A person-shaped span whose last word is an ordinary word is an organisation; a first name a person.
+    assert deid._retyped("PERSON", "We signed up with Quiet Thrive last year.", 18, 29) == "ORG"
+    assert deid._retyped("PERSON", "He went round with Rose Bailey.", 19, 30) == "PERSON"
+    assert deid._retyped("ORG", "I rang Ayesha about it.", 7, 13) == "PERSON"
+    assert deid._retyped("PERSON", "A girl from Brunswickfield rang.", 12, 26) == "PLACE"
+    assert deid._retyped("ORG", "She grew up in Brunswickfield.", 15, 29) == "PLACE"
