@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 WithdrawalStep = Callable[["Story"], dict[str, int]]
 RevisionHook = Callable[["Story", "StoryRevision", "StoryRevision"], object]
 StoryHook = Callable[["Story"], object]
-WorkshopText = Callable[["Story"], "tuple[str, str] | None"]
+WorkshopText = Callable[[list["Story"]], "dict[int, tuple[str, str]]"]  # story id -> approved (title, body)
 
 KINDS = ("withdrawal", "revision", "consent", "claim", "workshop_text")
 

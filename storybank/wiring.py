@@ -29,7 +29,7 @@ def connect_features(app: Flask) -> FeatureHooks:
     hooks.add("workshop versions", "claim", following.follow_claim)
     hooks.add("workshop versions", "revision", following.follow_revision)
     hooks.add("workshop versions", "withdrawal", following.withdraw_step)
-    hooks.add("workshop versions", "workshop_text", reading.approved_text)
+    hooks.add("workshop versions", "workshop_text", reading.approved_texts)
     # Story sets: excerpts follow revisions; a withdrawal leaves placeholders and removes quotations.
     hooks.add("story sets", "revision", story_sets.follow_revision)
     hooks.add("story sets", "withdrawal", story_sets.withdraw_step)

@@ -26,13 +26,14 @@ def states_of(story_ids: list[int]) -> dict[int, str]:
         WorkshopVersion.story_id.in_(story_ids))).all())
 
 
-def approved_text(story: Story) -> tuple[str, str] | None:
-    """The approved (title, body) hosts may read, or None."""
-    row = db.session.execute(select(WorkshopVersion.title, WorkshopVersion.body).where(
-        WorkshopVersion.story_id == story.id, WorkshopVersion.status == APPROVED)).first()
-    if row is None or row.body is None:
-        return None
-    return row.title or "", row.body
+def approved_texts(stories: list[Story]) -> dict[int, tuple[str, str]]:
+    """The approved (title, body) hosts may read, of each of these stories that has one (one query)."""
+    if not stories:
+        return {}
+    rows = db.session.execute(select(WorkshopVersion.story_id, WorkshopVersion.title, WorkshopVersion.body).where(
+        WorkshopVersion.story_id.in_([s.id for s in stories]), WorkshopVersion.status == APPROVED,
+        WorkshopVersion.body.is_not(None)))
+    return {sid: (title or "", body) for sid, title, body in rows}
 
 
 def spans_of(story: Story, revision: StoryRevision) -> list[IdentifierSpan]:

@@ -35,10 +35,10 @@ class IndexDoc:
     themes: set[int] = field(default_factory=set)
 
 
-def workshop_text(story: Story) -> tuple[str, str] | None:
-    """The approved workshop version (title, body), from the feature connected for it in `storybank.wiring`."""
+def workshop_texts(stories: list[Story]) -> dict[int, tuple[str, str]]:
+    """The approved workshop versions (title, body) of these stories, from the feature connected in `storybank.wiring`."""
     sources = hooks.current().workshop_text
-    return sources[0](story) if sources else None
+    return sources[0](stories) if sources and stories else {}
 
 
 def code_ancestors() -> dict[int, tuple[int, ...]]:
@@ -76,6 +76,7 @@ def documents_for(story_ids: Iterable[int]) -> tuple[list[IndexDoc], list[tuple[
         select(Coding.story_id, Coding.code_id).where(Coding.story_id.in_(ids)).distinct()
     ):
         themes.setdefault(story_id, set()).update(ancestors.get(code_id, (code_id,)))
+    versions = workshop_texts([s for s in stories.values() if _workshop_consented(s)])
     for sid in ids:
         story = stories.get(sid)
         wanted: dict[str, tuple[str, str]] = {}
@@ -84,10 +85,8 @@ def documents_for(story_ids: Iterable[int]) -> tuple[list[IndexDoc], list[tuple[
             if consent is not None and consent.research:
                 rev = story.current_revision
                 wanted["research"] = (rev.title, rev.body)
-            if consent is not None and consent.workshop:
-                version = workshop_text(story)
-                if version is not None:
-                    wanted["workshop"] = version
+            if consent is not None and consent.workshop and sid in versions:
+                wanted["workshop"] = versions[sid]
         for purpose in SEARCH_PURPOSES:
             if purpose not in wanted:
                 removals.append((sid, purpose))
@@ -99,3 +98,8 @@ def documents_for(story_ids: Iterable[int]) -> tuple[list[IndexDoc], list[tuple[
                 collected_on=story.collected_on, themes=set(themes.get(sid, ())),
             ))
     return docs, removals
+
+
+def _workshop_consented(story: Story) -> bool:
+    consent = story.current_consent if not story.withdrawn else None
+    return consent is not None and consent.workshop

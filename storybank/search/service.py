@@ -24,7 +24,7 @@ from storybank.extensions import db
 from storybank.search import indexing, plan, rebuilding
 from storybank.search import query as q
 from storybank.search.analysis import distance
-from storybank.search.documents import workshop_text
+from storybank.search.documents import workshop_texts
 from storybank.search.engine import IndexUnavailable
 from storybank.search.models import SearchWord
 from storybank.search.snippets import plain_text, snippet
@@ -168,13 +168,14 @@ def search(user: User, text: str, purpose: str | None = None, page: int = 1,
         hits.total = max(0, hits.total - len(stale))
         indexing.touch(*stale)
     theme_names = _themes_of(list(stories))
+    versions = workshop_texts(list(stories.values())) if purpose == "workshop" else {}
     results = Results(query=text, purpose=purpose, total=hits.total, page=page, per_page=per_page, hits=[],
                       notes=notes)
     for sid in hits.ids:
         story = stories.get(sid)
         if story is None:
             continue
-        title, body = _text(story, purpose)
+        title, body = versions.get(sid, ("", "")) if purpose == "workshop" else _text(story)
         results.hits.append(Hit(id=sid, title=title, snippet=snippet(body, stems), kind=story.kind,
                                 site=story.site, collected_on=story.collected_on,
                                 themes=theme_names.get(sid, [])))
@@ -207,10 +208,7 @@ def _recheck(user: User, purpose: str, ids: list[int]) -> dict[int, Story]:
     return stories
 
 
-def _text(story: Story, purpose: str) -> tuple[str, str]:
-    if purpose == "workshop":
-        version = workshop_text(story)
-        return version if version is not None else ("", "")
+def _text(story: Story) -> tuple[str, str]:
     rev = story.current_revision
     return (rev.title, rev.body) if rev else ("", "")
 
