@@ -149,8 +149,11 @@ class PostgresEngine:
                 total = row.n
             elif row.name == "theme":
                 counts["theme"][int(row.value)] = row.n
-            elif row.name in counts and row.value:
-                counts[row.name][row.value] = row.n
+            elif row.name == "site+kind":  # one count per (site, kind): the total, site and kind counts add up
+                total += row.n
+                for name, value in (("site", row.value), ("kind", row.kind)):
+                    if value:
+                        counts[name][value] = counts[name].get(value, 0) + row.n
         return EngineHits(total=total, ids=[r.n for r in hits], facets=counts if facets else {})
 
     def count(self, purpose: str) -> int:
@@ -160,7 +163,8 @@ class PostgresEngine:
 
 
 def _search_statement(purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> CompoundSelect:
-    """(name, value, n, rank) rows: "hit" rows (n = story id) for the page, then "total" and the facet counts."""
+    """(name, value, kind, n, rank) rows: "hit" rows (n = story id) for the page, then the total, or the
+    count of each (site, kind) and of each theme."""
     base = and_(SearchDocument.purpose == purpose, _as_sql(_compile(tree)))
     rank_stems = sorted(plan.highlight_stems(tree))
     ranked = bool(rank_stems) and plan.has_text(tree)
@@ -172,16 +176,17 @@ def _search_statement(purpose: str, tree: plan.Plan, offset: int, limit: int, fa
     matched = select(*columns).where(base).cte("matched")
     order = (matched.c.rank.desc(), matched.c.story_id.desc()) if ranked else (matched.c.story_id.desc(),)
     no_text, no_rank = cast(None, db.Text), cast(None, db.Float)
-    parts = [
-        select(literal("hit").label("name"), no_text.label("value"), matched.c.story_id.label("n"),
-               matched.c.rank.label("rank")).order_by(*order).offset(offset).limit(limit),
-        select(literal("total"), no_text, func.count(), no_rank).select_from(matched),
-    ]
-    if facets:
+    parts = [select(literal("hit").label("name"), no_text.label("value"), no_text.label("kind"),
+                    matched.c.story_id.label("n"), matched.c.rank.label("rank")
+                    ).order_by(*order).offset(offset).limit(limit)]
+    if not facets:
+        parts.append(select(literal("total"), no_text, no_text, func.count(), no_rank).select_from(matched))
+    else:
         codes = select(func.unnest(matched.c.themes).label("code")).select_from(matched).subquery("codes")
         parts += [
-            select(literal("site"), matched.c.site, func.count(), no_rank).group_by(matched.c.site),
-            select(literal("kind"), matched.c.kind, func.count(), no_rank).group_by(matched.c.kind),
-            select(literal("theme"), cast(codes.c.code, db.Text), func.count(), no_rank).group_by(codes.c.code),
+            select(literal("site+kind"), matched.c.site, matched.c.kind, func.count(), no_rank)
+            .group_by(matched.c.site, matched.c.kind),
+            select(literal("theme"), cast(codes.c.code, db.Text), no_text, func.count(), no_rank)
+            .group_by(codes.c.code),
         ]
     return union_all(*(p.subquery().select() if i == 0 else p for i, p in enumerate(parts)))
