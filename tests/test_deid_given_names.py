@@ -91,3 +91,23 @@ def test_the_models_kind_is_corrected_by_the_words():
     assert deid._retyped("ORG", "I rang Ayesha about it.", 7, 13) == "PERSON"
     assert deid._retyped("PERSON", "A girl from Brunswickfield rang.", 12, 26) == "PLACE"
     assert deid._retyped("ORG", "She grew up in Brunswickfield.", 15, 29) == "PLACE"
+
+
+def test_a_lower_case_first_name_that_is_a_word_counts_before_what_a_person_does():
+    deid.load.cache_clear()
+    text = "ok so i told dawn about the letter. dawn said ring them monday. i will ring them and i will go"
+    got = [(p.text, p.type) for p in deid.detect(text)]
+    assert ("dawn", "PERSON") in got
+    assert ("will", "PERSON") not in got  # "i will ring": the verb, not the name
+
+
+def test_words_run_together_are_not_lower_case_names():
+    deid.load.cache_clear()
+    got = {(p.text, p.type) for p in deid.detect("ok so she said text anytime. i still do tbh, its fine x")}
+    assert ("anytime", "PERSON") not in got
+
+
+def test_countries_and_big_cities_abroad_are_not_places_but_small_towns_are(found):
+    got = found("She came from Gdańsk in the nineties and her husband from Mirpur. They met in Poland.")
+    assert not {t for t, k in got if t in ("Gdańsk", "Poland")}
+    assert ("Mirpur", "PLACE") in got

@@ -267,10 +267,15 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
     out = []
     for p in found:
         if p.type in NAMED:
-            if not is_proper_name(p.text) or (p.type == "PERSON" and p.text.lower() in names.NOT_NAMES):
-                continue
+            written_as_a_word = p.type == "PERSON" and p.text.islower() and p.text.isalpha() \
+                and is_first_name(p.text.capitalize()) and names.does_what_a_person_does(text, p.end)
+            if not is_proper_name(p.text) and not written_as_a_word or (
+                    p.type == "PERSON" and p.text.lower() in names.NOT_NAMES):
+                continue  # but "will said" in a lower-case story is proposed (and replaced by a plain [person])
             if p.text.lower() in NOT_SMALL_PLACES or p.text.lower() in places.NOT_PLACES:
                 continue  # "Luton", "Glossop", "Urdu" whatever the model calls them
+            if p.type == "PLACE" and p.text in places.abroad():
+                continue  # "she came from Gdańsk"
             if p.type == "PERSON" and " " not in p.text and not is_first_name(p.text) and not is_common_word(p.text) \
                     and _PLACE_BEFORE.search(text[max(0, p.start - 30):p.start]):
                 p = Proposal(p.start, p.end, p.text, "PLACE", p.source)  # "a lad from Seedley told me"

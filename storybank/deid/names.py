@@ -14,7 +14,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from storybank.deid.given_names import is_first_name
 from storybank.deid.places import sentence_start
-from storybank.deid.words import KINSHIP, PRONOUNS, is_common_word, is_ordinary_word
+from storybank.deid.words import KINSHIP, PRONOUNS, is_common_word, is_compound, is_ordinary_word
 
 Found = tuple[int, int, str]
 TITLES = ["Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Mx", "Nurse", "Sister", "Doctor", "Professor",
@@ -107,6 +107,13 @@ def cued(text: str, taken: list[Found], lower: bool) -> Iterator[Found]:
         if any(used[m.start():m.end()]):
             continue
         word = m.group()
+        if lower and word.isalpha() and is_first_name(word.capitalize()) and word not in STOP_WORDS - {"will"} \
+                and _HUMAN_AFTER.match(text[m.end():m.end() + 40]) and not re.search(r"\b(?:i|you|we|they|he|she|it)\s+$",
+                                                                              text[max(0, m.start() - 6):m.start()]):
+            yield m.start(), m.end(), "PERSON"  # "will said", "amber drove me": only a person does that
+            continue
+        if lower and is_compound(word):
+            continue  # "anytime", "someone"
         if lower and (not word.isalpha() or is_ordinary_word(word) and not (
                 _STRONG_CUE.search(text[max(0, m.start() - 25):m.start()]) and not word.endswith(("ed", "ing", "ly"))
                 and word not in STOP_WORDS)):
@@ -126,7 +133,14 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|round|around|near|across|outside|the)\s+$",
 _HUMAN_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:said|says|told|tells|asked|asks|rang|rings|phoned|texted|texts|laughed|smiled|"
                           r"cried|drove|listened|sorted|started|visited|wrote|writes|walked|sat|answers|volunteers|"
                           r"works|worked|lives|lived|picked|invited|taught|promised|reckons|thinks|thought|knew|"
-                          r"hugged|married|and\s+I|and\s+me)\b")
+                          r"hugged|married|and\s+I|and\s+me|is\s+my\s+(?:\w+\s+)?(?:worker|nurse|mate|friend|sister|"
+                          r"brother|cousin|partner|neighbour|counsellor|therapist|mentor|carer|manager|boss))\b",
+                          re.IGNORECASE)
+def does_what_a_person_does(text: str, end: int) -> bool:
+    """Does what follows a name say what only a person does ("said", "drove me", "is my key worker")?"""
+    return bool(_HUMAN_AFTER.match(text[end:end + 40]))
+
+
 _VERB_AFTER = re.compile(r"^\s+[a-z]+ed\b")
 
 

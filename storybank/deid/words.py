@@ -96,6 +96,13 @@ def is_ordinary_word(word: str) -> bool:
     return any(form in words for form in forms(word))
 
 
+def is_compound(word: str) -> bool:
+    """Two ordinary words of three letters or more written as one ("anytime", "someone", "nightshift")."""
+    word = word.lower()
+    return any(is_ordinary_word(word[:i]) and is_ordinary_word(word[i:]) and word[:i] not in TEXTING
+               for i in range(3, len(word) - 2))
+
+
 def is_common_word(word: str) -> bool:
     """Is the word, lower-cased, one a dictionary writes in lower case ("summer", "haven", "care")?
 
