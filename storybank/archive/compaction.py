@@ -70,7 +70,7 @@ def compact_database(full: bool | None = None, budget_seconds: float | None = No
         return done + _checkpoint(conn)
 
 
-def rewrite_tables(tables: list[str], budget_seconds: float = 10.0) -> list[str]:
+def rewrite_tables(tables: list[str], budget_seconds: float = 30.0) -> list[str]:
     """PostgreSQL: VACUUM FULL these tables (short lock waits, bounded in time); the tables left are returned.
 
     After a rebuild has replaced every row, the old rows would otherwise double the table
