@@ -111,3 +111,26 @@ def test_countries_and_big_cities_abroad_are_not_places_but_small_towns_are(foun
     got = found("She came from Gdańsk in the nineties and her husband from Mirpur. They met in Poland.")
     assert not {t for t, k in got if t in ("Gdańsk", "Poland")}
     assert ("Mirpur", "PLACE") in got
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Mum still goes to mass at Our Lady Star of the Sea every Sunday.", ("Our Lady Star of the Sea", "PLACE")),
+    ("He still lives in the flat on Fernleigh Gardens Rise, top floor.", ("Fernleigh Gardens Rise", "PLACE")),
+    ("We moved to the flat on Brambling for the school.", ("Brambling", "PLACE")),
+    ("I was a dinner lady at St Aidan's primary for years.", ("St Aidan's", "ORG")),
+    ("She lit a candle at St Aidan's after the funeral.", ("St Aidan's", "PLACE")),
+    ("Zoltanne, though nobody calls her that, runs the tuck shop.", ("Zoltanne", "PERSON")),
+])
+def test_churches_streets_schools_and_names_by_their_shape(found, text, expected):
+    assert expected in found(text)
+
+
+def test_an_acronym_is_an_organisation_never_a_person(found):
+    got = found("I met her through Sarah at the drop-in, and later with QWRT staff on call at night.")
+    assert ("QWRT", "PERSON") not in got
+
+
+def test_a_hospital_written_in_lower_case():
+    deid.load.cache_clear()
+    got = {(p.text, p.type) for p in deid.detect("so they took me to ashfield royal in the end. i was there 3 days lol")}
+    assert ("ashfield royal", "ORG") in got

@@ -276,6 +276,8 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
                 continue  # "Luton", "Glossop", "Urdu" whatever the model calls them
             if p.type == "PLACE" and p.text in places.abroad():
                 continue  # "she came from Gdańsk"
+            if p.type == "PERSON" and p.text.isupper() and p.text.isalpha() and len(p.text) >= 3:
+                p = Proposal(p.start, p.end, p.text, "ORG", p.source)  # "with ELFT staff": an acronym names a body
             if p.type == "PERSON" and " " not in p.text and not is_first_name(p.text) and not is_common_word(p.text) \
                     and _PLACE_BEFORE.search(text[max(0, p.start - 30):p.start]):
                 p = Proposal(p.start, p.end, p.text, "PLACE", p.source)  # "a lad from Seedley told me"

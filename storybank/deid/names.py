@@ -173,7 +173,8 @@ def given(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Ite
                 continue
             yield m.start(), m.end(), "PERSON"
         elif not common and not is_ordinary_word(word) and start_of_sentence and (
-                _VERB_AFTER.match(after) or PERSON_AFTER.match(after)):
+                _VERB_AFTER.match(after) or PERSON_AFTER.match(after) or _HUMAN_AFTER.match(after)
+                or re.match(r"^,\s+(?:though|who|whose|my|our|his|her|bless|love)\b", after)):
             yield m.start(), m.end(), "PERSON"
 
 

@@ -30,7 +30,8 @@ ORG_WORDS = ("Surgery", "Centre", "Center", "Hub", "Café", "Cafe", "Trust", "Ne
              "Athletic", "United", "Rovers", "Scaffolding", "Roofing", "Builders", "Cars", "Taxis", "Works",
              "General", "Infirmary", "Pharmacy", "Chemist", "Bakery", "Studio", "Studios", "Gym", "Arts", "Airport", "Wellbeing")
 _LOWER_STREET = ("road", "street", "lane", "avenue", "close", "drive", "crescent", "terrace", "estate", "park")
-_LOWER_ORG = ("centre", "center", "surgery", "practice", "hub", "unit", "clinic", "lodge", "project", "trust")
+_LOWER_ORG = ("centre", "center", "surgery", "practice", "hub", "unit", "clinic", "lodge", "project", "trust", "royal",
+              "infirmary")
 # Words before a lower-case "road"/"centre" that make it generic ("the main road", "the day centre").
 _GENERIC_BEFORE = {"main", "high", "back", "side", "busy", "long", "next", "quiet", "big", "little", "same", "old",
                    "new", "day", "job", "walk", "walk-in", "leisure", "community", "health", "crisis", "drop-in",
@@ -41,6 +42,10 @@ STREET = re.compile(rf"(?<![\w-])(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:{_CAP}\s+){{1,3}
 ORG = re.compile(rf"(?<![\w-])(?:(?:St\.?|Saint)\s+)?(?:{_CAP}(?:\s+|\s+(?:&|and|of|for|on)\s+)){{1,4}}"
                  rf"(?:{'|'.join(ORG_WORDS)})(?:’s|'s)?(?![\w-])")
 SAINT = re.compile(r"(?<![\w-])St\.?\s+[A-Z][a-z]+(?:’s|'s)(?![\w-])")
+OUR_LADY = re.compile(r"(?<![\w-])Our Lady(?:\s+(?:of|Help of|Queen of|Star of))?(?:\s+(?:the\s+)?[A-Z][a-z]+)+(?![\w-])")
+# "the flat on Five Springs", "lives on Cowgate": a street known without its suffix.
+ON_STREET = re.compile(r"\b(?:flat|house|home|shop|live|lives|lived|living|grew up|moved)\s+on\s+"
+                       r"((?:[A-Z][a-z’'-]+)(?:\s+[A-Z][a-z’'-]+)?)(?![\w-])")
 WARD = re.compile(r"(?<![\w-])(?:[Ww]ard\s+\d{1,3}[A-Za-z]?|[A-Z][a-z]+\s+Ward)(?![\w-])")
 ESTATE = re.compile(r"(?<![\w-])((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)\s+(?:[Ee]state|[Ff]lats|[Tt]ower)\b")
 LOWER_STREET = re.compile(rf"(?<![\w-])([a-z][a-z’'-]+\s+)?([a-z][a-z’'-]+)\s+(?:{'|'.join(_LOWER_STREET)})\b")
@@ -69,8 +74,15 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
         start, end = _strip_leading(text, m.start(), m.end())
         if len(text[start:end].split()) >= 2:
             yield start, end, "PLACE"
-    for m in SAINT.finditer(text):
+    for m in SAINT.finditer(text):  # a church, unless a school or hospital says it is one ("St Bede's primary")
+        institution = re.match(r"\s+(?:primary|school|hospital|hospice|academy|college|surgery|nursery|high)\b",
+                               text[m.end():]) or re.search(r"\bborn (?:at|in)\s+$", text[max(0, m.start() - 12):m.start()])
+        yield m.start(), m.end(), "ORG" if institution else "PLACE"
+    for m in OUR_LADY.finditer(text):
         yield m.start(), m.end(), "PLACE"
+    for m in ON_STREET.finditer(text):
+        if not any(w.lower() in NOT_PLACES or w in _NOT_LEADING for w in m.group(1).split()):
+            yield m.start(1), m.end(1), "PLACE"
     for m in ORG.finditer(text):
         start, end = _strip_leading(text, m.start(), m.end())
         words = text[start:end].split()
