@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from storybank import hooks
@@ -55,8 +55,12 @@ def code_ancestors() -> dict[int, tuple[int, ...]]:
     return out
 
 
-def documents_for(story_ids: Iterable[int]) -> tuple[list[IndexDoc], list[tuple[int, str]]]:
-    """(documents to write, (story_id, purpose) pairs to remove) for these stories."""
+def documents_for(story_ids: Iterable[int], lock: bool = False) -> tuple[list[IndexDoc], list[tuple[int, str]]]:
+    """(documents to write, (story_id, purpose) pairs to remove) for these stories.
+
+    `lock`: hold the stories for share until the transaction ends (PostgreSQL), so none is
+    withdrawn or changed between reading it and writing what was read.
+    """
     ids = sorted(set(story_ids))
     docs: list[IndexDoc] = []
     removals: list[tuple[int, str]] = []
@@ -66,9 +70,7 @@ def documents_for(story_ids: Iterable[int]) -> tuple[list[IndexDoc], list[tuple[
     stories = {
         s.id: s
         for s in db.session.scalars(
-            select(Story).where(Story.id.in_(ids)).options(
-                selectinload(Story.revisions), selectinload(Story.consent_events)
-            ).execution_options(populate_existing=True)
+            _story_query(ids, lock)
         )
     }
     themes: dict[int, set[int]] = {}
@@ -103,3 +105,10 @@ def documents_for(story_ids: Iterable[int]) -> tuple[list[IndexDoc], list[tuple[
 def _workshop_consented(story: Story) -> bool:
     consent = story.current_consent if not story.withdrawn else None
     return consent is not None and consent.workshop
+
+
+def _story_query(ids: list[int], lock: bool) -> Select:
+    stmt = select(Story).where(Story.id.in_(ids)).options(
+        selectinload(Story.revisions), selectinload(Story.consent_events)
+    ).execution_options(populate_existing=True)
+    return stmt.with_for_update(read=True, of=Story) if lock else stmt

@@ -16,6 +16,8 @@ from storybank.search.documents import IndexDoc
 from storybank.search.plan import EngineHits
 
 IndexProgress = Callable[[IndexDoc], None]
+#: the changes made while a rebuild read the database: (documents to write, (story_id, purpose) removals)
+CatchUp = Callable[[], tuple[list[IndexDoc], list[tuple[int, str]]]]
 
 
 class IndexUnavailable(Exception):
@@ -40,8 +42,13 @@ class SearchEngine(Protocol):
         """Apply added/changed documents and (story_id, purpose) removals; raise if they could not be."""
         ...
 
-    def rebuild(self, docs: Iterable[IndexDoc], progress: IndexProgress | None = None) -> None:
-        """Replace the whole index with `docs` (the iterable also writes the database records)."""
+    def rebuild(self, docs: Iterable[IndexDoc], progress: IndexProgress | None = None,
+                catch_up: CatchUp | None = None) -> None:
+        """Replace the whole index with `docs` (the iterable also writes the database records).
+
+        `catch_up()` gives the changes made since `docs` were read; they are applied before the
+        new index replaces the old one, so a story withdrawn meanwhile is never put back.
+        """
         ...
 
     def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:

@@ -25,6 +25,7 @@ from flask import current_app
 from sqlalchemy import delete, event, func, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from storybank.archive.compaction import rewrite_tables
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 _PENDING = "storybank_search_pending"
 BATCH = 500
 RETRY_DELAYS = (0.1, 0.5, 1.5)  # seconds between attempts after a failed index write
+REBUILD_BATCH = 200  # stories read and their records rewritten per transaction by `storybank reindex`
+REBUILD_ATTEMPTS = 20
 
 
 class IndexNotUpdated(DomainError):
@@ -166,6 +169,11 @@ def process_outbox(strict: bool = False) -> int:
             raise
         log.exception("search index update failed; it will be retried and repaired on the next start")
         return 0
+    from storybank.search import rebuilding
+
+    if rebuilding.running():  # kept for the rebuild to apply to its new index before the swap
+        db.session.rollback()
+        return len(rows)
     db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= max(i for i, _ in rows)))
     db.session.commit()
     return len(rows)
@@ -220,55 +228,63 @@ def all_story_ids() -> list[int]:
 Progress = Callable[[str, int], None]
 
 
-def _all_documents(ids: list[int], progress: Progress | None) -> Iterator[list[IndexDoc]]:
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start:start + BATCH]
-        docs, _ = documents_for(chunk)
-        db.session.expunge_all()
-        yield docs
-        if progress:
-            progress("Indexing stories", len(chunk))
+def queued_changes() -> tuple[list[IndexDoc], list[tuple[int, str]]]:
+    """What the outbox holds now, read afresh: a rebuild applies it to its new index before the swap."""
+    db.session.rollback()
+    docs, removals = documents_for(set(db.session.scalars(select(SearchOutbox.story_id))))
+    db.session.rollback()
+    return docs, removals
+
+
+def _rewrite_records(ids: list[int], search_engine: SearchEngine) -> list[IndexDoc]:
+    """Read a batch of stories and rewrite their records in one short transaction.
+
+    Reading and writing in the same transaction keeps the records true to what was read:
+    on PostgreSQL the stories are locked for share (a withdrawal waits for the batch, or
+    the batch for it); on SQLite a write after a stale read fails, and the batch is read again.
+    """
+    session = db.session
+    for attempt in range(REBUILD_ATTEMPTS):
+        try:
+            docs, _removals = documents_for(ids, lock=True)
+            _write_records(session, ids, docs, search_engine)
+            session.commit()
+            return docs
+        except DBAPIError:
+            session.rollback()
+            if attempt == REBUILD_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return []
 
 
 def rebuild(progress: Progress | None = None) -> int:
     """Rebuild every index record and the engine's index from the database (`storybank reindex`).
 
-    Stories stream from the database into the engine: with Whoosh its writer
-    processes index one batch while the next is read. The database records are
-    committed only once the new index is in place, so a failed rebuild changes nothing.
+    Stories are read and their records rewritten a batch at a time, each batch in its own
+    short transaction, so requests write meanwhile (on SQLite they wait for one batch at
+    most, never for the whole rebuild); the engine indexes each batch after its commit.
+    Changes made meanwhile are queued, and applied to the new index before it is swapped in.
     """
     session = db.session
     ids = all_story_ids()
+    stale = set(session.scalars(select(SearchDocument.story_id).distinct())) - set(ids)  # records to drop
+    session.rollback()
     search_engine = engine()
-    session.execute(delete(SearchWord))
-    session.execute(delete(SearchDocument))
-    session.execute(delete(SearchOutbox))
-    counts: dict[str, Counter[str]] = {}
+    batches = [ids[start:start + REBUILD_BATCH] for start in range(0, len(ids), REBUILD_BATCH)]
 
     def records() -> Iterator[IndexDoc]:
-        for docs in _all_documents(ids, progress):
-            rows = []
-            for doc in docs:
-                doc_words = words(doc.title) | words(doc.body)
-                counts.setdefault(doc.purpose, Counter()).update(doc_words)
-                rows.append({
-                    "story_id": doc.story_id, "purpose": doc.purpose, "words": " ".join(sorted(doc_words)),
-                    "site": doc.site, "kind": doc.kind, "role": doc.role, "method": doc.method,
-                    "collected_on": doc.collected_on, **search_engine.record_fields(doc),
-                })
-            if rows:
-                session.execute(SearchDocument.__table__.insert(), rows)
+        if stale:
+            _rewrite_records(sorted(stale), search_engine)
+        for chunk in batches:
+            docs = _rewrite_records(chunk, search_engine)
+            if progress:
+                progress("Indexing stories", len(chunk))
             yield from docs
 
-    try:
-        search_engine.rebuild(records())
-        apply_word_counts(session, counts)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    process_outbox()  # what changed while it ran
-    # Every row was replaced: the old ones go from the files now, not doubling the tables until autovacuum.
+    search_engine.rebuild(records(), catch_up=queued_changes)
+    process_outbox()  # what changed while it ran (already in the new index; this clears the queue)
+    # Every row was rewritten: the old ones go from the files now, not doubling the tables until autovacuum.
     rewrite_tables([SearchDocument.__tablename__, SearchWord.__tablename__])
     return len(ids)
 
@@ -277,15 +293,20 @@ def rebuild_engine_only(progress: Progress | None = None) -> int:
     """Rebuild only the engine's index from the database's records (a lost or corrupted index).
 
     Reads in batches, each in its own short read transaction, so writers are never held up;
-    stories that change meanwhile are in the outbox, applied right after the swap.
+    stories that change meanwhile are in the outbox, applied to the new index before the swap.
     """
     ids = all_story_ids()
 
     def docs() -> Iterator[IndexDoc]:
-        for batch in _all_documents(ids, progress):
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start:start + BATCH]
+            batch, _ = documents_for(chunk)
             db.session.rollback()
+            db.session.expunge_all()
+            if progress:
+                progress("Indexing stories", len(chunk))
             yield from batch
 
-    engine().rebuild(docs())
+    engine().rebuild(docs(), catch_up=queued_changes)
     process_outbox()
     return len(ids)

@@ -19,7 +19,7 @@ from storybank.extensions import db
 from storybank.search import plan
 from storybank.search.analysis import stem_positions
 from storybank.search.documents import IndexDoc
-from storybank.search.engine import IndexProgress
+from storybank.search.engine import CatchUp, IndexProgress
 from storybank.search.models import SearchDocument
 from storybank.search.plan import EngineHits
 
@@ -116,7 +116,9 @@ class PostgresEngine:
     def write(self, docs: list[IndexDoc], removals: list[tuple[int, str]]) -> None:
         """Nothing to write: the rows are written with the transaction."""
 
-    def rebuild(self, docs: Iterable[IndexDoc], progress: IndexProgress | None = None) -> None:
+    def rebuild(self, docs: Iterable[IndexDoc], progress: IndexProgress | None = None,
+                catch_up: CatchUp | None = None) -> None:
+        """Consuming the documents writes their rows, a batch per transaction: nothing to catch up."""
         for doc in docs:  # consuming the documents writes their rows
             if progress:
                 progress(doc)

@@ -44,6 +44,11 @@ def _progress_file(root: Path) -> Path:
     return sibling(root, ".rebuild.json")
 
 
+def running() -> bool:
+    """Whether a rebuild is under way in any process (it applies the queued changes before its swap)."""
+    return rebuild_running(_root(current_app))
+
+
 def progress() -> RebuildProgress | None:
     """How far a running rebuild has got (None when none is running)."""
     root = _root(current_app)

@@ -14,10 +14,13 @@ generation stay cached per thread, so reopening costs little.
 """
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import struct
 import threading
+import traceback
+import warnings
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
@@ -36,7 +39,7 @@ from storybank import tx
 from storybank.extensions import db
 from storybank.search import plan, whoosh_files, whoosh_match, whoosh_rank
 from storybank.search.documents import SEARCH_PURPOSES, IndexDoc
-from storybank.search.engine import IndexProgress, IndexUnavailable
+from storybank.search.engine import CatchUp, IndexProgress, IndexUnavailable
 from storybank.search.models import SearchDocument, SearchOutbox
 from storybank.search.plan import EngineHits
 from storybank.search.whoosh_query import compile_plan
@@ -96,14 +99,7 @@ class WhooshEngine:
             return all(whoosh_index.exists_in(str(self._dir(p))) for p in SEARCH_PURPOSES)
 
     def _open(self, purpose: str) -> whoosh_index.Index:
-        """Open an existing index; never create one in place of a lost one (that hid the loss)."""
-        folder = self._dir(purpose)
-        try:
-            if whoosh_index.exists_in(str(folder)):
-                return FileStorage(str(folder), supports_mmap=False).open_index()
-        except Exception as err:  # (an unreadable table of contents: corrupted)
-            raise IndexUnavailable(f"the {purpose} index cannot be opened: {err}") from None
-        raise IndexUnavailable(f"the {purpose} index is missing")
+        return _open_at(self._dir(purpose), purpose)
 
     def record_fields(self, doc: IndexDoc) -> dict[str, object]:
         return {"tsv": None, "themes": None}  # Whoosh keeps terms and themes in its own files
@@ -116,33 +112,60 @@ class WhooshEngine:
         tx.after_commit(indexing.apply_after_commit)
 
     def write(self, docs: list[IndexDoc], removals: list[tuple[int, str]]) -> None:
-        with whoosh_files.write_lock(self.root, _lock_timeout()):
-            for purpose in SEARCH_PURPOSES:
-                adds = [d for d in docs if d.purpose == purpose]
-                gone = [sid for sid, p in removals if p == purpose]
-                if not adds and not gone:
-                    continue
-                ix = self._open(purpose)
-                writer = ix.writer(timeout=_lock_timeout())
-                try:
-                    for sid in gone:
-                        writer.delete_by_term("id", _key(sid))
-                    for doc in adds:
-                        writer.update_document(**_fields(doc))
-                    writer.commit(mergetype=_expunge_policy if gone else _merge_policy)
-                except BaseException:
-                    whoosh_files.abandon(writer)
-                    raise
-                finally:
-                    ix.close()
-        self.clear_cache()
+        """Apply the changes; an index that cannot be read while stories must leave it is deleted at once.
 
-    def rebuild(self, docs: Iterable[IndexDoc], progress: IndexProgress | None = None) -> None:
+        Its files may hold a withdrawn story's words and nothing can take them out, so the
+        folder goes (the rebuild that follows brings everything else back from the database).
+        """
+        with whoosh_files.write_lock(self.root, _lock_timeout()):
+            try:
+                self._apply(self.root, docs, removals)
+            except (IndexUnavailable, *_UNREADABLE) as err:
+                if not removals:
+                    raise
+                reason = repr(err)
+                _release(err)
+                self._discard()
+                raise IndexUnavailable(f"the index could not be read ({reason}), so it was deleted") from None
+            finally:
+                self.clear_cache()
+
+    def _apply(self, root: Path, docs: list[IndexDoc], removals: list[tuple[int, str]]) -> None:
+        for purpose in SEARCH_PURPOSES:
+            adds = [d for d in docs if d.purpose == purpose]
+            gone = [sid for sid, p in removals if p == purpose]
+            if not adds and not gone:
+                continue
+            ix = _open_at(root / purpose, purpose)
+            writer = ix.writer(timeout=_lock_timeout())
+            try:
+                for sid in gone:
+                    writer.delete_by_term("id", _key(sid))
+                for doc in adds:
+                    writer.update_document(**_fields(doc))
+                writer.commit(mergetype=_expunge_policy if gone else _merge_policy)
+            except BaseException:
+                whoosh_files.abandon(writer)
+                raise
+            finally:
+                ix.close()
+
+    def _discard(self) -> None:
+        """Delete the index folder (the write lock is held); fail loudly if any of it stays."""
+        shutil.rmtree(self.root, ignore_errors=True)
+        if self.root.exists():
+            raise OSError(f"the unreadable index {self.root} could not be deleted")
+
+    def rebuild(self, docs: Iterable[IndexDoc], progress: IndexProgress | None = None,
+                catch_up: CatchUp | None = None) -> None:
         """Write a fresh index beside the old one, then swap it in under the write lock.
 
         Two writer processes on a two-core machine; every `2 * SEGMENT_DOCS` documents
         are committed as segments of about SEGMENT_DOCS, so that a later withdrawal
         rewrites only a small segment. Only one rebuild runs at a time (its own lock).
+        Just before the swap, under the write lock, `catch_up()` gives the changes made
+        since the documents were read (a withdrawal among them): they are applied to the
+        new index first, so it never brings back a story withdrawn meanwhile.
         """
         rebuild_lock = whoosh_files.RebuildLock(self.root)
         if not rebuild_lock.try_acquire():
@@ -152,6 +175,8 @@ class WhooshEngine:
             shutil.rmtree(building, ignore_errors=True)  # a killed rebuild's leftovers hold full text
             self._build(building, docs, progress)
             with whoosh_files.write_lock(self.root, _lock_timeout()):
+                if catch_up is not None:
+                    self._apply(building, *catch_up())
                 old = whoosh_files.sibling(self.root, ".old")
                 shutil.rmtree(old, ignore_errors=True)
                 if self.root.exists():
@@ -304,12 +329,31 @@ def _queued_ids() -> set[int]:
     return set(db.session.scalars(select(SearchOutbox.story_id)))
 
 
+def _open_at(folder: Path, purpose: str) -> whoosh_index.Index:
+    """Open an existing index; never create one in place of a lost one (that hid the loss)."""
+    try:
+        if whoosh_index.exists_in(str(folder)):
+            return FileStorage(str(folder), supports_mmap=False).open_index()
+    except Exception as err:  # (an unreadable table of contents: corrupted)
+        raise IndexUnavailable(f"the {purpose} index cannot be opened: {err}") from None
+    raise IndexUnavailable(f"the {purpose} index is missing")
+
+
 def _generation(searcher: object) -> tuple[str, tuple]:
     """The searcher's folder, and what identifies the documents it sees: generation, segments, deletions."""
     reader = searcher.reader()
     segments = [leaf.segment() for leaf, _offset in reader.leaf_readers() if hasattr(leaf, "segment")]
     segments = [seg for seg in segments if seg is not None]  # (an empty index's reader has none)
     return searcher._ix.storage.folder, (reader.generation(), tuple((seg.segment_id(), seg.deleted_count()) for seg in segments))
+
+
+def _release(err: BaseException) -> None:
+    """Close the files a failed open left behind (Whoosh leaves them to its traceback's frames) now."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # they are unclosed by design of the failure
+        traceback.clear_frames(err.__traceback__)
+        err.__traceback__ = None
+        gc.collect()
 
 
 def _up_to_date(searcher: object) -> bool:
