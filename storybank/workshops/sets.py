@@ -44,10 +44,15 @@ def _may_build(actor: User) -> None:
 
 
 def list_sets(actor: User) -> list[tuple[StorySet, int]]:
-    """The host's own sets, newest first, with their item counts."""
+    """The host's own sets, newest first, with how many items the host may read now.
+
+    An item whose story was withdrawn or left workshops is not counted: the count says
+    nothing about stories the host may not see.
+    """
     _may_build(actor)
+    readable = policy.visible_stories(actor, "workshop").with_only_columns(Story.id)
     counts = dict(db.session.execute(select(StorySetItem.set_id, func.count()).join(StorySet).where(
-        StorySet.host_id == actor.id).group_by(StorySetItem.set_id)).all())
+        StorySet.host_id == actor.id, StorySetItem.story_id.in_(readable)).group_by(StorySetItem.set_id)).all())
     rows = db.session.scalars(select(StorySet).where(StorySet.host_id == actor.id)
                               .order_by(StorySet.updated_at.desc(), StorySet.id.desc()))
     return [(s, counts.get(s.id, 0)) for s in rows]

@@ -1,0 +1,74 @@
+"""No count a user sees includes a story they may not see (withdrawn, narrowed, out of scope).
+
+Each test codes or uses three stories, then one teller narrows consent and another
+withdraws: every count must say 1 afterwards (and 3 before, so the count can fail).
+"""
+from __future__ import annotations
+
+from conftest import api_client
+from sets_helpers import workshop_story
+
+from storybank import tx
+from storybank.archive.consent import change_consent
+from storybank.archive.withdrawal import withdraw_story
+from storybank.coding import analysis, codebook
+from storybank.coding.codings import apply_coding
+from storybank.workshops import sets as set_service
+
+
+def _row(table: analysis.Table, name: str) -> list[int]:
+    return next(counts for code, counts in table.rows if code.name == name)
+
+
+def _three_coded(make_user, make_story, researcher):
+    hope = codebook.create_code(researcher, "Hope")
+    tellers = [make_user("storyteller") for _ in range(3)]
+    stories = [make_story(teller, body=f"Story {n}: hope came late, at the hub.") for n, teller in enumerate(tellers)]
+    for story in stories:
+        apply_coding(researcher, story.id, hope.id)
+    tx.commit()
+    return hope, tellers, stories
+
+
+def _narrow_and_withdraw(tellers, stories, scope: str) -> None:
+    change_consent(tellers[0], stories[0].id, {scope: False})
+    withdraw_story(tellers[1], stories[1].id)
+    tx.commit()
+
+
+def test_analysis_tables_and_api_totals_count_only_readable_stories(app, make_user, make_story):
+    researcher = make_user("researcher")
+    hope, tellers, stories = _three_coded(make_user, make_story, researcher)
+    client = api_client(app, researcher)
+    assert sum(_row(analysis.frequencies(researcher), "Hope")) == 3
+    assert client.get("/api/v1/stories").get_json()["total"] == 3
+
+    _narrow_and_withdraw(tellers, stories, "research")
+
+    assert sum(_row(analysis.frequencies(researcher), "Hope")) == 1
+    assert sum(_row(analysis.frequencies(researcher, "site"), "Hope")) == 1
+    table = analysis.cooccurrence(researcher)
+    assert _row(table, "Hope")[table.columns.index("Hope")] == 1
+    assert client.get("/api/v1/stories").get_json()["total"] == 1
+    assert client.get("/api/v1/search?q=hub&purpose=research").get_json()["total"] == 1
+    csv = analysis.table_csv(researcher, "frequencies")
+    assert "Hope" in csv and ",3" not in csv.split("Hope", 1)[1].splitlines()[0]
+
+
+def test_story_set_sizes_count_only_items_the_host_may_read(app, make_user, make_story, login_as):
+    researcher = make_user("researcher")
+    made = [workshop_story(make_user, make_story, researcher, title=f"Hub {n}") for n in range(3)]
+    client, host = login_as("host")
+    story_set = set_service.create_set(host, "At the hub", "What happens at the hub?")
+    for story, _teller in made:
+        set_service.add_item(host, story_set.id, story.id)
+    tx.commit()
+    api = api_client(app, host)
+    assert [count for _s, count in set_service.list_sets(host)] == [3]
+
+    _narrow_and_withdraw([t for _s, t in made], [s for s, _t in made], "workshop")
+
+    assert [count for _s, count in set_service.list_sets(host)] == [1]
+    assert [s["items"] for s in api.get("/api/v1/sets").get_json()["results"]] == [1]
+    page = client.get("/sets").get_data(as_text=True)
+    assert "<td>1</td>" in page and "<td>3</td>" not in page
