@@ -72,3 +72,58 @@ def test_story_set_sizes_count_only_items_the_host_may_read(app, make_user, make
     assert [s["items"] for s in api.get("/api/v1/sets").get_json()["results"]] == [1]
     page = client.get("/sets").get_data(as_text=True)
     assert "<td>1</td>" in page and "<td>3</td>" not in page
+
+
+def test_agreement_counts_only_readable_stories(app, make_user, make_story):
+    from storybank.coding.agreement_by_code import code_agreement
+
+    researcher, second = make_user("researcher"), make_user("researcher")
+    hope, tellers, stories = _three_coded(make_user, make_story, researcher)
+    for story in stories:
+        apply_coding(second, story.id, hope.id)
+    tx.commit()
+    api = api_client(app, researcher)
+    assert code_agreement(researcher, hope.id)["stories"] == 3
+
+    _narrow_and_withdraw(tellers, stories, "research")
+
+    assert code_agreement(researcher, hope.id)["stories"] == 1
+    assert api.get(f"/api/v1/codes/{hope.id}/agreement").get_json()["stories"] == 1
+
+
+def test_import_list_counts_only_stories_the_researcher_may_read(app, make_user, login_as):
+    import re
+    import uuid
+
+    from sqlalchemy import select
+    from test_refi_offsets import make_qdpx
+
+    from storybank.archive.claims import claim_story, create_claim_link
+    from storybank.archive.models import Story
+    from storybank.extensions import db
+    from storybank.interop.qdpx_import import import_qdpx
+
+    client, researcher = login_as("researcher")
+    code = str(uuid.uuid4())
+    sources = [{"guid": str(uuid.uuid4()), "name": f"Talk {n}.txt", "data": f"Talk {n} about the hub.".encode(),
+                "selections": [(str(uuid.uuid4()), 0, 4, code, None, [])]} for n in range(3)]
+    import_qdpx(researcher, make_qdpx("NVivo 14", sources, [(code, "Talk")]))
+    tx.commit()
+    other_client, _other = login_as("researcher")
+
+    def row(page_client) -> list[str]:
+        page = page_client.get("/exchange/", follow_redirects=True).get_data(as_text=True)
+        cells = re.search(r"imports-heading.*?<tbody>\s*<tr>(.*?)</tr>", page, re.S).group(1)
+        return re.findall(r"<td>(\d+)</td>", cells)
+
+    assert row(client)[:2] == ["3", "3"]
+    assert row(other_client)[:2] == ["0", "0"]  # entered without consent: only the importer may read them
+    stories = list(db.session.scalars(select(Story).order_by(Story.id)))
+    tellers = [make_user("storyteller") for _ in stories]
+    for teller, story in zip(tellers, stories, strict=True):
+        claim_story(teller, create_claim_link(researcher, story.id)[1])
+        change_consent(teller, story.id, {"research": True})
+    tx.commit()
+    _narrow_and_withdraw(tellers, stories, "research")
+
+    assert row(client)[:2] == ["1", "1"]

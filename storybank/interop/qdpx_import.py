@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storybank import policy
 from storybank.accounts.models import User
@@ -261,6 +261,26 @@ def lost_every_coding(counts: dict[str, int]) -> bool:
 
 def import_projects() -> list[ImportProject]:
     return list(db.session.scalars(select(ImportProject).order_by(ImportProject.id.desc())))
+
+
+def readable_counts(actor: User, projects: list[ImportProject]) -> dict[int, dict[str, int]]:
+    """Per project, its stories this researcher may read now and their codings.
+
+    What arrived (`project.counts`) is the import's record; these say nothing of stories
+    withdrawn since, narrowed, or another researcher's to read.
+    """
+    out = {p.id: {"stories": 0, "codings": 0} for p in projects}
+    readable = policy.visible_stories(actor, ("research", "entered")).with_only_columns(Story.id)
+    rows = db.session.execute(select(ImportedSource.project_id, ImportedSource.story_id).where(
+        ImportedSource.project_id.in_(list(out)), ImportedSource.story_id.in_(readable))).all()
+    project_of = {story_id: project_id for project_id, story_id in rows}
+    for project_id in project_of.values():
+        out[project_id]["stories"] += 1
+    if project_of:
+        for story_id, n in db.session.execute(select(Coding.story_id, func.count()).where(
+                Coding.story_id.in_(list(project_of))).group_by(Coding.story_id)):
+            out[project_of[story_id]]["codings"] += n
+    return out
 
 
 def get_project(actor: User, project_id: object) -> tuple[ImportProject, list[Story]]:

@@ -30,7 +30,8 @@ def _download(data: bytes | str, mimetype: str, filename: str) -> Response:
 
 def _page(error: str | None = None, status: int = 200) -> tuple[str, int]:
     return render_template(
-        "exchange/index.html", form=EmptyForm(), projects=qdpx_import.import_projects(),
+        "exchange/index.html", form=EmptyForm(), projects=(projects := qdpx_import.import_projects()),
+        readable=qdpx_import.readable_counts(current_user, projects),
         story_count=qdpx_export.count_exported(current_user), error=error, targets=qdpx_export.TARGETS,
         upload_mb=current_app.config.get("MAX_CONTENT_LENGTH", 0) // (1024 * 1024),
     ), status
