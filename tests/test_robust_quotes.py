@@ -87,11 +87,12 @@ def test_in_a_small_archive_only_names_and_long_quotations_go(app, make_user, ma
     teller = make_user("storyteller", name="Maya Okafor")
     story, _ = workshop_story(make_user, make_story, researcher, teller=teller, body=BODY, name="Grace Adeyemi")
     install_starter(researcher)
-    memo = add_memo(researcher, "Maya met Grace at the Quillfeather.",
+    # "the Quillfeather café" is an organisation de-identification finds; "listened" is a word of the story.
+    memo = add_memo(researcher, "Maya met Grace at the Quillfeather, who listened.",
                     code_id=db.session.scalar(select(Code.id).where(Code.name == "Thresholds")))
     tx.commit()
     memo_id = memo.id
     withdraw_story(teller, story.id)
     tx.commit()
     db.session.expire_all()
-    assert db.session.get(Memo, memo_id).text == f"{WORD_MARKER} met {WORD_MARKER} at the Quillfeather."
+    assert db.session.get(Memo, memo_id).text == f"{WORD_MARKER} met {WORD_MARKER} at the {WORD_MARKER}, who listened."
