@@ -37,7 +37,7 @@ from whoosh.reading import SegmentReader
 
 from storybank import tx
 from storybank.extensions import db
-from storybank.search import plan, whoosh_files, whoosh_match, whoosh_rank
+from storybank.search import plan, whoosh_build, whoosh_files, whoosh_match, whoosh_rank
 from storybank.search.documents import SEARCH_PURPOSES, IndexDoc
 from storybank.search.engine import CatchUp, IndexProgress, IndexUnavailable
 from storybank.search.models import SearchDocument, SearchOutbox
@@ -160,9 +160,9 @@ class WhooshEngine:
                 catch_up: CatchUp | None = None) -> None:
         """Write a fresh index beside the old one, then swap it in under the write lock.
 
-        Two writer processes on a two-core machine; every `2 * SEGMENT_DOCS` documents
-        are committed as segments of about SEGMENT_DOCS, so that a later withdrawal
-        rewrites only a small segment. Only one rebuild runs at a time (its own lock).
+        Two worker processes on a two-core machine write segments of SEGMENT_DOCS
+        documents (so a later withdrawal rewrites only a small one) while the
+        stories are read; one commit at the end. Only one rebuild runs at a time (its own lock).
         Just before the swap, under the write lock, `catch_up()` gives the changes made
         since the documents were read (a withdrawal among them): they are applied to the
         new index first, so it never brings back a story withdrawn meanwhile.
@@ -188,44 +188,30 @@ class WhooshEngine:
         self.clear_cache()
 
     def _build(self, building: Path, docs: Iterable[IndexDoc], progress: IndexProgress | None) -> None:
-        indexes, writers, counts = {}, {}, {}
-        batch = SEGMENT_DOCS * WRITER_PROCS
-
-        def new_writer(purpose: str) -> object:
-            if WRITER_PROCS > 1:
-                return indexes[purpose].writer(procs=WRITER_PROCS, multisegment=True, limitmb=256, batchsize=250)
-            return indexes[purpose].writer(limitmb=128)
-
-        for purpose in SEARCH_PURPOSES:
-            folder = building / purpose
-            folder.mkdir(parents=True)
-            indexes[purpose] = FileStorage(str(folder), supports_mmap=False).create_index(schema())
-            writers[purpose] = None
-            counts[purpose] = 0
+        builder = whoosh_build.SegmentBuilder(WRITER_PROCS)
+        chunks: dict[str, list[dict[str, str]]] = {}
         try:
+            for purpose in SEARCH_PURPOSES:
+                folder = building / purpose
+                folder.mkdir(parents=True)
+                FileStorage(str(folder), supports_mmap=False).create_index(schema()).close()
+                chunks[purpose] = []
             for doc in docs:
-                if writers[doc.purpose] is None:
-                    writers[doc.purpose] = new_writer(doc.purpose)
-                writers[doc.purpose].add_document(**_fields(doc))
-                counts[doc.purpose] += 1
-                if counts[doc.purpose] % batch == 0:
-                    writers[doc.purpose].commit(mergetype=_keep_all)
-                    writers[doc.purpose] = None
+                chunk = chunks[doc.purpose]
+                chunk.append(_fields(doc))
+                if len(chunk) == SEGMENT_DOCS:
+                    builder.add(building / doc.purpose, chunk)
+                    chunks[doc.purpose] = []
                 if progress:
                     progress(doc)
-            for purpose, w in writers.items():
-                if w is not None:
-                    w.commit(mergetype=_keep_all)
-                    writers[purpose] = None
+            for purpose, chunk in chunks.items():
+                if chunk:
+                    builder.add(building / purpose, chunk)
+            builder.finish()
         except BaseException:
-            for w in writers.values():
-                if w is not None:
-                    whoosh_files.abandon(w)
+            builder.abandon()
             shutil.rmtree(building, ignore_errors=True)
             raise
-        finally:
-            for ix in indexes.values():
-                ix.close()
 
     def purge_leftovers(self) -> None:
         whoosh_files.purge_leftovers(self.root)
@@ -366,10 +352,6 @@ def _up_to_date(searcher: object) -> bool:
 def _close(searcher: object) -> None:
     with suppress(Exception):  # closed already, or its files are gone: either way it is shut
         searcher.close()
-
-
-def _keep_all(writer: object, segments: list) -> list:
-    return segments
 
 
 def _lock_timeout() -> float:
