@@ -44,3 +44,43 @@ def test_the_vocabulary_keeps_whole_words_of_at_most_sixty_letters(text):
     from storybank.search.analysis import MAX_WORD, PLAIN_WORD_RE, words
 
     assert words(text) == {w for w in PLAIN_WORD_RE.findall(text.lower()) if len(w) <= MAX_WORD}
+
+
+def _term_stats(folder):
+    from whoosh.filedb.filestore import FileStorage
+
+    ix = FileStorage(str(folder)).open_index()
+    with ix.reader() as reader:
+        out = {}
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            matcher = reader.postings(fieldname, text)
+            out[(fieldname, text)] = (info.doc_frequency(), info.weight(), info.min_length(), info.max_length(),
+                                      info.max_weight(), list(matcher.items_as("weight")))
+        return out, reader.doc_count_all()
+
+
+def test_a_segment_from_the_rebuild_workers_holds_what_whooshs_own_writer_writes(tmp_path):
+    """Same terms, postings, weights and length bounds (the workers read field lengths once per field)."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from storybank.search.whoosh_build import SegmentBuilder
+
+    docs = [{"id": f"{i:012d}", "title": f"Story {i} waiting", "body": TEXTS[i % len(TEXTS)] + " crisis" * (i % 5),
+             "site": "salford", "site_label": "Salford", "kind": "practitioner", "role": "", "method": "written",
+             "date": "", "themes": str(i % 3), "theme_set": str(i % 3)} for i in range(40)]
+    folders = {}
+    for name in ("whoosh", "workers"):
+        folders[name] = tmp_path / name
+        folders[name].mkdir()
+        ix = FileStorage(str(folders[name])).create_index(schema())
+        if name == "whoosh":
+            writer = ix.writer()
+            for fields in docs:
+                writer.add_document(**fields)
+            writer.commit()
+        else:
+            builder = SegmentBuilder(1)
+            builder.add(folders[name], docs)
+            builder.finish()
+    assert _term_stats(folders["workers"]) == _term_stats(folders["whoosh"])

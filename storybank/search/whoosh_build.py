@@ -25,10 +25,40 @@ def _open(folder: str) -> object:
     return FileStorage(folder, supports_mmap=False).open_index()  # no memory maps, as the engine reads
 
 
+class _Lengths:
+    """A segment's per-document reader whose field lengths are read once per field.
+
+    Writing the postings asks for the document's field length once per posting
+    (for the blocks' length bounds): about a fifth of the writing time, reading the
+    same few thousand numbers from the file again and again.
+    """
+
+    def __init__(self, reader: object, doc_count: int) -> None:
+        self._reader = reader
+        self._doc_count = doc_count
+        self._tables: dict[tuple[str, object], list] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: object = 0) -> object:
+        table = self._tables.get((fieldname, default))
+        if table is None:
+            read = self._reader.doc_field_length
+            table = [read(d, fieldname, default) for d in range(self._doc_count)]
+            self._tables[(fieldname, default)] = table
+        return table[docnum]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._reader, name)
+
+
+class _SegmentWriter(SegmentWriter):
+    def per_document_reader(self) -> object:
+        return _Lengths(super().per_document_reader(), self.docnum)
+
+
 def write_segment(folder: str, docs: list[dict[str, str]]) -> object:
     """Write one segment of `docs` into the index in `folder` (no lock: the parent holds the build's)."""
     ix = _open(folder)
-    writer = SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB)
+    writer = _SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB)
     for fields in docs:
         writer.add_document(**fields)
     return writer._finalize_segment()
