@@ -21,7 +21,6 @@ REFERENCE = StemmingAnalyzer()  # what FastStemmingAnalyzer must equal (tested)
 WORD_RE: re.Pattern[str] = default_pattern
 PLAIN_WORD_RE = re.compile(r"\w+", re.UNICODE)
 MAX_WORD = 60
-_SHORT_WORD_RE = re.compile(rf"(?<!\w)\w{{1,{MAX_WORD}}}(?!\w)", re.UNICODE)  # whole words of at most MAX_WORD
 
 
 Tok = tuple[str, int, int, int]  # stem, position, start, end (plain tuples: this is the hot loop)
@@ -96,7 +95,10 @@ def stem_word(word: str) -> str | None:
 
 def words(text: str) -> set[str]:
     """The distinct lower-case surface words of `text` (the vocabulary behind fuzzy, wildcards, suggestions)."""
-    return set(_SHORT_WORD_RE.findall(text.lower()))
+    found = set(PLAIN_WORD_RE.findall(text.lower()))
+    if found and len(max(found, key=len)) > MAX_WORD:  # rare: only then a loop in Python
+        found = {w for w in found if len(w) <= MAX_WORD}
+    return found
 
 
 class FastStemmingAnalyzer(Analyzer):
