@@ -21,9 +21,10 @@ def connect_features(app: Flask) -> FeatureHooks:
     # Coding: codings, memos and notices go with the story; codings follow each revision's text.
     hooks.add("coding", "withdrawal", codings.delete_codings_of)
     hooks.add("coding", "revision", reanchor.reanchor)
-    # Suggestions: decisions go, and a model that learned from the story is deleted.
+    # Suggestions: decisions go, and a model that learned from the story is deleted (also when research is taken away).
     hooks.add("suggestions", "withdrawal", suggest.delete_decisions_of)
     hooks.add("suggestions", "withdrawal", suggest_classifier.forget_withdrawn_story)
+    hooks.add("suggestions", "consent", suggest_classifier.forget_unconsented_story)  # research taken away
     # Workshop versions: proposed when told, follow revisions and claims, go with the story; search reads them.
     hooks.add("workshop versions", "consent", proposing.on_saved)
     hooks.add("workshop versions", "claim", following.follow_claim)

@@ -127,3 +127,38 @@ def test_import_list_counts_only_stories_the_researcher_may_read(app, make_user,
     _narrow_and_withdraw(tellers, stories, "research")
 
     assert row(client)[:2] == ["1", "1"]
+
+
+def test_the_suggestion_model_forgets_a_story_whose_teller_took_research_away(app, make_user, make_story, login_as):
+    from sqlalchemy import select
+
+    from storybank.coding import suggest, suggest_classifier
+    from storybank.coding.models import Code
+    from storybank.extensions import db
+
+    client, researcher = login_as("researcher")
+    codebook.install_starter(researcher)
+    scarcity = db.session.scalar(select(Code).where(Code.name == "Scarcity")).id
+    sentences = ["The waiting list was months long.", "They put me on a waiting list again.",
+                 "I waited months for a referral."]
+    tellers, stories = [], []
+    for n in range(3):
+        tellers.append(make_user("storyteller"))
+        body = " ".join(sentences) + f" Then story {n} went on."
+        stories.append(make_story(tellers[-1], body=body, title=f"Coded {n}"))
+        for sentence in sentences:
+            start = body.index(sentence)
+            apply_coding(researcher, stories[-1].id, scarcity, start, start + len(sentence))
+    tx.commit()
+    suggest_classifier.train(researcher, epochs=1)
+    tx.commit()
+    assert dict((c.name, n) for c, n in suggest.model_status(researcher).learned)["Scarcity"] == 9
+
+    change_consent(tellers[0], stories[0].id, {"research": False})
+    tx.commit()
+
+    status = suggest.model_status(researcher)
+    assert status.learned == [] and suggest_classifier.current_training() is None
+    assert "no longer available for research, so the model was deleted" in status.note
+    page = client.get("/codebook/suggestions").get_data(as_text=True)
+    assert "Coded sentences it learned from" not in page

@@ -241,9 +241,6 @@ def test_the_model_learns_from_the_teams_codings_and_proposes_them(app, research
     proposed = found[("Scarcity", "I was stuck on the waiting list for a year.")]
     assert proposed.sources == ("model",) and proposed.score >= 0.5
     assert ("Scarcity", "Nothing much happened at first.") not in found
-    change_consent(stories[1].teller, stories[1].id, {"research": False})
-    tx.commit()
-    assert suggest.model_status(researcher).unavailable == 1  # the page asks for a retrain to forget it
     # Only weights and code ids are kept: no sentence, no vocabulary.
     files = model_files(app)
     assert files and all(b"waiting" not in f.read_bytes() and b"garden" not in f.read_bytes() for f in files)
@@ -252,6 +249,11 @@ def test_the_model_learns_from_the_teams_codings_and_proposes_them(app, research
     tx.commit()
     assert db.session.get(SuggestionTraining, training.id).status == "replaced"
     assert {p.parent.parent.name for p in model_files(app) if p.parent.name == "textcat"} == {str(second.id)}
+    # A teller who takes research away takes their story out of the model: it is deleted at once.
+    change_consent(stories[1].teller, stories[1].id, {"research": False})
+    tx.commit()
+    assert db.session.get(SuggestionTraining, second.id).status == "discarded"
+    assert suggest.model_status(researcher).learned == [] and model_files(app) == []
 
 
 def test_coding_blind_the_model_does_not_echo_other_coders(app, researcher, make_user, make_story):

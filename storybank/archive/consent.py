@@ -97,7 +97,7 @@ def append_event(
     db.session.add(row)
     db.session.flush()
     touch(story.id)  # consent decides what the index may hold
-    for hook in hooks.current().consent:  # workshop versions follow consent
+    for hook in hooks.current().consent:  # workshop versions and the suggestion model follow consent
         hook(story)
     return row
 

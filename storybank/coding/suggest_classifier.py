@@ -252,11 +252,27 @@ def predict(nlp: Language, features: list[str]) -> list[dict[int, float]]:
 
 def forget_withdrawn_story(story: Story) -> dict[str, int]:
     """Withdrawal: a model that learned from this story is deleted (weights, not text, but still derived)."""
+    _discard_models_of(story, "A story it learned from was withdrawn, so the model was deleted. Retrain to use it.")
+    return {}
+
+
+def forget_unconsented_story(story: Story) -> None:
+    """Consent changed: a teller who took research away takes their story out of the model too.
+
+    The model's page would otherwise go on counting the story's coded sentences, and its
+    suggestions would go on echoing them, for researchers who may no longer read it.
+    """
+    consent = story.current_consent
+    if consent is None or not consent.research:
+        _discard_models_of(story, "A story it learned from is no longer available for research, so the model "
+                                  "was deleted. Retrain to use it.")
+
+
+def _discard_models_of(story: Story, note: str) -> None:
     for training in db.session.scalars(select(SuggestionTraining).where(
             SuggestionTraining.status == TRAINING_CURRENT)):
         if story.id in (training.story_ids or []):
             training.status = TRAINING_DISCARDED
-            training.note = "A story it learned from was withdrawn, so the model was deleted. Retrain to use it."
+            training.note = note
             folder = model_root() / str(training.id)
             tx.after_commit(lambda f=folder: (shutil.rmtree(f, ignore_errors=True), forget_loaded()))
-    return {}
