@@ -9,8 +9,10 @@ backups and freed disk blocks. See README, "Running on PostgreSQL".
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import re
+import threading
 import time
 
 import click
@@ -32,11 +34,72 @@ def text_tables() -> list[str]:
 
 def compact_after_withdrawal() -> list[str]:
     """The compaction a withdrawal runs after its commit: bounded (a few seconds, short lock waits), so the
-    archive never waits long behind it; tables it could not finish are left for `storybank db compact`."""
-    return compact_database(budget_seconds=AFTER_WITHDRAWAL_BUDGET)
+    archive never waits long behind it. Tables it could not finish (a busy server, a long reader) are
+    finished by a background thread of this process, retried until done or `BACKGROUND_BUDGET` runs out;
+    only then are they left for `storybank db compact` (logged)."""
+    done, kept = _compact(None, AFTER_WITHDRAWAL_BUDGET)
+    if kept:
+        _finish_in_background(kept)
+    return done
 
 
 AFTER_WITHDRAWAL_BUDGET = 3.0
+BACKGROUND_BUDGET = 600.0
+
+_pending: set[str] = set()
+_pending_lock = threading.Lock()
+_worker: threading.Thread | None = None
+
+
+def _finish_in_background(tables: list[str]) -> None:
+    global _worker
+    app = current_app._get_current_object()
+    with _pending_lock:
+        _pending.update(tables)
+        if _worker is not None and _worker.is_alive():
+            return  # the running thread takes the new tables too
+        _worker = threading.Thread(target=_background_compaction, args=(app,), name="storybank-compaction",
+                                   daemon=True)
+        _worker.start()
+
+
+def _background_compaction(app: object) -> None:
+    deadline = time.monotonic() + BACKGROUND_BUDGET
+    with app.app_context():
+        try:
+            while time.monotonic() < deadline:
+                with _pending_lock:
+                    tables = sorted(_pending)
+                if not tables:
+                    return
+                kept = set(rewrite_tables(tables, budget_seconds=min(30.0, deadline - time.monotonic())))
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    _checkpoint(conn)
+                with _pending_lock:
+                    _pending.difference_update(set(tables) - kept)
+                    if not _pending:
+                        return
+                time.sleep(1.0)
+            log.warning("compaction: out of time in the background, left for `storybank db compact`: %s",
+                        ", ".join(sorted(_pending)))
+        except Exception:  # never let a background thread die silently
+            log.exception("compaction in the background failed; run `storybank db compact`")
+        finally:
+            db.session.remove()
+
+
+def wait_for_compaction(timeout: float = BACKGROUND_BUDGET) -> bool:
+    """Wait until this process's background compaction has finished; True when nothing is left.
+
+    Commands call it before they exit (a daemon thread would die with the process)."""
+    worker = _worker
+    if worker is not None:
+        worker.join(timeout)
+    with _pending_lock:
+        return not _pending and (worker is None or not worker.is_alive())
+
+
+atexit.register(wait_for_compaction, 120.0)
 
 
 def compact_database(full: bool | None = None, budget_seconds: float | None = None) -> list[str]:
@@ -45,15 +108,20 @@ def compact_database(full: bool | None = None, budget_seconds: float | None = No
     Returns what was done, one line each. `full=None` follows `COMPACT_AFTER_WITHDRAWAL`.
     With a budget, PostgreSQL's lock waits are short and tables left when it runs out are reported.
     """
+    return _compact(full, budget_seconds)[0]
+
+
+def _compact(full: bool | None, budget_seconds: float | None) -> tuple[list[str], list[str]]:
+    """What `compact_database` does, plus the PostgreSQL tables it had to leave."""
     engine = db.engine
     db.session.rollback()  # a read begun after the commit would hold a lock VACUUM FULL waits for
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         if engine.dialect.name == "sqlite":
             conn.exec_driver_sql("VACUUM")
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # old pages in the write-ahead log go too
-            return ["VACUUM", "WAL checkpoint"]
+            return ["VACUUM", "WAL checkpoint"], []
         if engine.dialect.name != "postgresql":
-            return []
+            return [], []
         if full is None:
             full = bool(current_app.config.get("COMPACT_AFTER_WITHDRAWAL", True))
         # Never stall the app behind a long reader (VACUUM FULL queued for a lock blocks those after it).
@@ -61,13 +129,14 @@ def compact_database(full: bool | None = None, budget_seconds: float | None = No
         tables = text_tables()
         if not full:
             conn.exec_driver_sql("VACUUM " + ", ".join(f'"{name}"' for name in tables))
-            return [f"VACUUM of {len(tables)} tables"] + _checkpoint(conn)
+            return [f"VACUUM of {len(tables)} tables"] + _checkpoint(conn), []
         deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
         kept = _vacuum_full(conn, tables, deadline=deadline)
         done = [f"VACUUM FULL of {len(tables)} tables"]
         if kept:
-            done.append("dead rows still seen by other sessions, left for the next compaction: " + ", ".join(kept))
-        return done + _checkpoint(conn)
+            done.append("not finished in time (dead rows still seen by other sessions, or locked), left for "
+                        "another pass: " + ", ".join(kept))
+        return done + _checkpoint(conn), kept
 
 
 def rewrite_tables(tables: list[str], budget_seconds: float = 30.0) -> list[str]:
