@@ -127,6 +127,12 @@ def test_import_list_counts_only_stories_the_researcher_may_read(app, make_user,
     _narrow_and_withdraw(tellers, stories, "research")
 
     assert row(client)[:2] == ["1", "1"]
+    api = api_client(app, researcher)
+    listed = api.get("/api/v1/imports").get_json()["results"][0]
+    assert listed["readable"] == {"stories": 1, "codings": 1}
+    assert listed["counts"]["stories"] == 3  # what arrived: the import's own record
+    one = api.get(f"/api/v1/imports/{listed['id']}").get_json()
+    assert one["readable"] == {"stories": 1, "codings": 1} and len(one["stories"]) == 1
 
 
 def test_the_suggestion_model_forgets_a_story_whose_teller_took_research_away(app, make_user, make_story, login_as):

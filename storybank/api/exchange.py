@@ -28,10 +28,13 @@ def _suffix(target: str) -> str:
     return "" if target == "standard" else f"-for-{target}"
 
 
-def project_json(project: ImportProject, stories: list | None = None) -> dict[str, Any]:
+def project_json(project: ImportProject, stories: list | None = None,
+                 readable: dict[str, int] | None = None) -> dict[str, Any]:
+    if readable is None:
+        readable = qdpx_import.readable_counts(g.actor, [project])[project.id]
     body = {"id": project.id, "name": project.name, "origin": project.origin, "convention": project.convention,
             "imported_at": stamp(project.imported_at), "imported_by_id": project.imported_by_id,
-            "counts": project.counts or {}}
+            "counts": project.counts or {}, "readable": readable}
     if stories is not None:
         body["stories"] = [{"id": s.id, "title": s.title, "claimed": s.teller_id is not None} for s in stories]
     return body
@@ -62,7 +65,9 @@ def export_codings() -> Any:
 @operation("/imports", "GET", "REFI-QDA imports (project spaces)", responses={200: x.ImportList})
 @guard.requires("exchange.import")
 def list_imports() -> Any:
-    return jsonify({"results": [project_json(p) for p in qdpx_import.import_projects()]})
+    projects = qdpx_import.import_projects()
+    readable = qdpx_import.readable_counts(g.actor, projects)
+    return jsonify({"results": [project_json(p, readable=readable[p.id]) for p in projects]})
 
 
 @operation("/imports", "POST", "Import a REFI-QDA project: send the .qdpx itself as the body "

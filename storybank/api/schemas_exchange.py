@@ -18,8 +18,16 @@ class ImportedStory(Out):
     claimed: bool
 
 
+class ReadableCounts(Out):
+    """What of an import the caller may read now (withdrawn, narrowed or others' stories not counted)."""
+
+    stories: int
+    codings: int
+
+
 class ImportProject(Out):
-    """An import's project space: counts of what arrived and what was skipped (per coder where it matters)."""
+    """An import's project space: `counts` of what arrived and was skipped when it was imported (per coder where
+    it matters); `readable`: its stories the caller may read now, and their codings."""
 
     id: int
     name: str
@@ -28,6 +36,7 @@ class ImportProject(Out):
     imported_at: Stamp
     imported_by_id: int | None
     counts: dict[str, int]
+    readable: ReadableCounts
     stories: list[ImportedStory] | None = None
 
 
