@@ -130,7 +130,10 @@ def app(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path,
     application = make_app(request.param, tmp_path, sqlite_template, postgres_url)
     with application.app_context():
         yield application
-        db.session.remove()
+        from storybank.archive.compaction import wait_for_compaction
+
+        db.session.remove()  # the test's own reads would hold the locks a background compaction waits for
+        wait_for_compaction(120)  # a compaction a withdrawal left to finish in the background uses this engine
         db.engine.dispose()
     violations = application.extensions["openapi_violations"]
     assert not violations, "API answers that the OpenAPI document does not allow:\n" + "\n".join(violations[:20])
