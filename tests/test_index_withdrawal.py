@@ -61,15 +61,8 @@ def host_and_researcher(make_user):
     return make_user("host"), make_user("researcher")
 
 
-@pytest.fixture
-def many_stories(app, make_story, monkeypatch):
-    """A dozen stories in several Whoosh segments (small segments, none merged by the way)."""
-    monkeypatch.setattr(whoosh_engine, "SEGMENT_DOCS", 2)
-    monkeypatch.setattr(whoosh_engine, "SMALL_SEGMENT", 1)
-    return [make_story(title=f"Weather {n}", body=f"Story {n} about the weather and the hub.") for n in range(12)]
-
-
-def test_retraining_suggestions_then_withdrawing_leaves_no_trace(app, make_user, make_story, many_stories):
+def coded_for_training(make_user, make_story) -> User:
+    """A researcher with the starter codebook and three stories coded enough to train suggestions on."""
     researcher = make_user("researcher")
     codebook.install_starter(researcher)
     scarcity = db.session.scalar(select(Code).where(Code.name == "Scarcity")).id
@@ -80,6 +73,19 @@ def test_retraining_suggestions_then_withdrawing_leaves_no_trace(app, make_user,
             start = body.index(sentence)
             apply_coding(researcher, story.id, scarcity, start, start + len(sentence))
     tx.commit()
+    return researcher
+
+
+@pytest.fixture
+def many_stories(app, make_story, monkeypatch):
+    """A dozen stories in several Whoosh segments (small segments, none merged by the way)."""
+    monkeypatch.setattr(whoosh_engine, "SEGMENT_DOCS", 2)
+    monkeypatch.setattr(whoosh_engine, "SMALL_SEGMENT", 1)
+    return [make_story(title=f"Weather {n}", body=f"Story {n} about the weather and the hub.") for n in range(12)]
+
+
+def test_retraining_suggestions_then_withdrawing_leaves_no_trace(app, make_user, make_story, many_stories):
+    researcher = coded_for_training(make_user, make_story)
     teller = make_user("storyteller")
     suggest_classifier.train(researcher, epochs=2)
     tx.commit()
@@ -113,16 +119,7 @@ def test_training_leaves_the_global_random_generators_alone(app, make_user, make
 
     import numpy
 
-    researcher = make_user("researcher")
-    codebook.install_starter(researcher)
-    scarcity = db.session.scalar(select(Code).where(Code.name == "Scarcity")).id
-    for i in range(3):
-        body = " ".join(CODED) + f" Then story {i} went on."
-        story = make_story(body=body, title=f"Coded {i}")
-        for sentence in CODED:
-            start = body.index(sentence)
-            apply_coding(researcher, story.id, scarcity, start, start + len(sentence))
-    tx.commit()
+    researcher = coded_for_training(make_user, make_story)
     draws = []
     for _ in range(2):
         suggest_classifier.train(researcher, epochs=1)
