@@ -134,3 +134,29 @@ def test_a_hospital_written_in_lower_case():
     deid.load.cache_clear()
     got = {(p.text, p.type) for p in deid.detect("so they took me to ashfield royal in the end. i was there 3 days lol")}
     assert ("ashfield royal", "ORG") in got
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("byker hub again 2day. the woman there, dawn, sorted my gas card. she was nice. ok.", "dawn"),
+    ("me and crystal have been mates since year 7. she gets it. ok.", "crystal"),
+    ("## Ivy\n\nIvy was my nan's neighbour for forty years.", "Ivy"),
+    ("Guy from the allotment society gave me a spade.", "Guy"),
+    ("We dug all spring. Rich, his partner, taught me to grow beans.", "Rich"),
+    ("Tafadzwa Moyo from the welfare rights team rang me back.", "Tafadzwa Moyo"),
+])
+def test_first_names_that_are_words_in_more_name_positions(found, text, name):
+    assert (name, "PERSON") in found(text)
+
+
+def test_a_lower_case_name_found_once_is_found_again_where_it_names_her(found):
+    found("")  # the fixture picks the model or the rules
+    text = ("me and crystal have been mates since year 7. crystal is the only one who came. "
+            "the crystal on my necklace broke. ok.")
+    people = [p.start for p in deid.detect(text) if p.type == "PERSON" and p.text == "crystal"]
+    assert people == [7, 45]  # not "the crystal on my necklace"
+
+
+@pytest.mark.parametrize("text", ["Summer came early that year.", "we got up at dawn. dawn is cold here. ok then.",
+                                  "Still, my sister, bless her, tried."])
+def test_words_outside_name_positions_stay_words(found, text):
+    assert not any(kind == "PERSON" for _t, kind in found(text)), found(text)

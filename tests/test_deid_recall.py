@@ -106,3 +106,10 @@ def test_ordinary_words_pronouns_kinship_and_generic_services_are_never_names():
                                   'The officer says, "Send him to me this afternoon." So I went.'])
 def test_a_capital_that_only_starts_a_sentence_is_no_name_or_town(text):
     assert not any(kind in ("PERSON", "PLACE", "ORG") for _t, kind in found(text))
+
+
+def test_cities_are_the_uk_cities_not_a_population_cut():
+    got = found("I moved from Cardiff to Splott, then Bradford, then Wells, then Rochdale and Reading.")
+    assert not {t for t, _k in got} & {"Cardiff", "Bradford"}
+    assert {("Rochdale", "PLACE"), ("Reading", "PLACE")} <= got  # big towns still point at someone
+    assert "Wells" in {t for t, _k in got}  # and so does a small cathedral city

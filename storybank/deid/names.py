@@ -67,8 +67,8 @@ def looks_like_a_person(text: str, start: int, end: int) -> bool:
     if any(w.lower() in NOT_NAMES or w.lower() in PRONOUNS or w.lower() in KINSHIP for w in words):
         return False
     before, after = text[max(0, start - 40):start], text[end:end + 60]
-    return bool(PERSON_CUE.search(before) or PERSON_AFTER.match(after)
-                or (PERSON_APPOSITION.search(before) and after.lstrip().startswith(",")))
+    return bool(PERSON_CUE.search(before) or PERSON_AFTER.match(after) or PERSON_FROM.match(after)
+                or PERSON_APPOSED.match(after) or (PERSON_APPOSITION.search(before) and after.lstrip().startswith(",")))
 
 
 def lowercase_style(text: str) -> bool:
@@ -107,10 +107,9 @@ def cued(text: str, taken: list[Found], lower: bool) -> Iterator[Found]:
         if any(used[m.start():m.end()]):
             continue
         word = m.group()
-        if lower and word.isalpha() and is_first_name(word.capitalize()) and word not in STOP_WORDS - {"will"} \
-                and _HUMAN_AFTER.match(text[m.end():m.end() + 40]) and not re.search(r"\b(?:i|you|we|they|he|she|it)\s+$",
-                                                                              text[max(0, m.start() - 6):m.start()]):
-            yield m.start(), m.end(), "PERSON"  # "will said", "amber drove me": only a person does that
+        after = text[m.end():m.end() + 40]
+        if lower and written_as_a_name(text, m.start(), m.end()):
+            yield m.start(), m.end(), "PERSON"  # "will said", "amber drove me", "me and crystal", ", dawn, sorted"
             continue
         if lower and is_compound(word):
             continue  # "anytime", "someone"
@@ -120,8 +119,9 @@ def cued(text: str, taken: list[Found], lower: bool) -> Iterator[Found]:
             continue  # a lower-case word that is also English is a name only right after "called", "named"…
         probe = text if not lower else text[:m.start()] + word[:1].upper() + text[m.start() + 1:]
         if not lower and " " not in word and is_ordinary_word(word) and sentence_start(text, m.start()) \
-                and not PERSON_CUE.search(text[max(0, m.start() - 40):m.start()]):
-            continue  # "People always want a list": a capital that only starts the sentence
+                and not PERSON_CUE.search(text[max(0, m.start() - 40):m.start()]) and not (
+                    is_first_name(word) and (PERSON_FROM.match(after) or PERSON_APPOSED.match(after))):
+            continue  # "People always want a list": a capital that only starts the sentence (not "Guy from the…")
         if looks_like_a_person(probe, m.start(), m.end()):
             yield m.start(), m.end(), "PERSON"
 
@@ -130,15 +130,40 @@ _CAPITALISED = re.compile(r"(?<![\w'’@.-])[A-Z\u00C0-\u024F][a-z\u00DF-\u024F'
                           r"(?![\w@-])")
 _PLACE_BEFORE = re.compile(r"\b(?:in|round|around|near|across|outside|the)\s+$", re.IGNORECASE)
 # What only a person does, after a first name that is also a word ("Summer started", never "Summer came early").
-_HUMAN_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:said|says|told|tells|asked|asks|rang|rings|phoned|texted|texts|laughed|smiled|"
-                          r"cried|drove|listened|sorted|started|visited|wrote|writes|walked|sat|answers|volunteers|"
-                          r"works|worked|lives|lived|picked|invited|taught|promised|reckons|thinks|thought|knew|"
-                          r"hugged|married|and\s+I|and\s+me|is\s+my\s+(?:\w+\s+)?(?:worker|nurse|mate|friend|sister|"
-                          r"brother|cousin|partner|neighbour|counsellor|therapist|mentor|carer|manager|boss))\b",
-                          re.IGNORECASE)
-def does_what_a_person_does(text: str, end: int) -> bool:
-    """Does what follows a name say what only a person does ("said", "drove me", "is my key worker")?"""
-    return bool(_HUMAN_AFTER.match(text[end:end + 40]))
+_HUMAN_VERBS = (r"said|says|told|tells|asked|asks|rang|rings|phoned|texted|texts|laughed|smiled|cried|drove|listened|"
+                r"sorted|started|visited|wrote|writes|walked|sat|answers|volunteers|works|worked|lives|lived|picked|"
+                r"invited|taught|promised|reckons|thinks|thought|knew|hugged|married")
+_HUMAN_AFTER = re.compile(rf"^(?:'s|’s)?\s+(?:{_HUMAN_VERBS}|and\s+I|and\s+me|(?:is|was|has been|had been)\s+"
+                          rf"(?:my|our|his|her|their)\s+(?:\w+(?:'s|’s)?\s+)?(?:{_CUE_NOUNS}))\b", re.IGNORECASE)
+# "the woman there, dawn, sorted it": a name between commas with what a person does after it.
+_APPOSED = re.compile(rf"^,\s+(?:{_HUMAN_VERBS}|helped|gave|got|took|brought|found|showed|made|kept|sorts|helps|"
+                      rf"gives|brings|takes|keeps)\b", re.IGNORECASE)
+# "Guy from the allotment society", "Tafadzwa Moyo from the welfare rights team": somebody from a body.
+PERSON_FROM = re.compile(r"^\s+from\s+(?:the|our|my|his|her)\s+(?:[\w'’-]+\s+){0,3}?(?:team|service|society|group|"
+                         r"club|council|charity|project|office|surgery|hub|centre|center|church|mosque|temple|gurdwara|"
+                         r"ward|unit|clinic|practice|school|college|association|network|trust|shop|garage|pub|"
+                         r"allotments?|library|jobcentre|bank|committee|crew|mob|lot|side|department)\b", re.IGNORECASE)
+# "Rich, his partner, taught me": a name and what the person is to somebody, between commas.
+PERSON_APPOSED = re.compile(rf"^,\s+(?:my|our|his|her|their)\s+(?:[a-z]+\s+)?(?:{_CUE_NOUNS}),", re.IGNORECASE)
+_ME_AND = re.compile(r"\b(?:me|i)\s+(?:and|n|&)\s+$", re.IGNORECASE)
+def written_as_a_name(text: str, start: int, end: int, again: bool = False) -> bool:
+    """Is a lower-case first name that is also a word ("dawn", "will") used as a name here?
+
+    Only where a person is meant: what only a person does after it ("will said"),
+    between commas before such a verb ("the woman there, dawn, sorted it"), or
+    beside "me and". `again`: a name already found so in this text also counts
+    starting a sentence before "is/was/has" ("crystal is the only one").
+    """
+    word = text[start:end]
+    if not (word.isalpha() and word.islower() and is_first_name(word.capitalize())) or word in STOP_WORDS - {"will"}:
+        return False
+    before, after = text[max(0, start - 8):start], text[end:end + 40]
+    if _HUMAN_AFTER.match(after) and not re.search(r"\b(?:i|you|we|they|he|she|it)\s+$", before):
+        return True
+    if _APPOSED.match(after) and re.search(r",\s*$", before) or _ME_AND.search(before):
+        return True
+    return again and sentence_start(text, start) and bool(
+        re.match(r"^\s+(?:is|was|has|had|and|never|always|still)\b", after))
 
 
 _VERB_AFTER = re.compile(r"^\s+[a-z]+ed\b")
@@ -199,12 +224,14 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def repeated(text: str, names: set[str], taken: list[Found]) -> Iterator[Found]:
-    """Every other mention of a name already found ("Faith … Faith was …"), case as written."""
+def repeated(text: str, names: set[str], taken: list[Found], words: set[str] = frozenset()) -> Iterator[Found]:
+    """Every other mention of a name already found ("Faith … Faith was …"), case as written; of a lower-case
+    name that is also a word (`words`: "crystal"), only the mentions in a name position."""
     used = _taken(text, taken)
-    for name in names:
+    for name in names | words:
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-            if not any(used[m.start():m.end()]):
+            if not any(used[m.start():m.end()]) and (
+                    name not in words or written_as_a_name(text, m.start(), m.end(), again=True)):
                 yield m.start(), m.end(), "PERSON"
 
 

