@@ -6,9 +6,11 @@ skipped, with the reason shown, only when no server answers on 127.0.0.1:5432.
 from __future__ import annotations
 
 import contextvars
+import functools
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import openapi_check
@@ -144,14 +146,43 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+@functools.cache
+def _hash_of_test_password() -> str:
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(PASSWORD)
+
+
+@contextmanager
+def shared_password_hash() -> Iterator[None]:
+    """Accounts made here with PASSWORD get one real scrypt hash of it, computed once per run.
+
+    Each scrypt hash costs a tenth of a second or more (and 32 MB); made afresh for every
+    factory account it was a fifth of the suite's time. Other passwords, and every
+    sign-in's check, still run scrypt as in production.
+    """
+    from storybank.accounts import services
+
+    real = services.generate_password_hash
+
+    def generate(password: str, *args: object, **kwargs: object) -> str:
+        return _hash_of_test_password() if password == PASSWORD and not args and not kwargs else \
+            real(password, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "generate_password_hash", generate)
+        yield
+
+
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
     counter = {"n": 0}
 
     def factory(*roles: str, email: str | None = None, name: str = "") -> User:
         counter["n"] += 1
-        user = create_user(None, email or f"{'-'.join(roles) or 'user'}{counter['n']}@example.org",
-                           PASSWORD, list(roles) or ["storyteller"], name)
+        with shared_password_hash():
+            user = create_user(None, email or f"{'-'.join(roles) or 'user'}{counter['n']}@example.org",
+                               PASSWORD, list(roles) or ["storyteller"], name)
         tx.commit()
         return user
 

@@ -12,10 +12,15 @@ def _login(client, email: str, password: str, token: str):
     return client.post("/login", data={"csrf_token": token, "email": email, "password": password})
 
 
-def test_passwords_are_stored_as_scrypt_hashes(app, make_user):
-    user = make_user("storyteller")
+def test_passwords_are_stored_as_scrypt_hashes(app):
+    """Through the service itself: the factories share one precomputed hash of PASSWORD."""
+    from storybank.accounts.services import create_user
+
+    user = create_user(None, "hashed@example.org", PASSWORD, ["storyteller"])
+    other = create_user(None, "salted@example.org", PASSWORD, ["storyteller"])
     assert user.password_hash.startswith("scrypt:")
     assert PASSWORD not in user.password_hash
+    assert other.password_hash != user.password_hash  # salted: the same password never gives the same hash
 
 
 def test_sign_in_and_out_through_the_form(app, make_user):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, make_app
+from conftest import PASSWORD, make_app, shared_password_hash
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, WebError, expect, sync_playwright
 from werkzeug.serving import make_server
@@ -54,7 +54,7 @@ def live_server(tmp_path: Path, sqlite_template: Path, postgres_url: str | None)
         "storyteller": Account("maya@example.org", "Maya"),
         "researcher": Account("rosa.researcher@example.org", "Rosa"),
     }
-    with app.app_context():
+    with app.app_context(), shared_password_hash():
         for role, account in accounts.items():
             create_user(None, account.email, account.password, [role], account.name)
         tx.commit()
