@@ -160,3 +160,18 @@ def test_a_lower_case_name_found_once_is_found_again_where_it_names_her(found):
                                   "Still, my sister, bless her, tried."])
 def test_words_outside_name_positions_stay_words(found, text):
     assert not any(kind == "PERSON" for _t, kind in found(text)), found(text)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("I sat with Kojo and Femi, and we took the calls.", "Femi"),
+    ("We drove out to Holme Wood where Blessing's mum still lives.", "Blessing"),
+    ("Bilal started the men's walking group. Przemek joined in the second week.", "Przemek"),
+    ("3. Tell Gideon I can't do Saturday", "Gideon"),
+])
+def test_names_beside_names_and_before_what_people_do(found, text, name):
+    assert (name, "PERSON") in found(text)
+
+
+def test_a_people_named_before_families_is_no_person_and_a_month_alone_no_date(found):
+    got = found("Tomas and I run a support group for Roma families. The new manager rang me in May.")
+    assert ("Roma", "PERSON") not in got and ("May", "DATE") not in got

@@ -113,3 +113,45 @@ def test_cities_are_the_uk_cities_not_a_population_cut():
     assert not {t for t, _k in got} & {"Cardiff", "Bradford"}
     assert {("Rochdale", "PLACE"), ("Reading", "PLACE")} <= got  # big towns still point at someone
     assert "Wells" in {t for t, _k in got}  # and so does a small cathedral city
+
+
+def test_text_message_streets_places_and_hospitals():
+    got = found("kicked out again so im at my cousins on duke street for now. if the letters come to dennistoun "
+                "just bin them. amber drove me to the northern general after. ok.")
+    assert {("duke street", "PLACE"), ("dennistoun", "PLACE"), ("northern general", "ORG")} <= got
+
+
+def test_organisations_and_places_by_what_stands_around_them():
+    got = found("Pick up the prescription from Boots on Stapleton Road. We meet at Cafe Calm on Clare Road. "
+                "Stop sending letters to the Tremorfa address. She set up the choir after her stay at St Brendan's. "
+                "I have been a peer mentor at the Beehive in Walker since it opened.")
+    assert {("Boots", "ORG"), ("Cafe Calm", "ORG"), ("Tremorfa", "PLACE"), ("St Brendan's", "ORG"),
+            ("Walker", "PLACE")} <= got
+
+
+def test_handles_without_at_record_numbers_and_lower_case_ni_numbers():
+    got = found("add me on snap its kayz_x99. my ni number is qq123456c and the reg was dk62 wfx. "
+                "Hospital number RX4471203, case ref: SAL/2291/B.")
+    assert {("kayz_x99", "OTHER_ID"), ("qq123456c", "OTHER_ID"), ("dk62 wfx", "OTHER_ID"),
+            ("RX4471203", "OTHER_ID"), ("SAL/2291/B", "OTHER_ID")} <= got
+
+
+@pytest.mark.parametrize(("text", "age"), [("I left school at the age of 12.", "12"), ("hes 15yo", "15yo"),
+                                           ("Marek, 58, drives the van.", "58"), ("Dad (72) came too.", "72")])
+def test_more_ages(text, age):
+    assert (age, "AGE") in found(text)
+
+
+def test_a_year_of_birth_is_proposed_a_bare_year_is_not():
+    assert ("1987", "DATE") in found("I was born in 1987 in a flat.")
+    assert not found("The group started in 2019.")
+
+
+@pytest.mark.parametrize("text", ["I was in Room 12, on the third floor.", "It was Ward (12) then.", "Hi, 12, 13 of us came."])
+def test_numbers_beside_words_that_are_not_people_are_no_ages(text):
+    assert not any(kind == "AGE" for _t, kind in found(text))
+
+
+def test_named_therapies_and_courses_name_nobody():
+    got = found("We did Wellness Recovery Action Planning. Dialectical Behaviour Therapy came later.")
+    assert not any(kind in ("PERSON", "PLACE", "ORG") for _t, kind in got), got

@@ -146,12 +146,14 @@ def detect(text: str) -> list[Proposal]:
     add(1, names.called(text, lower))
     add(1, places.shapes(text, lower))
     for ent in nlp(text).ents:
-        start, end = _trim(text, *_without_cue_verb(text, ent.start_char, ent.end_char))
+        start, end = _trim(text, *_before_a_clause(text, *_without_cue_verb(text, ent.start_char, ent.end_char)))
         kind = _type_of(ent.label_, text[start:end], text, start, end)
         if end <= start:
             continue
-        if kind in ("ORG", "PLACE", None) and names.looks_like_a_person(text, start, end):
-            kind = "PERSON"  # the small model often calls a first name an organisation or a place
+        if kind in ("ORG", "PLACE", None) and names.looks_like_a_person(text, start, end) or kind in ("ORG", "PLACE") \
+                and " " not in text[start:end] and not is_common_word(text[start:end]) and not _is_town(text[start:end]) \
+                and names.starts_like_a_person(text, start, end):
+            kind = "PERSON"  # the small model often calls a first name an organisation or a place ("Przemek joined")
         elif kind in ("ORG", "PERSON") and _is_town(text[start:end]):
             kind = "PLACE"  # and a town a person or an organisation
         elif kind is not None:
@@ -163,6 +165,7 @@ def detect(text: str) -> list[Proposal]:
     add(3, names.cued(text, taken, lower))
     add(3, names.given(text, taken, _is_town))
     add(3, places.one_word_orgs(text, taken, _could_name_an_org))
+    add(3, names.joined(text, [(p.start, p.end, p.type) for p in _by_tier(tiers)], _is_town))
     add(4, places.after_preposition(text, taken, lower, _could_name_a_place))
     add(4, places.towns(text, lower, NOT_SMALL_PLACES))
     out = _same_name_same_type(text, _wanted(text, _by_tier(tiers)))
@@ -222,8 +225,11 @@ def _retyped(kind: str, text: str, start: int, end: int) -> str | None:
             and not re.search(r"\bthe\s+$", before, re.IGNORECASE):
         return "PERSON"  # "Zainab Hussain", whatever the model called it
     if kind == "ORG" and not _ORG_WORDS.intersection(words) and re.search(
-            r"\b(?:in|round|around|near|across|outside|grew up in|lives? in|lived in)\s+$", before, re.IGNORECASE):
+            r"\b(?:in|round|around|near|across|outside|grew up in|lives? in|lived in|(?:drove|moved|out|over) to)\s+$",
+            before, re.IGNORECASE):
         return "PLACE"
+    if kind == "PLACE" and places.in_care_before(text, start) and not _is_town(text[start:end]):
+        return "ORG"  # "sectioned twice at Lynfield Mount": a hospital
     return kind
 
 
@@ -237,6 +243,33 @@ def _without_cue_verb(text: str, start: int, end: int) -> tuple[int, int]:
     if m and m.group(1).lower() in _CUE_VERBS:
         start += m.end()
     return start, end
+
+
+_CLAUSE_WORD = re.compile(r"\s+(?:where|when|while|who|whom|whose|which|because|but|if|so|then|since|until|after|before)\s")
+
+
+def _before_a_clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The model sometimes runs a name into the next clause ("Holme Wood where Blessing"): stop before it."""
+    m = _CLAUSE_WORD.search(text, start, end)
+    if m:
+        return start, m.start()
+    m = re.search(r"\s+(?:and|&)\s+", text[start:end])  # "Kojo and Femi": two people, not one organisation
+    if m and is_first_name(text[start:start + m.start()].split()[-1]) \
+            and not _ORG_WORDS.intersection(text[start:end].split()):
+        return start, start + m.start()
+    return start, end
+
+
+# Therapies, courses and plans are named with capitals but name nobody ("Dialectical Behaviour Therapy").
+_TREATMENTS = {"Therapy", "Therapies", "Planning", "Plan", "Programme", "Program", "Course", "Approach", "Technique",
+               "Techniques", "Training", "Skills", "Model", "Method", "Toolkit", "Workbook", "Scale", "Questionnaire",
+               "Assessment", "Inventory", "Intervention", "Treatment"}
+
+
+def _a_treatment(text: str, start: int, end: int) -> bool:
+    """Named like a therapy or course, and not a service named for its area ("Lambeth Talking Therapies")."""
+    run = (text[start:end] + re.match(r"(?:\s+(?:and\s+|&\s+|of\s+|for\s+)?[A-Z][\w'’-]*)*", text[end:]).group()).split()
+    return run[-1] in _TREATMENTS and not (not_small(run[0]) or run[0] in places.gazetteer())
 
 
 def _could_name_an_org(word: str) -> bool:
@@ -283,6 +316,8 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
     """Names covered whole; never an ordinary word, pronoun, kinship word or generic service as a name."""
     out = []
     for p in found:
+        if p.type in NAMED and _a_treatment(text, p.start, p.end):
+            continue  # "Wellness Recovery Action Planning"
         if p.type in NAMED:
             written_as_a_word = p.type == "PERSON" and names.written_as_a_name(text, p.start, p.end)
             if not is_proper_name(p.text) and not written_as_a_word or (
@@ -341,11 +376,16 @@ def _type_of(label: str, span: str, text: str, start: int, end: int) -> str | No
         if re.fullmatch(r"\d{1,3}", span.strip()) and (_AGE_CONTEXT.search(text[:start]) or _AGE_AFTER.match(text[end:])):
             return "AGE"
         has_month = any(re.search(rf"\b{m}\b", lower) for m in MONTHS)
-        return "DATE" if has_month or "/" in lower else None  # a bare year names nobody
+        rest = [w for w in re.findall(r"[\w/]+", lower) if w not in MONTHS and w not in _DATE_FILLER]
+        return "DATE" if has_month and rest or "/" in lower else None  # a bare year or month names nobody
     if label == "CARDINAL" and re.fullmatch(r"\d{1,3}", span.strip()) and (
             _AGE_CONTEXT.search(text[:start]) or _AGE_AFTER.match(text[end:])):
         return "AGE"
     return None
+
+
+_DATE_FILLER = {"in", "last", "this", "next", "early", "late", "mid", "of", "the", "until", "since", "by", "end",
+                "start", "beginning", "middle", "that", "every", "each", "from", "to"}
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -167,6 +167,10 @@ def written_as_a_name(text: str, start: int, end: int, again: bool = False) -> b
 
 
 _VERB_AFTER = re.compile(r"^\s+[a-z]+ed\b")
+# A capitalised word before a group of people names the group, not a person ("Roma families", "Somali elders").
+_GROUP_AFTER = re.compile(r"^\s+(?:families|family|community|communities|people|women|men|lads|girls|boys|kids|children|"
+                          r"elders|refugees|groups?|mums|mothers|dads|fathers|youth|young people|households|speakers|"
+                          r"churches|traders|workers|students|heritage|background|culture|food)\b")
 
 
 def given(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Iterator[Found]:
@@ -181,14 +185,16 @@ def given(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Ite
     """
     used = _taken(text, taken)
     for m in _CAPITALISED.finditer(text):
-        word = m.group()
+        word = re.sub(r"['’]s$", "", m.group())  # "where Blessing's mum lives"
         if any(used[m.start():m.end()]) or word.lower() in NOT_NAMES or word in TITLES or word in _PLACE_ENDINGS:
             continue
         if word.lower() in PRONOUNS or word.lower() in KINSHIP or is_place(word):
             continue
-        before, after = text[max(0, m.start() - 30):m.start()], text[m.end():m.end() + 60]
-        if _PLACE_BEFORE.search(before) or re.match(r"^\s*[A-Z]", after) and not re.match(r"^\s*(?:and|or)\b", after):
-            continue  # "in Tremorfa", "the Ashton depot"; a run of capitals is the model's, or a heading's
+        end = m.start() + len(word)
+        before, after = text[max(0, m.start() - 30):m.start()], text[end:end + 60]
+        if _PLACE_BEFORE.search(before) or re.match(r"^\s*[A-Z](?!['’\s])", after) and not re.match(
+                r"^\s*(?:and|or)\b", after) or _GROUP_AFTER.match(after):
+            continue  # "in Tremorfa", "the Ashton depot", "Roma families"; a run of capitals is the model's
         start_of_sentence = sentence_start(text, m.start())
         common = is_common_word(word)
         if is_first_name(word):
@@ -196,16 +202,47 @@ def given(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Ite
                            or not start_of_sentence and not re.search(r"(?:^|\s)[a-z][\w'’]*,?\s+$", before)
                            and not PERSON_CUE.search(before)):
                 continue
-            yield m.start(), m.end(), "PERSON"
-        elif not common and not is_ordinary_word(word) and start_of_sentence and (
-                _VERB_AFTER.match(after) or PERSON_AFTER.match(after) or _HUMAN_AFTER.match(after)
-                or re.match(r"^,\s+(?:though|who|whose|my|our|his|her|bless|love)\b", after)):
-            yield m.start(), m.end(), "PERSON"
+            yield m.start(), end, "PERSON"
+        elif not common and not is_ordinary_word(word) and starts_like_a_person(text, m.start(), end):
+            yield m.start(), end, "PERSON"
+
+
+def starts_like_a_person(text: str, start: int, end: int) -> bool:
+    """A sentence that starts with a name and what a person did ("Przemek joined", "Femi, though, …")."""
+    after = text[end:end + 60]
+    return sentence_start(text, start) and bool(
+        _VERB_AFTER.match(after) or PERSON_AFTER.match(after) or _HUMAN_AFTER.match(after)
+        or re.match(r"^,\s+(?:though|who|whose|my|our|his|her|bless|love)\b", after))
 
 
 _LOWER_NAME_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’-]{1,}")
 _STRONG_CUE = re.compile(r"\b(?:called|named|name is|name's|names|calls me|call me|known as|mate|friend|sis|bro)\s+$",
                          re.IGNORECASE)
+
+
+_AND_AFTER = re.compile(rf"(?:,\s*|\s+)(?:and|or|&)\s+({_NAME})(?![\w-])")
+_AND_BEFORE = re.compile(rf"(?<![\w-])({_NAME})\s+(?:and|or|&)\s+$")
+
+
+def joined(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Iterator[Found]:
+    """A capitalised word no list knows, joined by "and"/"or" to a person found ("with Anh Tran and Femi")."""
+    used = _taken(text, taken)
+    for start, end, kind in taken:
+        if kind != "PERSON":
+            continue
+        after = _AND_AFTER.match(text, end, end + 40)
+        before = _AND_BEFORE.search(text, max(0, start - 40), start)
+        for m in (after, before):
+            if m is None:
+                continue
+            s, e = m.span(1)
+            word = m.group(1)
+            if any(used[s:e]) or is_common_word(word) or is_ordinary_word(word) or is_place(word) \
+                    or word.lower() in NOT_NAMES or word in TITLES or re.match(r"\s+[A-Z]", text[e:e + 2]) \
+                    or sentence_start(text, s):
+                continue
+            used[s:e] = b"\x01" * (e - s)
+            yield s, e, "PERSON"
 
 
 def widen(text: str, start: int, end: int) -> tuple[int, int]:

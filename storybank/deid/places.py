@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from storybank.deid.words import is_ordinary_word
 
 Found = tuple[int, int, str]
@@ -63,12 +65,22 @@ ORG = re.compile(rf"(?<![\w-])(?:(?:St\.?|Saint)\s+)?(?:{_CAP}(?:\s+|\s+(?:&|and
 SAINT = re.compile(r"(?<![\w-])St\.?\s+[A-Z][a-z]+(?:’s|'s)(?![\w-])")
 OUR_LADY = re.compile(r"(?<![\w-])Our Lady(?:\s+(?:of|Help of|Queen of|Star of))?(?:\s+(?:the\s+)?[A-Z][a-z]+)+(?![\w-])")
 # "the flat on Five Springs", "lives on Cowgate": a street known without its suffix.
-ON_STREET = re.compile(r"\b(?:flat|house|home|shop|live|lives|lived|living|grew up|moved)\s+on\s+"
+ON_STREET = re.compile(r"\b(?:flat|house|home|shop|live|lives|lived|living|grew up|moved|neighbours?|next door)\s+on\s+"
                        r"((?:[A-Z][a-z’'-]+)(?:\s+[A-Z][a-z’'-]+)?)(?![\w-])")
 WARD = re.compile(r"(?<![\w-])(?:[Ww]ard\s+\d{1,3}[A-Za-z]?|[A-Z][a-z]+\s+Ward)(?![\w-])")
 ESTATE = re.compile(r"(?<![\w-])((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)\s+(?:[Ee]state|[Ff]lats|[Tt]ower)\b")
 LOWER_STREET = re.compile(rf"(?<![\w-])([a-z][a-z’'-]+\s+)?([a-z][a-z’'-]+)\s+(?:{'|'.join(_LOWER_STREET)})\b")
 LOWER_ORG = re.compile(rf"(?<![\w-])([a-z][a-z’'-]+)\s+(?:{'|'.join(_LOWER_ORG)})\b")
+# "amber drove me to the northern general": a hospital known by its district and "general" / "infirmary".
+LOWER_HOSPITAL = re.compile(r"\b(?:to|at|in|into|from|out of|outside)\s+the\s+((?:[a-z]+\s+){1,2}(?:general|infirmary))\b")
+_NOT_HOSPITAL = {"attorney", "secretary", "director", "surgeon", "postmaster", "consul", "governor", "a", "the", "in"}
+# Before a lower-case street: "on duke street", "at kings road" (no "the", "a", "my": a street's name).
+_STREET_PREPOSITION = {"on", "in", "at", "off", "down", "up", "near", "along", "round", "to", "from", "past", "opposite"}
+# An organisation whose kind comes first: "Cafe Calm", "Club Tropicana".
+KIND_FIRST = re.compile(r"(?<![\w-])(?:Café|Cafe|Caffè|Club|Hotel|Radio|Studio|Theatre|Theater|Restaurant|Salon|Hostel)"
+                        r"\s+[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?(?![\w-])")
+# "the Tremorfa address", "the Gorton end": a neighbourhood named for where a thing is.
+THE_X_AREA = re.compile(r"\bthe\s+([A-Z][a-z’'-]+)\s+(?:address|area|end|side|postcode|way)\b")
 _NOT_LEADING = {"The", "A", "An", "My", "Our", "Your", "His", "Her", "Their", "This", "That", "At", "In", "On", "To",
                 "From", "And", "But", "Or", "So", "Then", "When", "If", "I", "We", "They", "He", "She", "It",
                 "Every", "Each", "Some", "Any", "No", "One", "Dear", "Mr", "Mrs", "Ms", "Dr", "Sister", "Nurse"}
@@ -95,7 +107,8 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
             yield start, end, "PLACE"
     for m in SAINT.finditer(text):  # a church, unless a school or hospital says it is one ("St Bede's primary")
         institution = re.match(r"\s+(?:primary|school|hospital|hospice|academy|college|surgery|nursery|high)\b",
-                               text[m.end():]) or re.search(r"\bborn (?:at|in)\s+$", text[max(0, m.start() - 12):m.start()])
+                               text[m.end():]) or re.search(r"\bborn (?:at|in)\s+$", text[max(0, m.start() - 12):m.start()]) \
+            or in_care_before(text, m.start())
         yield m.start(), m.end(), "ORG" if institution else "PLACE"
     for m in OUR_LADY.finditer(text):
         yield m.start(), m.end(), "PLACE"
@@ -111,13 +124,35 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
         start, end = _strip_leading(text, m.start(1), m.end(1))
         if end > start:
             yield start, end, "PLACE"
+    for m in KIND_FIRST.finditer(text):
+        if not re.search(r"[A-Z][\w’'-]*\s+$", text[max(0, m.start() - 20):m.start()]):  # not "Hope Cafe Calm"
+            yield m.start(), m.end(), "ORG"
+    for m in THE_X_AREA.finditer(text):
+        word = m.group(1)
+        if not is_ordinary_word(word) and not is_city(word) and word.lower() not in NOT_PLACES:
+            yield m.start(1), m.end(1), "PLACE"
     if lowercase_style:
         for pattern, kind in ((LOWER_STREET, "PLACE"), (LOWER_ORG, "ORG")):
             for m in pattern.finditer(text):
                 first = m.group(m.lastindex or 1)
-                if first in _GENERIC_BEFORE or is_ordinary_word(first) and first not in ("chapel", "church", "mill"):
+                named = kind == "PLACE" and m.group(1) is not None and m.group(1).strip() in _STREET_PREPOSITION \
+                    and first not in STOP_WORDS  # "on duke street"
+                if first in _GENERIC_BEFORE or is_ordinary_word(first) and first not in ("chapel", "church", "mill") \
+                        and not named:
                     continue
                 yield m.start(m.lastindex or 1), m.end(), kind
+        for m in LOWER_HOSPITAL.finditer(text):
+            if m.group(1).split()[0] not in _NOT_HOSPITAL and m.group(1).split()[0] not in _GENERIC_BEFORE:
+                yield m.start(1), m.end(1), "ORG"
+
+
+_CARE_BEFORE = re.compile(r"\b(?:sectioned|admitted|inpatient|in-patient|discharged|stay|stays|stayed)\b(?:\s+[\w'’]+){0,3}?"
+                          r"\s+(?:at|to|in|from|into)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def in_care_before(text: str, start: int) -> bool:
+    """"sectioned twice at …", "after her own stay at …": what follows is a hospital, an organisation."""
+    return bool(_CARE_BEFORE.search(text[max(0, start - 50):start]))
 
 
 # Where a single capitalised word names an organisation: "at the Haven", "got clean through Kestrel".
@@ -126,6 +161,9 @@ _ORG_CUE = re.compile(r"(?:\b(?:at|through|joined|with|for|to|from|by)\s+the|\b(
                       r"\bworked\s+(?:at|for)|\bvolunteer(?:s|ed|ing)?\s+(?:at|for|with))\s+$", re.IGNORECASE)
 _ONE_WORD = re.compile(r"(?<![\w'’@.-])[A-Z][a-z]+(?:['’]s)?(?![\w@-])")
 _THE_X_ON = re.compile(r"(?:^|[.!?]\s+|\n)\s*The\s+([A-Z][a-z]+)\s+(?:on|in|at|off)\s+[A-Z]")
+# "the prescription from Boots on Stapleton Road": a one-word business where a street follows.
+_X_ON_STREET = re.compile(rf"\b(?:from|at|outside|opposite|behind|near|by)\s+([A-Z][a-z]+(?:['’]s)?)\s+(?:on|in|off)\s+"
+                          rf"(?:[A-Z][\w’'-]*\s+){{1,3}}(?:{'|'.join(STREET_WORDS)})\b")
 
 
 def one_word_orgs(text: str, taken: list[Found], is_name: Callable[[str], bool]) -> Iterator[Found]:
@@ -140,6 +178,7 @@ def one_word_orgs(text: str, taken: list[Found], is_name: Callable[[str], bool])
     spans = [(m.start(), m.end()) for m in _ONE_WORD.finditer(text)
              if _ORG_CUE.search(text[max(0, m.start() - 30):m.start()])]
     spans += [(m.start(1), m.end(1)) for m in _THE_X_ON.finditer(text)]
+    spans += [(m.start(1), m.end(1)) for m in _X_ON_STREET.finditer(text)]
     for start, end in spans:
         word = re.sub(r"['’]s$", "", text[start:end])
         if any(used[start:end]) or re.match(r"^\s+[A-Z]", text[end:]) or not is_name(word) \
@@ -173,13 +212,38 @@ def after_preposition(text: str, taken: list[Found], lowercase_style: bool,
     if lowercase_style:
         spans += [m.span() for m in _LOWER_PLACE_WORD.finditer(text)]
     for start, end in spans:
-        if any(used[start:end]) or not _PLACE_PREPOSITION.search(text[max(0, start - 20):start]):
+        if any(used[start:end]):
+            continue
+        before = text[max(0, start - 20):start]
+        lower_to = lowercase_style and text[start].islower() and _LOWER_TO.search(before)
+        if not _PLACE_PREPOSITION.search(before) and not lower_to:
             continue
         words = text[start:end].split()
-        if any(w.lower() in NOT_PLACES or not is_name(w) for w in words):
+        if any(w.lower() in NOT_PLACES for w in words):
+            continue
+        if not all(is_name(w) for w in words) and not (
+                len(words) == 1 and not lower_to and _word_as_a_place(text, start, end)):
             continue
         used[start:end] = b"\x01" * (end - start)
         yield start, end, "PLACE"
+
+
+# "if the letters come to dennistoun": in text-message writing, where things go.
+_LOWER_TO = re.compile(r"\b(?:come|comes|came|coming|go|goes|went|going|sent|send|moved|move|moving|back|over|get|"
+                       r"got|getting)\s+to\s+$")
+
+
+def _word_as_a_place(text: str, start: int, end: int) -> bool:
+    """A capitalised English word inside a sentence after "in"/"near" is a place's name ("the Beehive in Walker")."""
+    from storybank.deid.names import NOT_NAMES
+    from storybank.deid.words import GENERIC_SERVICES, KINSHIP
+
+    word = text[start:end]
+    if not word[:1].isupper() or sentence_start(text, start) or word.lower() in NOT_NAMES | KINSHIP \
+            or word.lower() in GENERIC_SERVICES or word.endswith(("ing", "ly", "ness")):
+        return False
+    return bool(re.search(r"\b(?:in|near|outside)\s+$", text[max(0, start - 10):start])) \
+        and not re.match(r"^\s*(?:[A-Z0-9]|&)", text[end:end + 3])
 
 
 @lru_cache(maxsize=1)

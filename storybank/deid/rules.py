@@ -11,9 +11,11 @@ from collections.abc import Iterator
 
 from phonenumbers import Leniency, PhoneNumberMatcher
 
+from storybank.deid.given_names import is_first_name
+
 Found = tuple[int, int, str]  # start, end, type
 
-_TLD = r"(?:com|org|net|co\.uk|org\.uk|ac\.uk|gov\.uk|nhs\.uk|uk|io|me|info|scot|wales|london)"
+_TLD = r"(?:com|org|net|co\.uk|org\.uk|ac\.uk|gov\.uk|nhs\.uk|uk|io|me|info|scot|wales|london|co|ee|ly|social|page|link|bio)"
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # "tash.morrow at example dot com", "jo [at] example [dot] org"
 SPELT_EMAIL = re.compile(r"(?<![\w.])[\w.+-]+\s*[\[(]?\s*\bat\b\s*[\])]?\s*[\w-]+(?:\s*[\[(]?\s*\bdot\b\s*[\])]?\s*[\w-]+)+",
@@ -22,6 +24,21 @@ _SPELT_TLD = re.compile(r"\bdot\b\s*[\])]?\s*(?:com|org|net|uk|co|io|me|info)$",
 POSTCODE = re.compile(r"(?<![\w-])([A-Za-z]{1,2}\d[A-Za-z\d]?)\s?(\d[A-Za-z]{2})(?![\w-])")
 NHS = re.compile(r"(?<![\w-])[1-9]\d{2}[ -]?\d{3}[ -]?\d{4}(?![\w-])")
 NI_NUMBER = re.compile(r"(?<![\w])[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D](?![\w])")
+# After "NI number", "national insurance", "reg": the same in any case ("qq123456c", "reg is dk62 wfx").
+CUED_NI = re.compile(r"\b(?:ni|n\.i\.|national insurance)\s*(?:number|no\.?)?\s*(?:is|was|:)?\s*"
+                     r"([a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d])(?![\w])", re.IGNORECASE)
+CUED_CAR_REG = re.compile(r"\b(?:reg|registration|number plate|plate)\s*(?:number|no\.?)?\s*(?:is|was|:)?\s*"
+                          r"([a-z]{2}\d{2}\s?[a-z]{3})(?![\w])", re.IGNORECASE)
+# "hospital number RX4471203", "case ref: SAL/2291/B", "my claim number is 4471 2290": a record's own number.
+RECORD_NUMBER = re.compile(r"\b(?:reference|ref|case|claim|patient|hospital|client|membership|member|student|passport|"
+                           r"licence|license|driving licence|crime|incident|customer|account|tenancy|tenant|payroll|"
+                           r"staff|employee|badge|library card|oyster|pension|unique taxpayer|utr|mrn|chi)\s*"
+                           r"(?:number|no\.?|num|#|id|ref|reference)\s*(?:is|was|:|=)?\s*"
+                           r"((?=[A-Za-z/-]*\d)[A-Za-z0-9][A-Za-z0-9/-]*(?:\s\d{3,})*)(?![\w])", re.IGNORECASE)
+# A handle named with its platform but written without "@": "snap its kayz_x99", "insta: bex.bright86".
+PLATFORM_HANDLE = re.compile(r"\b(?:snap|snapchat|insta|instagram|ig|tiktok|twitter|discord|telegram|kik|threads|bluesky|"
+                             r"twitch|youtube|fb|facebook)\s*(?:is|its|it's|it’s|:|-|name|handle|username|me)?\s*[:-]?\s*"
+                             r"((?=[\w.]*[\d_.])[A-Za-z0-9_][\w.]{2,29})(?![\w@])", re.IGNORECASE)
 CAR_REG = re.compile(r"(?<![\w])[A-Z]{2}\d{2}\s?[A-Z]{3}(?![\w])")
 OLD_CAR_REG = re.compile(r"(?<=\breg )(?:[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])(?![\w])", re.IGNORECASE)
 SORT_CODE = re.compile(r"(?<![\w-])\d{2}[- ]\d{2}[- ]\d{2}(?![\w-])")
@@ -48,6 +65,19 @@ AGE_APPOSITION = re.compile(rf"\b(?:lad|lass|girl|boy|man|woman|kid|child|one of
                             rf"with|already|just|going|who|when)\b)", re.IGNORECASE)
 AGE_HYPHEN = re.compile(rf"(?<![\w-])({NUMBER})[- ](?:years?|yrs?)[- ]old\b", re.IGNORECASE)
 AGE_WORD_YEAR = re.compile(rf"(?<![\w-])({NUMBER})-year-old\b", re.IGNORECASE)
+# "15yo", "15 y/o", "15-yr-old", "17 y.o."
+AGE_SHORT = re.compile(r"(?<![\w-])(\d{1,3})\s?(?:yo|y/o|y\.o\.|yrs?[- ]old|-yr-old)(?![\w])", re.IGNORECASE)
+# "at the age of 12", "age: 34", "aged just 9"
+AGE_OF = re.compile(rf"\b(?:the age of|age:|aged:)\s*({NUMBER})(?![\w-])", re.IGNORECASE)
+# "Marek, 58, drives the van", "Dad (72)", "me, 34,": a number set beside a person.
+AGE_BESIDE = re.compile(r"(?:\b[A-Z][a-z’'-]+|\b(?:me|him|her|mum|dad|nan|grandad|son|daughter|brother|sister|wife|"
+                        r"husband|partner))(?:,\s+(\d{1,2}),|\s+\((\d{1,2})\))", re.IGNORECASE)
+_RELATIVES = {"me", "him", "her", "mum", "dad", "nan", "grandad", "son", "daughter", "brother", "sister", "wife",
+              "husband", "partner"}
+_NUMBERED = {"ward", "room", "bed", "flat", "bus", "route", "page", "platform", "table", "year", "level", "stage", "step",
+             "number", "class", "unit", "floor", "gate", "junction", "exit", "chapter", "line", "box", "house", "block",
+             "door", "seat", "court", "bay", "pitch", "lane"}
+BORN_YEAR = re.compile(r"\bborn\s+(?:in\s+)?((?:19|20)\d{2})\b", re.IGNORECASE)
 # What follows a number that is not an age: "was 30 minutes", "at 10 o'clock", "at 15 Mill Lane".
 _NOT_AGE_AFTER = re.compile(
     r"^\s*(?:%|per|percent|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?(?! old)|times|o'?clock|am\b|pm\b|"
@@ -104,6 +134,10 @@ def _other_ids(text: str) -> Iterator[Found]:
         host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower()).split("/")[0]
         if not any(host == site or host.endswith("." + site) for site in PUBLIC_SITES):
             yield m.start(), m.start() + len(url), "OTHER_ID"
+    for pattern in (CUED_NI, CUED_CAR_REG, RECORD_NUMBER, PLATFORM_HANDLE):
+        for m in pattern.finditer(text):
+            if pattern is not RECORD_NUMBER or not re.fullmatch(r"\d{1,3}", m.group(1)):
+                yield m.start(1), m.end(1), "OTHER_ID"
     for m in SORT_CODE.finditer(text):
         if re.search(r"\bsort\s*code\b|\bsort\b", text[max(0, m.start() - 30):m.start()], re.IGNORECASE):
             yield m.start(), m.end(), "OTHER_ID"
@@ -113,9 +147,18 @@ def _other_ids(text: str) -> Iterator[Found]:
 
 
 def _ages(text: str) -> Iterator[Found]:
-    for pattern in (AGE_HYPHEN, AGE_WORD_YEAR):
+    for pattern in (AGE_HYPHEN, AGE_WORD_YEAR, AGE_SHORT):
         for m in pattern.finditer(text):
             yield m.start(), m.end(), "AGE"
+    for pattern in (AGE_OF,):
+        for m in pattern.finditer(text):
+            yield m.start(1), m.end(1), "AGE"
+    for m in AGE_BESIDE.finditer(text):
+        group = 1 if m.group(1) else 2
+        who = text[m.start():m.start(group)].strip(" ,(")
+        if (who.lower() in _RELATIVES or is_first_name(who) and who.lower() not in _NUMBERED) \
+                and 0 < int(m.group(group)) <= 99:
+            yield m.start(group), m.end(group), "AGE"
     for m in AGE_APPOSITION.finditer(text):
         yield m.start(1), m.end(1), "AGE"
     for m in AGE_AFTER_CUE.finditer(text):
@@ -155,6 +198,8 @@ def _age_context(text: str, m: re.Match, after: str) -> bool:
 
 
 def _dates(text: str) -> Iterator[Found]:
+    for m in BORN_YEAR.finditer(text):  # a year of birth says the age
+        yield m.start(1), m.end(1), "DATE"
     for pattern in DATES:
         for m in pattern.finditer(text):
             if re.fullmatch(rf"{MONTH}\.?\s+\d{{1,2}}", m.group(), re.IGNORECASE) and m.group()[:3].lower() == "may":

@@ -38,7 +38,7 @@ TEXTING = {"im", "ive", "id", "ill", "hes", "shes", "theyre", "youre", "dont", "
            "strava", "spotify", "netflix", "uber", "deliveroo", "corsa", "astra", "fiesta",
            "micra", "clio", "yaris", "qashqai", "zafira", "mondeo", "cpn", "amhp", "hca", "rmn", "sw"}
 STREET_ENDINGS = {"road", "street", "lane", "avenue", "close", "drive", "crescent", "terrace", "estate", "way",
-                  "centre", "surgery", "practice"}
+                  "centre", "surgery", "practice", "general", "infirmary"}
 # Services every area has: naming one says nothing about where the teller is.
 GENERIC_SERVICES = {
     "gp", "the gp", "a&e", "a and e", "nhs", "the nhs", "crisis team", "the crisis team", "home treatment team",
