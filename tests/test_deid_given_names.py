@@ -175,3 +175,9 @@ def test_names_beside_names_and_before_what_people_do(found, text, name):
 def test_a_people_named_before_families_is_no_person_and_a_month_alone_no_date(found):
     got = found("Tomas and I run a support group for Roma families. The new manager rang me in May.")
     assert ("Roma", "PERSON") not in got and ("May", "DATE") not in got
+
+
+@pytest.mark.parametrize(("text", "name"), [("We stayed at Kemi's mum's for a week.", "Kemi"),
+                                            ('"Come in," said Aled, and put the kettle on.', "Aled")])
+def test_names_before_a_relation_and_after_said(found, text, name):
+    assert (name, "PERSON") in found(text)

@@ -155,3 +155,22 @@ def test_numbers_beside_words_that_are_not_people_are_no_ages(text):
 def test_named_therapies_and_courses_name_nobody():
     got = found("We did Wellness Recovery Action Planning. Dialectical Behaviour Therapy came later.")
     assert not any(kind in ("PERSON", "PLACE", "ORG") for _t, kind in got), got
+
+
+@pytest.mark.parametrize(("text", "age"), [("Tom's 14 now.", "14"), ("my son's nearly 17 and taller than me", "17"),
+                                           ("a girl of 15 years of age", "15 years of age")])
+def test_ages_after_a_possessive_and_of_age(text, age):
+    assert (age, "AGE") in found(text)
+
+
+def test_handles_by_platform_cards_and_profile_links():
+    got = found("my snap is kayleighxo and my insta is private. discord kayz#1234. Card 4929 1234 5678 9012. "
+                "See youtube.com/@bexbright for the videos.")
+    assert {("kayleighxo", "OTHER_ID"), ("kayz#1234", "OTHER_ID"), ("4929 1234 5678 9012", "OTHER_ID"),
+            ("youtube.com/@bexbright", "OTHER_ID")} <= got
+    assert ("private", "OTHER_ID") not in got
+
+
+def test_counties_regions_and_continents_name_nobody():
+    got = found("We moved down from Lancashire to the North West, and Mum came from West Africa.")
+    assert not any(kind == "PLACE" for _t, kind in got), got

@@ -299,7 +299,8 @@ def _is_town(name: str) -> bool:
 def not_small(name: str) -> bool:
     """A city, region or country (or a project site): naming it names nobody."""
     lower = " ".join(name.split()).lower()
-    return lower in NOT_SMALL_PLACES or lower.removeprefix("the ") in NOT_SMALL_PLACES or places.is_city(lower)
+    return lower in NOT_SMALL_PLACES or lower.removeprefix("the ") in NOT_SMALL_PLACES or places.is_city(lower) \
+        or places.is_region(lower)
 
 
 def _by_tier(tiers: list[tuple[int, Proposal]]) -> list[Proposal]:

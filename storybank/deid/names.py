@@ -42,6 +42,7 @@ PERSON_CUE = re.compile(
     rf"(?:\b(?:my|our|his|her|their|your|the)\s+(?:\w+\s+)?(?:{_CUE_NOUNS})(?:\s+(?:is|was|were|called))?|"
     rf"(?:^|\n|[-*]\s)\s*(?:\*\*)?(?:{_CUE_NOUNS})(?:\*\*)?\s*:|\bcalled|\bnamed|\bmet|\bname's|\bname is|"
     r"\bnames|\bi'm called|\bask for|\bsat with|\bwent with|\bthanks to|\bshout(?:-out)? to|\bwith|\btell|"
+    r"[,!?][\"”’']?\s*(?:said|says|asked|replied|shouted)|"
     r"\btext|\bring|\bdear|\blove,?|\bthanks,?|\bcheers)\s*,?\s*$", re.IGNORECASE)
 # After a name: "Marek, my shift partner", "Alf, is 88", "Ewan's from", "Siobhán was from TOG Mind", "Will said".
 PERSON_AFTER = re.compile(
@@ -49,7 +50,9 @@ PERSON_AFTER = re.compile(
     r"(?:'s|’s|\s+is|\s+was)?\s+from\s+(?:the\s+)?[A-Z]|\s+(?:said|says|told|asked|rang|rings|phoned|texted|"
     r"listened|laughed|smiled|knew|sorted|started|came|comes|got|gave|drove|made|took|went|brought|helped|used|"
     r"never|always|set|let|sat|walked|wrote|noticed|found|visited|answers|runs|ran|lives|lived|works|worked|"
-    r"knocks|volunteers|translates|manages|thinks|thought|hated|loved|cried|called|saves|stayed|died|passed))\b")
+    r"knocks|volunteers|translates|manages|thinks|thought|hated|loved|cried|called|saves|stayed|died|passed)|"
+    r"['’]s\s+(?:mum|mam|mom|dad|nan|gran|grandad|son|daughter|wife|husband|partner|boyfriend|girlfriend|kids|"
+    r"children|brother|sister|cousin|auntie|uncle|baby|funeral|wedding|birthday|house|flat|bedroom|car|phone))\b")
 PERSON_APPOSITION = re.compile(rf"(?:my|our|his|her|their|the)\s+(?:[a-z]+\s+){{0,2}}(?:{_CUE_NOUNS}),\s*$",
                                re.IGNORECASE)
 _PLACE_ENDINGS = {"Street", "Road", "Lane", "Avenue", "Close", "Drive", "Way", "Court", "House", "Centre", "Hall",
@@ -107,6 +110,10 @@ def cued(text: str, taken: list[Found], lower: bool) -> Iterator[Found]:
         if any(used[m.start():m.end()]):
             continue
         word = m.group()
+        if not lower and re.search(r"['’]s$", word) and PERSON_AFTER.match(text[m.end() - 2:m.end() + 40]):
+            if looks_like_a_person(text, m.start(), m.end() - 2):  # "Kemi's mum"
+                yield m.start(), m.end() - 2, "PERSON"
+            continue
         after = text[m.end():m.end() + 40]
         if lower and written_as_a_name(text, m.start(), m.end()):
             yield m.start(), m.end(), "PERSON"  # "will said", "amber drove me", "me and crystal", ", dawn, sorted"

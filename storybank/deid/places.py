@@ -188,7 +188,8 @@ def one_word_orgs(text: str, taken: list[Found], is_name: Callable[[str], bool])
 
 
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|round|around|near|across|outside|from|grew up in|lives? in|lived in|"
-                                r"moved to|moving to)\s+(?:the\s+)?$", re.IGNORECASE)
+                                r"moved to|moving to|up|down|over|(?:out|over|back|up|down|drove|drive|bus) to)"
+                                r"\s+(?:the\s+)?$", re.IGNORECASE)
 _PLACE_WORDS = re.compile(r"(?<![\w'’@.-])(?=([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?)(?![\w@-]))")
 _LOWER_PLACE_WORD = re.compile(r"(?<![\w'’@.-])[a-z][a-z’'-]{2,}(?![\w@-])")
 # Capitalised words after "in"/"from" that are not places: languages, festivals, seasons of faith.
@@ -259,7 +260,23 @@ def _world() -> tuple[dict[str, int], frozenset[str]]:
             places[city["name"]] = max(places.get(city["name"], 0), city["population"])
         elif city["population"] > 400_000:
             big_abroad.add(city["name"])
+    big_abroad |= {continent["name"] for continent in cache.get_continents().values()}
     return places, frozenset(big_abroad - set(places))
+
+
+# Regions bigger than a city: counties ("Lancashire"), compass regions ("the North West", "West Africa").
+REGION = re.compile(r"(?:the\s+)?(?:[A-Z][a-z]+shire|(?:North|South|East|West|Central)(?:\s*-?\s*(?:East|West))?"
+                    r"(?:\s+(?:England|Scotland|Wales|London|Midlands|Africa|Asia|Europe|Yorkshire|Coast))?|"
+                    r"(?:East|West)\s+Midlands|Midlands|Greater\s+[A-Z][a-z]+|Home Counties|Highlands|Middle East|"
+                    r"Caribbean|Merseyside|Tyneside|Teesside|Wearside|Lake District|Peak District|Pennines|Cotswolds)",
+                    re.IGNORECASE)
+
+
+def is_region(name: str) -> bool:
+    """A county or a region: it names nobody ("Lancashire", "the North West", "West Midlands")."""
+    name = " ".join(name.split())
+    return bool(REGION.fullmatch(name))
+
 
 
 @lru_cache(maxsize=1)

@@ -38,14 +38,19 @@ RECORD_NUMBER = re.compile(r"\b(?:reference|ref|case|claim|patient|hospital|clie
 # A handle named with its platform but written without "@": "snap its kayz_x99", "insta: bex.bright86".
 PLATFORM_HANDLE = re.compile(r"\b(?:snap|snapchat|insta|instagram|ig|tiktok|twitter|discord|telegram|kik|threads|bluesky|"
                              r"twitch|youtube|fb|facebook)\s*(?:is|its|it's|it’s|:|-|name|handle|username|me)?\s*[:-]?\s*"
-                             r"((?=[\w.]*[\d_.])[A-Za-z0-9_][\w.]{2,29})(?![\w@])", re.IGNORECASE)
+                             r"((?=[\w.#]*(?:\d|_|[.#]\w))[A-Za-z0-9_](?:[\w#]|\.(?=\w)){2,29})(?![\w@])", re.IGNORECASE)
+# "my snap is kayleighxo", "insta: bexbright": after the platform and "is"/":", a word that is no English word.
+PLATFORM_NAME = re.compile(r"\b(?:snap|snapchat|insta|instagram|ig|tiktok|twitter|discord|telegram|kik|threads|bluesky|"
+                           r"twitch|youtube)\s*(?:name|handle|username)?\s*(?:is|:)\s*([A-Za-z](?:\w|\.(?=\w)){2,29})(?![\w@])",
+                           re.IGNORECASE)
+CARD = re.compile(r"(?<![\w-])\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}(?![\w-])")
 CAR_REG = re.compile(r"(?<![\w])[A-Z]{2}\d{2}\s?[A-Z]{3}(?![\w])")
 OLD_CAR_REG = re.compile(r"(?<=\breg )(?:[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])(?![\w])", re.IGNORECASE)
 SORT_CODE = re.compile(r"(?<![\w-])\d{2}[- ]\d{2}[- ]\d{2}(?![\w-])")
 ACCOUNT = re.compile(r"(?<![\w-])\d{8}(?![\w-])")
 IBAN = re.compile(r"(?<![\w])GB\d{2}\s?[A-Z]{4}(?:\s?\d){14}(?![\w])")
 HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
-URL = re.compile(rf"(?<![\w@.-])(?:https?://\S+|www\.[\w-]+(?:\.[\w-]+)+(?:/\S*)?|[\w-]+(?:\.[\w-]+)*\.{_TLD}/[\w./%?=&-]+)",
+URL = re.compile(rf"(?<![\w@.-])(?:https?://\S+|www\.[\w-]+(?:\.[\w-]+)+(?:/\S*)?|[\w-]+(?:\.[\w-]+)*\.{_TLD}/[\w./%?=&@~+-]+)",
                  re.IGNORECASE)
 # Sites that name nobody: linking them says nothing about the teller.
 PUBLIC_SITES = ("nhs.uk", "gov.uk", "mind.org.uk", "samaritans.org", "bbc.co.uk", "rethink.org", "youngminds.org.uk")
@@ -63,7 +68,11 @@ AGE_AFTER_CUE = re.compile(rf"\b{_AGE_CUE}\s+(?:only\s+|just\s+|nearly\s+|almost
 AGE_APPOSITION = re.compile(rf"\b(?:lad|lass|girl|boy|man|woman|kid|child|one of them|them|son|daughter|mum|dad|"
                             rf"brother|sister|resident|client|patient|student),\s+({NUMBER})(?=,|\s+(?:and|now|nearly|"
                             rf"with|already|just|going|who|when)\b)", re.IGNORECASE)
-AGE_HYPHEN = re.compile(rf"(?<![\w-])({NUMBER})[- ](?:years?|yrs?)[- ]old\b", re.IGNORECASE)
+AGE_HYPHEN = re.compile(rf"(?<![\w-])({NUMBER})[- ](?:years?|yrs?)(?:[- ]old\b|\s+of\s+age\b)", re.IGNORECASE)
+# "Tom's 14 now", "my son's nearly 17": somebody's age after "'s".
+AGE_POSSESSIVE = re.compile(rf"\b([A-Z][a-z]+|mum|mam|dad|son|daughter|nan|gran|grandad|brother|sister|wife|husband|"
+                            rf"partner|boy|girl|lad|baby|eldest|youngest|oldest)['’]s\s+(?:only\s+|just\s+|nearly\s+|"
+                            rf"almost\s+)?({NUMBER})(?![\w-])")
 AGE_WORD_YEAR = re.compile(rf"(?<![\w-])({NUMBER})-year-old\b", re.IGNORECASE)
 # "15yo", "15 y/o", "15-yr-old", "17 y.o."
 AGE_SHORT = re.compile(r"(?<![\w-])(\d{1,3})\s?(?:yo|y/o|y\.o\.|yrs?[- ]old|-yr-old)(?![\w])", re.IGNORECASE)
@@ -134,6 +143,11 @@ def _other_ids(text: str) -> Iterator[Found]:
         host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower()).split("/")[0]
         if not any(host == site or host.endswith("." + site) for site in PUBLIC_SITES):
             yield m.start(), m.start() + len(url), "OTHER_ID"
+    for m in PLATFORM_NAME.finditer(text):
+        if not _is_word(m.group(1)):
+            yield m.start(1), m.end(1), "OTHER_ID"
+    for m in CARD.finditer(text):
+        yield m.start(), m.end(), "OTHER_ID"
     for pattern in (CUED_NI, CUED_CAR_REG, RECORD_NUMBER, PLATFORM_HANDLE):
         for m in pattern.finditer(text):
             if pattern is not RECORD_NUMBER or not re.fullmatch(r"\d{1,3}", m.group(1)):
@@ -146,6 +160,12 @@ def _other_ids(text: str) -> Iterator[Found]:
             yield m.start(), m.end(), "OTHER_ID"
 
 
+def _is_word(word: str) -> bool:
+    from storybank.deid.words import is_ordinary_word
+
+    return is_ordinary_word(word)
+
+
 def _ages(text: str) -> Iterator[Found]:
     for pattern in (AGE_HYPHEN, AGE_WORD_YEAR, AGE_SHORT):
         for m in pattern.finditer(text):
@@ -153,6 +173,11 @@ def _ages(text: str) -> Iterator[Found]:
     for pattern in (AGE_OF,):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "AGE"
+    for m in AGE_POSSESSIVE.finditer(text):
+        who, number = m.group(1), m.group(2)
+        if (who[0].islower() or is_first_name(who)) and number.lower() not in ("one", "a hundred") \
+                and not _NOT_AGE_AFTER.match(text[m.end():m.end() + 30]):
+            yield m.start(2), m.end(2), "AGE"
     for m in AGE_BESIDE.finditer(text):
         group = 1 if m.group(1) else 2
         who = text[m.start():m.start(group)].strip(" ,(")
