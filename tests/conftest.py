@@ -17,7 +17,6 @@ import openapi_check
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
 
 from storybank import create_app, tx
 from storybank.accounts.models import User
@@ -89,11 +88,21 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | Non
         conn.execute(f'DROP DATABASE IF EXISTS "{PG_TEST_DB}" WITH (FORCE)')
 
 
-def _truncate_all(app: Flask) -> None:
-    with app.app_context():
-        tables = [t.name for t in db.metadata.sorted_tables]
-        with db.engine.begin() as conn:
-            conn.execute(text("TRUNCATE TABLE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+def _empty_postgres(url: str) -> None:
+    """Every row gone and every id sequence back at 1, as TRUNCATE ... RESTART IDENTITY leaves it.
+
+    DELETE, children first, takes about 20 ms for the few rows a test leaves; TRUNCATE, which
+    gives every table and index a new file, took 450-700 ms a test. Done before the app is
+    created, so its start-up index repair sees an empty database, as on SQLite.
+    """
+    import psycopg
+
+    from storybank import models  # noqa: F401  (registers every table)
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(f'DELETE FROM "{table.name}"')
+        conn.execute("SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S'")
 
 
 class IsolatedClient(FlaskClient):
@@ -116,13 +125,12 @@ def make_app(kind: str, tmp_path: Path, sqlite_template: Path, postgres_url: str
     else:
         if postgres_url is None:
             pytest.skip(os.environ.get("STORYBANK_PG_SKIP_REASON", "PostgreSQL is not available"))
+        _empty_postgres(postgres_url)
         config = _base_config(instance, postgres_url)
     config.update(overrides)
     app = create_app(config)
     app.test_client_class = IsolatedClient
     openapi_check.install(app)  # every API answer is held to the OpenAPI document
-    if kind == "postgresql":
-        _truncate_all(app)
     return app
 
 
