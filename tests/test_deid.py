@@ -55,3 +55,13 @@ def test_the_model_finds_names_the_rules_cannot():
         pytest.skip("the English model is not installed (make test installs it from requirements/nlp.txt)")
     assert ("Amir Siddiqui", "PERSON") in found("I saw Amir Siddiqui at the hub.") or (
         "Siddiqui", "PERSON") in found("I saw Amir Siddiqui at the hub.")
+
+
+def test_the_models_places_are_retyped_by_what_stands_around_them():
+    deid.load.cache_clear()
+    if not deid.has_model():
+        pytest.skip("the English model is not installed (make test installs it from requirements/nlp.txt)")
+    got = found("They held the wake at the Black Bull in Mossley. I worked with young people around Charlestown "
+                "and Lower Kersal, and went with Tunde from Angell Town to his assessment.")
+    assert ("Black Bull", "ORG") in got  # a pub, not a neighbourhood
+    assert {("Lower Kersal", "PLACE"), ("Angell Town", "PLACE")} <= got

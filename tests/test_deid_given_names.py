@@ -181,3 +181,8 @@ def test_a_people_named_before_families_is_no_person_and_a_month_alone_no_date(f
                                             ('"Come in," said Aled, and put the kettle on.', "Aled")])
 def test_names_before_a_relation_and_after_said(found, text, name):
     assert (name, "PERSON") in found(text)
+
+
+def test_a_lower_case_name_from_a_service_is_a_person(found):
+    got = found("my mam kicked me out. i was 17. jade from the youth project sorted it. jade is proper sound. ok.")
+    assert ("jade", "PERSON") in got

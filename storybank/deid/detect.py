@@ -228,8 +228,9 @@ def _retyped(kind: str, text: str, start: int, end: int) -> str | None:
             r"\b(?:in|round|around|near|across|outside|grew up in|lives? in|lived in|(?:drove|moved|out|over) to)\s+$",
             before, re.IGNORECASE):
         return "PLACE"
-    if kind == "PLACE" and places.in_care_before(text, start) and not _is_town(text[start:end]):
-        return "ORG"  # "sectioned twice at Lynfield Mount": a hospital
+    if kind == "PLACE" and (places.in_care_before(text, start) or re.search(r"\bat\s+the\s+$", before)) \
+            and not _is_town(text[start:end]) and not set(places.STREET_WORDS).intersection(words):
+        return "ORG"  # "sectioned twice at Lynfield Mount": a hospital; "at the Black Bull": a pub
     return kind
 
 
@@ -350,7 +351,9 @@ def _same_name_same_type(text: str, found: list[Proposal]) -> list[Proposal]:
     and so is one word joined to a person by "and"/"or" ("Eilidh or Ramón")."""
     people = {p.text for p in found if p.type == "PERSON"}
     pairs = [(a, b) for a, b in zip(found, found[1:], strict=False)
-             if re.fullmatch(r",?\s+(?:and|or|&)\s+", text[a.end:b.start]) and " " not in a.text + b.text]
+             if re.fullmatch(r",?\s+(?:and|or|&)\s+", text[a.end:b.start])]
+    places_pairs = pairs
+    pairs = [(a, b) for a, b in pairs if " " not in a.text + b.text]
     towns = {b.text for a, b in pairs + [(b, a) for a, b in pairs]
              if a.type == "PLACE" and b.type == "PERSON" and not is_first_name(b.text)}  # "Broughton and Kersal"
     people -= towns
@@ -359,6 +362,9 @@ def _same_name_same_type(text: str, found: list[Proposal]) -> list[Proposal]:
             people.add(b.text)
         elif b.type == "PERSON" and a.type in ("ORG", "PLACE") and b.text not in towns:
             people.add(a.text)
+    for a, b in places_pairs:  # "around Charlestown and Lower Kersal": neighbourhoods side by side
+        if {a.type, b.type} == {"PLACE", "ORG"} and not _ORG_WORDS.intersection((a.text + " " + b.text).split()):
+            towns.add(b.text if b.type == "ORG" else a.text)
     return [Proposal(p.start, p.end, p.text, "PERSON", p.source) if p.type in ("ORG", "PLACE") and p.text in people
             else Proposal(p.start, p.end, p.text, "PLACE", p.source) if p.text in towns else p for p in found]
 

@@ -167,8 +167,8 @@ def written_as_a_name(text: str, start: int, end: int, again: bool = False) -> b
     before, after = text[max(0, start - 8):start], text[end:end + 40]
     if _HUMAN_AFTER.match(after) and not re.search(r"\b(?:i|you|we|they|he|she|it)\s+$", before):
         return True
-    if _APPOSED.match(after) and re.search(r",\s*$", before) or _ME_AND.search(before):
-        return True
+    if _APPOSED.match(after) and re.search(r",\s*$", before) or _ME_AND.search(before) or PERSON_FROM.match(after):
+        return True  # "the woman there, dawn, sorted it", "me and crystal", "jade from the youth project"
     return again and sentence_start(text, start) and bool(
         re.match(r"^\s+(?:is|was|has|had|and|never|always|still)\b", after))
 

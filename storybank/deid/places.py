@@ -42,7 +42,7 @@ _CAP = r"(?:[A-Z][\w’'&.-]*|[A-Z]{2,})"
 STREET_WORDS = ("Road", "Street", "Lane", "Avenue", "Close", "Drive", "Way", "Crescent", "Grove", "Terrace", "Place",
                 "Square", "Row", "Walk", "Gardens", "Mews", "Parade", "Rise", "Brow", "Fold", "Precinct", "Wharf",
                 "Park", "Lake", "Low", "Moor", "Common", "Heath", "Green", "Estate", "Hill", "Vale", "Bridge",
-                "Library", "Church", "Chapel", "Mosque", "Gurdwara", "Temple", "Cathedral", "Station")
+                "Library", "Church", "Chapel", "Mosque", "Gurdwara", "Temple", "Cathedral", "Station", "Town", "Village")
 ORG_WORDS = ("Surgery", "Centre", "Center", "Hub", "Café", "Cafe", "Trust", "Network", "Unit", "Practice", "Project",
              "Service", "Services", "College", "Academy", "School", "Primary", "High", "Hospital", "Clinic", "Lodge",
              "House", "Home", "Society", "Foundation", "Partnership", "Collective", "Pantry", "Link", "Support",
