@@ -174,3 +174,21 @@ def test_handles_by_platform_cards_and_profile_links():
 def test_counties_regions_and_continents_name_nobody():
     got = found("We moved down from Lancashire to the North West, and Mum came from West Africa.")
     assert not any(kind == "PLACE" for _t, kind in got), got
+
+
+@pytest.mark.parametrize(("text", "age"), [("I'm the baby at thirty-one.", "thirty-one"), ("by 14 I was drinking", "14"),
+                                           ("a lad of 16 came in", "16"), ("hes pushing 50", "50")])
+def test_ages_at_the_end_of_a_sentence_and_after_of(text, age):
+    assert (age, "AGE") in found(text)
+
+
+@pytest.mark.parametrize("text", ["We open at six.", "I left at 10.", "a mum of three", "we finish at 15 past."])
+def test_times_and_counts_are_no_ages(text):
+    assert not any(kind == "AGE" for _t, kind in found(text))
+
+
+def test_transcript_speakers_and_name_headings_are_people_but_labels_are_not():
+    got = found("Interviewer: How did it start?\nTendai: I think it was the letters.\n**Oluwaseun:** yes.\n"
+                "Note: later.\n\n## Background\n\nIt began.")
+    assert {("Tendai", "PERSON"), ("Oluwaseun", "PERSON")} <= got
+    assert not {t for t, _k in got} & {"Interviewer", "Note", "Background"}

@@ -164,6 +164,7 @@ def detect(text: str) -> list[Proposal]:
     taken = [(p.start, p.end, p.type) for p in merged]
     add(3, names.cued(text, taken, lower))
     add(3, names.given(text, taken, _is_town))
+    add(3, names.speakers(text, taken, _is_town))
     add(3, places.one_word_orgs(text, taken, _could_name_an_org))
     add(3, names.joined(text, [(p.start, p.end, p.type) for p in _by_tier(tiers)], _is_town))
     add(4, places.after_preposition(text, taken, lower, _could_name_a_place))

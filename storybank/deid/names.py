@@ -42,7 +42,8 @@ PERSON_CUE = re.compile(
     rf"(?:\b(?:my|our|his|her|their|your|the)\s+(?:\w+\s+)?(?:{_CUE_NOUNS})(?:\s+(?:is|was|were|called))?|"
     rf"(?:^|\n|[-*]\s)\s*(?:\*\*)?(?:{_CUE_NOUNS})(?:\*\*)?\s*:|\bcalled|\bnamed|\bmet|\bname's|\bname is|"
     r"\bnames|\bi'm called|\bask for|\bsat with|\bwent with|\bthanks to|\bshout(?:-out)? to|\bwith|\btell|"
-    r"[,!?][\"”’']?\s*(?:said|says|asked|replied|shouted)|"
+    r"[,!?][\"”’']?\s*(?:said|says|asked|replied|shouted)|\basked|\btold|\bthanked|\bhugged|\bphoned|\bmessaged|"
+    r"\bemailed|\brang|\btexted|\bmarried|"
     r"\btext|\bring|\bdear|\blove,?|\bthanks,?|\bcheers)\s*,?\s*$", re.IGNORECASE)
 # After a name: "Marek, my shift partner", "Alf, is 88", "Ewan's from", "Siobhán was from TOG Mind", "Will said".
 PERSON_AFTER = re.compile(
@@ -225,6 +226,26 @@ def starts_like_a_person(text: str, start: int, end: int) -> bool:
 _LOWER_NAME_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’-]{1,}")
 _STRONG_CUE = re.compile(r"\b(?:called|named|name is|name's|names|calls me|call me|known as|mate|friend|sis|bro)\s+$",
                          re.IGNORECASE)
+
+
+# A transcript's speaker ("Tendai: I think…", "**Marek:**") and a heading that is a name ("## Oluwaseun").
+_SPEAKER = re.compile(r"(?m)^[ \t]*(?:[-*][ \t]*)?(?:\*\*)?([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)(?:\*\*)?[ \t]*:"
+                      r"(?:\*\*)?[ \t]")
+_NAME_HEADING = re.compile(r"(?m)^#{1,6}[ \t]+([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]*$")
+
+
+def speakers(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Iterator[Found]:
+    """Names that label a line: a transcript's speakers, a heading that is somebody's name."""
+    used = _taken(text, taken)
+    for pattern in (_SPEAKER, _NAME_HEADING):
+        for m in pattern.finditer(text):
+            s, e = m.span(1)
+            words = m.group(1).split()
+            if any(used[s:e]) or is_place(m.group(1)) or any(
+                    w.lower() in NOT_NAMES | PRONOUNS | KINSHIP or w in TITLES or is_common_word(w)
+                    or is_ordinary_word(w) and not is_first_name(w) for w in words):
+                continue  # "Note:", "Mum:", "## Background"
+            yield s, e, "PERSON"
 
 
 _AND_AFTER = re.compile(rf"(?:,\s*|\s+)(?:and|or|&)\s+({_NAME})(?![\w-])")

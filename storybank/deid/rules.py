@@ -61,13 +61,17 @@ _TEENS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"
 _TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 NUMBER = rf"(?:\d{{1,3}}|{_TENS}(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|{'|'.join(_TEENS)}|a hundred)"
 _AGE_CUE = (r"(?:i'?m|im|i am|am|i was|was|were|he'?s|hes|she'?s|shes|they'?re|who'?s|is|are|aged|age|turned|"
-            r"turning|turns|at|reached|be|being|been|when i was|till i was|since i was|from)")
+            r"turning|turns|at|reached|be|being|been|when i was|till i was|since i was|from|by|pushing|going on|"
+            r"knocking on|coming up to)")
 AGE_AFTER_CUE = re.compile(rf"\b{_AGE_CUE}\s+(?:only\s+|just\s+|nearly\s+|almost\s+|like\s+|about\s+|"
                            rf"around\s+)?({NUMBER})(?![\w-])", re.IGNORECASE)
 # "One lad, sixteen and already known to…", "a girl, 15, who…"
 AGE_APPOSITION = re.compile(rf"\b(?:lad|lass|girl|boy|man|woman|kid|child|one of them|them|son|daughter|mum|dad|"
                             rf"brother|sister|resident|client|patient|student),\s+({NUMBER})(?=,|\s+(?:and|now|nearly|"
                             rf"with|already|just|going|who|when)\b)", re.IGNORECASE)
+# "a lad of 16", "a woman of eighty"
+AGE_OF_PERSON = re.compile(rf"\b(?:lad|lass|girl|boy|man|woman|kid|child|teenager|pensioner|widow|widower)\s+of\s+"
+                           rf"({NUMBER})(?![\w-])(?!\s+(?:kids|children|sons|daughters|boys|girls))", re.IGNORECASE)
 AGE_HYPHEN = re.compile(rf"(?<![\w-])({NUMBER})[- ](?:years?|yrs?)(?:[- ]old\b|\s+of\s+age\b)", re.IGNORECASE)
 # "Tom's 14 now", "my son's nearly 17": somebody's age after "'s".
 AGE_POSSESSIVE = re.compile(rf"\b([A-Z][a-z]+|mum|mam|dad|son|daughter|nan|gran|grandad|brother|sister|wife|husband|"
@@ -170,7 +174,7 @@ def _ages(text: str) -> Iterator[Found]:
     for pattern in (AGE_HYPHEN, AGE_WORD_YEAR, AGE_SHORT):
         for m in pattern.finditer(text):
             yield m.start(), m.end(), "AGE"
-    for pattern in (AGE_OF,):
+    for pattern in (AGE_OF, AGE_OF_PERSON):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "AGE"
     for m in AGE_POSSESSIVE.finditer(text):
@@ -196,7 +200,7 @@ def _ages(text: str) -> Iterator[Found]:
         cue = m.group().split()[0].lower()
         if number.lower() in ("one", "a hundred"):
             continue  # "it is one thing", "I'm one of them"
-        if cue in ("at", "from") and not _at_age(text, m, after):
+        if cue in ("at", "from", "by") and not _at_age(text, m, after):
             continue
         if cue in ("is", "are", "was", "were", "be", "being", "been") and not _age_context(text, m, after):
             continue
@@ -209,8 +213,23 @@ def _at_age(text: str, m: re.Match, after: str) -> bool:
     if re.search(r"\b(?:open|opens|opened|close|closes|closed|until|till|starts?|started|finish(?:es|ed)?|arrive[ds]?|"
                  r"meet|meets|back|home|up|bed|leave|left|bus|train|number|flat|house)\s*$", before):
         return False
-    return bool(re.match(r"^\s*(?:,?\s*(?:i|he|she|they|we|you|my|his|her)\b|onwards|upwards|on\b)", after,
-                         re.IGNORECASE))
+    if re.match(r"^\s*(?:,?\s*(?:i|he|she|they|we|you|my|his|her)\b|onwards|upwards|on\b)", after, re.IGNORECASE):
+        return True
+    # "I'm the baby at thirty-one.": a number past any clock hour, ending the sentence, after "at".
+    return m.group().split()[0].lower() == "at" and _value(m.group(1)) >= 13 and bool(re.match(r"^\s*(?:[.!?;]|$)", after)) \
+        and not re.search(r"\b(?:page|number|no\.?|junction|exit|room|ward|bus|flat|house|platform|gate)\s*$", before)
+
+
+_WORD_VALUES = {w: i for i, w in enumerate(("zero",) + _TEENS)} | {
+    t: 20 + 10 * i for i, t in enumerate(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"))}
+
+
+def _value(number: str) -> int:
+    """20 for "twenty", 31 for "thirty-one", 15 for "15"; 0 when unknown."""
+    number = number.lower()
+    if number.isdigit():
+        return int(number)
+    return sum(_WORD_VALUES.get(part, 0) for part in re.split(r"[- ]", number))
 
 
 def _age_context(text: str, m: re.Match, after: str) -> bool:
