@@ -42,6 +42,7 @@ from storybank.coding.models import Code, Coding
 from storybank.extensions import db
 from storybank.search import indexing, service
 from storybank.search.documents import IndexDoc
+from storybank.search.models import SearchDocument
 from storybank.search.whoosh_engine import _fields, schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,7 +119,6 @@ def bare_postgres(app_query: str) -> object:
 
     from storybank.search import plan
     from storybank.search import postgres_engine as pg
-    from storybank.search.models import SearchDocument
 
     _tree, resolved, _notes = service.parse(app_query, "research")
     condition = pg._as_sql(pg._compile(resolved))
@@ -216,7 +216,11 @@ def run(args: argparse.Namespace, folder: Path) -> None:
             print(f"  {phase}: {ticks[phase]:,}", flush=True)
 
     app_build = None
-    if not reused or args.reindex or not (folder / "search-index").exists():
+    if dialect == "postgresql":  # the index is the search_documents table, not a folder
+        indexed = db.session.scalar(select(func.count()).select_from(SearchDocument)) > 0
+    else:
+        indexed = (folder / "search-index").exists()
+    if not reused or args.reindex or not indexed:
         start = time.perf_counter()
         indexing.rebuild(progress)
         app_build = time.perf_counter() - start
