@@ -118,6 +118,7 @@ def _write_records(session: Session, ids: list[int], docs: list[IndexDoc], searc
 def _fill(row: SearchDocument, doc: IndexDoc, doc_words: set[str], search_engine: SearchEngine) -> None:
     row.words = " ".join(sorted(doc_words))
     row.site = doc.site
+    row.site_key = doc.site.lower()
     row.kind = doc.kind
     row.role = doc.role
     row.method = doc.method

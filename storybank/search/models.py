@@ -35,6 +35,8 @@ class SearchDocument(db.Model):
         UniqueConstraint("story_id", "purpose"),
         Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
         Index("ix_search_documents_themes", "themes", postgresql_using="gin"),
+        Index("ix_search_documents_site_key", "purpose", "site_key"),
+        Index("ix_search_documents_kind", "purpose", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +45,7 @@ class SearchDocument(db.Model):
     tsv: Mapped[str | None] = mapped_column(TsVector)
     words: Mapped[str] = mapped_column(Text, default="")
     site: Mapped[str] = mapped_column(String(80), default="")
+    site_key: Mapped[str] = mapped_column(String(80), default="", server_default="")  # lower-cased: site:
     kind: Mapped[str] = mapped_column(String(20), default="")
     role: Mapped[str] = mapped_column(String(80), default="")
     method: Mapped[str] = mapped_column(String(20), default="")

@@ -95,10 +95,11 @@ def _filter(node: plan.Filter) -> ColumnElement:
     if node.field == "theme":
         ids = [int(v) for v in node.values]
         return SearchDocument.themes.op("&&")(cast(ids, ARRAY(db.Integer)))
-    column = {"site": SearchDocument.site, "kind": SearchDocument.kind, "role": SearchDocument.role,
-              "method": SearchDocument.method}[node.field]
     values = [str(v) for v in node.values]
-    return func.lower(column).in_(values) if node.field != "kind" else column.in_(values)
+    if node.field in ("site", "kind"):  # stored as compared (site lower-cased), indexed with the purpose
+        return {"site": SearchDocument.site_key, "kind": SearchDocument.kind}[node.field].in_(values)
+    column = {"role": SearchDocument.role, "method": SearchDocument.method}[node.field]
+    return func.lower(column).in_(values)
 
 
 class PostgresEngine:
@@ -170,7 +171,7 @@ def _search_statement(purpose: str, tree: plan.Plan, offset: int, limit: int, fa
     base = and_(SearchDocument.purpose == purpose, _as_sql(_compile(tree)))
     rank_stems = sorted(plan.highlight_stems(tree))
     ranked = bool(rank_stems) and plan.has_text(tree)
-    rank = (func.ts_rank_cd(SearchDocument.tsv, cast(literal(_ts_or(tuple(rank_stems))), TSQUERY))
+    rank = (func.ts_rank(SearchDocument.tsv, cast(literal(_ts_or(tuple(rank_stems))), TSQUERY))
             if ranked else literal(0.0))
     columns = [SearchDocument.story_id, rank.label("rank")]
     if facets:

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import cast, func, literal, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from storybank import policy
 from storybank.accounts.models import User
@@ -103,6 +105,23 @@ class _Lookups:
         self.purpose = purpose
         self._vocab: dict[tuple[str, int, int], dict[str, int]] = {}
         self._codes: list[tuple[int, str, int | None]] | None = None
+        self._known: dict[str, bool] = {}
+
+    def prefetch(self, words: list[str]) -> None:
+        """The codebook and which of `words` the index knows, in one round trip (a search needs both)."""
+        none = cast(None, db.Integer)
+        codes = select(literal("code").label("what"), Code.id, Code.name, Code.parent_id)
+        stmt = codes
+        if words:
+            stmt = union_all(codes, select(literal("word"), none, SearchWord.word, none).where(
+                SearchWord.purpose == self.purpose, SearchWord.word.in_(words)))
+        self._codes = []
+        self._known = dict.fromkeys(words, False)
+        for what, cid, name, parent in db.session.execute(stmt):
+            if what == "code":
+                self._codes.append((cid, name, parent))
+            else:
+                self._known[name] = True
 
     def vocabulary(self, prefix: str, min_len: int, max_len: int) -> dict[str, int]:
         key = (prefix, min_len, max_len)
@@ -117,10 +136,12 @@ class _Lookups:
         return self._vocab[key]
 
     def known(self, words: list[str]) -> set[str]:
-        if not words:
-            return set()
-        return set(db.session.scalars(select(SearchWord.word).where(
-            SearchWord.purpose == self.purpose, SearchWord.word.in_(words))))
+        missing = [w for w in words if w not in self._known]
+        if missing:
+            found = set(db.session.scalars(select(SearchWord.word).where(
+                SearchWord.purpose == self.purpose, SearchWord.word.in_(missing))))
+            self._known.update((w, w in found) for w in missing)
+        return {w for w in words if self._known[w]}
 
     def codes(self) -> list[tuple[int, str, int | None]]:
         if self._codes is None:
@@ -143,7 +164,10 @@ def _norm(name: str) -> str:
 
 def parse(text: str, purpose: str, lookups: _Lookups | None = None) -> tuple[q.Node, plan.Plan, list[str]]:
     lookups = lookups or _Lookups(purpose)
-    tree = q.parse(text)
+    return _resolve(q.parse(text), lookups)
+
+
+def _resolve(tree: q.Node, lookups: _Lookups) -> tuple[q.Node, plan.Plan, list[str]]:
     resolver = plan.Resolver(lookups.vocabulary, lookups.theme_ids, lookups.theme_names)
     return tree, resolver.resolve(tree), resolver.notes
 
@@ -154,7 +178,9 @@ def search(user: User, text: str, purpose: str | None = None, page: int = 1,
     purpose = choose_purpose(user, purpose)
     page = max(1, min(int(page), MAX_PAGE))
     lookups = _Lookups(purpose)
-    tree, resolved, notes = parse(text, purpose, lookups)
+    tree = q.parse(text)
+    lookups.prefetch([leaf.text.lower() for leaf in _spellable(tree)])
+    tree, resolved, notes = _resolve(tree, lookups)
     search_engine = indexing.engine()
     offset = (page - 1) * per_page
     try:
@@ -162,12 +188,11 @@ def search(user: User, text: str, purpose: str | None = None, page: int = 1,
     except IndexUnavailable as err:
         raise rebuilding.start_for(err) from None
     stems = plan.highlight_stems(resolved)
-    stories = _recheck(user, purpose, hits.ids)
+    stories, theme_names = _recheck(user, purpose, hits.ids)
     if len(stories) < len(hits.ids):  # the index lags: never show, and repair it
         stale = set(hits.ids) - set(stories)
         hits.total = max(0, hits.total - len(stale))
         indexing.touch(*stale)
-    theme_names = _themes_of(list(stories))
     versions = workshop_texts(list(stories.values())) if purpose == "workshop" else {}
     results = Results(query=text, purpose=purpose, total=hits.total, page=page, per_page=per_page, hits=[],
                       notes=notes)
@@ -185,27 +210,44 @@ def search(user: User, text: str, purpose: str | None = None, page: int = 1,
     return results
 
 
-def _recheck(user: User, purpose: str, ids: list[int]) -> dict[int, Story]:
-    """The stories among `ids` that the policy lets `user` read now (the index may lag).
+def _recheck(user: User, purpose: str, ids: list[int]) -> tuple[dict[int, Story], dict[int, list[str]]]:
+    """The stories among `ids` that the policy lets `user` read now (the index may lag), and their themes.
 
-    One statement: the visible stories, and for research each one's current revision
-    (the only one whose words are shown).
+    One statement: the visible stories, each one's theme names and, for research, its current
+    revision (the only one whose words are shown).
     """
     if not ids:
-        return {}
+        return {}, {}
     stmt = policy.visible_stories(user, purpose).where(Story.id.in_(ids))
+    themes = _theme_list(Story.id)
+    stories: dict[int, Story] = {}
+    names: dict[int, list[str]] = {}
     if purpose != "research":
-        return {s.id: s for s in db.session.scalars(stmt)}
+        for story, joined in db.session.execute(stmt.add_columns(themes)):
+            stories[story.id], names[story.id] = story, _split_names(joined)
+        return stories, names
     newest = aliased(StoryRevision)
     current = select(func.max(newest.number)).where(newest.story_id == Story.id).scalar_subquery()
     visible = stmt.with_only_columns(Story.id)
-    stories: dict[int, Story] = {}
-    for story, revision in db.session.execute(select(Story, StoryRevision).join_from(
+    for story, revision, joined in db.session.execute(select(Story, StoryRevision, themes).join_from(
             Story, StoryRevision, (StoryRevision.story_id == Story.id) & (StoryRevision.number == current))
             .where(Story.id.in_(visible))):
         set_committed_value(story, "revisions", [revision])
-        stories[story.id] = story
-    return stories
+        stories[story.id], names[story.id] = story, _split_names(joined)
+    return stories, names
+
+
+_NAME_SEP = "\x1f"  # (unit separator: never in a code name)
+
+
+def _theme_list(story_id: ColumnElement) -> ScalarSelect:
+    """The names of the codes applied to the story, joined by _NAME_SEP (a column of the re-check)."""
+    return (select(func.aggregate_strings(Code.name, _NAME_SEP)).join(Coding, Coding.code_id == Code.id)
+            .where(Coding.story_id == story_id).scalar_subquery())
+
+
+def _split_names(joined: str | None) -> list[str]:
+    return sorted(set(joined.split(_NAME_SEP))) if joined else []
 
 
 def _text(story: Story) -> tuple[str, str]:
@@ -215,20 +257,7 @@ def _text(story: Story) -> tuple[str, str]:
 
 def theme_names_of(story_id: int) -> list[str]:
     """The codes applied to a story, by name (labels on workshop versions and story cards)."""
-    return _themes_of([story_id]).get(story_id, [])
-
-
-def _themes_of(ids: list[int]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
-    if not ids:
-        return out
-    rows = db.session.execute(
-        select(Coding.story_id, Code.name).join(Code, Code.id == Coding.code_id)
-        .where(Coding.story_id.in_(ids)).distinct().order_by(Code.name)
-    )
-    for sid, name in rows:
-        out.setdefault(sid, []).append(name)
-    return out
+    return _split_names(db.session.scalar(select(_theme_list(literal(story_id)))))
 
 
 def _facets(raw: dict[str, dict], lookups: _Lookups) -> dict[str, list[Facet]]:
@@ -244,11 +273,15 @@ def _facets(raw: dict[str, dict], lookups: _Lookups) -> dict[str, list[Facet]]:
     return out
 
 
+def _spellable(tree: q.Node) -> list[q.Word]:
+    """The words of a query that "did you mean" may correct."""
+    return [leaf for leaf in q.leaves(tree) if isinstance(leaf, q.Word) and len(leaf.text) >= 3 and leaf.text.isalpha()]
+
+
 def did_you_mean(text: str, tree: q.Node, lookups: _Lookups) -> str | None:
     """The query with each word the index does not know replaced by the closest known word."""
     replacements: list[tuple[int, str, str]] = []
-    candidates = [leaf for leaf in q.leaves(tree)
-                  if isinstance(leaf, q.Word) and len(leaf.text) >= 3 and leaf.text.isalpha()]
+    candidates = _spellable(tree)
     known = lookups.known([leaf.text.lower() for leaf in candidates])
     for leaf in candidates:
         word = leaf.text.lower()
