@@ -10,7 +10,8 @@ a ready-made tsvector, so both engines see the same stems at the same positions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import ChainMap
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS, Analyzer, StemmingAnalyzer, Token
@@ -54,34 +55,39 @@ def tokens(text: str) -> list[Tok]:
 
 
 _WORD_TEXTS = re.compile(WORD_RE.pattern.replace("(\\.?", "(?:\\.?"), WORD_RE.flags)  # findall: whole words
-_NO_STEM = object()
 _stem_cache: dict[str, str | None] = {}
 
 
 def stem_positions(text: str, offset: int = 0) -> tuple[dict[str, list[int]], int]:
     """Each stem's 1-based positions (tokens()'s positions + 1 + offset) and the last position used.
 
-    The same stems and positions as `tokens()`, without character spans: the indexing hot loop.
+    The same stems and positions as `tokens()`, without character spans: the indexing hot loop,
+    so the per-word steps (lower-casing, stemming through the cache, dropping stop words) are
+    done by C loops (map, set difference, comprehensions) and only the kept words are counted.
     """
-    out: dict[str, list[int]] = {}
+    lowered = list(map(str.lower, _WORD_TEXTS.findall(text)))
     cache = _stem_cache
-    pos = 0
-    for raw, word in enumerate(_WORD_TEXTS.findall(text)):
-        lower = word.lower()
-        stem = cache.get(lower, _NO_STEM)
-        if stem is _NO_STEM:
-            stem = stem_of(lower)
-            if len(cache) < 500_000:
-                cache[lower] = stem
-        if stem is None:
-            continue
-        pos = pos + 1 if pos else raw + 1
-        found = out.get(stem)
+    lookup: Mapping[str, str | None] = cache
+    missing = set(lowered).difference(cache)
+    if missing:
+        found = {word: stem_of(word) for word in missing}
+        if len(cache) < 500_000:
+            cache.update(found)
+        else:  # (the cache is full: a very large vocabulary)
+            lookup = ChainMap(found, cache)
+    stemmed = list(map(lookup.__getitem__, lowered))
+    first = next((raw for raw, stem in enumerate(stemmed) if stem is not None), None)
+    if first is None:
+        return {}, 0
+    out: dict[str, list[int]] = {}
+    get = out.get
+    for pos, stem in enumerate([stem for stem in stemmed if stem is not None], first + 1 + offset):
+        found = get(stem)
         if found is None:
-            out[stem] = [pos + offset]
+            out[stem] = [pos]
         else:
-            found.append(pos + offset)
-    return out, pos + offset if pos else 0
+            found.append(pos)
+    return out, pos
 
 
 def stems(text: str) -> list[str]:

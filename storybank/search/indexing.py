@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
 from flask import current_app
-from sqlalchemy import delete, event, func, inspect, select
+from sqlalchemy import bindparam, delete, event, func, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -44,6 +44,7 @@ BATCH = 500
 RETRY_DELAYS = (0.1, 0.5, 1.5)  # seconds between attempts after a failed index write
 REBUILD_BATCH = 200  # stories read and their records rewritten per transaction by `storybank reindex`
 REBUILD_ATTEMPTS = 20
+Analysed = tuple[set[str], dict[str, object]]  # a document's vocabulary words and engine columns
 
 
 class IndexNotUpdated(DomainError):
@@ -89,42 +90,54 @@ def apply_to_database(session: Session, story_ids: Iterable[int]) -> None:
     search_engine.follow_commit(session, ids)
 
 
+def analyse(search_engine: SearchEngine, docs: list[IndexDoc]) -> list[Analysed]:
+    """Each document's vocabulary words and engine columns: the CPU-bound part of writing its record."""
+    return [(words(doc.title) | words(doc.body), search_engine.record_fields(doc)) for doc in docs]
+
+
 def _write_records(session: Session, ids: list[int], docs: list[IndexDoc], search_engine: SearchEngine) -> None:
-    existing = {(r.story_id, r.purpose): r for r in session.scalars(
-        select(SearchDocument).where(SearchDocument.story_id.in_(ids)))}
+    """Rewrite these stories' `search_documents` rows and the vocabulary counts, in the session's transaction.
+
+    Core statements, not ORM objects: only the stored words are read back (not the vectors),
+    and the changed rows are written by one executemany.
+    """
+    session.flush()
+    table = SearchDocument.__table__
+    existing = {(sid, purpose): (row_id, stored) for row_id, sid, purpose, stored in session.execute(
+        select(table.c.id, table.c.story_id, table.c.purpose, table.c.words).where(table.c.story_id.in_(ids)))}
     delta: dict[str, Counter[str]] = {}
     wanted = {(d.story_id, d.purpose) for d in docs}
-    for key, row in existing.items():
+    gone = []
+    for key, (row_id, stored) in existing.items():
         if key not in wanted:
-            delta.setdefault(row.purpose, Counter()).subtract(row.words.split())
-            session.delete(row)
-    for doc in docs:
-        new_words = words(doc.title) | words(doc.body)
-        row = existing.get((doc.story_id, doc.purpose))
-        if row is None:
-            row = SearchDocument(story_id=doc.story_id, purpose=doc.purpose)
-            session.add(row)
-            old_words: set[str] = set()
-        else:
-            old_words = set(row.words.split())
+            delta.setdefault(key[1], Counter()).subtract(stored.split())
+            gone.append(row_id)
+    inserts, updates = [], []
+    for doc, (new_words, fields) in zip(docs, analyse(search_engine, docs), strict=True):
+        found = existing.get((doc.story_id, doc.purpose))
+        old_words = set(found[1].split()) if found else set()
         counter = delta.setdefault(doc.purpose, Counter())
         counter.update(new_words - old_words)
         counter.subtract(old_words - new_words)
-        _fill(row, doc, new_words, search_engine)
-    session.flush()
+        values = _values(doc, new_words, fields)
+        if found is None:
+            inserts.append({"story_id": doc.story_id, "purpose": doc.purpose, **values})
+        else:
+            updates.append({"row_id": found[0], **values})
+    if gone:
+        session.execute(delete(table).where(table.c.id.in_(gone)))
+    if updates:
+        columns = [name for name in updates[0] if name != "row_id"]
+        session.execute(update(table).where(table.c.id == bindparam("row_id"))
+                        .values({name: bindparam(name) for name in columns}), updates)
+    if inserts:
+        session.execute(insert(table), inserts)
     apply_word_counts(session, delta)
 
 
-def _fill(row: SearchDocument, doc: IndexDoc, doc_words: set[str], search_engine: SearchEngine) -> None:
-    row.words = " ".join(sorted(doc_words))
-    row.site = doc.site
-    row.site_key = doc.site.lower()
-    row.kind = doc.kind
-    row.role = doc.role
-    row.method = doc.method
-    row.collected_on = doc.collected_on
-    for name, value in search_engine.record_fields(doc).items():
-        setattr(row, name, value)
+def _values(doc: IndexDoc, doc_words: set[str], fields: dict[str, object]) -> dict[str, object]:
+    return {"words": " ".join(sorted(doc_words)), "site": doc.site, "site_key": doc.site.lower(), "kind": doc.kind,
+            "role": doc.role, "method": doc.method, "collected_on": doc.collected_on, **fields}
 
 
 def apply_word_counts(session: Session, delta: dict[str, Counter[str]]) -> None:

@@ -33,15 +33,29 @@ def tsvector_literal(doc: IndexDoc) -> str:
     body, end = stem_positions(doc.body, last + TITLE_GAP)
     entries = {stem: [f"{min(p, MAX_POSITION)}A" for p in found] for stem, found in title.items()}
     clip = end > MAX_POSITION
+    number = _NUMBERS.__getitem__
     out = []
     for stem, found in body.items():
         if clip:
             found = [min(p, MAX_POSITION) for p in found]
         if stem in entries:
-            entries[stem].extend(map(str, found))
+            entries[stem].extend(map(number, found))
         else:
-            out.append(f"{_quote(stem)}:{','.join(map(str, found[:256]))}")
-    return " ".join([f"{_quote(stem)}:{','.join(p[:256])}" for stem, p in entries.items()] + out)
+            out.append(_quoted(stem) + ":" + ",".join(map(number, found[:256])))
+    return " ".join([_quoted(stem) + ":" + ",".join(p[:256]) for stem, p in entries.items()] + out)
+
+
+_NUMBERS = [str(n) for n in range(MAX_POSITION + 1)]  # (positions as text: the literal's hot loop)
+_QUOTED: dict[str, str] = {}
+
+
+def _quoted(lexeme: str) -> str:
+    quoted = _QUOTED.get(lexeme)
+    if quoted is None:
+        quoted = _quote(lexeme)
+        if len(_QUOTED) < 500_000:
+            _QUOTED[lexeme] = quoted
+    return quoted
 
 
 def _quote(lexeme: str) -> str:
