@@ -192,3 +192,8 @@ def test_transcript_speakers_and_name_headings_are_people_but_labels_are_not():
                 "Note: later.\n\n## Background\n\nIt began.")
     assert {("Tendai", "PERSON"), ("Oluwaseun", "PERSON")} <= got
     assert not {t for t, _k in got} & {"Interviewer", "Note", "Background"}
+
+
+def test_a_first_name_and_a_family_name_are_one_person():
+    got = found("We met Bilal Hussain at the hub, then Kojo Mensah. Bilal Road is long.")
+    assert {("Bilal Hussain", "PERSON"), ("Kojo Mensah", "PERSON"), ("Bilal Road", "PLACE")} <= got

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from storybank.deid.given_names import is_first_name
+from storybank.deid.given_names import is_first_name, last_names
 from storybank.deid.places import sentence_start
 from storybank.deid.words import KINSHIP, PRONOUNS, is_common_word, is_compound, is_ordinary_word
 
@@ -200,6 +200,11 @@ def given(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Ite
             continue
         end = m.start() + len(word)
         before, after = text[max(0, m.start() - 30):m.start()], text[end:end + 60]
+        surname = re.match(r"[ \t]+([A-Z][a-z’'-]+)(?![\w-])", after)
+        if surname and is_first_name(word) and not is_common_word(word) and not _PLACE_BEFORE.search(before) \
+                and _a_surname(surname.group(1)) and not any(used[end:end + surname.end()]):
+            yield m.start(), end + surname.end(), "PERSON"  # "Bilal Hussain", whatever the model made of it
+            continue
         if _PLACE_BEFORE.search(before) or re.match(r"^\s*[A-Z](?!['’\s])", after) and not re.match(
                 r"^\s*(?:and|or)\b", after) or _GROUP_AFTER.match(after):
             continue  # "in Tremorfa", "the Ashton depot", "Roma families"; a run of capitals is the model's
@@ -213,6 +218,13 @@ def given(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Ite
             yield m.start(), end, "PERSON"
         elif not common and not is_ordinary_word(word) and starts_like_a_person(text, m.start(), end):
             yield m.start(), end, "PERSON"
+
+
+def _a_surname(word: str) -> bool:
+    """A family name after a first name: one the lists know, or no English word ("Hussain", "Wiśniewski")."""
+    if word in _PLACE_ENDINGS or word.lower() in NOT_NAMES or word in TITLES:
+        return False
+    return word in last_names() or not is_common_word(word) and not is_ordinary_word(word)
 
 
 def starts_like_a_person(text: str, start: int, end: int) -> bool:

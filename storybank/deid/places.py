@@ -103,6 +103,9 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
             yield m.start(), m.end(), "PLACE"
     for m in STREET.finditer(text):
         start, end = _strip_leading(text, m.start(), m.end())
+        boundary = list(re.finditer(r"(?<=[a-z]{2})[.!?]\s+", text[start:end]))
+        if boundary:  # "… Kojo Mensah. Bilal Road": the street starts with its sentence
+            start = _strip_leading(text, start + boundary[-1].end(), end)[0]
         if len(text[start:end].split()) >= 2:
             yield start, end, "PLACE"
     for m in SAINT.finditer(text):  # a church, unless a school or hospital says it is one ("St Bede's primary")
