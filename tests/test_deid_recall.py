@@ -197,3 +197,8 @@ def test_transcript_speakers_and_name_headings_are_people_but_labels_are_not():
 def test_a_first_name_and_a_family_name_are_one_person():
     got = found("We met Bilal Hussain at the hub, then Kojo Mensah. Bilal Road is long.")
     assert {("Bilal Hussain", "PERSON"), ("Kojo Mensah", "PERSON"), ("Bilal Road", "PLACE")} <= got
+
+
+def test_an_imperative_starting_the_sentence_is_no_part_of_a_name():
+    got = found("Call Noor Wellbeing on 07700 900219. Visit Hope Centre on Ring Road.")
+    assert {("Noor Wellbeing", "ORG"), ("Hope Centre", "ORG"), ("Ring Road", "PLACE")} <= got

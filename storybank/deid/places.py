@@ -84,6 +84,9 @@ THE_X_AREA = re.compile(r"\bthe\s+([A-Z][a-z’'-]+)\s+(?:address|area|end|side|
 _NOT_LEADING = {"The", "A", "An", "My", "Our", "Your", "His", "Her", "Their", "This", "That", "At", "In", "On", "To",
                 "From", "And", "But", "Or", "So", "Then", "When", "If", "I", "We", "They", "He", "She", "It",
                 "Every", "Each", "Some", "Any", "No", "One", "Dear", "Mr", "Mrs", "Ms", "Dr", "Sister", "Nurse"}
+# An imperative starting the sentence is no part of the name ("Call Noor Wellbeing on …"; but "on Ring Road").
+_IMPERATIVES = {"Call", "Ring", "Phone", "Text", "Email", "E-mail", "Contact", "Visit", "Ask", "Try", "Join", "Come",
+                "See", "Find", "Meet", "Thank", "Thanks", "Tell", "Write", "Follow", "Message", "Donate"}
 _GENERIC_ORG = {"Royal", "General", "High", "Team", "Line", "Group", "Home", "House", "Council", "Board", "Works",
                 "United", "Primary", "Support", "Advice", "Recovery", "Housing"}
 
@@ -92,7 +95,8 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop capitalised function words a pattern swallowed ("The Harbour Hub" -> "Harbour Hub")."""
     while True:
         word = re.match(r"[\w’'.&-]+\s+", text[start:end])
-        if word is None or word.group().strip() not in _NOT_LEADING:
+        if word is None or word.group().strip() not in _NOT_LEADING and not (
+                word.group().strip() in _IMPERATIVES and sentence_start(text, start)):
             return start, end
         start += word.end()
 
