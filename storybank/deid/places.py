@@ -206,6 +206,27 @@ NOT_PLACES = {"english", "urdu", "punjabi", "arabic", "somali", "bengali", "mand
               "hanukkah", "vaisakhi", "lockdown", "covid", "facebook", "whatsapp", "instagram", "tiktok", "zoom"}
 
 
+_AND_PLACE = re.compile(r"(?:,\s*|\s+)(?:and|or|&)\s+([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?)(?![\w-])")
+
+
+def joined(text: str, taken: list[Found]) -> Iterator[Found]:
+    """A neighbourhood joined by "and" to a place found ("around Charlestown and Lower Kersal")."""
+    from storybank.deid.given_names import is_first_name
+
+    used = bytearray(len(text))
+    for start, end, _kind in taken:
+        used[start:end] = b"\x01" * (end - start)
+    for _start, end, kind in taken:
+        m = _AND_PLACE.match(text, end) if kind == "PLACE" else None
+        if m is None or any(used[m.start(1):m.end(1)]) or re.match(r"\s+[A-Z]", text[m.end(1):m.end(1) + 2]):
+            continue
+        words = m.group(1).split()
+        if words[-1].lower() in NOT_PLACES or is_ordinary_word(words[-1]) or is_first_name(words[-1]) \
+                or is_city(m.group(1)):
+            continue
+        yield m.start(1), m.end(1), "PLACE"
+
+
 def after_preposition(text: str, taken: list[Found], lowercase_style: bool,
                       is_name: Callable[[str], bool]) -> Iterator[Found]:
     """Neighbourhoods no gazetteer lists, by the word before them ("In Craigmillar", "from Seedley", "round ordsall").
