@@ -366,10 +366,9 @@ def _same_name_same_type(text: str, found: list[Proposal]) -> list[Proposal]:
     """A name found as a person once is a person everywhere in the text ("Faith" is not an organisation),
     and so is one word joined to a person by "and"/"or" ("Eilidh or Ramón")."""
     people = {p.text for p in found if p.type == "PERSON"}
-    pairs = [(a, b) for a, b in zip(found, found[1:], strict=False)
-             if re.fullmatch(r",?\s+(?:and|or|&)\s+", text[a.end:b.start])]
-    places_pairs = pairs
-    pairs = [(a, b) for a, b in pairs if " " not in a.text + b.text]
+    joined = [(a, b) for a, b in zip(found, found[1:], strict=False)
+              if re.fullmatch(r",?\s+(?:and|or|&)\s+", text[a.end:b.start])]
+    pairs = [(a, b) for a, b in joined if " " not in a.text + b.text]  # one word each
     towns = {b.text for a, b in pairs + [(b, a) for a, b in pairs]
              if a.type == "PLACE" and b.type == "PERSON" and not is_first_name(b.text)}  # "Broughton and Kersal"
     people -= towns
@@ -378,7 +377,7 @@ def _same_name_same_type(text: str, found: list[Proposal]) -> list[Proposal]:
             people.add(b.text)
         elif b.type == "PERSON" and a.type in ("ORG", "PLACE") and b.text not in towns:
             people.add(a.text)
-    for a, b in places_pairs:  # "around Charlestown and Lower Kersal": neighbourhoods side by side
+    for a, b in joined:  # "around Charlestown and Lower Kersal": neighbourhoods side by side
         if {a.type, b.type} == {"PLACE", "ORG"} and not _ORG_WORDS.intersection((a.text + " " + b.text).split()):
             towns.add(b.text if b.type == "ORG" else a.text)
     folded = {name.casefold() for name in people if follows_case_blind(name)}  # "Marcia … MARCIA is my rock"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from storybank.deid.given_names import is_first_name, last_names
-from storybank.deid.places import sentence_start
+from storybank.deid.places import sentence_start, taken_mask
 from storybank.deid.words import KINSHIP, PRONOUNS, is_common_word, is_compound, is_ordinary_word
 
 Found = tuple[int, int, str]
@@ -109,7 +109,7 @@ def called(text: str, lower: bool) -> Iterator[Found]:
 def cued(text: str, taken: list[Found], lower: bool) -> Iterator[Found]:
     """Words after a cue ("my neighbour Delroy", "called priya") that nothing else proposed."""
     pattern = _LOWER_NAME_WORD if lower else _NAME_RUN
-    used = _taken(text, taken)
+    used = taken_mask(text, taken)
     for m in pattern.finditer(text):
         if any(used[m.start():m.end()]):
             continue
@@ -157,6 +157,8 @@ PERSON_FROM = re.compile(r"^\s+from\s+(?:the|our|my|his|her)\s+(?:[\w'’-]+\s+)
 # "Rich, his partner, taught me": a name and what the person is to somebody, between commas.
 PERSON_APPOSED = re.compile(rf"^,\s+(?:my|our|his|her|their)\s+(?:[a-z]+\s+)?(?:{_CUE_NOUNS}),", re.IGNORECASE)
 _ME_AND = re.compile(r"\b(?:me|i)\s+(?:and|n|&)\s+$", re.IGNORECASE)
+
+
 def written_as_a_name(text: str, start: int, end: int, again: bool = False) -> bool:
     """Is a lower-case first name that is also a word ("dawn", "will") used as a name here?
 
@@ -194,7 +196,7 @@ def given(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Ite
     and no first name, starting a sentence with a past-tense verb after it, is a
     name too ("Przemek joined").
     """
-    used = _taken(text, taken)
+    used = taken_mask(text, taken)
     for m in _CAPITALISED.finditer(text):
         word = re.sub(r"['’]s$", "", m.group())  # "where Blessing's mum lives"
         if any(used[m.start():m.end()]) or word.lower() in NOT_NAMES or word in TITLES or word in _PLACE_ENDINGS:
@@ -251,7 +253,7 @@ _NAME_HEADING = re.compile(r"(?m)^#{1,6}[ \t]+([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'
 
 def speakers(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Iterator[Found]:
     """Names that label a line: a transcript's speakers, a heading that is somebody's name."""
-    used = _taken(text, taken)
+    used = taken_mask(text, taken)
     for pattern in (_SPEAKER, _NAME_HEADING):
         for m in pattern.finditer(text):
             s, e = m.span(1)
@@ -269,7 +271,7 @@ _AND_BEFORE = re.compile(rf"(?<![\w-])({_NAME})\s+(?:and|or|&)\s+$")
 
 def joined(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Iterator[Found]:
     """A capitalised word no list knows, joined by "and"/"or" to a person found ("with Anh Tran and Femi")."""
-    used = _taken(text, taken)
+    used = taken_mask(text, taken)
     for start, end, kind in taken:
         if kind != "PERSON":
             continue
@@ -307,16 +309,9 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
 def repeated(text: str, names: set[str], taken: list[Found], words: set[str] = frozenset()) -> Iterator[Found]:
     """Every other mention of a name already found ("Faith … Faith was …"), case as written; of a lower-case
     name that is also a word (`words`: "crystal"), only the mentions in a name position."""
-    used = _taken(text, taken)
+    used = taken_mask(text, taken)
     for name in names | words:
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             if not any(used[m.start():m.end()]) and (
                     name not in words or written_as_a_name(text, m.start(), m.end(), again=True)):
                 yield m.start(), m.end(), "PERSON"
-
-
-def _taken(text: str, taken: list[Found]) -> bytearray:
-    used = bytearray(len(text))
-    for start, end, _kind in taken:
-        used[start:end] = b"\x01" * (end - start)
-    return used

@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from storybank.deid.words import is_ordinary_word
+from storybank.deid.given_names import is_first_name
+from storybank.deid.words import GENERIC_SERVICES, KINSHIP, is_ordinary_word
 
 Found = tuple[int, int, str]
 # Places with city status in the UK (the Crown's grants, as they stood after 2022), with the short names
@@ -32,6 +33,7 @@ CITY_STATUS = frozenset(name.lower() for name in (
     "Glasgow", "Inverness", "Perth", "Stirling", "Bangor", "Cardiff", "Newport", "St Asaph", "St Davids",
     "Swansea", "Wrexham", "Armagh", "Belfast", "Derry", "Londonderry", "Lisburn", "Newry"))
 CITY_MIN = 100_000
+BIG_CITY_ABROAD = 400_000  # population above which a city abroad names nobody
 # Short names stories use for cities GeoNames lists under a longer one.
 _CITY_ALIASES = {"hull": "kingston upon hull", "newcastle": "newcastle upon tyne", "brighton and hove": "brighton",
                  "southend": "southend-on-sea", "stoke": "stoke-on-trent", "westminster": "city of westminster",
@@ -179,9 +181,7 @@ def one_word_orgs(text: str, taken: list[Found], is_name: Callable[[str], bool])
     Not a first name, a town or a word that names nothing (days, months, kinship);
     a word the model or another rule already proposed keeps that proposal.
     """
-    used = bytearray(len(text))
-    for start, end, _kind in taken:
-        used[start:end] = b"\x01" * (end - start)
+    used = taken_mask(text, taken)
     spans = [(m.start(), m.end()) for m in _ONE_WORD.finditer(text)
              if _ORG_CUE.search(text[max(0, m.start() - 30):m.start()])]
     spans += [(m.start(1), m.end(1)) for m in _THE_X_ON.finditer(text)]
@@ -211,11 +211,7 @@ _AND_PLACE = re.compile(r"(?:,\s*|\s+)(?:and|or|&)\s+([A-Z][a-z’'-]+(?:\s+[A-Z
 
 def joined(text: str, taken: list[Found]) -> Iterator[Found]:
     """A neighbourhood joined by "and" to a place found ("around Charlestown and Lower Kersal")."""
-    from storybank.deid.given_names import is_first_name
-
-    used = bytearray(len(text))
-    for start, end, _kind in taken:
-        used[start:end] = b"\x01" * (end - start)
+    used = taken_mask(text, taken)
     for _start, end, kind in taken:
         m = _AND_PLACE.match(text, end) if kind == "PLACE" else None
         if m is None or any(used[m.start(1):m.end(1)]) or re.match(r"\s+[A-Z]", text[m.end(1):m.end(1) + 2]):
@@ -234,9 +230,7 @@ def after_preposition(text: str, taken: list[Found], lowercase_style: bool,
     Only a word that is neither English nor a first name (`is_name` says whether
     it is a name at all); in text-message writing lower-case words count too.
     """
-    used = bytearray(len(text))
-    for start, end, _kind in taken:
-        used[start:end] = b"\x01" * (end - start)
+    used = taken_mask(text, taken)
     spans = [m.span(1) for m in _PLACE_WORDS.finditer(text)]  # overlapping: "In Craigmillar" and "Craigmillar"
     if lowercase_style:
         spans += [m.span() for m in _LOWER_PLACE_WORD.finditer(text)]
@@ -264,8 +258,7 @@ _LOWER_TO = re.compile(r"\b(?:come|comes|came|coming|go|goes|went|going|sent|sen
 
 def _word_as_a_place(text: str, start: int, end: int) -> bool:
     """A capitalised English word inside a sentence after "in"/"near" is a place's name ("the Beehive in Walker")."""
-    from storybank.deid.names import NOT_NAMES
-    from storybank.deid.words import GENERIC_SERVICES, KINSHIP
+    from storybank.deid.names import NOT_NAMES  # (names imports this module)
 
     word = text[start:end]
     if not word[:1].isupper() or sentence_start(text, start) or word.lower() in NOT_NAMES | KINSHIP \
@@ -286,7 +279,7 @@ def _world() -> tuple[dict[str, int], frozenset[str]]:
     for city in cache.get_cities().values():
         if city["countrycode"] == "GB":
             places[city["name"]] = max(places.get(city["name"], 0), city["population"])
-        elif city["population"] > 400_000:
+        elif city["population"] > BIG_CITY_ABROAD:
             big_abroad.add(city["name"])
     big_abroad |= {continent["name"] for continent in cache.get_continents().values()}
     return places, frozenset(big_abroad - set(places))
@@ -304,7 +297,6 @@ def is_region(name: str) -> bool:
     """A county or a region: it names nobody ("Lancashire", "the North West", "West Midlands")."""
     name = " ".join(name.split())
     return bool(REGION.fullmatch(name))
-
 
 
 @lru_cache(maxsize=1)
@@ -358,6 +350,14 @@ def towns(text: str, lowercase_style: bool, not_small: set[str]) -> Iterator[Fou
             yield m.start(), m.start() + len(candidate), "PLACE"
             at = m.start() + len(candidate)
             break
+
+
+def taken_mask(text: str, taken: list[Found]) -> bytearray:
+    """One byte a character, set where a proposal in `taken` already covers it."""
+    used = bytearray(len(text))
+    for start, end, _kind in taken:
+        used[start:end] = b"\x01" * (end - start)
+    return used
 
 
 def sentence_start(text: str, at: int) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from storybank.deid.given_names import is_first_name
+from storybank.deid.words import is_ordinary_word
 
 Found = tuple[int, int, str]  # start, end, type
 
@@ -36,12 +37,11 @@ RECORD_NUMBER = re.compile(r"\b(?:reference|ref|case|claim|patient|hospital|clie
                            r"(?:number|no\.?|num|#|id|ref|reference)\s*(?:is|was|:|=)?\s*"
                            r"((?=[A-Za-z/-]*\d)[A-Za-z0-9][A-Za-z0-9/-]*(?:\s\d{3,})*)(?![\w])", re.IGNORECASE)
 # A handle named with its platform but written without "@": "snap its kayz_x99", "insta: bex.bright86".
-PLATFORM_HANDLE = re.compile(r"\b(?:snap|snapchat|insta|instagram|ig|tiktok|twitter|discord|telegram|kik|threads|bluesky|"
-                             r"twitch|youtube|fb|facebook)\s*(?:is|its|it's|it’s|:|-|name|handle|username|me)?\s*[:-]?\s*"
+_PLATFORMS = r"snap|snapchat|insta|instagram|ig|tiktok|twitter|discord|telegram|kik|threads|bluesky|twitch|youtube"
+PLATFORM_HANDLE = re.compile(rf"\b(?:{_PLATFORMS}|fb|facebook)\s*(?:is|its|it's|it’s|:|-|name|handle|username|me)?\s*[:-]?\s*"
                              r"((?=[\w.#]*(?:\d|_|[.#]\w))[A-Za-z0-9_](?:[\w#]|\.(?=\w)){2,29})(?![\w@])", re.IGNORECASE)
 # "my snap is kayleighxo", "insta: bexbright": after the platform and "is"/":", a word that is no English word.
-PLATFORM_NAME = re.compile(r"\b(?:snap|snapchat|insta|instagram|ig|tiktok|twitter|discord|telegram|kik|threads|bluesky|"
-                           r"twitch|youtube)\s*(?:name|handle|username)?\s*(?:is|:)\s*([A-Za-z](?:\w|\.(?=\w)){2,29})(?![\w@])",
+PLATFORM_NAME = re.compile(rf"\b(?:{_PLATFORMS})\s*(?:name|handle|username)?\s*(?:is|:)\s*([A-Za-z](?:\w|\.(?=\w)){{2,29}})(?![\w@])",
                            re.IGNORECASE)
 CARD = re.compile(r"(?<![\w-])\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}(?![\w-])")
 CAR_REG = re.compile(r"(?<![\w])[A-Z]{2}\d{2}\s?[A-Z]{3}(?![\w])")
@@ -83,10 +83,10 @@ AGE_SHORT = re.compile(r"(?<![\w-])(\d{1,3})\s?(?:yo|y/o|y\.o\.|yrs?[- ]old|-yr-
 # "at the age of 12", "age: 34", "aged just 9"
 AGE_OF = re.compile(rf"\b(?:the age of|age:|aged:)\s*({NUMBER})(?![\w-])", re.IGNORECASE)
 # "Marek, 58, drives the van", "Dad (72)", "me, 34,": a number set beside a person.
-AGE_BESIDE = re.compile(r"(?:\b[A-Z][a-z’'-]+|\b(?:me|him|her|mum|dad|nan|grandad|son|daughter|brother|sister|wife|"
-                        r"husband|partner))(?:,\s+(\d{1,2}),|\s+\((\d{1,2})\))", re.IGNORECASE)
-_RELATIVES = {"me", "him", "her", "mum", "dad", "nan", "grandad", "son", "daughter", "brother", "sister", "wife",
-              "husband", "partner"}
+_RELATIVES = ("me", "him", "her", "mum", "dad", "nan", "grandad", "son", "daughter", "brother", "sister", "wife",
+              "husband", "partner")
+AGE_BESIDE = re.compile(rf"(?:\b[A-Z][a-z’'-]+|\b(?:{'|'.join(_RELATIVES)}))(?:,\s+(\d{{1,2}}),|\s+\((\d{{1,2}})\))",
+                        re.IGNORECASE)
 _NUMBERED = {"ward", "room", "bed", "flat", "bus", "route", "page", "platform", "table", "year", "level", "stage", "step",
              "number", "class", "unit", "floor", "gate", "junction", "exit", "chapter", "line", "box", "house", "block",
              "door", "seat", "court", "bay", "pitch", "lane"}
@@ -148,7 +148,7 @@ def _other_ids(text: str) -> Iterator[Found]:
         if not any(host == site or host.endswith("." + site) for site in PUBLIC_SITES):
             yield m.start(), m.start() + len(url), "OTHER_ID"
     for m in PLATFORM_NAME.finditer(text):
-        if not _is_word(m.group(1)):
+        if not is_ordinary_word(m.group(1)):
             yield m.start(1), m.end(1), "OTHER_ID"
     for m in CARD.finditer(text):
         yield m.start(), m.end(), "OTHER_ID"
@@ -162,12 +162,6 @@ def _other_ids(text: str) -> Iterator[Found]:
     for m in ACCOUNT.finditer(text):
         if re.search(r"\b(?:account|acc|a/c|acct)\b", text[max(0, m.start() - 30):m.start()], re.IGNORECASE):
             yield m.start(), m.end(), "OTHER_ID"
-
-
-def _is_word(word: str) -> bool:
-    from storybank.deid.words import is_ordinary_word
-
-    return is_ordinary_word(word)
 
 
 def _ages(text: str) -> Iterator[Found]:
