@@ -85,7 +85,9 @@ def _patterns() -> list[dict]:
     return patterns
 
 
-_AGE_CONTEXT = re.compile(r"\b(aged|age|was|am|turned|turning|at)\s+$", re.IGNORECASE)
+# The model's bare numbers after these are ages; after "was", "am" or "at" the rules decide ("the score was 3",
+# "the 4th of dec at 10").
+_AGE_CONTEXT = re.compile(r"\b(aged|age|turned|turning)\s+$", re.IGNORECASE)
 _AGE_AFTER = re.compile(r"^\s*(years? old|-year-old|yrs?)\b", re.IGNORECASE)
 
 
@@ -341,7 +343,7 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
             if not is_proper_name(p.text) and not written_as_a_word or (
                     p.type == "PERSON" and p.text.lower() in names.NOT_NAMES):
                 continue  # but "will said" in a lower-case story is proposed (and replaced by a plain [person])
-            if not_small(p.text) or p.text.lower() in places.NOT_PLACES:
+            if not_small(p.text) or p.text.lower() in places.NOT_PLACES or p.text.lower() in _CALENDAR:
                 continue  # "Luton", "Glossop", "Urdu" whatever the model calls them
             if p.type == "PLACE" and p.text in places.abroad():
                 continue  # "she came from Gdańsk"
@@ -360,6 +362,10 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
                 p = Proposal(start, end, text[start:end], p.type, p.source)
         out.append(p)
     return out
+
+
+_CALENDAR = set(MONTHS) - {"may"} | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                                     "dob", "d.o.b", "d.o.b."}
 
 
 def _same_name_same_type(text: str, found: list[Proposal]) -> list[Proposal]:

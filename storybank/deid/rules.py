@@ -21,15 +21,29 @@ EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # "tash.morrow at example dot com", "jo [at] example [dot] org"
 SPELT_EMAIL = re.compile(r"(?<![\w.])[\w.+-]+\s*[\[(]?\s*\bat\b\s*[\])]?\s*[\w-]+(?:\s*[\[(]?\s*\bdot\b\s*[\])]?\s*[\w-]+)+",
                          re.IGNORECASE)
+# "jo[at]example.org", "jo (at) example.org", "jo@example dot org", "j.bloggs at example.org"
+BRACKET_EMAIL = re.compile(r"(?<![\w.])[\w.+-]+\s*[\[({]\s*at\s*[\])}]\s*[\w-]+"
+                           r"(?:\s*[\[({]\s*dot\s*[\])}]\s*[\w-]+|\s+dot\s+[\w-]+|\.[\w-]+)+", re.IGNORECASE)
+AT_DOT_EMAIL = re.compile(r"(?<![\w.])[\w.+-]+@[\w-]+(?:\s*[\[(]?\s*\bdot\b\s*[\])]?\s*[\w-]+)+", re.IGNORECASE)
+AT_EMAIL = re.compile(rf"(?<![\w.@])([\w.+-]+)\s+at\s+[\w-]+(?:\.[\w-]+)*\.{_TLD}(?![\w.-])", re.IGNORECASE)
 _SPELT_TLD = re.compile(r"\bdot\b\s*[\])]?\s*(?:com|org|net|uk|co|io|me|info)$", re.IGNORECASE)
 POSTCODE = re.compile(r"(?<![\w-])([A-Za-z]{1,2}\d[A-Za-z\d]?)\s?(\d[A-Za-z]{2})(?![\w-])")
+_AREAS = ("AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN "
+          "EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML N "
+          "NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN "
+          "TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE").split()
+# "we moved to LL11", "from SK14", "the M14 area": a postcode's outward half alone, in capitals, where a place goes.
+OUTWARD = re.compile(rf"(?:\b(?:in|to|from|near|round|around|outside|postcode|post code|postcode is|postcode was|"
+                     rf"postcode:)\s+|\bthe\s+(?=\w+\s+area\b))((?:{'|'.join(sorted(_AREAS, key=len, reverse=True))})"
+                     r"\d{1,2}[A-Z]?)(?![\w-])(?!\s?\d[A-Za-z]{2}\b)")
 NHS = re.compile(r"(?<![\w-])[1-9]\d{2}[ -]?\d{3}[ -]?\d{4}(?![\w-])")
 NI_NUMBER = re.compile(r"(?<![\w])[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D](?![\w])")
 # After "NI number", "national insurance", "reg": the same in any case ("qq123456c", "reg is dk62 wfx").
 CUED_NI = re.compile(r"\b(?:ni|n\.i\.|national insurance)\s*(?:number|no\.?)?\s*(?:is|was|:)?\s*"
                      r"([a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d])(?![\w])", re.IGNORECASE)
-CUED_CAR_REG = re.compile(r"\b(?:reg|registration|number plate|plate)\s*(?:number|no\.?)?\s*(?:is|was|:)?\s*"
-                          r"([a-z]{2}\d{2}\s?[a-z]{3})(?![\w])", re.IGNORECASE)
+_CAR_REG_FORMS = r"(?:[a-z]{2}\d{2}\s?[a-z]{3}|[a-z]\d{1,3}\s?[a-z]{3}|[a-z]{3}\s?\d{1,3}[a-z])"
+CUED_CAR_REG = re.compile(r"\b(?:reg|registration|number plate|plate|private plate|reg plate)\s*(?:number|no\.?|was|is)?"
+                          rf"\s*(?:is|was|:|-)?\s*({_CAR_REG_FORMS})(?![\w])", re.IGNORECASE)
 # "hospital number RX4471203", "case ref: SAL/2291/B", "my claim number is 4471 2290": a record's own number.
 RECORD_NUMBER = re.compile(r"\b(?:reference|ref|case|claim|patient|hospital|client|membership|member|student|passport|"
                            r"licence|license|driving licence|crime|incident|customer|account|tenancy|tenant|payroll|"
@@ -38,33 +52,76 @@ RECORD_NUMBER = re.compile(r"\b(?:reference|ref|case|claim|patient|hospital|clie
                            r"((?=[A-Za-z/-]*\d)[A-Za-z0-9][A-Za-z0-9/-]*(?:\s\d{3,})*)(?![\w])", re.IGNORECASE)
 # A handle named with its platform but written without "@": "snap its kayz_x99", "insta: bex.bright86".
 _PLATFORMS = r"snap|snapchat|insta|instagram|ig|tiktok|twitter|discord|telegram|kik|threads|bluesky|twitch|youtube"
-PLATFORM_HANDLE = re.compile(rf"\b(?:{_PLATFORMS}|fb|facebook)\s*(?:is|its|it's|it’s|:|-|name|handle|username|me)?\s*[:-]?\s*"
+_AS = r"(?:,?\s*(?:i['’]?m|im|as|under|it['’]?s|its)\s)"
+PLATFORM_HANDLE = re.compile(rf"\b(?:{_PLATFORMS}|fb|facebook)\s*(?:is|its|it's|it’s|:|-|name|handle|username|me|{_AS})?\s*[:-]?\s*"
                              r"((?=[\w.#]*(?:\d|_|[.#]\w))[A-Za-z0-9_](?:[\w#]|\.(?=\w)){2,29})(?![\w@])", re.IGNORECASE)
 # "my snap is kayleighxo", "insta: bexbright": after the platform and "is"/":", a word that is no English word.
-PLATFORM_NAME = re.compile(rf"\b(?:{_PLATFORMS})\s*(?:name|handle|username)?\s*(?:is|:)\s*([A-Za-z](?:\w|\.(?=\w)){{2,29}})(?![\w@])",
-                           re.IGNORECASE)
+PLATFORM_NAME = re.compile(rf"\b(?:{_PLATFORMS})\s*(?:name|handle|username|account|page|id)?\s*(?:is|:|-|{_AS})\s*"
+                           r"([A-Za-z](?:\w|\.(?=\w)){2,29})(?![\w@])", re.IGNORECASE)
+# "follow jo_b_art on insta", "kayz.x99 on snap": a handle's shape (a digit, "_" or an inner dot) before its platform.
+HANDLE_BEFORE_PLATFORM = re.compile(rf"(?<![\w@.])((?=[\w.]*[A-Za-z])(?=[\w.]*(?:\d|_|\.\w))[A-Za-z0-9_](?:\w|\.(?=\w)){{2,29}})"
+                                    rf"\s+(?:on|over on|on the)\s+(?:{_PLATFORMS}|fb|facebook)\b", re.IGNORECASE)
 CARD = re.compile(r"(?<![\w-])\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}(?![\w-])")
 CAR_REG = re.compile(r"(?<![\w])[A-Z]{2}\d{2}\s?[A-Z]{3}(?![\w])")
 OLD_CAR_REG = re.compile(r"(?<=\breg )(?:[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])(?![\w])", re.IGNORECASE)
+# "A123 BCD", "ABC 123D" in capitals: a registration where a car is talked about.
+OLD_CAR_SHAPE = re.compile(r"(?<![\w])(?:[A-Z]\d{1,3}\s[A-Z]{3}|[A-Z]{3}\s\d{1,3}[A-Z])(?![\w])")
+_CAR_WORDS = re.compile(r"\b(?:car|cars|van|motor|vehicle|plate|plates|reg|registration|drove|drives|driving|parked|"
+                        r"banger|estate car|hatchback|taxi|cab|lorry|truck|motorbike|bike|dvla|clamped|towed)\b",
+                        re.IGNORECASE)
+# A driving licence number: five letters of the surname (9s padding), six digits, two initials, a digit, two letters.
+DRIVING_LICENCE = re.compile(r"(?<![\w])[A-Z9]{5}\s?\d{6}\s?[A-Z9]{2}\d\s?[A-Z]{2}(?:\s?\d{2})?(?![\w])")
+# "passport 123456789", "hospital no RX1234567", "patient ID: 4471203": a record's label right before its number.
+LABELLED_RECORD = re.compile(r"\b(?:passport|driving licen[cs]e|licen[cs]e|hospital|patient|mrn|chi|student|employee|"
+                             r"staff|payroll|membership|prisoner|inmate|visa|brp|case|claim)\s*(?:is|was|:|#)?\s*"
+                             r"((?=[A-Za-z/-]*\d)(?=[\w/-]{6,})[A-Za-z0-9][A-Za-z0-9/-]*\d[A-Za-z0-9/-]*)(?![\w])",
+                             re.IGNORECASE)
 SORT_CODE = re.compile(r"(?<![\w-])\d{2}[- ]\d{2}[- ]\d{2}(?![\w-])")
 ACCOUNT = re.compile(r"(?<![\w-])\d{8}(?![\w-])")
+ACCOUNT_AFTER_CODE = re.compile(r"[\s,;/&]*(?:and\s+|account\s+(?:number\s+|no\.?\s*)?)?\d{8}(?![\w-])", re.IGNORECASE)
+_BANK_CUE = re.compile(r"\b(?:sort\s*code|sort|account|acc|a/c|acct|bank|banking|pay(?:ment)?s?|paid|transfer(?:red)?|"
+                       r"deposit(?:ed)?|bacs)\b", re.IGNORECASE)
 IBAN = re.compile(r"(?<![\w])GB\d{2}\s?[A-Z]{4}(?:\s?\d){14}(?![\w])")
 HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
 URL = re.compile(rf"(?<![\w@.-])(?:https?://\S+|www\.[\w-]+(?:\.[\w-]+)+(?:/\S*)?|[\w-]+(?:\.[\w-]+)*\.{_TLD}/[\w./%?=&@~+-]+)",
                  re.IGNORECASE)
+# "janesmithwrites.co.uk", "bexblogs.wordpress.com": a site's bare name, no "www." and no path.
+BARE_DOMAIN = re.compile(rf"(?<![\w@.-])[a-z0-9][\w-]*(?:\.[\w-]+)*\.{_TLD}(?![\w@-]|\.\w)", re.IGNORECASE)
 # Sites that name nobody: linking them says nothing about the teller.
 PUBLIC_SITES = ("nhs.uk", "gov.uk", "mind.org.uk", "samaritans.org", "bbc.co.uk", "rethink.org", "youngminds.org.uk")
+# Bare names of sites everyone uses: "I saw it on facebook.com" names nobody (a path after them may).
+BIG_SITES = ("facebook.com", "instagram.com", "tiktok.com", "twitter.com", "x.com", "youtube.com", "google.com",
+             "google.co.uk", "amazon.co.uk", "amazon.com", "ebay.co.uk", "gumtree.com", "reddit.com", "wordpress.com",
+             "blogspot.com", "substack.com", "tumblr.com", "medium.com", "linktr.ee", "paypal.me", "gofundme.com",
+             "justgiving.com", "strava.com", "spotify.com", "netflix.com", "whatsapp.com", "snapchat.com",
+             "discord.com", "twitch.tv", "linkedin.com", "patreon.com", "etsy.com", "rightmove.co.uk", "zoom.us",
+             "outlook.com", "gmail.com", "hotmail.com", "hotmail.co.uk", "yahoo.co.uk", "yahoo.com", "icloud.com",
+             "example.com", "example.org", "example.net")
 
 _UNITS = ("ones", "twos", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _TEENS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
           "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
 _TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 NUMBER = rf"(?:\d{{1,3}}|{_TENS}(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|{'|'.join(_TEENS)}|a hundred)"
-_AGE_CUE = (r"(?:i'?m|im|i am|am|i was|was|were|he'?s|hes|she'?s|shes|they'?re|who'?s|is|are|aged|age|turned|"
+_AGE_CUE = (r"(?:i['’]?m|im|i am|am|i was|was|were|he['’]?s|hes|she['’]?s|shes|they['’]?re|who['’]?s|you['’]?re|ur|"
+            r"is|are|aged|age|turned|"
             r"turning|turns|at|reached|be|being|been|when i was|till i was|since i was|from|by|pushing|going on|"
             r"knocking on|coming up to)")
-AGE_AFTER_CUE = re.compile(rf"\b{_AGE_CUE}\s+(?:only\s+|just\s+|nearly\s+|almost\s+|like\s+|about\s+|"
-                           rf"around\s+)?({NUMBER})(?![\w-])", re.IGNORECASE)
+# "was probably 70", "is only just 16", "she's well over 80": hedges between the cue and the number.
+_HEDGE = (r"(?:(?:only|just|nearly|almost|like|about|around|probably|maybe|perhaps|barely|already|still|roughly|"
+          r"easily|well over|over|under|at least|not even|not yet|not quite|just about|nigh on|bout|abt|both|all)\s+){0,2}")
+AGE_AFTER_CUE = re.compile(rf"\b{_AGE_CUE}\s+{_HEDGE}({NUMBER})(?![\w-])", re.IGNORECASE)
+AGE_OR = re.compile(rf"\s*(?:or|-|–|to)\s*({NUMBER})(?![\w-])", re.IGNORECASE)
+# "ages 7 and 9", "aged 4, 6 and 11": every number in the list is an age.
+AGE_LIST = re.compile(rf"\b(?:ages|aged|age)\s+((?:{NUMBER})(?:\s*,\s*(?:{NUMBER}))*\s*(?:,\s*)?(?:and|&|n)\s+(?:{NUMBER}))"
+                      r"(?![\w-])(?!\s*(?:minutes?|hours?|days?|weeks?|months?|years?(?! old)|times|o'?clock|am\b|pm\b|%))",
+                      re.IGNORECASE)
+# "my two (4 and 6)", "the girls (9, 11 and 14)", "Dad and Mum (72 and 70)": a bracketed list after people.
+_PEOPLE = (r"(?:two|three|four|five|kids|children|boys|girls|sons|daughters|twins|grandkids|grandchildren|"
+           r"little ones|babies|lads|lasses|ones|brothers|sisters|siblings|nephews|nieces|lot|both)")
+AGE_BRACKET_LIST = re.compile(rf"(?:\b{_PEOPLE}|\b[A-Z][a-z’'-]+\s+(?:and|&)\s+[A-Z][a-z’'-]+)\s+"
+                              r"\((\d{1,2}(?:\s*,\s*\d{1,2})*\s*(?:,\s*)?(?:and|&|n)\s+\d{1,2})\)", re.IGNORECASE)
+_LIST_NUMBER = re.compile(rf"(?<![\w-])(?:{NUMBER})(?![\w-])", re.IGNORECASE)
 # "One lad, sixteen and already known to…", "a girl, 15, who…"
 AGE_APPOSITION = re.compile(rf"\b(?:lad|lass|girl|boy|man|woman|kid|child|one of them|them|son|daughter|mum|dad|"
                             rf"brother|sister|resident|client|patient|student),\s+({NUMBER})(?=,|\s+(?:and|now|nearly|"
@@ -95,7 +152,7 @@ BORN_YEAR = re.compile(r"\bborn\s+(?:in\s+)?((?:19|20)\d{2})\b", re.IGNORECASE)
 _NOT_AGE_AFTER = re.compile(
     r"^\s*(?:%|per|percent|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?(?! old)|times|o'?clock|am\b|pm\b|"
     r"[:.]\d|of\b|more\b|less\b|doors?\b|floors?\b|steps?\b|quid|pounds?|p\b|miles?|metres?|km|of (?:us|them|the|my)|people|stone|kilos?|kg|sessions?|tablets?|"
-    r"pills?|mg|weeks|nights?|goes|in the morning|at night|bus|st\b|nd\b|rd\b|th\b|[A-HJ-Z][a-z])",
+    r"pills?|mg|weeks|nights?|goes|in the morning|at night|bus|st\b|nd\b|rd\b|th\b|out of\b|/\s*\d|foot\b|feet\b|ft\b|inches\b|cm\b|[A-HJ-Z][a-z])",
 )
 _ORDINALS = re.compile(r"^\d*(?:1st|2nd|3rd|[04-9]th|1[1-3]th)$", re.IGNORECASE)
 MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|"
@@ -107,10 +164,42 @@ DATES = (
     re.compile(rf"(?<![\w]){MONTH}\s+(?:19|20)\d{{2}}(?![\w])", re.IGNORECASE),
     re.compile(r"(?<![\w/.-])\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d{2}(?![\w/.-])"),
     re.compile(r"(?<![\w-])(?:19|20)\d{2}-\d{2}-\d{2}(?![\w-])"),
+    re.compile(r"(?<![\w-])\d{1,2}-\d{1,2}-(?:19|20)\d{2}(?![\w-])"),  # "12-04-1988"
+    re.compile(rf"(?<![\w]){MONTH}\.?\s+['’]\d{{2}}(?![\w])", re.IGNORECASE),  # "March '23"
+    # "summer 2019", "Christmas '21": a season or a festival with its year
+    re.compile(r"(?<![\w])(?:spring|summer|autumn|fall|winter|christmas|xmas|easter)\s+(?:of\s+)?(?:(?:19|20)\d{2}|['’]\d{2})"
+               r"(?![\w])", re.IGNORECASE),
+    # "DOB 12-04-88", "date of birth: 3.4.91"
+    re.compile(r"(?<=\bdob )\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?![\w])|"
+               r"(?<=\bdob: )\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?![\w])|"
+               r"(?<=\bd\.o\.b\. )\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?![\w])|"
+               r"(?<=\bdate of birth )\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?![\w])|"
+               r"(?<=\bdate of birth: )\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?![\w])", re.IGNORECASE),
 )
 
 
+_DIGIT_WORDS = {"oh": 1, "o": 1, "zero": 1, "nought": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1, "six": 1,
+                "seven": 1, "eight": 1, "nine": 1}
+_SPOKEN = r"(?:double\s+|triple\s+)?(?:oh|o|zero|nought|one|two|three|four|five|six|seven|eight|nine|\d)"
+# "oh seven seven double oh nine, double oh one two three": a number read out in words.
+SPOKEN_PHONE = re.compile(rf"(?<![\w-])(?:oh|zero|nought|0)(?:[\s,-]+{_SPOKEN})+(?![\w-])", re.IGNORECASE)
+
+
+def _spoken_digits(words: str) -> int:
+    count, times = 0, 1
+    for word in re.findall(r"\w+", words.lower()):
+        if word in ("double", "triple"):
+            times = 2 if word == "double" else 3
+            continue
+        count += times * (len(word) if word.isdigit() else 1)
+        times = 1
+    return count
+
+
 def _phones(text: str) -> Iterator[Found]:
+    for m in SPOKEN_PHONE.finditer(text):
+        if _spoken_digits(m.group()) in (10, 11) and len(re.findall(r"[a-z]+", m.group(), re.IGNORECASE)) >= 4:
+            yield m.start(), m.end(), "PHONE"
     for match in PhoneNumberMatcher(text, "GB", leniency=Leniency.POSSIBLE):
         raw = match.raw_string
         digits = re.sub(r"\D", "", raw)
@@ -128,9 +217,20 @@ def _emails(text: str) -> Iterator[Found]:
     for m in SPELT_EMAIL.finditer(text):
         if _SPELT_TLD.search(m.group()):
             yield m.start(), m.end(), "EMAIL"
+    for m in BRACKET_EMAIL.finditer(text):
+        yield m.start(), m.end(), "EMAIL"
+    for m in AT_DOT_EMAIL.finditer(text):
+        if _SPELT_TLD.search(m.group()):
+            yield m.start(), m.end(), "EMAIL"
+    for m in AT_EMAIL.finditer(text):  # "me at home.co.uk" is no address; "j.bloggs at example.org" is
+        local = m.group(1)
+        if re.search(r"[._\d+]", local) or not is_ordinary_word(local) and not local.isupper():
+            yield m.start(), m.end(), "EMAIL"
 
 
 def _postcodes(text: str) -> Iterator[Found]:
+    for m in OUTWARD.finditer(text):
+        yield m.start(1), m.end(1), "POSTCODE"
     for m in POSTCODE.finditer(text):  # any case: "m6 6dt", "SK143JB"
         outward, inward = m.group(1), m.group(2)
         if _ORDINALS.match(inward) or _ORDINALS.match(outward):
@@ -139,8 +239,21 @@ def _postcodes(text: str) -> Iterator[Found]:
 
 
 def _other_ids(text: str) -> Iterator[Found]:
-    for pattern in (NI_NUMBER, CAR_REG, OLD_CAR_REG, IBAN, HANDLE):
+    for pattern in (NI_NUMBER, CAR_REG, OLD_CAR_REG, IBAN, HANDLE, DRIVING_LICENCE):
         for m in pattern.finditer(text):
+            yield m.start(), m.end(), "OTHER_ID"
+    for m in OLD_CAR_SHAPE.finditer(text):
+        if _CAR_WORDS.search(text[max(0, m.start() - 80):m.end() + 40]):
+            yield m.start(), m.end(), "OTHER_ID"
+    for m in LABELLED_RECORD.finditer(text):
+        if not re.fullmatch(r"(?:19|20)\d{2}s?|\d{1,5}", m.group(1)):  # "student 2019", "case 12"
+            yield m.start(1), m.end(1), "OTHER_ID"
+    for m in HANDLE_BEFORE_PLATFORM.finditer(text):
+        if not re.fullmatch(r"\d+(?:s|k|m|th|st|nd|rd|am|pm)?", m.group(1), re.IGNORECASE):  # "100s on insta"
+            yield m.start(1), m.end(1), "OTHER_ID"
+    for m in BARE_DOMAIN.finditer(text):
+        host = m.group().lower()
+        if not _public(host) and not re.search(r"@\S*$", text[max(0, m.start() - 40):m.start()]):
             yield m.start(), m.end(), "OTHER_ID"
     for m in URL.finditer(text):
         url = m.group().rstrip(".,;:!?)'\"")
@@ -156,12 +269,20 @@ def _other_ids(text: str) -> Iterator[Found]:
         for m in pattern.finditer(text):
             if pattern is not RECORD_NUMBER or not re.fullmatch(r"\d{1,3}", m.group(1)):
                 yield m.start(1), m.end(1), "OTHER_ID"
-    for m in SORT_CODE.finditer(text):
-        if re.search(r"\bsort\s*code\b|\bsort\b", text[max(0, m.start() - 30):m.start()], re.IGNORECASE):
-            yield m.start(), m.end(), "OTHER_ID"
+    codes = [m for m in SORT_CODE.finditer(text)]
+    for m in codes:
+        if _BANK_CUE.search(text[max(0, m.start() - 60):m.start()]) or ACCOUNT_AFTER_CODE.match(text, m.end()):
+            yield m.start(), m.end(), "OTHER_ID"  # "the account it should go into: 72-10-48, 00619372"
     for m in ACCOUNT.finditer(text):
-        if re.search(r"\b(?:account|acc|a/c|acct)\b", text[max(0, m.start() - 30):m.start()], re.IGNORECASE):
+        if re.search(r"\b(?:account|acc|a/c|acct)\b", text[max(0, m.start() - 60):m.start()], re.IGNORECASE) \
+                or any(re.fullmatch(r"[\s,;/&]*(?:and\s+|account\s+(?:number\s+|no\.?\s*)?)?", text[c.end():m.start()])
+                       for c in codes if c.end() <= m.start()):
             yield m.start(), m.end(), "OTHER_ID"
+
+
+def _public(host: str) -> bool:
+    """A site that names nobody: a public service or the bare name of a site everyone uses."""
+    return any(host == site or host.endswith("." + site) for site in PUBLIC_SITES) or host in BIG_SITES
 
 
 def _ages(text: str) -> Iterator[Found]:
@@ -184,8 +305,16 @@ def _ages(text: str) -> Iterator[Found]:
             yield m.start(group), m.end(group), "AGE"
     for m in AGE_APPOSITION.finditer(text):
         yield m.start(1), m.end(1), "AGE"
+    for pattern in (AGE_LIST, AGE_BRACKET_LIST):
+        for m in pattern.finditer(text):
+            for n in _LIST_NUMBER.finditer(m.group(1)):
+                if 0 < _value(n.group()) <= 115:
+                    yield m.start(1) + n.start(), m.start(1) + n.end(), "AGE"
     for m in AGE_AFTER_CUE.finditer(text):
         number = m.group(1)
+        other = AGE_OR.match(text, m.end(1))
+        if other and _NOT_AGE_AFTER.match(text[other.end():other.end() + 30]):
+            continue  # "it was 8 or 9 miles"
         if number.isdigit() and not 0 < int(number) <= 115:
             continue
         after = text[m.end(1):m.end(1) + 30]
@@ -196,21 +325,27 @@ def _ages(text: str) -> Iterator[Found]:
             continue  # "it is one thing", "I'm one of them"
         if cue in ("at", "from", "by") and not _at_age(text, m, after):
             continue
-        if cue in ("is", "are", "was", "were", "be", "being", "been") and not _age_context(text, m, after):
+        if cue in ("is", "are", "was", "were", "be", "being", "been") and not _age_context(text, m, after) \
+                and not (other and _age_context(text, m, text[other.end():other.end() + 30])):
             continue
         yield m.start(1), m.end(1), "AGE"
+        if other:
+            yield other.start(1), other.end(1), "AGE"  # "I was about 8 or 9"
 
 
 def _at_age(text: str, m: re.Match, after: str) -> bool:
     """"at 15 I left school", "from 12 onwards", never "opens at six" or "at 10 Mill Lane"."""
     before = text[max(0, m.start() - 25):m.start()].lower()
-    if re.search(r"\b(?:open|opens|opened|close|closes|closed|until|till|starts?|started|finish(?:es|ed)?|arrive[ds]?|"
+    if re.search(r"\b(?:open|opens|opened|close|closes|closed|shut|shuts|until|till|starts?|started|ends?|begins?|due|"
+                 r"booked|appt|appointment|finish(?:es|ed)?|arrive[ds]?|"
                  r"meet|meets|back|home|up|bed|leave|left|bus|train|number|flat|house)\s*$", before):
         return False
     if re.match(r"^\s*(?:,?\s*(?:i|he|she|they|we|you|my|his|her)\b|onwards|upwards|on\b)", after, re.IGNORECASE):
         return True
-    # "I'm the baby at thirty-one.": a number past any clock hour, ending the sentence, after "at".
-    return m.group().split()[0].lower() == "at" and _value(m.group(1)) >= 13 and bool(re.match(r"^\s*(?:[.!?;]|$)", after)) \
+    # "I'm the baby at thirty-one.", "sectioned at 32 and spent nine weeks": a number past any clock hour, ending
+    # the sentence or the clause, after "at".
+    return m.group().split()[0].lower() == "at" and _value(m.group(1)) >= 13 \
+        and bool(re.match(r"^\s*(?:[.!?;]|$|(?:,|and\b)(?!\s*(?:\d|[a-z]+\s+(?:o'?clock|am|pm)\b)))", after)) \
         and not re.search(r"\b(?:page|number|no\.?|junction|exit|room|ward|bus|flat|house|platform|gate)\s*$", before)
 
 
@@ -229,10 +364,34 @@ def _value(number: str) -> int:
 def _age_context(text: str, m: re.Match, after: str) -> bool:
     """A weak cue ("at", "was", "is") counts when the number reads like an age around it."""
     before = text[max(0, m.start() - 25):m.start()].lower()
-    if re.match(r"^\s*(?:,|and\b|when\b|now\b|then\b|years? old|so\b|by then|at the time|nearly|going on|\.|;|$)",
+    if re.match(r"^\s*(?:,|and\b|n\b|when\b|now\b|then\b|years? old|so\b|by then|at the time|nearly|going on|\.|;|$)",
                 after, re.IGNORECASE):
         return not re.search(r"\b(?:ward|room|number|no\.?|bus|page|flat|floor|house)\s*$", before)
-    return bool(re.search(r"\b(?:i|he|she|they|who|it|you|we|son|daughter|mum|dad|\w+'s)\s*$", before))
+    if re.search(r"\b(?:i|he|she|they|who|it|you|we|u|ur|son|daughter|mum|mam|dad|nan|gran|grandad|brother|sister|"
+                 r"wife|husband|partner|baby|eldest|youngest|oldest|\w+'s)(?:['’](?:d|ll)|d|ll)?"
+                 r"(?:\s+(?:will|would|wont|won['’]t|might|must|should|could|may|gonna)(?:\s+have)?)?\s*$", before):
+        return True
+    # "Anwen was seventeen too", "sade is 17 next week": somebody's name, then the cue.
+    window = max(0, m.start() - 30)
+    word = re.search(r"(?:^|[^\w'’])(\w[\w'’-]*)\s+$", text[window:m.start()])
+    if not word or not _a_name(word.group(1), text, window + word.start(1)):
+        return False
+    return not re.match(r"^\s*(?:for|to|out|down|up|off|on|in|of|from|with|by|at|x|times|points?|goals?|runs?|"
+                        r"[-+*/=])\b", after, re.IGNORECASE)
+
+
+def _a_name(word: str, text: str, start: int) -> bool:
+    """Is the word before an age cue somebody's name: a capitalised word that is no ordinary English word or
+    is a first name, or (in a story written in lower case) a first name with no article before it?"""
+    if word.lower() in _NUMBERED or is_ordinary_word(word) and not is_first_name(word.capitalize()):
+        return False
+    if word[:1].isupper():
+        if is_ordinary_word(word) and re.search(r"(?:^|[.!?:;]\s+|\n\s*)$", text[:start]):
+            return False  # "Price is 15 too.": an English word starting the sentence
+        return is_first_name(word) or not is_ordinary_word(word)
+    before = text[max(0, start - 12):start].lower()
+    return is_first_name(word.capitalize()) and not re.search(r"\b(?:the|a|an|my|your|this|that|his|her|our|their)\s*$",
+                                                               before)
 
 
 def _dates(text: str) -> Iterator[Found]:

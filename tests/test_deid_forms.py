@@ -1,0 +1,135 @@
+"""Ages, other direct identifiers, contact details and dates in the many forms storytellers write them, with
+and without the model; the numbers and words that only look like them; and what a workshop reader sees."""
+from __future__ import annotations
+
+import pytest
+
+from storybank.deid import decisions, reading
+from storybank.deid import detect as deid
+
+
+@pytest.fixture(params=["rules only", "model"])
+def found(request, monkeypatch):
+    if request.param == "rules only":  # load() caches each name's pipeline: both stay loaded between tests
+        monkeypatch.setattr(deid, "model_name", lambda: "no-such-model-installed")
+    return lambda text: {(p.text, p.type) for p in deid.detect(text)}
+
+
+def ages(got: set[tuple[str, str]]) -> set[str]:
+    return {text for text, kind in got if kind == "AGE"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I'm 34 and I live alone.", {"34"}),
+    ("I’m 23 now and things are better.", {"23"}),
+    ("He was 19 when he joined.", {"19"}),
+    ("My nan, aged 62, still works.", {"62"}),
+    ("At 15 I left school.", {"15"}),
+    ("I was sectioned at 32 and spent nine weeks inside.", {"32"}),
+    ("She is a 41-year-old nurse.", {"41-year-old"}),
+    ("He was a 41 year old man.", {"41 year old"}),
+    ("I'm forty-three this year.", {"forty-three"}),
+    ("When I was twelve we moved.", {"twelve"}),
+    ("My daughter (9) loves the park.", {"9"}),
+    ("Mum is nearly 70 now.", {"70"}),
+    ("Dad turned 80 last week.", {"80"}),
+    ("Age: 31", {"31"}),
+    ("He's 58 yrs old.", {"58 yrs old"}),
+    ("I was 17yo then.", {"17yo"}),
+    ("He was a lad of sixteen.", {"sixteen"}),
+    ("My kids, ages 7 and 9, come with me.", {"7", "9"}),
+    ("aged 4, 6 and 11 when we left", {"4", "6", "11"}),
+    ("my two (4 and 6) are a handful", {"4", "6"}),
+    ("the girls (9, 11 and 14) came too", {"9", "11", "14"}),
+    ("im 17 and bored", {"17"}),
+    ("shes 15 and my best mate", {"15"}),
+    ("ur 16 ffs", {"16"}),
+    ("sade is 17 next week so shes having a do", {"17"}),
+    ("chance is 15 n im 16. worth it tbh", {"15", "16"}),
+    ("Auntie Yaa was probably 70.", {"70"}),
+    ("Anwen was seventeen too, and we turned eighteen a week apart.", {"seventeen", "eighteen"}),
+    ("I'd be 40 next year.", {"40"}),
+    ("I'll be fifty in June.", {"fifty"}),
+    ("We were both 15.", {"15"}),
+    ("I was about 8 or 9.", {"8", "9"}),
+])
+def test_ages_in_every_form_a_storyteller_writes(found, text, expected):
+    assert ages(found(text)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I got the bus 42 home.", "I take 3 tablets a day.", "It took 20 minutes.", "I was in room 12.",
+    "I'm 10 years clean now.", "She's in her forties.", "He's mid-thirties.", "She's in Year 9 at school.",
+    "It was in my top 10.", "The score was 3 too.", "Bus 42 was 10 late.", "Ward 12 was 3 beds short.",
+    "its now the 4th of dec 2025 at 10. dr okoro said sorry", "In February 2024 it was forty-one out of sixty.",
+    "It was 8 or 9 miles.", "I'm 5 foot 2.", "The shop shuts at 17, and we go home.", "We met at 14 and 15 Mill Lane.",
+    "Price is 15 too.", "the price is 15 next week", "questions (4 and 6) were hard",
+])
+def test_numbers_that_only_look_like_ages(found, text):
+    assert not ages(found(text))
+
+
+@pytest.mark.parametrize(("text", "identifier"), [
+    ("add me on tiktok, im bexbright", "bexbright"),
+    ("find me on discord as moonlitfox", "moonlitfox"),
+    ("follow jo_b_art on insta for the pics", "jo_b_art"),
+    ("my snapchat is kayleighxo", "kayleighxo"),
+    ("I write at janesmithwrites.co.uk about it.", "janesmithwrites.co.uk"),
+    ("My blog is janesmithwrites.wordpress.com now.", "janesmithwrites.wordpress.com"),
+    ("Send it to paypal.me/jobart please.", "paypal.me/jobart"),
+    ("All my links are at linktr.ee/jobart", "linktr.ee/jobart"),
+    ("The van, reg number K456 XYZ, was found.", "K456 XYZ"),
+    ("my old car was a silver astra, P123 ABC, always breaking down", "P123 ABC"),
+    ("He parked the van, ABC 123D, outside.", "ABC 123D"),
+    ("pay it into 12-34-56 87654321 by friday", "12-34-56"),
+    ("pay it into 12-34-56 87654321 by friday", "87654321"),
+    ("the account the money should go into: 72-10-48, 00619372.", "72-10-48"),
+    ("the account the money should go into: 72-10-48, 00619372.", "00619372"),
+    ("driving licence MORGA753116SM9IJ", "MORGA753116SM9IJ"),
+    ("my passport 533401372 was lost", "533401372"),
+    ("They gave me hospital no RX1234567.", "RX1234567"),
+])
+def test_other_direct_identifiers_in_their_rarer_forms(found, text, identifier):
+    assert (identifier, "OTHER_ID") in found(text)
+
+
+@pytest.mark.parametrize("text", ["i posted 100s on insta lol", "I'm on tiktok as well.", "I saw it on facebook.com first.",
+                                  "We were in the 2019 student intake.", "I was a patient 3 times.",
+                                  "The A123 road was shut."])
+def test_what_is_no_other_identifier(found, text):
+    assert not any(kind == "OTHER_ID" for _t, kind in found(text))
+
+
+@pytest.mark.parametrize(("text", "identifier", "kind"), [
+    ("Call me on oh seven seven double oh nine double oh one two three.",
+     "oh seven seven double oh nine double oh one two three", "PHONE"),
+    ("I live in LL11 now.", "LL11", "POSTCODE"),
+    ("I moved to M14 last year.", "M14", "POSTCODE"),
+    ("we're in the SK14 area", "SK14", "POSTCODE"),
+    ("email me: jo[at]example.org", "jo[at]example.org", "EMAIL"),
+    ("or jo@example dot org", "jo@example dot org", "EMAIL"),
+    ("write to j.bloggs at example.org", "j.bloggs at example.org", "EMAIL"),
+    ("It was on 3.3.24 that it happened.", "3.3.24", "DATE"),
+    ("We went in summer 2019.", "summer 2019", "DATE"),
+    ("Christmas '21 was awful.", "Christmas '21", "DATE"),
+    ("D.O.B. 12-04-1988", "12-04-1988", "DATE"),
+    ("dob 12-04-88", "12-04-88", "DATE"),
+])
+def test_contact_details_and_dates_in_rarer_forms(found, text, identifier, kind):
+    assert (identifier, kind) in found(text)
+
+
+@pytest.mark.parametrize("text", ["We got stuck on the M60 again.", "I had B12 injections.", "I have one two three things.",
+                                  "I got 10 years clean in March.", "D.O.B. was on the form."])
+def test_what_is_no_contact_detail_or_name(found, text):
+    assert not {kind for _t, kind in found(text)} & {"PHONE", "POSTCODE", "PLACE", "ORG", "PERSON"}
+
+
+def test_the_workshop_version_hides_ages_handles_and_bank_details(app, make_user, make_story):
+    researcher = make_user("researcher")
+    story = make_story(title="Money", body="my two (4 and 6) were hungry. add me on tiktok, im bexbright. "
+                                           "pay it into 12-34-56 87654321 if you can.")
+    decisions.review(researcher, story.id)
+    decisions.accept_all(researcher, story.id)
+    assert reading.render(story)[1] == ("my two ([age] and [age]) were hungry. add me on tiktok, im [identifier]. "
+                                        "pay it into [identifier] [identifier] if you can.")
