@@ -133,3 +133,34 @@ def test_the_workshop_version_hides_ages_handles_and_bank_details(app, make_user
     decisions.accept_all(researcher, story.id)
     assert reading.render(story)[1] == ("my two ([age] and [age]) were hungry. add me on tiktok, im [identifier]. "
                                         "pay it into [identifier] [identifier] if you can.")
+
+
+@pytest.mark.parametrize(("text", "name", "kind"), [
+    ("cant make it 2nite lol. going to the willow project after", "willow project", "ORG"),
+    ("im at the grange centre most days. its ok", "grange centre", "ORG"),
+    ("i got a place at the cedars unit. finally", "cedars unit", "ORG"),
+    ("she does the food parcels at st marys. its really good", "st marys", "PLACE"),
+    ("she does the food parcels at holy trinity. ask for her", "holy trinity", "PLACE"),
+    ("We met at Holy Trinity on Sundays.", "Holy Trinity", "PLACE"),
+    ("Everyone calls her Tita Rosie.", "Tita Rosie", "PERSON"),
+    ("Nani Shireen made the tea.", "Nani Shireen", "PERSON"),
+])
+def test_lower_case_services_churches_and_family_titles(found, text, name, kind):
+    assert (name, kind) in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "i went to the youth project. it was ok", "i was at the mental health unit. never again",
+    "i went to the same centre. it was ok", "The Holy Spirit moved me that day.",
+    "My nan says I should try St John's wort.", "I'll call him Mr D, who had not spoken to anyone.",
+    "Since Ba died he won't come down.", "the Trust bought a new system that is slower.",
+    "The Integrated Care Board took her points away.", "we started after Jummah. the brothers came",
+    "- Coordinator: 07700 900123", "cant make it 2nite lol. stuck at home",
+])
+def test_generic_services_initials_kinship_and_observances_are_not_names(found, text):
+    assert not {kind for _t, kind in found(text)} & {"PERSON", "PLACE", "ORG"}
+
+
+def test_text_message_and_is_no_part_of_a_name(found):
+    got = found("bumped into uncle tunji outside greggs n he gave us a fiver. sound")
+    assert not any(text.endswith(" n") for text, _kind in got)

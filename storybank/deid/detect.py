@@ -73,7 +73,7 @@ def _patterns() -> list[dict]:
                                           {"TEXT": {"REGEX": r"^\d[A-Z]{2}$"}}]},
         {"label": "AGE", "pattern": [num, {"ORTH": "-"}, {"LOWER": {"IN": ["year", "years"]}}, {"ORTH": "-"},
                                      {"LOWER": "old"}]},
-        {"label": "PERSON", "pattern": [{"ORTH": {"IN": TITLES}}, {"IS_TITLE": True, "IS_STOP": False},
+        {"label": "PERSON", "pattern": [{"ORTH": {"IN": TITLES}}, {"IS_TITLE": True, "IS_STOP": False, "LENGTH": {">=": 2}},
                                         {"IS_TITLE": True, "IS_STOP": False, "OP": "?"}]},
         {"label": "DATE", "pattern": [{"TEXT": {"REGEX": r"^\d{1,2}(st|nd|rd|th)?$"}},
                                       {"LOWER": {"IN": list(MONTHS)}}, {"TEXT": {"REGEX": r"^\d{4}$"}, "OP": "?"}]},
@@ -336,8 +336,8 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
     """Names covered whole; never an ordinary word, pronoun, kinship word or generic service as a name."""
     out = []
     for p in found:
-        if p.type in NAMED and _a_treatment(text, p.start, p.end):
-            continue  # "Wellness Recovery Action Planning"
+        if p.type in NAMED and (_a_treatment(text, p.start, p.end) or re.match(r"\s+wort\b", text[p.end:p.end + 6])):
+            continue  # "Wellness Recovery Action Planning", "St John's wort"
         if p.type in NAMED:
             written_as_a_word = p.type == "PERSON" and names.written_as_a_name(text, p.start, p.end)
             if not is_proper_name(p.text) and not written_as_a_word or (
@@ -432,4 +432,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and not text[end - 1].isalnum():
         end -= 1
+    if re.search(r"\s(?:n|u|x|lol)$", text[start:end]):  # "outside greggs n he gave us": text-message "and"
+        end = start + len(text[start:end].rsplit(None, 1)[0])
     return start, end

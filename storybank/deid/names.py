@@ -21,7 +21,8 @@ TITLES = ["Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Mx", "N
           "Prof", "Councillor", "Father", "Reverend", "Rev", "Pastor", "Imam", "Rabbi", "Sheikh", "Auntie", "Aunty",
           "Aunt", "Uncle", "Matron", "Brother", "Bishop", "Canon", "Vicar", "Judge", "Coach", "Captain", "Sergeant",
           "Sgt", "PC", "DC", "Officer", "Sir", "Dame", "Nan", "Nana", "Grandma", "Grandad", "Mama",
-          "Baba", "Mamma", "Papa"]
+          "Baba", "Mamma", "Papa", "Tita", "Bhaiya", "Khala", "Chacha", "Nani", "Ammi", "Nonna", "Nonno", "Babcia",
+          "Abuela", "Abuelo"]
 _NAME = r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’]*(?:-[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’]*)*"
 TITLED = re.compile(rf"(?<![\w])(?:Station Officer|{'|'.join(re.escape(t) for t in TITLES)})\s+{_NAME}"
                     rf"(?:\s+{_NAME})?(?![\w-])")
@@ -63,7 +64,14 @@ _PLACE_ENDINGS = {"Street", "Road", "Lane", "Avenue", "Close", "Drive", "Way", "
                   "Church", "School", "Ward", "Unit", "Hospital", "Park"}
 NOT_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
              "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-             "christmas", "easter", "eid", "diwali", "god", "allah", "jesus", "lord", "covid", "nhs", "gp", "uk"}
+             "christmas", "easter", "eid", "diwali", "god", "allah", "jesus", "lord", "covid", "nhs", "gp", "uk",
+             # Observances: naming one names nobody.
+             "jummah", "jumma", "jumu'ah", "ramadan", "ramadhan", "ramzan", "iftar", "suhoor", "vaisakhi", "baisakhi",
+             "hanukkah", "chanukah", "holi", "navratri", "passover", "pesach", "kwanzaa", "lent", "advent",
+             "pentecost", "shabbat", "sabbath", "samhain", "yom kippur", "rosh hashanah", "gurpurab",
+             # Roles that label a line ("- Coordinator: Fionnuala …").
+             "coordinator", "co-ordinator", "facilitator", "organiser", "interviewer", "interviewee", "participant",
+             "moderator", "admin", "volunteers", "contact", "contacts", "chair", "secretary", "trustee", "lead"}
 
 
 def looks_like_a_person(text: str, start: int, end: int) -> bool:
@@ -87,6 +95,8 @@ def lowercase_style(text: str) -> bool:
 def titled(text: str, lower: bool) -> Iterator[Found]:
     for m in TITLED.finditer(text):
         last = m.group().split()[-1]
+        if len(last.rstrip(".")) == 1:
+            continue  # "I'll call him Mr D": an initial that hides a name
         if last.lower() not in NOT_NAMES and last not in _PLACE_ENDINGS:
             yield m.start(), m.end(), "PERSON"
     if lower:
@@ -201,8 +211,9 @@ def given(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Ite
         word = re.sub(r"['’]s$", "", m.group())  # "where Blessing's mum lives"
         if any(used[m.start():m.end()]) or word.lower() in NOT_NAMES or word in TITLES or word in _PLACE_ENDINGS:
             continue
-        if word.lower() in PRONOUNS or word.lower() in KINSHIP or is_place(word):
-            continue
+        if word.lower() in PRONOUNS or word.lower() in KINSHIP or is_place(word) \
+                or re.search(r"\b(?:St\.?|Saint)\s+$", text[max(0, m.start() - 7):m.start()]):
+            continue  # "St John's wort", "St Helens": a saint is nobody in the story
         end = m.start() + len(word)
         before, after = text[max(0, m.start() - 30):m.start()], text[end:end + 60]
         surname = re.match(r"[ \t]+([A-Z][a-z’'-]+)(?![\w-])", after)

@@ -64,7 +64,7 @@ _GENERIC_BEFORE = {"main", "high", "back", "side", "busy", "long", "next", "quie
 STREET = re.compile(rf"(?<![\w-])(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:{_CAP}\s+){{1,3}}(?:{'|'.join(STREET_WORDS)})(?![\w-])")
 ORG = re.compile(rf"(?<![\w-])(?:(?:St\.?|Saint)\s+)?(?:{_CAP}(?:\s+|\s+(?:&|and|of|for|on)\s+)){{1,4}}"
                  rf"(?:{'|'.join(ORG_WORDS)})(?:’s|'s)?(?![\w-])")
-SAINT = re.compile(r"(?<![\w-])St\.?\s+[A-Z][a-z]+(?:’s|'s)(?![\w-])")
+SAINT = re.compile(r"(?<![\w-])St\.?\s+[A-Z][a-z]+(?:’s|'s)(?![\w-])(?!\s+wort\b)")  # never "St John's wort"
 OUR_LADY = re.compile(r"(?<![\w-])Our Lady(?:\s+(?:of|Help of|Queen of|Star of))?(?:\s+(?:the\s+)?[A-Z][a-z]+)+(?![\w-])")
 # "the flat on Five Springs", "lives on Cowgate": a street known without its suffix.
 ON_STREET = re.compile(r"\b(?:flat|house|home|shop|live|lives|lived|living|grew up|moved|neighbours?|next door)\s+on\s+"
@@ -75,6 +75,40 @@ LOWER_STREET = re.compile(rf"(?<![\w-])([a-z][a-z’'-]+\s+)?([a-z][a-z’'-]+)\
 LOWER_ORG = re.compile(rf"(?<![\w-])([a-z][a-z’'-]+)\s+(?:{'|'.join(_LOWER_ORG)})\b")
 # "amber drove me to the northern general": a hospital known by its district and "general" / "infirmary".
 LOWER_HOSPITAL = re.compile(r"\b(?:to|at|in|into|from|out of|outside)\s+the\s+((?:[a-z]+\s+){1,2}(?:general|infirmary))\b")
+# "at the willow project", "the cedars unit": in lower-case writing, a noun before a service word is its name,
+# unless it says what the service does or who it is for (these words do).
+THE_NAMED_ORG = re.compile(r"\b(?:at|to|in|into|from|round|outside|with|down|up)\s+the\s+([a-z][a-z’'-]+)\s+"
+                           r"(?:project|centre|center|unit|hub|clinic|lodge|house|cafe|café|trust|surgery)\b")
+_WHAT_A_SERVICE_DOES = {
+    "youth", "drug", "drugs", "alcohol", "art", "arts", "music", "sport", "sports", "recovery", "housing", "community",
+    "family", "families", "women's", "womens", "men's", "mens", "carers", "learning", "resource", "resources",
+    "wellbeing", "wellness", "health", "mental", "assessment", "rehab", "detox", "eating", "psychiatric", "crisis",
+    "advice", "benefits", "welfare", "homeless", "refugee", "asylum", "migrant", "peer", "support", "counselling",
+    "therapy", "mums", "parents", "kids", "children's", "childrens", "baby", "bereavement", "garden", "gardening",
+    "allotment", "food", "cooking", "employment", "skills", "training", "education", "outreach", "research", "pilot",
+    "whole", "other", "next", "last", "first", "nearest", "closest", "nice", "good", "best", "only", "current",
+    "previous", "former", "proper", "real", "city", "town", "sensory", "acute", "secure", "inpatient", "mother",
+    "adolescent", "addiction", "treatment", "medical", "dental", "sexual", "eye", "cancer", "stroke", "dementia",
+    "memory", "heart", "maternity", "spinal", "trauma", "respite", "care", "nursing", "student", "students",
+    "volunteer", "volunteering", "dance", "theatre", "film", "photography", "boxing", "football", "climbing",
+    "cycling", "bike", "walking", "running", "swimming", "reading", "writing", "poetry", "craft", "crafts",
+    "sewing", "knitting", "computer", "it", "digital", "job", "jobs", "work", "business", "enterprise", "money",
+    "debt", "legal", "law", "immigration", "language", "english", "esol", "faith", "prayer", "bible", "quran",
+    "islamic", "jewish", "sikh", "hindu", "christian", "church", "mosque", "temple", "school", "college", "uni",
+    "university", "evening", "night", "weekend", "summer", "winter", "local", "regional",
+    "national", "county", "council", "nhs", "gp", "walk-in", "main", "big", "little", "old", "new", "same",
+    "neighbourhood", "estate", "street", "village", "farm", "animal", "dog", "wildlife", "nature", "green",
+    "environment", "energy", "repair", "furniture", "clothes", "tool", "library", "book", "books",
+    "play", "toy", "toddler", "nursery", "early", "after", "holiday", "lunch", "breakfast", "tea", "coffee",
+    "bereaved", "survivors", "veterans", "lgbt", "lgbtq", "trans", "queer", "deaf", "blind", "autism", "disability",
+    "learning-disability", "older", "elderly", "young", "pensioners", "dementia-friendly", "hearing", "voices",
+    "trauma-informed", "birth", "pregnancy", "perinatal", "postnatal", "infant", "sleep", "pain", "wound",
+    "fracture", "x-ray", "scan", "blood", "diabetes", "kidney", "renal", "liver", "lung", "chest", "ear",
+}
+# "st marys", "st john's" in lower-case writing; "Holy Trinity", "holy cross": a church by its dedication.
+LOWER_SAINT = re.compile(r"(?<![\w-])st\.?\s+([a-z]+?)(?:['’]?s)(?![\w'’-])")
+HOLY = re.compile(r"(?<![\w-])[Hh]oly\s+(?:[Tt]rinity|[Cc]ross|[Ff]amily|[Rr]ood|[Ii]nnocents|[Rr]edeemer|[Ss]aviour|"
+                  r"[Aa]postles)(?![\w-])")
 _NOT_HOSPITAL = {"attorney", "secretary", "director", "surgeon", "postmaster", "consul", "governor", "a", "the", "in"}
 # Before a lower-case street: "on duke street", "at kings road" (no "the", "a", "my": a street's name).
 _STREET_PREPOSITION = {"on", "in", "at", "off", "down", "up", "near", "along", "round", "to", "from", "past", "opposite"}
@@ -121,6 +155,8 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
         yield m.start(), m.end(), "ORG" if institution else "PLACE"
     for m in OUR_LADY.finditer(text):
         yield m.start(), m.end(), "PLACE"
+    for m in HOLY.finditer(text):
+        yield m.start(), m.end(), "PLACE"
     for m in ON_STREET.finditer(text):
         if not any(w.lower() in NOT_PLACES or w in _NOT_LEADING for w in m.group(1).split()):
             yield m.start(1), m.end(1), "PLACE"
@@ -150,6 +186,16 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
                         and not named:
                     continue
                 yield m.start(m.lastindex or 1), m.end(), kind
+        for m in THE_NAMED_ORG.finditer(text):
+            word = m.group(1)
+            if word not in _WHAT_A_SERVICE_DOES and word not in _GENERIC_BEFORE and word not in STOP_WORDS \
+                    and not word.endswith(("ing", "ly", "'s", "’s")):
+                yield m.start(1), m.end(), "ORG"
+        for m in LOWER_SAINT.finditer(text):
+            if is_first_name(m.group(1).capitalize()) and not re.match(r"\s+wort\b", text[m.end():]):
+                institution = re.match(r"\s+(?:primary|school|hospital|hospice|academy|college|surgery|nursery|high)\b",
+                                       text[m.end():])
+                yield m.start(), m.end(), "ORG" if institution else "PLACE"
         for m in LOWER_HOSPITAL.finditer(text):
             if m.group(1).split()[0] not in _NOT_HOSPITAL and m.group(1).split()[0] not in _GENERIC_BEFORE:
                 yield m.start(1), m.end(1), "ORG"

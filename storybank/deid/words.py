@@ -24,7 +24,12 @@ PRONOUNS = {"i", "me", "my", "mine", "you", "your", "he", "him", "his", "she", "
 KINSHIP = {"mum", "mam", "mom", "mummy", "mother", "dad", "daddy", "father", "nan", "nana", "nanna", "gran",
            "granny", "grandma", "grandad", "granddad", "grandpa", "grandmother", "grandfather", "auntie", "aunty",
            "aunt", "uncle", "sis", "bro", "brother", "sister", "son", "daughter", "wife", "husband", "partner",
-           "cousin", "baby", "bestie", "mate", "ma", "pa"}
+           "cousin", "baby", "bestie", "mate", "ma", "pa",
+           # The same words in the languages of British families (none a first name: not "Bibi", "Amma", "Lola"),
+           # and the honorific after them ("Nani ji").
+           "nani", "nanima", "dadima", "ammi", "ammu", "abbu", "abba", "ba", "bapuji", "bhaiya", "khala", "khalu",
+           "chacha", "chachi", "mamu", "phupho", "appa", "umma", "yaya", "babcia", "dziadek", "abuela", "abuelo",
+           "abuelita", "nonna", "nonno", "opa", "lolo", "tita", "ji"}
 # Text-message spellings and brands that are not names.
 TEXTING = {"im", "ive", "id", "ill", "hes", "shes", "theyre", "youre", "dont", "cant", "wont", "didnt", "isnt",
            "wasnt", "thats", "whats", "theres", "ur", "u", "r", "lol", "omg", "idk", "tbh", "x", "xx", "xxx", "ok",
@@ -36,9 +41,12 @@ TEXTING = {"im", "ive", "id", "ill", "hes", "shes", "theyre", "youre", "dont", "
            "ocd", "bpd", "eupd", "covid", "lockdown",
            # Apps, cars and job titles: naming one names nobody.
            "strava", "spotify", "netflix", "uber", "deliveroo", "corsa", "astra", "fiesta",
-           "micra", "clio", "yaris", "qashqai", "zafira", "mondeo", "cpn", "amhp", "hca", "rmn", "sw"}
+           "micra", "clio", "yaris", "qashqai", "zafira", "mondeo", "cpn", "amhp", "hca", "rmn", "sw",
+           "insta", "ig", "fb", "discord", "telegram", "twitch", "bluesky", "onlyfans",
+           "2nite", "2nyt", "2day", "2moro", "2morrow", "2mrw", "gr8", "l8r", "b4", "yday", "wiv", "cahms"}
 STREET_ENDINGS = {"road", "street", "lane", "avenue", "close", "drive", "crescent", "terrace", "estate", "way",
-                  "centre", "surgery", "practice", "general", "infirmary"}
+                  "centre", "surgery", "practice", "general", "infirmary", "project", "unit", "hub", "clinic", "lodge",
+                  "trust", "trinity", "cross"}
 # Services every area has: naming one says nothing about where the teller is.
 GENERIC_SERVICES = {
     "gp", "the gp", "a&e", "a and e", "nhs", "the nhs", "crisis team", "the crisis team", "home treatment team",
@@ -50,6 +58,9 @@ GENERIC_SERVICES = {
     "walk in centre", "walk-in centre", "leisure centre", "community centre", "health centre", "youth club",
     "church", "mosque", "the church", "the mosque", "school", "the school", "college", "uni", "university",
     "national insurance", "mental health act", "co-op", "the co-op", "recovery college", "the recovery college",
+    # Every area's NHS bodies, named by their kind: "the Trust bought a system".
+    "trust", "the trust", "integrated care board", "the integrated care board", "icb", "the icb", "health board",
+    "the health board", "local authority", "the local authority", "cahms", "the cahms",
 }
 
 
@@ -138,7 +149,7 @@ def is_proper_name(text: str) -> bool:
             len(words) == 1 and value[:1].isupper() and value[1:].islower() and is_first_name(value)):
         return False  # but "Will", written as a name, is one
     if any(c.isdigit() for c in value):
-        return True  # "Ward 12", "14 Mill Lane"
+        return k not in TEXTING  # "Ward 12", "14 Mill Lane", never "2nite"
     if all(is_ordinary_word(w) for w in words) and (k in TEXTING or all(w.lower() in TEXTING or w.lower() in PRONOUNS
                                                                         or re.split(r"['’]", w.lower())[0] in PRONOUNS
                                                                         for w in words)):
