@@ -29,3 +29,32 @@ def test_stem_positions_match_the_tokens(text):
     found, last = stem_positions(text, 7)
     assert found == expected
     assert last == (max(p for ps in expected.values() for p in ps) if expected else 0)
+
+
+_MARKDOWN_STEPS = [  # what plain_text did, one regex after another, before it skipped the ones that cannot match
+    (r"!\[([^\]]*)\]\([^)]*\)", r"\1"), (r"\[([^\]]*)\]\([^)]*\)", r"\1"),
+    (r"(?m)^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+", ""), (r"[*_`~]{1,3}", ""), (r"\s+", " "),
+]
+
+
+def _plain_by_every_regex(text: str) -> str:
+    import re
+
+    for pattern, repl in _MARKDOWN_STEPS:
+        text = re.sub(pattern, repl, text)
+    return text.strip()
+
+
+def test_snippet_text_is_the_same_as_running_every_markdown_pattern():
+    import random
+
+    from storybank.search.snippets import plain_text
+
+    pieces = ["word", "Crisis", "[a link](http://x)", "![a picture](p.png)", "**bold**", "_it_", "`code`", "~~gone~~",
+              "# Heading", "> quoted", "- item", "12. item", "\n", "\r\n", "\t", " ", "\u00a0", "\u2003", "\u3000",
+              "\x1c", "\x85", "[not a link]", "(brackets)", "](", "3.5", "*", "snake_case"]
+    stories = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "stories").glob("*.md"))]
+    rng = random.Random(19)
+    texts = stories + ["".join(rng.choices(pieces, k=rng.randint(0, 40))) for _ in range(3000)]
+    for text in texts:
+        assert plain_text(text) == _plain_by_every_regex(text), repr(text)

@@ -92,6 +92,25 @@ def test_ranked_and_newest_pages(archive):
     assert len(ranked.hits) == 3 and ranked.total > 3
 
 
+def test_a_query_of_the_same_shape_with_other_values_finds_its_own_stories(archive):
+    """PostgreSQL runs a statement built for one query again with another's values: each finds its own."""
+    _, researcher, _ = archive
+    by_site = facet_counts(every_hit(researcher, ""))["site"]
+    for site in [*SITES, *reversed(SITES)]:
+        results = every_hit(researcher, f"site:{site}")
+        assert {h.site for h in results.hits} == {site} and results.total == by_site[site]
+    for word in ["police", "keys", "police"]:
+        results = every_hit(researcher, word)
+        assert results.total and all(f"<mark>{word}" in str(h.snippet).lower() for h in results.hits)
+    waiting = every_hit(researcher, "waiting").total
+    kinds = [every_hit(researcher, f"kind:{kind} waiting").total for kind in ("practitioner", "lived_experience")]
+    assert 0 not in kinds and sum(kinds) == waiting
+    housing, thresholds = (every_hit(researcher, f"theme:{name}") for name in ("housing", "thresholds"))
+    assert all("Housing" in h.themes for h in housing.hits) and all("Thresholds" in h.themes for h in thresholds.hits)
+    assert {h.id for h in housing.hits} != {h.id for h in thresholds.hits}
+    assert every_hit(researcher, "police keys").total < every_hit(researcher, "police OR keys").total
+
+
 def _salford_count(results) -> int:
     return facet_counts(results)["site"].get("Salford", 0)
 

@@ -51,9 +51,12 @@ class SearchEngine(Protocol):
         """
         ...
 
-    def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
+    def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool,
+               reads: plan.PageReads | None = None) -> EngineHits:
         """One page of matching story ids, the exact total and (if asked) facet counts.
 
+        An engine whose index is in the database may also read `reads` in the same statement
+        (and say so by setting `EngineHits.shown`); otherwise the service reads them after.
         Raises IndexUnavailable when the index is lost or corrupted.
         """
         ...

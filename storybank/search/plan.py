@@ -9,6 +9,7 @@ import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, NamedTuple
 
 from storybank.search import query as q
 from storybank.search.analysis import distance, stem_word, stems
@@ -66,11 +67,45 @@ class Everything:
 Plan = Terms | Sequence | Filter | Dates | AllOf | AnyOf | NoneOf | Everything
 
 
+class Shown(NamedTuple):
+    """A story of the page that the policy lets the user read now (one row of `PageReads.shown`)."""
+
+    id: int
+    site: str
+    kind: str
+    collected_on: date | None
+    title: str | None
+    body: str | None
+    themes: str | None  # the names of its codes, joined by the service's separator
+
+
+@dataclass
+class PageReads:
+    """What the service reads beside the page; an engine that can reads it in its own statement.
+
+    `shown(page_ids)` is the service's selectable (built from the policy's) of the stories among
+    `page_ids` that the user may read now, with the columns `id, site, kind, collected_on, title,
+    body, themes`; `words` are the words whose presence in the index "did you mean" needs;
+    `theme_names`: label the theme counts with the codebook's names. `key` identifies the SQL
+    `shown` builds and every value bound in it (an engine may keep the statement it built with it
+    for the next search of the same shape); None: build it afresh each time.
+    """
+
+    shown: Callable[[Any], Any]
+    words: list[str] = field(default_factory=list)
+    theme_names: bool = False
+    key: object = None
+
+
 @dataclass
 class EngineHits:
     total: int
     ids: list[int]
     facets: dict[str, dict] = field(default_factory=dict)
+    #: set only by an engine that read `PageReads` (None: the service reads them itself)
+    shown: list[Shown] | None = None
+    known: set[str] | None = None
+    theme_names: dict[int, str] | None = None
 
 
 @dataclass

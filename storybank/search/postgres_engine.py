@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, cast, false, func, literal, not_, or_, select, true, union_all
+from sqlalchemy import and_, bindparam, cast, false, func, literal, not_, or_, select, true, union_all
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import CompoundSelect
 
+from storybank.coding.models import Code
 from storybank.extensions import db
 from storybank.search import plan
 from storybank.search.analysis import stem_positions
 from storybank.search.documents import IndexDoc
 from storybank.search.engine import CatchUp, IndexProgress
-from storybank.search.models import SearchDocument
+from storybank.search.models import SearchDocument, SearchWord
 from storybank.search.plan import EngineHits
 
 MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position
@@ -68,52 +69,97 @@ def _ts_or(stems: tuple[str, ...]) -> str:
     return "(" + " | ".join(_quote(s) for s in stems) + ")"
 
 
+Recipe = tuple  # a condition as data: ("tsq", text) | ("filter", field, values) | ("dates", start, end) |
+#                ("true",) | ("false",) | ("not", Recipe) | ("and" | "or", (Recipe, ...))
+
+
 def _compile(node: plan.Plan) -> tuple[str, object]:
-    """('ts', tsquery text) while the subtree is pure text, else ('sql', a boolean expression)."""
+    """('ts', tsquery text) while the subtree is pure text, else ('sql', the condition's Recipe)."""
     if isinstance(node, plan.Terms):
-        return ("ts", _ts_or(node.stems)) if node.stems else ("sql", false())
+        return ("ts", _ts_or(node.stems)) if node.stems else ("sql", ("false",))
     if isinstance(node, plan.Sequence):
         return "ts", "(" + " <-> ".join(_quote(s) for s in node.stems) + ")"
     if isinstance(node, plan.Filter):
-        return "sql", _filter(node)
+        values = tuple(int(v) for v in node.values) if node.field == "theme" else tuple(str(v) for v in node.values)
+        return "sql", ("filter", node.field, values)
     if isinstance(node, plan.Dates):
-        conds = [SearchDocument.collected_on.is_not(None)]
-        if node.start:
-            conds.append(SearchDocument.collected_on >= node.start)
-        if node.end:
-            conds.append(SearchDocument.collected_on <= node.end)
-        return "sql", and_(*conds)
+        return "sql", ("dates", node.start, node.end)
     if isinstance(node, plan.Everything):
-        return "sql", true()
+        return "sql", ("true",)
     if isinstance(node, plan.NoneOf):
         kind, value = _compile(node.item)
-        return ("ts", f"!{value}") if kind == "ts" else ("sql", not_(value))
+        return ("ts", f"!{value}") if kind == "ts" else ("sql", ("not", value))
     if isinstance(node, plan.AllOf | plan.AnyOf):
         parts = [_compile(i) for i in node.items]
         glue = " & " if isinstance(node, plan.AllOf) else " | "
         if all(kind == "ts" for kind, _ in parts):
             return "ts", "(" + glue.join(value for _, value in parts) + ")"
-        exprs = [_as_sql(p) for p in parts]
-        return "sql", and_(*exprs) if isinstance(node, plan.AllOf) else or_(*exprs)
+        return "sql", ("and" if isinstance(node, plan.AllOf) else "or", tuple(_as_recipe(p) for p in parts))
     raise TypeError(node)
 
 
-def _as_sql(part: tuple[str, object]) -> ColumnElement:
+def _as_recipe(part: tuple[str, object]) -> Recipe:
     kind, value = part
-    if kind == "ts":
-        return SearchDocument.tsv.op("@@")(cast(literal(value), TSQUERY))
-    return value
+    return ("tsq", value) if kind == "ts" else value  # type: ignore[return-value]
 
 
-def _filter(node: plan.Filter) -> ColumnElement:
-    if node.field == "theme":
-        ids = [int(v) for v in node.values]
-        return SearchDocument.themes.op("&&")(cast(ids, ARRAY(db.Integer)))
-    values = [str(v) for v in node.values]
-    if node.field in ("site", "kind"):  # stored as compared (site lower-cased), indexed with the purpose
-        return {"site": SearchDocument.site_key, "kind": SearchDocument.kind}[node.field].in_(values)
-    column = {"role": SearchDocument.role, "method": SearchDocument.method}[node.field]
-    return func.lower(column).in_(values)
+def _as_sql(part: tuple[str, object]) -> ColumnElement:
+    """The condition as SQL, its values bound in it (the benchmark's bare query is built with this)."""
+    return _condition(_as_recipe(part), [], build=True)
+
+
+def _condition(recipe: Recipe, values: list[object], build: bool) -> object:
+    """The SQL of `recipe` (`build`), else its shape; either way its values are appended to `values`.
+
+    One walk for both, so the parameters p0, p1, ... are numbered alike: a statement built once
+    for a shape is run again with another query's values.
+    """
+    op = recipe[0]
+    if op in ("true", "false"):
+        return (true() if op == "true" else false()) if build else op
+    if op == "tsq":
+        name = _param(values, recipe[1])
+        return SearchDocument.tsv.op("@@")(cast(bindparam(name, recipe[1], type_=db.Text), TSQUERY)) if build else op
+    if op == "filter":
+        field, found = recipe[1], list(recipe[2])
+        name = _param(values, found)
+        if not build:
+            return op, field
+        if field == "theme":
+            return SearchDocument.themes.op("&&")(cast(bindparam(name, found, type_=_INTS), _INTS))
+        if field in ("site", "kind"):  # stored as compared (site lower-cased), indexed with the purpose
+            column = {"site": SearchDocument.site_key, "kind": SearchDocument.kind}[field]
+        else:
+            column = func.lower({"role": SearchDocument.role, "method": SearchDocument.method}[field])
+        return column.in_(bindparam(name, found, expanding=True))
+    if op == "dates":
+        start, end = recipe[1], recipe[2]
+        names = [_param(values, day) if day else None for day in (start, end)]
+        if not build:
+            return op, bool(start), bool(end)
+        conds = [SearchDocument.collected_on.is_not(None)]
+        if start:
+            conds.append(SearchDocument.collected_on >= bindparam(names[0], start, type_=db.Date))
+        if end:
+            conds.append(SearchDocument.collected_on <= bindparam(names[1], end, type_=db.Date))
+        return and_(*conds)
+    if op == "not":
+        inner = _condition(recipe[1], values, build)
+        return not_(inner) if build else (op, inner)
+    if op in ("and", "or"):
+        items = [_condition(item, values, build) for item in recipe[1]]
+        if not build:
+            return op, tuple(items)
+        return and_(*items) if op == "and" else or_(*items)
+    raise ValueError(recipe)
+
+
+_INTS = ARRAY(db.Integer)
+
+
+def _param(values: list[object], value: object) -> str:
+    values.append(value)
+    return f"p{len(values) - 1}"
 
 
 class PostgresEngine:
@@ -150,28 +196,44 @@ class PostgresEngine:
     def clear_cache(self) -> None:
         """Nothing cached."""
 
-    def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
-        """Search one purpose's documents: the page, the total and the facets in one statement.
+    def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool,
+               reads: plan.PageReads | None = None) -> EngineHits:
+        """Search one purpose's documents: the page, the total, the facets and `reads` in one statement.
 
         The matches are read once (ranked as they are read), then the page is the top of them
         and the total and facets are counted over them. The table is written in the same
         transaction as every consent, text or withdrawal change, so it holds exactly what the
-        policy allows for the purpose; the service still re-checks the page it shows.
+        policy allows for the purpose; the service still re-checks the page it shows, here with
+        `reads.shown` (the policy's rows of the page's stories), in this same statement.
         """
-        rows = db.session.execute(_search_statement(purpose, tree, offset, limit, facets)).all()
+        statement, params = _search_statement(purpose, tree, offset, limit, facets, reads)
+        rows = db.session.execute(statement, params).all()
         hits = sorted((r for r in rows if r.name == "hit"), key=lambda r: (-r.rank, -r.n))
         total, counts = 0, {"site": {}, "kind": {}, "theme": {}}
+        out = EngineHits(total=0, ids=[r.n for r in hits])
+        if reads is not None:
+            out.shown, out.known = [], set()
+            out.theme_names = {} if facets and reads.theme_names else None
         for row in rows:
-            if row.name == "total":
+            name = row.name
+            if name == "story":
+                out.shown.append(plan.Shown(row.n, row.value, row.kind, row.day, row.title, row.body, row.names))
+            elif name == "total":
                 total = row.n
-            elif row.name == "theme":
+            elif name == "theme":
                 counts["theme"][int(row.value)] = row.n
-            elif row.name == "site+kind":  # one count per (site, kind): the total, site and kind counts add up
+                if out.theme_names is not None and row.title is not None:
+                    out.theme_names[int(row.value)] = row.title
+            elif name == "site+kind":  # one count per (site, kind): the total, site and kind counts add up
                 total += row.n
-                for name, value in (("site", row.value), ("kind", row.kind)):
+                for facet, value in (("site", row.value), ("kind", row.kind)):
                     if value:
-                        counts[name][value] = counts[name].get(value, 0) + row.n
-        return EngineHits(total=total, ids=[r.n for r in hits], facets=counts if facets else {})
+                        counts[facet][value] = counts[facet].get(value, 0) + row.n
+            elif name == "word":
+                out.known.add(row.value)
+        out.total = total
+        out.facets = counts if facets else {}
+        return out
 
     def count(self, purpose: str) -> int:
         return db.session.scalar(
@@ -179,31 +241,87 @@ class PostgresEngine:
         ) or 0
 
 
-def _search_statement(purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> CompoundSelect:
-    """(name, value, kind, n, rank) rows: "hit" rows (n = story id) for the page, then the total, or the
-    count of each (site, kind) and of each theme."""
-    base = and_(SearchDocument.purpose == purpose, _as_sql(_compile(tree)))
+_STATEMENTS: dict[tuple, CompoundSelect] = {}  # built statements by shape (their values are parameters)
+_MAX_STATEMENTS = 500
+
+
+def _search_statement(purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool,
+                      reads: plan.PageReads | None = None) -> tuple[CompoundSelect, dict[str, object]]:
+    """The search statement and its parameters.
+
+    Building the statement (and SQLAlchemy's key for its compiled form) cost about 4 ms a search,
+    more than PostgreSQL took for a small query; one is built per shape of query (and, with
+    `reads`, per `reads.key`: the policy's statement with every value bound in it) and run again
+    with each query's values.
+    """
+    recipe = _as_recipe(_compile(tree))
+    values: list[object] = []
+    shape = _condition(recipe, values, build=False)
+    params: dict[str, object] = {f"p{i}": value for i, value in enumerate(values)}
+    params.update(offset=offset, limit=limit)
     rank_stems = sorted(plan.highlight_stems(tree))
     ranked = bool(rank_stems) and plan.has_text(tree)
-    rank = (func.ts_rank(SearchDocument.tsv, cast(literal(_ts_or(tuple(rank_stems))), TSQUERY))
+    if ranked:
+        params["rank"] = _ts_or(tuple(rank_stems))
+    if reads is not None and reads.words:
+        params["words"] = list(reads.words)
+    if reads is not None and reads.key is None:  # nothing says which policy statement it holds: never kept
+        return _build_statement(purpose, recipe, ranked, facets, reads), params
+    key = (purpose, shape, ranked, facets,
+           None if reads is None else (reads.key, bool(reads.words), facets and reads.theme_names))
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _build_statement(purpose, recipe, ranked, facets, reads)
+        if len(_STATEMENTS) >= _MAX_STATEMENTS:
+            _STATEMENTS.clear()
+        _STATEMENTS[key] = statement
+    return statement, params
+
+
+def _build_statement(purpose: str, recipe: Recipe, ranked: bool, facets: bool,
+                     reads: plan.PageReads | None) -> CompoundSelect:
+    """(name, value, kind, n, rank, title, body, day, names) rows: "hit" rows (n = story id) for the page,
+    then the total, or the count of each (site, kind) and of each theme (title: its name if asked);
+    with `reads`, a "story" row for each of the page's stories the policy lets the user read now
+    (n = id, value = site, day = collected on, names = its themes) and a "word" row per known word.
+    Parameters: p0, p1, ... (the condition's values), offset, limit, rank (the ranking's tsquery), words."""
+    base = and_(SearchDocument.purpose == purpose, _condition(recipe, [], build=True))
+    rank = (func.ts_rank(SearchDocument.tsv, cast(bindparam("rank", type_=db.Text), TSQUERY))
             if ranked else literal(0.0))
     columns = [SearchDocument.story_id, rank.label("rank")]
     if facets:
         columns += [SearchDocument.site, SearchDocument.kind, SearchDocument.themes]
     matched = select(*columns).where(base).cte("matched")
     order = (matched.c.rank.desc(), matched.c.story_id.desc()) if ranked else (matched.c.story_id.desc(),)
-    no_text, no_rank = cast(None, db.Text), cast(None, db.Float)
-    parts = [select(literal("hit").label("name"), no_text.label("value"), no_text.label("kind"),
-                    matched.c.story_id.label("n"), matched.c.rank.label("rank")
-                    ).order_by(*order).offset(offset).limit(limit)]
+    text, number, day = cast(None, db.Text), cast(None, db.Float), cast(None, db.Date)
+    page = (select(matched.c.story_id, matched.c.rank).order_by(*order)
+            .offset(bindparam("offset", type_=db.Integer)).limit(bindparam("limit", type_=db.Integer)))
+    page = page.cte("page") if reads is not None else page.subquery("page")
+    parts = [select(literal("hit").label("name"), text.label("value"), text.label("kind"),
+                    page.c.story_id.label("n"), page.c.rank.label("rank"), text.label("title"),
+                    text.label("body"), day.label("day"), text.label("names"))]
+    if reads is not None:
+        shown = reads.shown(select(page.c.story_id)).subquery("shown")
+        parts.append(select(literal("story"), shown.c.site, shown.c.kind, shown.c.id, number, shown.c.title,
+                            shown.c.body, shown.c.collected_on, shown.c.themes))
+        if reads.words:
+            parts.append(select(literal("word"), SearchWord.word, text, cast(None, db.Integer), number, text, text,
+                                day, text).where(SearchWord.purpose == purpose,
+                                                 SearchWord.word.in_(bindparam("words", expanding=True))))
     if not facets:
-        parts.append(select(literal("total"), no_text, no_text, func.count(), no_rank).select_from(matched))
+        parts.append(select(literal("total"), text, text, func.count(), number, text, text, day, text)
+                     .select_from(matched))
     else:
         codes = select(func.unnest(matched.c.themes).label("code")).select_from(matched).subquery("codes")
+        theme_counts = select(codes.c.code, func.count().label("n")).group_by(codes.c.code).subquery("theme_counts")
+        labelled = reads is not None and reads.theme_names  # (the 35-odd counted codes' names, not the rows')
+        theme_rows = select(literal("theme"), cast(theme_counts.c.code, db.Text), text, theme_counts.c.n, number,
+                            Code.name if labelled else text, text, day, text).select_from(theme_counts)
+        if labelled:
+            theme_rows = theme_rows.outerjoin(Code, Code.id == theme_counts.c.code)
         parts += [
-            select(literal("site+kind"), matched.c.site, matched.c.kind, func.count(), no_rank)
+            select(literal("site+kind"), matched.c.site, matched.c.kind, func.count(), number, text, text, day, text)
             .group_by(matched.c.site, matched.c.kind),
-            select(literal("theme"), cast(codes.c.code, db.Text), no_text, func.count(), no_rank)
-            .group_by(codes.c.code),
+            theme_rows,
         ]
-    return union_all(*(p.subquery().select() if i == 0 else p for i, p in enumerate(parts)))
+    return union_all(*parts)

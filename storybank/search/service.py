@@ -6,14 +6,14 @@ show a story the user may not see.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from datetime import date
 
 from markupsafe import Markup
-from sqlalchemy import cast, func, literal, select, union_all
+from sqlalchemy import Select, cast, func, literal, select, union_all
 from sqlalchemy.orm import aliased, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
 
@@ -123,6 +123,17 @@ class _Lookups:
             else:
                 self._known[name] = True
 
+    def has_codes(self) -> bool:
+        return self._codes is not None
+
+    def checked(self) -> set[str]:
+        """The words already looked up in the index's vocabulary."""
+        return set(self._known)
+
+    def learn(self, words: list[str], known: set[str]) -> None:
+        """Which of `words` the index knows (read by the engine with the search)."""
+        self._known.update((w, w in known) for w in words)
+
     def vocabulary(self, prefix: str, min_len: int, max_len: int) -> dict[str, int]:
         key = (prefix, min_len, max_len)
         if key not in self._vocab:
@@ -179,16 +190,29 @@ def search(user: User, text: str, purpose: str | None = None, page: int = 1,
     page = max(1, min(int(page), MAX_PAGE))
     lookups = _Lookups(purpose)
     tree = q.parse(text)
-    lookups.prefetch([leaf.text.lower() for leaf in _spellable(tree)])
+    spell = [leaf.text.lower() for leaf in _spellable(tree)]
+    themed = any(isinstance(leaf, q.Field) and leaf.name == "theme" for leaf in q.leaves(tree))
+    if themed:  # resolving needs the codebook: it comes with the known words, in one round trip
+        lookups.prefetch(spell)
     tree, resolved, notes = _resolve(tree, lookups)
     search_engine = indexing.engine()
     offset = (page - 1) * per_page
+    visible = policy.visible_stories(user, purpose)  # the policy's condition, made afresh for every search
+    reads = plan.PageReads(shown=functools.partial(_shown, visible, purpose), key=_statement_key(purpose, visible),
+                           words=[w for w in spell if w not in lookups.checked()], theme_names=not lookups.has_codes())
     try:
-        hits = search_engine.search(purpose, resolved, offset, per_page, facets)
+        hits = search_engine.search(purpose, resolved, offset, per_page, facets, reads)
     except IndexUnavailable as err:
         raise rebuilding.start_for(err) from None
+    if hits.shown is None:  # the engine left them to us: the re-check, the codebook and the known words
+        if not themed:
+            lookups.prefetch(spell)
+        shown = list(db.session.execute(reads.shown(hits.ids))) if hits.ids else []
+    else:
+        shown = hits.shown
+        lookups.learn(reads.words, hits.known or set())
     stems = plan.highlight_stems(resolved)
-    stories, theme_names = _recheck(user, purpose, hits.ids)
+    stories = {row.id: row for row in shown}
     if len(stories) < len(hits.ids):  # the index lags: never show, and repair it
         stale = set(hits.ids) - set(stories)
         hits.total = max(0, hits.total - len(stale))
@@ -200,44 +224,58 @@ def search(user: User, text: str, purpose: str | None = None, page: int = 1,
         story = stories.get(sid)
         if story is None:
             continue
-        title, body = versions.get(sid, ("", "")) if purpose == "workshop" else _text(story)
+        title, body = versions.get(sid, ("", "")) if purpose == "workshop" else (story.title or "", story.body or "")
         results.hits.append(Hit(id=sid, title=title, snippet=snippet(body, stems), kind=story.kind,
                                 site=story.site, collected_on=story.collected_on,
-                                themes=theme_names.get(sid, [])))
+                                themes=_split_names(story.themes)))
     if facets:
-        results.facets = _facets(hits.facets, lookups)
+        results.facets = _facets(hits.facets, hits.theme_names or {cid: name for cid, name, _ in lookups.codes()})
     results.did_you_mean = did_you_mean(text, tree, lookups)
     return results
 
 
-def _recheck(user: User, purpose: str, ids: list[int]) -> tuple[dict[int, Story], dict[int, list[str]]]:
-    """The stories among `ids` that the policy lets `user` read now (the index may lag), and their themes.
+def _shown(visible: Select, purpose: str, ids: object) -> Select:
+    """The stories among `ids` (a list, or a select of ids) of `visible` (the policy's stories the user may read).
 
-    One statement: the visible stories, each one's theme names and, for research, its current
-    revision (the only one whose words are shown).
+    The index may lag behind a withdrawal or a consent change: only these may be shown. Columns
+    `id, site, kind, collected_on, title, body, themes` (plan.Shown): for research the current
+    revision's title and body (the only one whose words are shown), for workshop none (the approved
+    workshop version is read after); themes are the names of its codes.
     """
-    if not ids:
-        return {}, {}
-    stmt = policy.visible_stories(user, purpose).where(Story.id.in_(ids))
-    themes = _theme_list(Story.id)
-    stories: dict[int, Story] = {}
-    names: dict[int, list[str]] = {}
+    columns = [Story.id.label("id"), Story.site.label("site"), Story.kind.label("kind"),
+               Story.collected_on.label("collected_on")]
+    themes = _theme_list(Story.id).label("themes")
     if purpose != "research":
-        for story, joined in db.session.execute(stmt.add_columns(themes)):
-            stories[story.id], names[story.id] = story, _split_names(joined)
-        return stories, names
+        return visible.with_only_columns(*columns, _NO_TEXT.label("title"), _NO_TEXT.label("body"), themes
+                                         ).where(Story.id.in_(ids))
     newest = _NEWEST_REVISION
     current = select(func.max(newest.number)).where(newest.story_id == Story.id).scalar_subquery()
-    visible = stmt.with_only_columns(Story.id)
-    for story, revision, joined in db.session.execute(select(Story, StoryRevision, themes).join_from(
-            Story, StoryRevision, (StoryRevision.story_id == Story.id) & (StoryRevision.number == current))
-            .where(Story.id.in_(visible))):
-        set_committed_value(story, "revisions", [revision])
-        stories[story.id], names[story.id] = story, _split_names(joined)
-    return stories, names
+    return (visible.with_only_columns(*columns, StoryRevision.title.label("title"), StoryRevision.body.label("body"),
+                                      themes)
+            .join(StoryRevision, (StoryRevision.story_id == Story.id) & (StoryRevision.number == current))
+            .where(Story.id.in_(ids)))
+
+
+def _statement_key(purpose: str, visible: Select) -> object | None:
+    """What identifies the re-check's SQL for `visible`, with every value the policy bound in it.
+
+    SQLAlchemy's own cache key of the policy's statement (its structure) and the values of its
+    parameters (a user's id, a status): equal keys, the same SQL and the same values. None when
+    SQLAlchemy cannot give one (the engine then builds the statement every time).
+    """
+    found = visible._generate_cache_key()
+    if found is None:
+        return None
+    try:
+        key = (purpose, found.key, tuple(b.effective_value for b in found.bindparams))
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 _NEWEST_REVISION = aliased(StoryRevision)  # made once: an alias per search cost about a millisecond
+_NO_TEXT = cast(None, db.Text)
 _NAME_SEP = "\x1f"  # (unit separator: never in a code name)
 
 
@@ -251,23 +289,17 @@ def _split_names(joined: str | None) -> list[str]:
     return sorted(set(joined.split(_NAME_SEP))) if joined else []
 
 
-def _text(story: Story) -> tuple[str, str]:
-    rev = story.current_revision
-    return (rev.title, rev.body) if rev else ("", "")
-
-
 def theme_names_of(story_id: int) -> list[str]:
     """The codes applied to a story, by name (labels on workshop versions and story cards)."""
     return _split_names(db.session.scalar(select(_theme_list(literal(story_id)))))
 
 
-def _facets(raw: dict[str, dict], lookups: _Lookups) -> dict[str, list[Facet]]:
+def _facets(raw: dict[str, dict], names: dict[int, str]) -> dict[str, list[Facet]]:
     out: dict[str, list[Facet]] = {}
     sites = [Facet(k, k, n, f'site:"{k}"') for k, n in raw.get("site", {}).items()]
     out["site"] = sorted(sites, key=lambda f: (-f.count, f.label))
     out["kind"] = sorted((Facet(k, KIND_LABELS.get(k, k), n, f"kind:{k}") for k, n in raw.get("kind", {}).items()),
                          key=lambda f: (-f.count, f.label))
-    names = {cid: name for cid, name, _ in lookups.codes()}
     themes = [Facet(str(cid), names[cid], n, f'theme:"{names[cid]}"')
               for cid, n in raw.get("theme", {}).items() if cid in names]
     out["theme"] = sorted(themes, key=lambda f: (-f.count, f.label))

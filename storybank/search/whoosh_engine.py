@@ -240,8 +240,12 @@ class WhooshEngine:
             cache[key] = searcher
         return cache[key]
 
-    def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool) -> EngineHits:
-        """Search; a lost or corrupted index raises IndexUnavailable (never an empty answer or a 500)."""
+    def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool,
+               reads: plan.PageReads | None = None) -> EngineHits:
+        """Search; a lost or corrupted index raises IndexUnavailable (never an empty answer or a 500).
+
+        The files hold no stories: `reads` are left to the service (to read after, from the database).
+        """
         try:
             return self._search(purpose, tree, offset, limit, facets)
         except IndexUnavailable:
