@@ -164,3 +164,23 @@ def test_generic_services_initials_kinship_and_observances_are_not_names(found, 
 def test_text_message_and_is_no_part_of_a_name(found):
     got = found("bumped into uncle tunji outside greggs n he gave us a fiver. sound")
     assert not any(text.endswith(" n") for text, _kind in got)
+
+
+@pytest.mark.parametrize(("text", "identifier"), [
+    ("Account no. 41882093, sort code 204577.", "204577"),
+    ("My UTR 1234567890 is on the letter.", "1234567890"),
+    ("my youtube channel is BexBrightVlogs", "BexBrightVlogs"),
+])
+def test_labelled_numbers_and_channels(found, text, identifier):
+    assert (identifier, "OTHER_ID") in found(text)
+
+
+def test_a_lower_case_first_name_told_something_is_a_person(found):
+    assert ("robin", "PERSON") in found("cant make it, no bus. tell robin im sorry. ill be late")
+    assert not any(kind == "PERSON" for _t, kind in found("dont tell will to come. he is a pain. ok"))
+
+
+def test_a_name_stops_before_a_preposition_and_car_models_are_nobody(found):
+    got = found("The Haven on Eccles New Road opens at six. They towed my van, a white Transit, on Monday.")
+    assert any(text == "Haven" for text, _kind in got) and not any(text.endswith(" on") for text, _kind in got)
+    assert not any(text == "Transit" for text, _kind in got)

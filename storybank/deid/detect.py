@@ -343,7 +343,8 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
             if not is_proper_name(p.text) and not written_as_a_word or (
                     p.type == "PERSON" and p.text.lower() in names.NOT_NAMES):
                 continue  # but "will said" in a lower-case story is proposed (and replaced by a plain [person])
-            if not_small(p.text) or p.text.lower() in places.NOT_PLACES or p.text.lower() in _CALENDAR:
+            if not_small(p.text) or p.text.lower() in places.NOT_PLACES or p.text.lower() in _CALENDAR \
+                    or p.text.lower() in names.NOT_NAMES:
                 continue  # "Luton", "Glossop", "Urdu" whatever the model calls them
             if p.type == "PLACE" and p.text in places.abroad():
                 continue  # "she came from Gdańsk"
@@ -432,6 +433,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and not text[end - 1].isalnum():
         end -= 1
-    if re.search(r"\s(?:n|u|x|lol)$", text[start:end]):  # "outside greggs n he gave us": text-message "and"
-        end = start + len(text[start:end].rsplit(None, 1)[0])
+    if re.search(r"\s(?:n|u|x|lol|on|in|at|of|for|and|to)$", text[start:end]):
+        end = start + len(text[start:end].rsplit(None, 1)[0])  # "outside greggs n he", "The Haven on Eccles New Road"
     return start, end

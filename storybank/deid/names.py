@@ -153,9 +153,13 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|round|around|near|across|outside|the)\s+$",
 # What only a person does, after a first name that is also a word ("Summer started", never "Summer came early").
 _HUMAN_VERBS = (r"said|says|told|tells|asked|asks|rang|rings|phoned|texted|texts|laughed|smiled|cried|drove|listened|"
                 r"sorted|started|visited|wrote|writes|walked|sat|answers|volunteers|works|worked|lives|lived|picked|"
-                r"invited|taught|promised|reckons|thinks|thought|knew|hugged|married")
-_HUMAN_AFTER = re.compile(rf"^(?:'s|’s)?\s+(?:{_HUMAN_VERBS}|and\s+I|and\s+me|(?:is|was|has been|had been)\s+"
-                          rf"(?:my|our|his|her|their)\s+(?:\w+(?:'s|’s)?\s+)?(?:{_CUE_NOUNS}))\b", re.IGNORECASE)
+                r"invited|taught|promised|reckons|thinks|thought|knew|hugged|married|sent")
+_HUMAN_AFTER = re.compile(rf"^(?:(?:'s|’s)?\s+(?:{_HUMAN_VERBS}|and\s+I|and\s+me|(?:is|was|has been|had been)\s+"
+                          rf"(?:my|our|his|her|their)\s+(?:\w+(?:'s|’s)?\s+)?(?:{_CUE_NOUNS}))|"
+                          rf",\s+(?:my|our|his|her|their)\s+(?:\w+\s+)?(?:{_CUE_NOUNS}))\b", re.IGNORECASE)
+# "tell robin im sorry", "text dawn": a lower-case first name right after a verb only a person is the object of.
+_TOLD = re.compile(r"\b(?:tell|told|ask|asked|text|texted|ring|rang|phone|phoned|message|messaged|thank|thanked|hug|"
+                   r"hugged|miss|missed|say hi to|say bye to)\s+$", re.IGNORECASE)
 # "the woman there, dawn, sorted it": a name between commas with what a person does after it.
 _APPOSED = re.compile(rf"^,\s+(?:{_HUMAN_VERBS}|helped|gave|got|took|brought|found|showed|made|kept|sorts|helps|"
                       rf"gives|brings|takes|keeps)\b", re.IGNORECASE)
@@ -183,6 +187,8 @@ def written_as_a_name(text: str, start: int, end: int, again: bool = False) -> b
     before, after = text[max(0, start - 8):start], text[end:end + 40]
     if _HUMAN_AFTER.match(after) and not re.search(r"\b(?:i|you|we|they|he|she|it)\s+$", before):
         return True
+    if _TOLD.search(text[max(0, start - 12):start]) and not re.match(r"^\s+(?:to|that|about|off|up|out|back|around)\b", after):
+        return True  # "tell robin im sorry", never "tell will to" (the verb) or "ring back"
     if _APPOSED.match(after) and re.search(r",\s*$", before) or _ME_AND.search(before) or PERSON_FROM.match(after):
         return True  # "the woman there, dawn, sorted it", "me and crystal", "jade from the youth project"
     return again and sentence_start(text, start) and bool(

@@ -56,7 +56,7 @@ _AS = r"(?:,?\s*(?:i['’]?m|im|as|under|it['’]?s|its)\s)"
 PLATFORM_HANDLE = re.compile(rf"\b(?:{_PLATFORMS}|fb|facebook)\s*(?:is|its|it's|it’s|:|-|name|handle|username|me|{_AS})?\s*[:-]?\s*"
                              r"((?=[\w.#]*(?:\d|_|[.#]\w))[A-Za-z0-9_](?:[\w#]|\.(?=\w)){2,29})(?![\w@])", re.IGNORECASE)
 # "my snap is kayleighxo", "insta: bexbright": after the platform and "is"/":", a word that is no English word.
-PLATFORM_NAME = re.compile(rf"\b(?:{_PLATFORMS})\s*(?:name|handle|username|account|page|id)?\s*(?:is|:|-|{_AS})\s*"
+PLATFORM_NAME = re.compile(rf"\b(?:{_PLATFORMS})\s*(?:name|handle|username|account|page|id|channel)?\s*(?:is|:|-|{_AS})\s*"
                            r"([A-Za-z](?:\w|\.(?=\w)){2,29})(?![\w@])", re.IGNORECASE)
 # "follow jo_b_art on insta", "kayz.x99 on snap": a handle's shape (a digit, "_" or an inner dot) before its platform.
 HANDLE_BEFORE_PLATFORM = re.compile(rf"(?<![\w@.])((?=[\w.]*[A-Za-z])(?=[\w.]*(?:\d|_|\.\w))[A-Za-z0-9_](?:\w|\.(?=\w)){{2,29}})"
@@ -73,11 +73,12 @@ _CAR_WORDS = re.compile(r"\b(?:car|cars|van|motor|vehicle|plate|plates|reg|regis
 DRIVING_LICENCE = re.compile(r"(?<![\w])[A-Z9]{5}\s?\d{6}\s?[A-Z9]{2}\d\s?[A-Z]{2}(?:\s?\d{2})?(?![\w])")
 # "passport 123456789", "hospital no RX1234567", "patient ID: 4471203": a record's label right before its number.
 LABELLED_RECORD = re.compile(r"\b(?:passport|driving licen[cs]e|licen[cs]e|hospital|patient|mrn|chi|student|employee|"
-                             r"staff|payroll|membership|prisoner|inmate|visa|brp|case|claim)\s*(?:is|was|:|#)?\s*"
+                             r"staff|payroll|membership|prisoner|inmate|visa|brp|case|claim|utr|ni|nino)\s*(?:is|was|:|#)?\s*"
                              r"((?=[A-Za-z/-]*\d)(?=[\w/-]{6,})[A-Za-z0-9][A-Za-z0-9/-]*\d[A-Za-z0-9/-]*)(?![\w])",
                              re.IGNORECASE)
 SORT_CODE = re.compile(r"(?<![\w-])\d{2}[- ]\d{2}[- ]\d{2}(?![\w-])")
 ACCOUNT = re.compile(r"(?<![\w-])\d{8}(?![\w-])")
+CUED_SORT_CODE = re.compile(r"\bsort\s*code(?:['’]s|\s+is|\s+was|:)?\s*(\d{6})(?![\w-])", re.IGNORECASE)
 ACCOUNT_AFTER_CODE = re.compile(r"[\s,;/&]*(?:and\s+|account\s+(?:number\s+|no\.?\s*)?)?\d{8}(?![\w-])", re.IGNORECASE)
 _BANK_CUE = re.compile(r"\b(?:sort\s*code|sort|account|acc|a/c|acct|bank|banking|pay(?:ment)?s?|paid|transfer(?:red)?|"
                        r"deposit(?:ed)?|bacs)\b", re.IGNORECASE)
@@ -265,7 +266,7 @@ def _other_ids(text: str) -> Iterator[Found]:
             yield m.start(1), m.end(1), "OTHER_ID"
     for m in CARD.finditer(text):
         yield m.start(), m.end(), "OTHER_ID"
-    for pattern in (CUED_NI, CUED_CAR_REG, RECORD_NUMBER, PLATFORM_HANDLE):
+    for pattern in (CUED_NI, CUED_CAR_REG, RECORD_NUMBER, PLATFORM_HANDLE, CUED_SORT_CODE):
         for m in pattern.finditer(text):
             if pattern is not RECORD_NUMBER or not re.fullmatch(r"\d{1,3}", m.group(1)):
                 yield m.start(1), m.end(1), "OTHER_ID"

@@ -40,7 +40,7 @@ TEXTING = {"im", "ive", "id", "ill", "hes", "shes", "theyre", "youre", "dont", "
            "cbt", "dbt", "emdr", "ni", "esa", "dla", "hmrc", "gp's", "a&e", "ssri", "ssris", "ect", "adhd", "ptsd",
            "ocd", "bpd", "eupd", "covid", "lockdown",
            # Apps, cars and job titles: naming one names nobody.
-           "strava", "spotify", "netflix", "uber", "deliveroo", "corsa", "astra", "fiesta",
+           "strava", "spotify", "netflix", "uber", "deliveroo", "corsa", "astra", "fiesta", "transit",
            "micra", "clio", "yaris", "qashqai", "zafira", "mondeo", "cpn", "amhp", "hca", "rmn", "sw",
            "insta", "ig", "fb", "discord", "telegram", "twitch", "bluesky", "onlyfans",
            "2nite", "2nyt", "2day", "2moro", "2morrow", "2mrw", "gr8", "l8r", "b4", "yday", "wiv", "cahms"}
