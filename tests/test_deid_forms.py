@@ -184,3 +184,28 @@ def test_a_name_stops_before_a_preposition_and_car_models_are_nobody(found):
     got = found("The Haven on Eccles New Road opens at six. They towed my van, a white Transit, on Monday.")
     assert any(text == "Haven" for text, _kind in got) and not any(text.endswith(" on") for text, _kind in got)
     assert not any(text == "Transit" for text, _kind in got)
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("Dad's 84 this year.", "84"), ("Now 33, I volunteer at the centre.", "33"),
+    ("Aisha, now 12, still remembers.", "12"), ("My son, now 19, lives in Leeds.", "19"), ("Me at 15: angry, lost.", "15"),
+])
+def test_ages_after_now_a_possessive_or_before_a_colon(found, text, age):
+    assert age in ages(found(text))
+
+
+@pytest.mark.parametrize("text", ["We meet at 15:30 on Tuesdays.", "The bus, now 20, runs late.", "Now 3, 4 and 5 of us go."])
+def test_clock_times_and_counts_after_now_are_not_ages(found, text):
+    assert not ages(found(text))
+
+
+@pytest.mark.parametrize(("text", "identifier", "kind"), [
+    ("insta - jobart_", "jobart_", "OTHER_ID"), ("my insta's jo.b.art", "jo.b.art", "OTHER_ID"),
+    ("my gamertag is DarkKnight77", "DarkKnight77", "OTHER_ID"), ("my psn is DarkKnight77", "DarkKnight77", "OTHER_ID"),
+    ("prison number A1234BC", "A1234BC", "OTHER_ID"), ("my MRN is 10098234", "10098234", "OTHER_ID"),
+    ("New Year's Eve 2019 was rough.", "New Year's Eve 2019", "DATE"), ("LS6 area is where I grew up.", "LS6", "POSTCODE"),
+])
+def test_more_handles_record_numbers_dates_and_areas(found, text, identifier, kind):
+    got = found(text)
+    assert (identifier, kind) in got
+    assert not {k for _t, k in got} & {"PERSON", "PLACE", "ORG"}

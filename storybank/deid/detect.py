@@ -431,8 +431,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         end -= 2
     while start < end and not text[start].isalnum() and text[start] not in "+(@":
         start += 1
-    while end > start and not text[end - 1].isalnum():
-        end -= 1
+    while end > start and not text[end - 1].isalnum() and not (text[end - 1] == "_" and re.fullmatch(r"[\w.]+", text[start:end])):
+        end -= 1  # but a handle keeps its last "_" ("jobart_")
     if re.search(r"\s(?:n|u|x|lol|on|in|at|of|for|and|to)$", text[start:end]):
         end = start + len(text[start:end].rsplit(None, 1)[0])  # "outside greggs n he", "The Haven on Eccles New Road"
     return start, end

@@ -71,7 +71,9 @@ NOT_NAMES = {"january", "february", "march", "april", "may", "june", "july", "au
              "pentecost", "shabbat", "sabbath", "samhain", "yom kippur", "rosh hashanah", "gurpurab",
              # Roles that label a line ("- Coordinator: Fionnuala …").
              "coordinator", "co-ordinator", "facilitator", "organiser", "interviewer", "interviewee", "participant",
-             "moderator", "admin", "volunteers", "contact", "contacts", "chair", "secretary", "trustee", "lead"}
+             "moderator", "admin", "volunteers", "contact", "contacts", "chair", "secretary", "trustee", "lead",
+             # Labels of numbers ("my MRN is …").
+             "mrn", "utr", "nino", "dob", "psn", "xbox", "gamertag", "steam", "roblox"}
 
 
 def looks_like_a_person(text: str, start: int, end: int) -> bool:

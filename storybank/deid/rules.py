@@ -36,6 +36,7 @@ _AREAS = ("AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA D
 OUTWARD = re.compile(rf"(?:\b(?:in|to|from|near|round|around|outside|postcode|post code|postcode is|postcode was|"
                      rf"postcode:)\s+|\bthe\s+(?=\w+\s+area\b))((?:{'|'.join(sorted(_AREAS, key=len, reverse=True))})"
                      r"\d{1,2}[A-Z]?)(?![\w-])(?!\s?\d[A-Za-z]{2}\b)")
+OUTWARD_AREA = re.compile(rf"(?<![\w-])((?:{'|'.join(sorted(_AREAS, key=len, reverse=True))})\d{{1,2}}[A-Z]?)\s+area\b")
 NHS = re.compile(r"(?<![\w-])[1-9]\d{2}[ -]?\d{3}[ -]?\d{4}(?![\w-])")
 NI_NUMBER = re.compile(r"(?<![\w])[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D](?![\w])")
 # After "NI number", "national insurance", "reg": the same in any case ("qq123456c", "reg is dk62 wfx").
@@ -47,16 +48,18 @@ CUED_CAR_REG = re.compile(r"\b(?:reg|registration|number plate|plate|private pla
 # "hospital number RX4471203", "case ref: SAL/2291/B", "my claim number is 4471 2290": a record's own number.
 RECORD_NUMBER = re.compile(r"\b(?:reference|ref|case|claim|patient|hospital|client|membership|member|student|passport|"
                            r"licence|license|driving licence|crime|incident|customer|account|tenancy|tenant|payroll|"
-                           r"staff|employee|badge|library card|oyster|pension|unique taxpayer|utr|mrn|chi)\s*"
+                           r"staff|employee|badge|library card|oyster|pension|unique taxpayer|utr|mrn|chi|prison|prisoner|"
+                           r"inmate|visa|brp|home office)\s*"
                            r"(?:number|no\.?|num|#|id|ref|reference)\s*(?:is|was|:|=)?\s*"
                            r"((?=[A-Za-z/-]*\d)[A-Za-z0-9][A-Za-z0-9/-]*(?:\s\d{3,})*)(?![\w])", re.IGNORECASE)
 # A handle named with its platform but written without "@": "snap its kayz_x99", "insta: bex.bright86".
-_PLATFORMS = r"snap|snapchat|insta|instagram|ig|tiktok|twitter|discord|telegram|kik|threads|bluesky|twitch|youtube"
+_PLATFORMS = (r"snap|snapchat|insta|instagram|ig|tiktok|twitter|discord|telegram|kik|threads|bluesky|twitch|youtube|"
+              r"gamertag|xbox(?: live)?(?: tag)?|psn|playstation|steam|roblox|reddit|pinterest|bereal|depop|vinted")
 _AS = r"(?:,?\s*(?:i['’]?m|im|as|under|it['’]?s|its)\s)"
-PLATFORM_HANDLE = re.compile(rf"\b(?:{_PLATFORMS}|fb|facebook)\s*(?:is|its|it's|it’s|:|-|name|handle|username|me|{_AS})?\s*[:-]?\s*"
+PLATFORM_HANDLE = re.compile(rf"\b(?:{_PLATFORMS}|fb|facebook)(?:['’]s)?\s*(?:is|its|it's|it’s|:|-|name|handle|username|me|{_AS})?\s*[:-]?\s*"
                              r"((?=[\w.#]*(?:\d|_|[.#]\w))[A-Za-z0-9_](?:[\w#]|\.(?=\w)){2,29})(?![\w@])", re.IGNORECASE)
 # "my snap is kayleighxo", "insta: bexbright": after the platform and "is"/":", a word that is no English word.
-PLATFORM_NAME = re.compile(rf"\b(?:{_PLATFORMS})\s*(?:name|handle|username|account|page|id|channel)?\s*(?:is|:|-|{_AS})\s*"
+PLATFORM_NAME = re.compile(rf"\b(?:{_PLATFORMS})\s*(?:name|handle|username|account|page|id|channel)?\s*(?:is|:|-|['’]s|{_AS})\s*"
                            r"([A-Za-z](?:\w|\.(?=\w)){2,29})(?![\w@])", re.IGNORECASE)
 # "follow jo_b_art on insta", "kayz.x99 on snap": a handle's shape (a digit, "_" or an inner dot) before its platform.
 HANDLE_BEFORE_PLATFORM = re.compile(rf"(?<![\w@.])((?=[\w.]*[A-Za-z])(?=[\w.]*(?:\d|_|\.\w))[A-Za-z0-9_](?:\w|\.(?=\w)){{2,29}})"
@@ -112,6 +115,10 @@ _AGE_CUE = (r"(?:i['’]?m|im|i am|am|i was|was|were|he['’]?s|hes|she['’]?s|
 _HEDGE = (r"(?:(?:only|just|nearly|almost|like|about|around|probably|maybe|perhaps|barely|already|still|roughly|"
           r"easily|well over|over|under|at least|not even|not yet|not quite|just about|nigh on|bout|abt|both|all)\s+){0,2}")
 AGE_AFTER_CUE = re.compile(rf"\b{_AGE_CUE}\s+{_HEDGE}({NUMBER})(?![\w-])", re.IGNORECASE)
+# "Now 33, I volunteer", "Aisha, now 12, still remembers": an age set off by commas after "now".
+AGE_NOW = re.compile(rf"(?:(?:^|[.!?]\s+|\n\s*)(?:Now|Aged|These days|Today)|(?<=[\w’'],)\s+(?:now|aged|then|still|only|"
+                     rf"just|nearly|almost))\s+({NUMBER})\s*,\s+(?=I\b|[Hh]e\b|[Ss]he\b|[Tt]hey\b|[Ww]e\b|[Mm]y\b|"
+                     rf"[Hh]is\b|[Hh]er\b|[a-z]+(?:s|ed)\b|still\b|is\b|was\b|has\b|had\b|lives\b|[A-Z][a-z]+\b)")
 AGE_OR = re.compile(rf"\s*(?:or|-|–|to)\s*({NUMBER})(?![\w-])", re.IGNORECASE)
 # "ages 7 and 9", "aged 4, 6 and 11": every number in the list is an age.
 AGE_LIST = re.compile(rf"\b(?:ages|aged|age)\s+((?:{NUMBER})(?:\s*,\s*(?:{NUMBER}))*\s*(?:,\s*)?(?:and|&|n)\s+(?:{NUMBER}))"
@@ -168,7 +175,9 @@ DATES = (
     re.compile(r"(?<![\w-])\d{1,2}-\d{1,2}-(?:19|20)\d{2}(?![\w-])"),  # "12-04-1988"
     re.compile(rf"(?<![\w]){MONTH}\.?\s+['’]\d{{2}}(?![\w])", re.IGNORECASE),  # "March '23"
     # "summer 2019", "Christmas '21": a season or a festival with its year
-    re.compile(r"(?<![\w])(?:spring|summer|autumn|fall|winter|christmas|xmas|easter)\s+(?:of\s+)?(?:(?:19|20)\d{2}|['’]\d{2})"
+    re.compile(r"(?<![\w])(?:spring|summer|autumn|fall|winter|christmas|xmas|easter|christmas eve|christmas day|boxing day|"
+               r"new year['’]?s eve|new year['’]?s day|bonfire night|halloween|valentine['’]?s day|mother['’]?s day|"
+               r"father['’]?s day)\s+(?:of\s+)?(?:(?:19|20)\d{2}|['’]\d{2})"
                r"(?![\w])", re.IGNORECASE),
     # "DOB 12-04-88", "date of birth: 3.4.91"
     re.compile(r"(?<=\bdob )\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?![\w])|"
@@ -230,8 +239,9 @@ def _emails(text: str) -> Iterator[Found]:
 
 
 def _postcodes(text: str) -> Iterator[Found]:
-    for m in OUTWARD.finditer(text):
-        yield m.start(1), m.end(1), "POSTCODE"
+    for pattern in (OUTWARD, OUTWARD_AREA):
+        for m in pattern.finditer(text):
+            yield m.start(1), m.end(1), "POSTCODE"
     for m in POSTCODE.finditer(text):  # any case: "m6 6dt", "SK143JB"
         outward, inward = m.group(1), m.group(2)
         if _ORDINALS.match(inward) or _ORDINALS.match(outward):
@@ -290,12 +300,19 @@ def _ages(text: str) -> Iterator[Found]:
     for pattern in (AGE_HYPHEN, AGE_WORD_YEAR, AGE_SHORT):
         for m in pattern.finditer(text):
             yield m.start(), m.end(), "AGE"
+    for m in AGE_NOW.finditer(text):
+        before = text[max(0, m.start() - 30):m.start()]
+        who = re.search(r"(\w[\w’'-]*)$", before.rstrip(", "))
+        if m.group().lstrip()[:1].isupper() and not who or who and (
+                who.group(1).lower() in _RELATIVES or is_first_name(who.group(1))):
+            yield m.start(1), m.end(1), "AGE"  # "Now 33, I volunteer", "Aisha, now 12, still remembers"
     for pattern in (AGE_OF, AGE_OF_PERSON):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "AGE"
     for m in AGE_POSSESSIVE.finditer(text):
         who, number = m.group(1), m.group(2)
-        if (who[0].islower() or is_first_name(who)) and number.lower() not in ("one", "a hundred") \
+        if (who[0].islower() or who.lower() in _RELATIVES or is_first_name(who)) \
+                and number.lower() not in ("one", "a hundred") \
                 and not _NOT_AGE_AFTER.match(text[m.end():m.end() + 30]):
             yield m.start(2), m.end(2), "AGE"
     for m in AGE_BESIDE.finditer(text):
@@ -346,7 +363,7 @@ def _at_age(text: str, m: re.Match, after: str) -> bool:
     # "I'm the baby at thirty-one.", "sectioned at 32 and spent nine weeks": a number past any clock hour, ending
     # the sentence or the clause, after "at".
     return m.group().split()[0].lower() == "at" and _value(m.group(1)) >= 13 \
-        and bool(re.match(r"^\s*(?:[.!?;]|$|(?:,|and\b)(?!\s*(?:\d|[a-z]+\s+(?:o'?clock|am|pm)\b)))", after)) \
+        and bool(re.match(r"^\s*(?:[.!?;]|:(?!\d)|$|(?:,|and\b)(?!\s*(?:\d|[a-z]+\s+(?:o'?clock|am|pm)\b)))", after)) \
         and not re.search(r"\b(?:page|number|no\.?|junction|exit|room|ward|bus|flat|house|platform|gate)\s*$", before)
 
 
