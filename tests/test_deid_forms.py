@@ -209,3 +209,19 @@ def test_more_handles_record_numbers_dates_and_areas(found, text, identifier, ki
     got = found(text)
     assert (identifier, kind) in got
     assert not {k for _t, k in got} & {"PERSON", "PLACE", "ORG"}
+
+
+@pytest.mark.parametrize(("text", "name", "kind"), [
+    ("omg the zumba at st ann's community centre is sooo good. go", "st ann's community centre", "ORG"),
+    ("we went to st marys primary. it was ok", "st marys primary", "ORG"),
+    ("instructor is called bunmi n shes hilarious. first class free x", "bunmi", "PERSON"),
+    ("Pearl has run Little Acorns for twenty years and she knew my mum.", "Little Acorns", "ORG"),
+    ("I volunteer at Open Door on Fridays.", "Open Door", "ORG"),
+])
+def test_services_named_by_english_words_and_text_message_names(found, text, name, kind):
+    assert (name, kind) in found(text)
+
+
+def test_someone_joined_or_worked_for_is_no_organisation(found):
+    assert not any(kind == "ORG" for _t, kind in found("He joined Rose Bailey at the table."))
+    assert not any(kind == "ORG" for _t, kind in found("He joined Mum and Dad at the table."))

@@ -165,7 +165,10 @@ def detect(text: str) -> list[Proposal]:
         timely = ent.label_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY")
         if " " not in text[start:end] and names.GROUP_AFTER.match(text[end:end + 30]):
             continue  # "Roma families", "Somali elders": a people, nobody's name
-        if kind in ("ORG", "PLACE", None) and not timely and names.looks_like_a_person(text, start, end) \
+        probe = text  # in lower-case writing, a word no dictionary knows after "called" is read as a capitalised one
+        if lower and text[start:end].isalpha() and text[start:end].islower() and not is_ordinary_word(text[start:end]):
+            probe = text[:start] + text[start].upper() + text[start + 1:]
+        if kind in ("ORG", "PLACE", None) and not timely and names.looks_like_a_person(probe, start, end) \
                 or kind in ("ORG", "PLACE") \
                 and " " not in text[start:end] and not is_common_word(text[start:end]) and not _is_town(text[start:end]) \
                 and names.starts_like_a_person(text, start, end):
@@ -272,6 +275,9 @@ def _before_a_clause(text: str, start: int, end: int) -> tuple[int, int]:
     m = _CLAUSE_WORD.search(text, start, end)
     if m:
         return start, m.start()
+    m = re.search(r"\s+n\s+", text[start:end])  # "bunmi n shes hilarious": text-message "and" ends a name
+    if m:
+        return start, start + m.start()
     m = re.search(r"\s+(?:and|&)\s+", text[start:end])  # "Kojo and Femi": two people, not one organisation
     if m and is_first_name(text[start:start + m.start()].split()[-1]) \
             and not _ORG_WORDS.intersection(text[start:end].split()):
@@ -427,7 +433,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     for prefix in ("the ", "dear "):
         if text[start:start + len(prefix)].lower() == prefix:
             start += len(prefix)
-    if text[end - 2:end] in ("'s", "’s") and not re.match(r"(?:St\.?|Saint)\s", text[start:end]):
+    if text[end - 2:end] in ("'s", "’s") and not re.match(r"(?:St\.?|Saint)\s", text[start:end], re.IGNORECASE):
         end -= 2
     while start < end and not text[start].isalnum() and text[start] not in "+(@":
         start += 1

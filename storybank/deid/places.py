@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from storybank.deid.given_names import is_first_name
+from storybank.deid.given_names import is_first_name, last_names
 from storybank.deid.words import GENERIC_SERVICES, KINSHIP, is_ordinary_word
 
 Found = tuple[int, int, str]
@@ -106,7 +106,9 @@ _WHAT_A_SERVICE_DOES = {
     "fracture", "x-ray", "scan", "blood", "diabetes", "kidney", "renal", "liver", "lung", "chest", "ear",
 }
 # "st marys", "st john's" in lower-case writing; "Holy Trinity", "holy cross": a church by its dedication.
-LOWER_SAINT = re.compile(r"(?<![\w-])st\.?\s+([a-z]+?)(?:['’]?s)(?![\w'’-])")
+LOWER_SAINT = re.compile(r"(?<![\w-])st\.?\s+([a-z]+?)(?:['’]?s)(?![\w'’-])"
+                         r"((?:\s+(?:community|parish|church|primary|high|catholic|c of e|rc))*"
+                         r"(?:\s+(?:centre|center|hall|church|school|hospital|hospice|academy|college|surgery|nursery))?)")
 HOLY = re.compile(r"(?<![\w-])[Hh]oly\s+(?:[Tt]rinity|[Cc]ross|[Ff]amily|[Rr]ood|[Ii]nnocents|[Rr]edeemer|[Ss]aviour|"
                   r"[Aa]postles)(?![\w-])")
 _NOT_HOSPITAL = {"attorney", "secretary", "director", "surgeon", "postmaster", "consul", "governor", "a", "the", "in"}
@@ -194,8 +196,9 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
         for m in LOWER_SAINT.finditer(text):
             if is_first_name(m.group(1).capitalize()) and not re.match(r"\s+wort\b", text[m.end():]):
                 institution = re.match(r"\s+(?:primary|school|hospital|hospice|academy|college|surgery|nursery|high)\b",
-                                       text[m.end():])
-                yield m.start(), m.end(), "ORG" if institution else "PLACE"
+                                       text[m.end():]) or re.search(r"(?:centre|center|hall|school|hospital|hospice|academy|"
+                                                                    r"college|surgery|nursery|primary|high)$", m.group(2))
+                yield m.start(), m.end(), "ORG" if institution else "PLACE"  # "st ann's community centre" whole
         for m in LOWER_HOSPITAL.finditer(text):
             if m.group(1).split()[0] not in _NOT_HOSPITAL and m.group(1).split()[0] not in _GENERIC_BEFORE:
                 yield m.start(1), m.end(1), "ORG"
@@ -217,6 +220,10 @@ _ORG_CUE = re.compile(r"(?:\b(?:at|through|joined|with|for|to|from|by)\s+the|\b(
 _ONE_WORD = re.compile(r"(?<![\w'’@.-])[A-Z][a-z]+(?:['’]s)?(?![\w@-])")
 _THE_X_ON = re.compile(r"(?:^|[.!?]\s+|\n)\s*The\s+([A-Z][a-z]+)\s+(?:on|in|at|off)\s+[A-Z]")
 # "the prescription from Boots on Stapleton Road": a one-word business where a street follows.
+# "Pearl has run Little Acorns for twenty years": two or three capitalised English words after what is done to a body.
+_RUN_ORG = re.compile(r"\b(?:run|runs|ran|running|manages|managed|founded|set up|started|coordinates|chairs|joined|"
+                      r"volunteers?\s+(?:at|with|for)|volunteered\s+(?:at|with|for)|works?\s+(?:at|for)|worked\s+(?:at|for))"
+                      r"\s+([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?![\w-])")
 _X_ON_STREET = re.compile(rf"\b(?:from|at|outside|opposite|behind|near|by)\s+([A-Z][a-z]+(?:['’]s)?)\s+(?:on|in|off)\s+"
                           rf"(?:[A-Z][\w’'-]*\s+){{1,3}}(?:{'|'.join(STREET_WORDS)})\b")
 
@@ -232,6 +239,12 @@ def one_word_orgs(text: str, taken: list[Found], is_name: Callable[[str], bool])
              if _ORG_CUE.search(text[max(0, m.start() - 30):m.start()])]
     spans += [(m.start(1), m.end(1)) for m in _THE_X_ON.finditer(text)]
     spans += [(m.start(1), m.end(1)) for m in _X_ON_STREET.finditer(text)]
+    for m in _RUN_ORG.finditer(text):
+        words = m.group(1).split()
+        if not any(used[m.start(1):m.end(1)]) and all(is_ordinary_word(w) and w.lower() not in KINSHIP for w in words) \
+                and not is_first_name(words[-1]) and words[-1] not in last_names() \
+                and not any(w.lower() in ("the", "and", "of") for w in words):
+            yield m.start(1), m.end(1), "ORG"
     for start, end in spans:
         word = re.sub(r"['’]s$", "", text[start:end])
         if any(used[start:end]) or re.match(r"^\s+[A-Z]", text[end:]) or not is_name(word) \
