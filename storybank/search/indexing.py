@@ -22,7 +22,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, event, func, insert, inspect, select, update
+from sqlalchemy import Integer, Text, bindparam, delete, event, func, insert, inspect, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -141,18 +142,39 @@ def _values(doc: IndexDoc, doc_words: set[str], fields: dict[str, object]) -> di
 
 
 def apply_word_counts(session: Session, delta: dict[str, Counter[str]]) -> None:
-    """Add to / take from the vocabulary; a word no document holds any more is deleted."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    """Add to / take from the vocabulary; a word no document holds any more is deleted.
+
+    On PostgreSQL each purpose's changes go in one statement of two arrays (built and compiled
+    once): a VALUES row per word cost SQLAlchemy about 2 ms of compiling per 500 words, 17 s of a
+    first `storybank reindex` at 20,000 stories.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
     for purpose, counter in delta.items():
         changes = sorted((w, n) for w, n in counter.items() if n)
-        for start in range(0, len(changes), BATCH):
+        if postgres and changes:
+            session.execute(_PG_WORD_COUNTS, {"purpose": purpose, "words": [w for w, _ in changes],
+                                              "docs": [n for _, n in changes]})
+        for start in range(0, len(changes) if not postgres else 0, BATCH):
             chunk = changes[start:start + BATCH]
-            stmt = insert(SearchWord).values([{"purpose": purpose, "word": w, "docs": n} for w, n in chunk])
+            stmt = sqlite_insert(SearchWord).values([{"purpose": purpose, "word": w, "docs": n} for w, n in chunk])
             stmt = stmt.on_conflict_do_update(
                 index_elements=["purpose", "word"], set_={"docs": SearchWord.docs + stmt.excluded.docs})
             session.execute(stmt)
         if any(n < 0 for n in counter.values()):
             session.execute(delete(SearchWord).where(SearchWord.purpose == purpose, SearchWord.docs <= 0))
+
+
+def _pg_word_counts() -> object:
+    """INSERT … SELECT FROM unnest(words, docs) ON CONFLICT add: the words in order (rows locked in order)."""
+    rows = func.unnest(bindparam("words", type_=ARRAY(Text())), bindparam("docs", type_=ARRAY(Integer()))
+                       ).table_valued("word", "docs", with_ordinality="ord").render_derived()
+    table = SearchWord.__table__  # (Core: the ORM would take the parameters for rows of a bulk insert)
+    changes = select(bindparam("purpose", type_=table.c.purpose.type), rows.c.word, rows.c.docs).order_by(rows.c.ord)
+    stmt = pg_insert(table).from_select(["purpose", "word", "docs"], changes)
+    return stmt.on_conflict_do_update(index_elements=["purpose", "word"], set_={"docs": table.c.docs + stmt.excluded.docs})
+
+
+_PG_WORD_COUNTS = _pg_word_counts()
 
 
 def process_outbox(strict: bool = False) -> int:
