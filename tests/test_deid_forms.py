@@ -225,3 +225,17 @@ def test_services_named_by_english_words_and_text_message_names(found, text, nam
 def test_someone_joined_or_worked_for_is_no_organisation(found):
     assert not any(kind == "ORG" for _t, kind in found("He joined Rose Bailey at the table."))
     assert not any(kind == "ORG" for _t, kind in found("He joined Mum and Dad at the table."))
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("went round to priya's after. her mum made dal. so good", "priya"),
+    ("I stayed at Lily's.", "Lily"), ("We went back to Bilal's after the match.", "Bilal"),
+    ("yasmin n me are doing the 10k. sponsor us lol. link in bio", "yasmin"),
+])
+def test_somebodys_home_and_somebody_and_me_are_people(found, text, name):
+    assert (name, "PERSON") in found(text)
+
+
+def test_a_dictionary_word_in_lower_case_writing_is_no_person(found):
+    got = found("my mate callum from the boxing gym sorted me out. hes 19. legend")
+    assert not any(text == "gym" for text, _kind in got)

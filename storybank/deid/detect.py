@@ -156,6 +156,7 @@ def detect(text: str) -> list[Proposal]:
     add(1, [f for f in found if f[2] not in CONTACT])
     add(1, names.titled(text, lower))
     add(1, names.called(text, lower))
+    add(1, names.at_home(text))
     add(1, places.shapes(text, lower))
     for ent in nlp(text).ents:
         start, end = _trim(text, *_before_a_clause(text, *_without_cue_verb(text, ent.start_char, ent.end_char)))

@@ -51,7 +51,8 @@ _RELATIONS = (r"mum|mam|mom|dad|nan|gran|grandad|son|daughter|wife|husband|partn
               r"children|brother|sister|cousin|auntie|uncle|baby|funeral|wedding|birthday|house|flat|bedroom|car|phone")
 PERSON_AFTER = re.compile(
     r"^(?:,\s*(?:my|our|his|her|their)\s+[a-z]|,?\s+(?:is|was|who'?s)\s+(?:\d{1,3}|[a-z]+ty|[a-z]+teen)\b|"
-    r"(?:'s|’s|\s+is|\s+was)?\s+from\s+(?:the\s+)?[A-Z]|\s+(?:said|says|told|asked|rang|rings|phoned|texted|"
+    r"(?:'s|’s|\s+is|\s+was)?\s+from\s+(?:the\s+)?[A-Z]|\s+(?:and|n|&)\s+(?:me|i)\s|"
+    r"\s+(?:said|says|told|asked|rang|rings|phoned|texted|"
     r"listened|laughed|smiled|knew|sorted|started|came|comes|got|gave|drove|made|took|went|brought|helped|used|"
     r"never|always|set|let|sat|walked|wrote|noticed|found|visited|answers|runs|ran|lives|lived|works|worked|"
     r"knocks|volunteers|translates|manages|thinks|thought|hated|loved|cried|called|saves|stayed|died|passed)|"
@@ -107,6 +108,20 @@ def titled(text: str, lower: bool) -> Iterator[Found]:
                 yield m.start(), m.end(), "PERSON"
 
 
+# "went round to priya's", "stayed at Kemi's last night": somebody's home named by its owner.
+_AT_HOME = re.compile(r"\b(?:to|at|round|from|in|outside|near|back to|over to|stayed at|staying at|sleep at|slept at)\s+"
+                      r"([A-Za-z][a-z'’-]+?)['’]s(?![\w'’-])(?!\s+(?:school|church|hospital|college|centre|park|road|"
+                      r"street|wort|primary|academy)\b)")
+
+
+def at_home(text: str) -> Iterator[Found]:
+    for m in _AT_HOME.finditer(text):
+        word = m.group(1)
+        if is_first_name(word.capitalize()) and word.lower() not in STOP_WORDS | NOT_NAMES | KINSHIP \
+                and word.capitalize() not in TITLES and (word[0].isupper() or not is_ordinary_word(word)):
+            yield m.start(1), m.end(1), "PERSON"
+
+
 def called(text: str, lower: bool) -> Iterator[Found]:
     """"everyone calls me Tash", "my name's Abimbola", "hey its jodie"."""
     for m in CALLED.finditer(text):
@@ -136,7 +151,8 @@ def cued(text: str, taken: list[Found], lower: bool) -> Iterator[Found]:
             continue
         if lower and is_compound(word):
             continue  # "anytime", "someone"
-        if lower and (not word.isalpha() or is_ordinary_word(word) and not (
+        if lower and (not word.isalpha() or (is_ordinary_word(word) or is_common_word(word)
+                                             and not is_first_name(word.capitalize())) and not (
                 _STRONG_CUE.search(text[max(0, m.start() - 25):m.start()]) and not word.endswith(("ed", "ing", "ly"))
                 and word not in STOP_WORDS)):
             continue  # a lower-case word that is also English is a name only right after "called", "named"…
