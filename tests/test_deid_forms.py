@@ -239,3 +239,18 @@ def test_somebodys_home_and_somebody_and_me_are_people(found, text, name):
 def test_a_dictionary_word_in_lower_case_writing_is_no_person(found):
     got = found("my mate callum from the boxing gym sorted me out. hes 19. legend")
     assert not any(text == "gym" for text, _kind in got)
+
+
+def test_numbered_list_items_label_people():
+    text = "## Our volunteers\n\n1. Gwenllian: Mondays, the sewing circle\n2. Noor-ul-Ain Qureshi: Fridays\n3. Note: a flask\n"
+    got = {(p.text, p.type) for p in deid.detect(text)}
+    assert {("Gwenllian", "PERSON"), ("Noor-ul-Ain Qureshi", "PERSON")} <= got
+    assert not any(t == "Note" for t, _k in got)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("We meet at the gates at half nine, and Iestyn brings the flask.", "Iestyn"),
+    ("me n ciara got the bus out. ciaras nanny is 91 and still smokes. ciara says hi", "ciaras"),
+])
+def test_people_by_what_they_do_and_a_possessive_without_its_apostrophe(found, text, name):
+    assert (name, "PERSON") in found(text)

@@ -363,7 +363,10 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
             if p.type == "PERSON" and _is_town(p.text) and re.search(
                     r"\b(?:in|at|from|to|near|around|round|outside|into|towards|of|across)\s+$", text[:p.start]):
                 p = Proposal(p.start, p.end, p.text, "PLACE", p.source)  # "Talking Spaces in Stalybridge gave me"
-            if p.type == "PERSON":
+            if p.type == "PERSON" and " " in p.text and p.text.rsplit(None, 1)[1].lower() in KINSHIP \
+                    and p.text.rsplit(None, 1)[0].lower() not in KINSHIP:
+                p = Proposal(p.start, p.start + len(p.text.rsplit(None, 1)[0]), p.text.rsplit(None, 1)[0], p.type, p.source)
+            if p.type == "PERSON":  # "ciaras nanny" above is "ciaras"
                 start, end = names.widen(text, p.start, p.end)
                 if any(q is not p and q.start < end and start < q.end for q in found):
                     start, end = p.start, p.end

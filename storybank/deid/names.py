@@ -55,7 +55,9 @@ PERSON_AFTER = re.compile(
     r"\s+(?:said|says|told|asked|rang|rings|phoned|texted|"
     r"listened|laughed|smiled|knew|sorted|started|came|comes|got|gave|drove|made|took|went|brought|helped|used|"
     r"never|always|set|let|sat|walked|wrote|noticed|found|visited|answers|runs|ran|lives|lived|works|worked|"
-    r"knocks|volunteers|translates|manages|thinks|thought|hated|loved|cried|called|saves|stayed|died|passed)|"
+    r"knocks|volunteers|translates|manages|thinks|thought|hated|loved|cried|called|saves|stayed|died|passed|"
+    r"brings|organises|organised|organizes|cooks|cooked|hosts|hosted|leads|teaches|taught|coaches|coached|drives|"
+    r"sings|sang|opens|locks|makes|keeps|kept|checks|checked|rings|messages|messaged|texts|hugs|hugged)|"
     rf"['’]s\s+(?:{_RELATIONS}))\b")
 # "Kemi's mum": somebody's relation or belongings after a possessive.
 RELATION_AFTER = re.compile(rf"^['’]s\s+(?:{_RELATIONS})\b")
@@ -281,7 +283,8 @@ _STRONG_CUE = re.compile(r"\b(?:called|named|name is|name's|names|calls me|call 
 
 
 # A transcript's speaker ("Tendai: I think…", "**Marek:**") and a heading that is a name ("## Oluwaseun").
-_SPEAKER = re.compile(r"(?m)^[ \t]*(?:[-*][ \t]*)?(?:\*\*)?([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)(?:\*\*)?[ \t]*:"
+_SPEAKER = re.compile(r"(?m)^[ \t]*(?:[-*][ \t]*|\d{1,2}[.)][ \t]+)?(?:\*\*)?([A-Z][\w'’-]+(?:[ \t]+(?:ap[ \t]+|ab[ \t]+)?"
+                      r"[A-Z][\w'’-]+)?)(?:\*\*)?[ \t]*:"
                       r"(?:\*\*)?[ \t]")
 _NAME_HEADING = re.compile(r"(?m)^#{1,6}[ \t]+([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]*$")
 
@@ -346,7 +349,10 @@ def repeated(text: str, names: set[str], taken: list[Found], words: set[str] = f
     name that is also a word (`words`: "crystal"), only the mentions in a name position."""
     used = taken_mask(text, taken)
     for name in names | words:
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+        # "ciaras nanny": in lower-case writing a possessive may come without its apostrophe
+        tail = r"(?:s(?=\s+(?:" + _RELATIONS + r"|nanny|nana|mam|house|place|flat|bf|gf|fella|lad|kid|kids)\b))?" \
+            if name.islower() and name not in words else ""
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}{tail}(?![\w-])", text):
             if not any(used[m.start():m.end()]) and (
                     name not in words or written_as_a_name(text, m.start(), m.end(), again=True)):
                 yield m.start(), m.end(), "PERSON"

@@ -24,7 +24,7 @@ PRONOUNS = {"i", "me", "my", "mine", "you", "your", "he", "him", "his", "she", "
 KINSHIP = {"mum", "mam", "mom", "mummy", "mother", "dad", "daddy", "father", "nan", "nana", "nanna", "gran",
            "granny", "grandma", "grandad", "granddad", "grandpa", "grandmother", "grandfather", "auntie", "aunty",
            "aunt", "uncle", "sis", "bro", "brother", "sister", "son", "daughter", "wife", "husband", "partner",
-           "cousin", "baby", "bestie", "mate", "ma", "pa",
+           "cousin", "baby", "bestie", "mate", "ma", "pa", "nanny", "granda",
            # The same words in the languages of British families (none a first name: not "Bibi", "Amma", "Lola"),
            # and the honorific after them ("Nani ji").
            "nani", "nanima", "dadima", "ammi", "ammu", "abbu", "abba", "ba", "bapuji", "bhaiya", "khala", "khalu",
