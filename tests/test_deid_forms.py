@@ -254,3 +254,14 @@ def test_numbered_list_items_label_people():
 ])
 def test_people_by_what_they_do_and_a_possessive_without_its_apostrophe(found, text, name):
     assert (name, "PERSON") in found(text)
+
+
+@pytest.mark.parametrize(("text", "name", "kind"), [
+    ("- Talking to Oluwaseun at the Harbour Hub every Thursday", "Oluwaseun", "PERSON"),
+    ("Our oldest singer, Winston, is 89; our youngest is 12.", "Winston", "PERSON"),
+    ("Chester said it was fine.", "Chester", "PERSON"),
+    ("We moved to Chester in 2010.", "Chester", "PLACE"),
+    ("Crewe is 20 minutes away.", "Crewe", "PLACE"),
+])
+def test_a_town_that_is_a_first_name_is_a_person_where_a_person_is_meant(text, name, kind):
+    assert (name, kind) in {(p.text, p.type) for p in deid.detect(text)}

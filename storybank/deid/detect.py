@@ -355,6 +355,11 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
                 continue  # "Luton", "Glossop", "Urdu" whatever the model calls them
             if p.type == "PLACE" and p.text in places.abroad():
                 continue  # "she came from Gdańsk"
+            after = text[p.end:p.end + 60]
+            if p.type in ("PLACE", "ORG") and " " not in p.text and is_first_name(p.text) \
+                    and (names.PERSON_AFTER.match(after) or names._HUMAN_AFTER.match(after)) \
+                    and not _ORG_WORDS.intersection(p.text.split()) and not re.match(r"^(?:'s|’s)?\s+from\b", after):
+                p = Proposal(p.start, p.end, p.text, "PERSON", p.source)  # "Our oldest singer, Winston, is 89"
             if p.type == "PERSON" and p.text.isupper() and p.text.isalpha() and len(p.text) >= 3:
                 p = Proposal(p.start, p.end, p.text, "ORG", p.source)  # "with ELFT staff": an acronym names a body
             if p.type == "PERSON" and " " not in p.text and not is_first_name(p.text) and not is_common_word(p.text) \

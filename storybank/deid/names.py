@@ -44,13 +44,16 @@ PERSON_CUE = re.compile(
     rf"(?:^|\n|[-*]\s)\s*(?:\*\*)?(?:{_CUE_NOUNS})(?:\*\*)?\s*:|\bcalled|\bnamed|\bmet|\bname's|\bname is|"
     r"\bnames|\bi'm called|\bask for|\bsat with|\bwent with|\bthanks to|\bshout(?:-out)? to|\bwith|\btell|"
     r"[,!?][\"”’']?\s*(?:said|says|asked|replied|shouted)|\basked|\btold|\bthanked|\bhugged|\bphoned|\bmessaged|"
-    r"\bemailed|\brang|\btexted|\bmarried|"
+    r"\bemailed|\brang|\btexted|\bmarried|\b(?:talking|talked|talk|spoke|speak|speaking|chatting|chatted|chat)\s+to|"
+    r"\b(?:stayed|staying|living|lives|lived|moved in)\s+with|\bsat next to|"
     r"\btext|\bring|\bdear|\blove,?|\bthanks,?|\bcheers)\s*,?\s*$", re.IGNORECASE)
 # After a name: "Marek, my shift partner", "Alf, is 88", "Ewan's from", "Siobhán was from TOG Mind", "Will said".
 _RELATIONS = (r"mum|mam|mom|dad|nan|gran|grandad|son|daughter|wife|husband|partner|boyfriend|girlfriend|kids|"
               r"children|brother|sister|cousin|auntie|uncle|baby|funeral|wedding|birthday|house|flat|bedroom|car|phone")
 PERSON_AFTER = re.compile(
-    r"^(?:,\s*(?:my|our|his|her|their)\s+[a-z]|,?\s+(?:is|was|who'?s)\s+(?:\d{1,3}|[a-z]+ty|[a-z]+teen)\b|"
+    r"^(?:,\s*(?:my|our|his|her|their)\s+[a-z]|,?\s+(?:is|was|who'?s)\s+(?:\d{1,3}|[a-z]+ty|[a-z]+teen)\b"
+    r"(?!\s*(?:minutes?|mins?|miles?|hours?|hrs?|km|metres?|quid|pounds?|percent|%|years?(?! old)|weeks?|days?|"
+    r"months?|stone|kilos?|times|people|of\b|degrees)\b)|"
     r"(?:'s|’s|\s+is|\s+was)?\s+from\s+(?:the\s+)?[A-Z]|\s+(?:and|n|&)\s+(?:me|i)\s|"
     r"\s+(?:said|says|told|asked|rang|rings|phoned|texted|"
     r"listened|laughed|smiled|knew|sorted|started|came|comes|got|gave|drove|made|took|went|brought|helped|used|"
