@@ -265,3 +265,18 @@ def test_people_by_what_they_do_and_a_possessive_without_its_apostrophe(found, t
 ])
 def test_a_town_that_is_a_first_name_is_a_person_where_a_person_is_meant(text, name, kind):
     assert (name, kind) in {(p.text, p.type) for p in deid.detect(text)}
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Come along to Splott Community Hall, 52 Railway Street.", "Splott Community Hall"),
+    ("The Shree Sanatan Mandir sends someone on Sundays.", "Shree Sanatan Mandir"),
+    ("By then I worked above Muirhouse Shopping Centre with six others.", "Muirhouse Shopping Centre"),
+    ("Send the forms to the Manningham office, not the old one.", "Manningham"),
+    ("She ran the group out of the Longsight library on Stockport Road.", "Longsight"),
+])
+def test_buildings_places_of_worship_and_the_area_an_office_is_named_for_are_places(text, name):
+    assert (name, "PLACE") in {(p.text, p.type) for p in deid.detect(text)}
+
+
+def test_a_nationality_before_a_place_word_is_no_place(found):
+    assert not found("We lived at the Polish end of the street.")

@@ -246,6 +246,9 @@ def _retyped(kind: str, text: str, start: int, end: int) -> str | None:
     if len(words) > 1 and is_first_name(words[0]) and not any(is_common_word(w) for w in words) \
             and not re.search(r"\bthe\s+$", before, re.IGNORECASE):
         return "PERSON"  # "Zainab Hussain", whatever the model called it
+    if kind == "ORG" and (words[-1] in places.BUILDING_WORDS or " ".join(words[-2:]) == "Shopping Centre") \
+            and not re.match(r"\s+(?:team|service|group|trust|project|club|committee)\b", text[end:end + 12]):
+        return "PLACE"  # "Splott Community Hall", "Muirhouse Shopping Centre", "Shree Sanatan Mandir"
     if kind == "ORG" and not _ORG_WORDS.intersection(words) and re.search(
             r"\b(?:in|round|around|near|across|outside|grew up in|lives? in|lived in|(?:drove|moved|out|over) to)\s+$",
             before, re.IGNORECASE):

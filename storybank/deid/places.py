@@ -15,7 +15,7 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from storybank.deid.given_names import is_first_name, last_names
-from storybank.deid.words import GENERIC_SERVICES, KINSHIP, is_ordinary_word
+from storybank.deid.words import GENERIC_SERVICES, KINSHIP, is_common_word, is_ordinary_word
 
 Found = tuple[int, int, str]
 # Places with city status in the UK (the Crown's grants, as they stood after 2022), with the short names
@@ -44,7 +44,12 @@ _CAP = r"(?:[A-Z][\w’'&.-]*|[A-Z]{2,})"
 STREET_WORDS = ("Road", "Street", "Lane", "Avenue", "Close", "Drive", "Way", "Crescent", "Grove", "Terrace", "Place",
                 "Square", "Row", "Walk", "Gardens", "Mews", "Parade", "Rise", "Brow", "Fold", "Precinct", "Wharf",
                 "Park", "Lake", "Low", "Moor", "Common", "Heath", "Green", "Estate", "Hill", "Vale", "Bridge",
-                "Library", "Church", "Chapel", "Mosque", "Gurdwara", "Temple", "Cathedral", "Station", "Town", "Village")
+                "Library", "Church", "Chapel", "Mosque", "Gurdwara", "Temple", "Cathedral", "Station", "Town", "Village",
+                "Mandir", "Masjid", "Synagogue", "Methodist", "Baptist", "Tabernacle")
+# Buildings and places of worship are places, whatever the model calls them ("Splott Community Hall", "Hanley Methodist").
+BUILDING_WORDS = {"Hall", "Building", "Pavilion", "Terminal", "Arcade", "Market", "Precinct", "Plaza", "Mall", "Arena",
+                  "Stadium", "Church", "Chapel", "Mosque", "Gurdwara", "Temple", "Cathedral", "Mandir", "Masjid",
+                  "Synagogue", "Methodist", "Baptist", "Tabernacle", "Bullring"}
 ORG_WORDS = ("Surgery", "Centre", "Center", "Hub", "Café", "Cafe", "Trust", "Network", "Unit", "Practice", "Project",
              "Service", "Services", "College", "Academy", "School", "Primary", "High", "Hospital", "Clinic", "Lodge",
              "House", "Home", "Society", "Foundation", "Partnership", "Collective", "Pantry", "Link", "Support",
@@ -118,7 +123,8 @@ _STREET_PREPOSITION = {"on", "in", "at", "off", "down", "up", "near", "along", "
 KIND_FIRST = re.compile(r"(?<![\w-])(?:Café|Cafe|Caffè|Club|Hotel|Radio|Studio|Theatre|Theater|Restaurant|Salon|Hostel)"
                         r"\s+[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?(?![\w-])")
 # "the Tremorfa address", "the Gorton end": a neighbourhood named for where a thing is.
-THE_X_AREA = re.compile(r"\bthe\s+([A-Z][a-z’'-]+)\s+(?:address|area|end|side|postcode|way)\b")
+THE_X_AREA = re.compile(r"\bthe\s+([A-Z][a-z’'-]+)\s+(?:address|area|end|side|postcode|way|library|office|branch|"
+                        r"depot|site|patch|team|jobcentre|estate)\b")
 _NOT_LEADING = {"The", "A", "An", "My", "Our", "Your", "His", "Her", "Their", "This", "That", "At", "In", "On", "To",
                 "From", "And", "But", "Or", "So", "Then", "When", "If", "I", "We", "They", "He", "She", "It",
                 "Every", "Each", "Some", "Any", "No", "One", "Dear", "Mr", "Mrs", "Ms", "Dr", "Sister", "Nurse"}
@@ -166,7 +172,7 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
         start, end = _strip_leading(text, m.start(), m.end())
         words = text[start:end].split()
         if len(words) >= 2 and not all(w in _GENERIC_ORG for w in words):
-            yield start, end, "ORG"
+            yield start, end, "PLACE" if words[-2:] == ["Shopping", "Centre"] else "ORG"  # a shopping centre is a place
     for m in ESTATE.finditer(text):
         start, end = _strip_leading(text, m.start(1), m.end(1))
         if end > start:
@@ -176,7 +182,8 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
             yield m.start(), m.end(), "ORG"
     for m in THE_X_AREA.finditer(text):
         word = m.group(1)
-        if not is_ordinary_word(word) and not is_city(word) and word.lower() not in NOT_PLACES:
+        if (not is_ordinary_word(word) or not is_common_word(word) and not word.endswith(("ish", "ese", "ian", "ean", "an"))
+                and not is_first_name(word)) and not is_city(word) and word.lower() not in NOT_PLACES:
             yield m.start(1), m.end(1), "PLACE"
     if lowercase_style:
         for pattern, kind in ((LOWER_STREET, "PLACE"), (LOWER_ORG, "ORG")):
