@@ -280,3 +280,10 @@ def test_buildings_places_of_worship_and_the_area_an_office_is_named_for_are_pla
 
 def test_a_nationality_before_a_place_word_is_no_place(found):
     assert not found("We lived at the Polish end of the street.")
+
+
+def test_a_byline_names_a_person_and_a_group_called_something_is_an_organisation():
+    got = {(p.text, p.type) for p in deid.detect("# The Bridge Project, by Nkem\n\nWe started a WhatsApp group "
+                                                  "called Dads Who Talk after Gareth lost his job.")}
+    assert {("Nkem", "PERSON"), ("Dads Who Talk", "ORG")} <= got
+    assert not {(p.text, p.type) for p in deid.detect("It was written by Mum\n")}

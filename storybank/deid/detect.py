@@ -157,6 +157,7 @@ def detect(text: str) -> list[Proposal]:
     add(1, names.titled(text, lower))
     add(1, names.called(text, lower))
     add(1, names.at_home(text))
+    add(1, names.bylines(text))
     add(1, places.shapes(text, lower))
     for ent in nlp(text).ents:
         start, end = _trim(text, *_before_a_clause(text, *_without_cue_verb(text, ent.start_char, ent.end_char)))
@@ -359,6 +360,8 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
             if p.type == "PLACE" and p.text in places.abroad():
                 continue  # "she came from Gdańsk"
             after = text[p.end:p.end + 60]
+            if p.type == "PERSON" and _BODY_CALLED.search(text[max(0, p.start - 40):p.start]):
+                p = Proposal(p.start, p.end, p.text, "ORG", p.source)  # "a WhatsApp group called Dads Who Talk"
             if p.type in ("PLACE", "ORG") and " " not in p.text and is_first_name(p.text) \
                     and (names.PERSON_AFTER.match(after) or names._HUMAN_AFTER.match(after)) \
                     and not _ORG_WORDS.intersection(p.text.split()) and not re.match(r"^(?:'s|’s)?\s+from\b", after):
@@ -383,6 +386,9 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
     return out
 
 
+_BODY_CALLED = re.compile(r"\b(?:group|charity|project|club|page|service|network|choir|band|café|cafe|shop|"
+                          r"organisation|organization|company|business|podcast|channel|collective|society|team)\s+"
+                          r"(?:is\s+|was\s+)?(?:called|named)\s+$", re.IGNORECASE)
 _CALENDAR = set(MONTHS) - {"may"} | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                                      "dob", "d.o.b", "d.o.b."}
 

@@ -289,6 +289,18 @@ _STRONG_CUE = re.compile(r"\b(?:called|named|name is|name's|names|calls me|call 
 _SPEAKER = re.compile(r"(?m)^[ \t]*(?:[-*][ \t]*|\d{1,2}[.)][ \t]+)?(?:\*\*)?([A-Z][\w'’-]+(?:[ \t]+(?:ap[ \t]+|ab[ \t]+)?"
                       r"[A-Z][\w'’-]+)?)(?:\*\*)?[ \t]*:"
                       r"(?:\*\*)?[ \t]")
+_BY_HEADING = re.compile(r"(?m)^(?:#{1,6}[ \t]+|\*\*)?[^\n]*?\bby[ \t]+([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)(?:\*\*)?[ \t]*$")
+
+
+def bylines(text: str) -> Iterator[Found]:
+    """"# The Bridge Project, by Nkem": the teller named at the end of a title line."""
+    for m in _BY_HEADING.finditer(text):
+        words = m.group(1).split()
+        if not any(w.lower() in NOT_NAMES | PRONOUNS | KINSHIP or w in TITLES or is_common_word(w)
+                   or is_ordinary_word(w) and not is_first_name(w) for w in words):
+            yield m.start(1), m.end(1), "PERSON"
+
+
 _NAME_HEADING = re.compile(r"(?m)^#{1,6}[ \t]+([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]*$")
 
 
