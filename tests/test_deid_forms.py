@@ -287,3 +287,14 @@ def test_a_byline_names_a_person_and_a_group_called_something_is_an_organisation
                                                   "called Dads Who Talk after Gareth lost his job.")}
     assert {("Nkem", "PERSON"), ("Dads Who Talk", "ORG")} <= got
     assert not {(p.text, p.type) for p in deid.detect("It was written by Mum\n")}
+
+
+@pytest.mark.parametrize(("text", "name", "kind"), [
+    ("I manage the Crisis Recovery Unit at Meadowbrook. On Monday we had a man in.", "Meadowbrook", "ORG"),
+    ("By sixteen I was in Ashgrove, the adolescent unit, the youngest there.", "Ashgrove", "ORG"),
+    ("got discharged from roseberry park this morning. nurse chidi said hi. ok", "roseberry park", "ORG"),
+    ("In the end I was admitted to Ward 7 at the hospital.", "Ward 7", "PLACE"),
+    ("We lived in Denton, a town near Manchester.", "Denton", "PLACE"),
+])
+def test_a_hospital_or_unit_named_like_a_place_is_an_organisation(text, name, kind):
+    assert (name, kind) in {(p.text, p.type) for p in deid.detect(text)}

@@ -360,6 +360,11 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
             if p.type == "PLACE" and p.text in places.abroad():
                 continue  # "she came from Gdańsk"
             after = text[p.end:p.end + 60]
+            if p.type == "PLACE" and _a_workplace(text, p) and not _is_town(p.text) \
+                    and not set(places.STREET_WORDS).intersection(p.text.split()) \
+                    and not set(p.text.lower().split()) & {"road", "street", "lane", "avenue", "estate", "close", "drive",
+                                                           "ward", "bay", "room", "floor"}:
+                p = Proposal(p.start, p.end, p.text, "ORG", p.source)  # "discharged from roseberry park", "at Meadowbrook"
             if p.type == "PERSON" and _BODY_CALLED.search(text[max(0, p.start - 40):p.start]):
                 p = Proposal(p.start, p.end, p.text, "ORG", p.source)  # "a WhatsApp group called Dads Who Talk"
             if p.type in ("PLACE", "ORG") and " " not in p.text and is_first_name(p.text) \
@@ -384,6 +389,19 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
                 p = Proposal(start, end, text[start:end], p.type, p.source)
         out.append(p)
     return out
+
+
+_WORKPLACE_BEFORE = re.compile(r"(?:\b(?:nurse|midwife|doctor|consultant|porter|cleaner|volunteer|receptionist|carer|"
+                               r"psychiatrist|therapist|physio|healthcare assistant|hca)\s+at|"
+                               r"\b(?:Unit|Ward|Team|Service|Centre|Clinic)\s+at)\s+(?:the\s+(?:old\s+)?)?$")
+_UNIT_AFTER = re.compile(r"^(?:\s+(?:asylum|hospital|hospice|infirmary)\b|,\s+(?:the|an?)\s+(?:[\w'’-]+\s+){0,3}?"
+                         r"(?:unit|ward|hospital|clinic|hospice|asylum|service|charity|project|home)\b)", re.IGNORECASE)
+
+
+def _a_workplace(text: str, p: Proposal) -> bool:
+    """"nurse at the old Springfield asylum", "in Ashgrove, the adolescent unit": a hospital or service, not a place."""
+    return bool(_WORKPLACE_BEFORE.search(text[max(0, p.start - 40):p.start]) or _UNIT_AFTER.match(text[p.end:p.end + 60])
+                or places.in_care_before(text, p.start))
 
 
 _BODY_CALLED = re.compile(r"\b(?:group|charity|project|club|page|service|network|choir|band|café|cafe|shop|"
