@@ -298,3 +298,41 @@ def test_a_byline_names_a_person_and_a_group_called_something_is_an_organisation
 ])
 def test_a_hospital_or_unit_named_like_a_place_is_an_organisation(text, name, kind):
     assert (name, kind) in {(p.text, p.type) for p in deid.detect(text)}
+
+
+@pytest.mark.parametrize(("text", "identifier", "kind"), [
+    ("We opened the shop in 2011 with a borrowed van.", "2011", "DATE"),
+    ("back in 1997 i was living in a hostel", "1997", "DATE"),
+    ("I have been clean since 2021, one day at a time.", "2021", "DATE"),
+    ("her date of birth is 7.9.52.", "7.9.52", "DATE"),
+    ("we lived somewhere in bb3 something, i forget", "bb3", "POSTCODE"),
+    ("the old flat was le4 7 something near the park", "le4 7", "POSTCODE"),
+    ("write to 12 Mill Road, DN14 ... and she will pass it on", "DN14", "POSTCODE"),
+    ("The clinic kept asking for my patient number, GH5512087, every visit.", "GH5512087", "OTHER_ID"),
+    ("my staff ID at the depot was 44719026 for eleven years", "44719026", "OTHER_ID"),
+    ("he asked for my passport, number 771204556, twice", "771204556", "OTHER_ID"),
+    ("my username there is quiet_otter_77 if you want to chat", "quiet_otter_77", "OTHER_ID"),
+    ("ask Jo for the link (she's jo_knits_socks on there)", "jo_knits_socks", "OTHER_ID"),
+    ("You can find me on Facebook as Morag Bakes Dundee these days.", "Morag Bakes Dundee", "OTHER_ID"),
+    ("my poems are at gwenwrites.blog now", "gwenwrites.blog", "OTHER_ID"),
+    ("search for brum mum diaries on spotify", "brum mum diaries", "OTHER_ID"),
+    ("Dad still drives his old Ford, K481 DWE, to the allotment.", "K481 DWE", "OTHER_ID"),
+    ("I'm Oluwaseun Adeyemi-Grant, 44, and I run the choir.", "44", "AGE"),
+    ("Gran says she's seventy-ish, which nobody believes.", "seventy-ish", "AGE"),
+    ("The form had my age as 52 and I had to correct it.", "52", "AGE"),
+])
+def test_years_partial_postcodes_record_numbers_handles_pages_and_ages(found, text, identifier, kind):
+    assert (identifier, kind) in found(text)
+
+
+@pytest.mark.parametrize(("text", "not_this"), [
+    ("if ur 14 or 15 u can come on tuesdays", ("14", "AGE")),
+    ("if you're under 18 you need a parent to sign", ("18", "AGE")),
+    ("my brother is 15 and acts like hes 4", ("4", "AGE")),
+    ("It was six lads and a kettle at first.", ("six", "AGE")),
+    ("The room number in 2019 was different.", ("different", "DATE")),
+    ("we were a team of 2010 volunteers", ("2010", "DATE")),
+    ("Walking along Mill Road, Sunday morning, I saw her.", ("Sunday", "POSTCODE")),
+])
+def test_conditions_comparisons_counts_and_other_numbers_are_not_ages_or_dates(found, text, not_this):
+    assert not_this not in found(text)

@@ -16,7 +16,7 @@ from storybank.deid.words import is_ordinary_word
 
 Found = tuple[int, int, str]  # start, end, type
 
-_TLD = r"(?:com|org|net|co\.uk|org\.uk|ac\.uk|gov\.uk|nhs\.uk|uk|io|me|info|scot|wales|london|co|ee|ly|social|page|link|bio)"
+_TLD = r"(?:com|org|net|co\.uk|org\.uk|ac\.uk|gov\.uk|nhs\.uk|uk|io|me|info|scot|wales|london|co|ee|ly|social|page|link|bio|blog|online|site|xyz|art|studio|life)"
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # "tash.morrow at example dot com", "jo [at] example [dot] org"
 SPELT_EMAIL = re.compile(r"(?<![\w.])[\w.+-]+\s*[\[(]?\s*\bat\b\s*[\])]?\s*[\w-]+(?:\s*[\[(]?\s*\bdot\b\s*[\])]?\s*[\w-]+)+",
@@ -37,6 +37,14 @@ OUTWARD = re.compile(rf"(?:\b(?:in|to|from|near|round|around|outside|postcode|po
                      rf"postcode:)\s+|\bthe\s+(?=\w+\s+area\b))((?:{'|'.join(sorted(_AREAS, key=len, reverse=True))})"
                      r"\d{1,2}[A-Z]?)(?![\w-])(?!\s?\d[A-Za-z]{2}\b)")
 OUTWARD_AREA = re.compile(rf"(?<![\w-])((?:{'|'.join(sorted(_AREAS, key=len, reverse=True))})\d{{1,2}}[A-Z]?)\s+area\b")
+# "nr5 something", "wv6 0 something", "WV10 ...": an outward code, any case, perhaps with a broken-off inward
+# digit, where the writer trails off; "Road, WV10" after a street.
+_OUTWARD_CODE = rf"(?:{'|'.join(sorted(_AREAS, key=len, reverse=True))})\d{{1,2}}[A-Z]?"
+TRAILING_OUTWARD = re.compile(rf"(?<![\w-])({_OUTWARD_CODE}(?:\s\d)?)(?=\s*(?:something|summat|or something|\.\.\.|…|"
+                              r"i can['’]?t remember|i cant remember|i forget)|,\s+(?:i\s+)?(?:can['’]?t|cant) remember)",
+                              re.IGNORECASE)
+STREET_OUTWARD = re.compile(rf"\b(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Terrace|Place|Grove|Gardens|Rd|St|Ave)"
+                            rf",\s+({_OUTWARD_CODE})(?![\w-])(?!\s?\d[A-Za-z]{{2}}\b)")
 NHS = re.compile(r"(?<![\w-])[1-9]\d{2}[ -]?\d{3}[ -]?\d{4}(?![\w-])")
 NI_NUMBER = re.compile(r"(?<![\w])[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D](?![\w])")
 # After "NI number", "national insurance", "reg": the same in any case ("qq123456c", "reg is dk62 wfx").
@@ -64,12 +72,33 @@ PLATFORM_NAME = re.compile(rf"\b(?:{_PLATFORMS})\s*(?:name|handle|username|accou
 # "follow jo_b_art on insta", "kayz.x99 on snap": a handle's shape (a digit, "_" or an inner dot) before its platform.
 HANDLE_BEFORE_PLATFORM = re.compile(rf"(?<![\w@.])((?=[\w.]*[A-Za-z])(?=[\w.]*(?:\d|_|\.\w))[A-Za-z0-9_](?:\w|\.(?=\w)){{2,29}})"
                                     rf"\s+(?:on|over on|on the)\s+(?:{_PLATFORMS}|fb|facebook)\b", re.IGNORECASE)
+# "my hospital number is on it, HC4471903", "employee number, E0048213", "student ID from X College is 20184471":
+# a record's label, then within the same sentence the first number shaped like a record's (six digits or more,
+# or letters and five digits or more), "bvh 220 7781" too.
+LABEL_THEN_NUMBER = re.compile(r"\b(?:passport|hospital|patient|student|employee|staff|payroll|membership|prison|"
+                               r"prisoner|claim|case|customer|tenancy|pension|mrn)(?:,\s*|\s+)(?:number|no\.?|num|id|ref|"
+                               r"reference|#)(?P<gap>[^.!?\n]{0,60}?)"
+                               r"(?<![\w-])(?P<id>[A-Za-z]{1,4}\s?\d{3}\s\d{4}|[A-Za-z]{0,4}\d{5,}[A-Za-z]?|\d{6,})"
+                               r"(?![\w-])", re.IGNORECASE)
+# "my username is wee_ghost_kirsty", "I'm pri_nurse_bell on there": words joined by "_" are a handle.
+UNDERSCORE_HANDLE = re.compile(r"(?<![\w@./])[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+_?(?![\w@/])")
+CUED_HANDLE = re.compile(r"\b(?:username|user name|handle|gamertag|screen name|display name)\s*(?:is|was|:|-)?\s*"
+                         r"((?=[\w.]*[A-Za-z])[A-Za-z0-9_](?:\w|\.(?=\w)){2,29})(?![\w@])", re.IGNORECASE)
+# "found her on Facebook as Eirlys Knits Wrexham", "find me as Sadia Walks For Carers": a page named for a person.
+PAGE_AS = re.compile(r"\b(?i:(?:on|over on)\s+(?:facebook|fb|insta|instagram|tiktok|youtube|twitter|threads)\s+as|"
+                     r"find (?:me|us|her|him|them)(?:\s+on\s+\w+)?\s+as|search (?:for )?(?:me|us) as|look (?:me|us) up as)"
+                     r"\s+([A-Z][\w'’&-]*(?:\s+(?:[A-Z][\w'’&-]*|for|of|the|and|&|in|on)){0,5}\s+[A-Z][\w'’&-]*)")
+# "search for torry loon talks on spotify": a podcast or channel sought by its name.
+SEARCH_NAME = re.compile(r"\bsearch(?:\s+for)?\s+([\w'’&-]+(?:\s+[\w'’&-]+){1,4})\s+on\s+(?:spotify|youtube|"
+                         r"apple podcasts|podcasts|facebook|insta|instagram|tiktok|soundcloud|twitch)\b", re.IGNORECASE)
 CARD = re.compile(r"(?<![\w-])\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}(?![\w-])")
 CAR_REG = re.compile(r"(?<![\w])[A-Z]{2}\d{2}\s?[A-Z]{3}(?![\w])")
 OLD_CAR_REG = re.compile(r"(?<=\breg )(?:[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])(?![\w])", re.IGNORECASE)
 # "A123 BCD", "ABC 123D" in capitals: a registration where a car is talked about.
 OLD_CAR_SHAPE = re.compile(r"(?<![\w])(?:[A-Z]\d{1,3}\s[A-Z]{3}|[A-Z]{3}\s\d{1,3}[A-Z])(?![\w])")
-_CAR_WORDS = re.compile(r"\b(?:car|cars|van|motor|vehicle|plate|plates|reg|registration|drove|drives|driving|parked|"
+_CAR_WORDS = re.compile(r"\b(?:volvo|ford|vauxhall|corsa|fiesta|astra|nissan|toyota|honda|bmw|audi|vw|volkswagen|golf|"
+                        r"polo|peugeot|renault|citroen|fiat|kia|hyundai|skoda|seat|mini|land rover|range rover|merc|"
+                        r"mercedes|jag|jaguar|micra|transit|car|cars|van|motor|vehicle|plate|plates|reg|registration|drove|drives|driving|parked|"
                         r"banger|estate car|hatchback|taxi|cab|lorry|truck|motorbike|bike|dvla|clamped|towed)\b",
                         re.IGNORECASE)
 # A driving licence number: five letters of the surname (9s padding), six digits, two initials, a digit, two letters.
@@ -152,15 +181,29 @@ _RELATIVES = ("me", "him", "her", "mum", "dad", "nan", "grandad", "son", "daught
               "husband", "partner")
 AGE_BESIDE = re.compile(rf"(?:\b[A-Z][a-z’'-]+|\b(?:{'|'.join(_RELATIVES)}))(?:,\s+(\d{{1,2}}),|\s+\((\d{{1,2}})\))",
                         re.IGNORECASE)
+# "I'm Priyanka Chaudhary-Bell, 20, second-year", "Darren Whitworth, 39, from Layton": a full name, then the age.
+AGE_AFTER_FULL_NAME = re.compile(r"\b([A-Z][a-z’']+(?:\s+[A-Z][a-z’']+(?:-[A-Z]?[a-z’']+)*)+),\s+(\d{1,2}),")
+# "she's fifty-ish", "I'm 40ish": one approximate age.
+AGE_ISH = re.compile(r"\b(?:i['’]?m|im|he['’]?s|hes|she['’]?s|shes|they['’]?re|you['’]?re|ur|aged)\s+"
+                     rf"{_HEDGE}({NUMBER}-?ish)\b", re.IGNORECASE)
+# "put my age as 63", "had my age down as 40"
+AGE_AS = re.compile(rf"\b(?:my|his|her|their|your)\s+age\s+(?:down\s+)?as\s+({NUMBER})(?![\w-])", re.IGNORECASE)
+_STREETS = {"road", "street", "lane", "avenue", "close", "drive", "way", "crescent", "terrace", "place", "grove",
+            "gardens", "ward", "house", "court", "unit", "flat", "room", "floor", "block", "building", "centre"}
 _NUMBERED = {"ward", "room", "bed", "flat", "bus", "route", "page", "platform", "table", "year", "level", "stage", "step",
              "number", "class", "unit", "floor", "gate", "junction", "exit", "chapter", "line", "box", "house", "block",
              "door", "seat", "court", "bay", "pitch", "lane"}
+# "back in 2018", "since 2023", "in 2009 with my husband": a year that dates something in the telling.
+EVENT_YEAR = re.compile(r"\b(?:in|since|from|until|till|til|by|around|circa|during|early|late|mid|before|after|of|"
+                        r"end of|start of|through|to|and|or|-|–)\s+((?:19[3-9]|20[0-4])\d)(?![\w-]|['’]?s\b|\s*(?:%|pounds|quid|"
+                        r"calories|people|members|words|steps|miles|metres|feet|times|hours|minutes|[-–]\d))", re.IGNORECASE)
 BORN_YEAR = re.compile(r"\bborn\s+(?:in\s+)?((?:19|20)\d{2})\b", re.IGNORECASE)
 # What follows a number that is not an age: "was 30 minutes", "at 10 o'clock", "at 15 Mill Lane".
 _NOT_AGE_AFTER = re.compile(
     r"^\s*(?:%|per|percent|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?(?! old)|times|o'?clock|am\b|pm\b|"
     r"[:.]\d|of\b|more\b|less\b|doors?\b|floors?\b|steps?\b|quid|pounds?|p\b|miles?|metres?|km|of (?:us|them|the|my)|people|stone|kilos?|kg|sessions?|tablets?|"
-    r"pills?|mg|weeks|nights?|goes|in the morning|at night|bus|st\b|nd\b|rd\b|th\b|out of\b|/\s*\d|foot\b|feet\b|ft\b|inches\b|cm\b|[A-HJ-Z][a-z])",
+    r"pills?|mg|weeks|nights?|goes|lads\b|lasses\b|men\b|women\b|kids\b|children\b|girls\b|boys\b|of us\b|"
+    r"volunteers\b|friends\b|mates\b|in the morning|at night|bus|st\b|nd\b|rd\b|th\b|out of\b|/\s*\d|foot\b|feet\b|ft\b|inches\b|cm\b|[A-HJ-Z][a-z])",
 )
 _ORDINALS = re.compile(r"^\d*(?:1st|2nd|3rd|[04-9]th|1[1-3]th)$", re.IGNORECASE)
 MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|"
@@ -170,7 +213,7 @@ DATES = (
                re.IGNORECASE),
     re.compile(rf"(?<![\w]){MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d{{2}})?(?![\w])", re.IGNORECASE),
     re.compile(rf"(?<![\w]){MONTH}\s+(?:19|20)\d{{2}}(?![\w])", re.IGNORECASE),
-    re.compile(r"(?<![\w/.-])\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d{2}(?![\w/.-])"),
+    re.compile(r"(?<![\w/.-])\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d{2}(?![\w/-]|\.\d)"),
     re.compile(r"(?<![\w-])(?:19|20)\d{2}-\d{2}-\d{2}(?![\w-])"),
     re.compile(r"(?<![\w-])\d{1,2}-\d{1,2}-(?:19|20)\d{2}(?![\w-])"),  # "12-04-1988"
     re.compile(rf"(?<![\w]){MONTH}\.?\s+['’]\d{{2}}(?![\w])", re.IGNORECASE),  # "March '23"
@@ -239,7 +282,7 @@ def _emails(text: str) -> Iterator[Found]:
 
 
 def _postcodes(text: str) -> Iterator[Found]:
-    for pattern in (OUTWARD, OUTWARD_AREA):
+    for pattern in (OUTWARD, OUTWARD_AREA, TRAILING_OUTWARD, STREET_OUTWARD):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "POSTCODE"
     for m in POSTCODE.finditer(text):  # any case: "m6 6dt", "SK143JB"
@@ -276,6 +319,22 @@ def _other_ids(text: str) -> Iterator[Found]:
             yield m.start(1), m.end(1), "OTHER_ID"
     for m in CARD.finditer(text):
         yield m.start(), m.end(), "OTHER_ID"
+    for m in LABEL_THEN_NUMBER.finditer(text):
+        if not re.fullmatch(r"(?:19|20)\d{2}", m.group("id")):
+            yield m.start("id"), m.end("id"), "OTHER_ID"
+    for m in UNDERSCORE_HANDLE.finditer(text):
+        if re.search(r"[A-Za-z]", m.group()):
+            yield m.start(), m.end(), "OTHER_ID"
+    for m in CUED_HANDLE.finditer(text):
+        if not is_ordinary_word(m.group(1)) or re.search(r"[\d_.]", m.group(1)):
+            yield m.start(1), m.end(1), "OTHER_ID"
+    for m in PAGE_AS.finditer(text):
+        yield m.start(1), m.end(1), "OTHER_ID"
+    for m in SEARCH_NAME.finditer(text):
+        words = m.group(1).split()
+        if words[0].lower() not in ("the", "a", "an", "it", "that", "this", "me", "us", "jobs", "groups") \
+                and not all(is_ordinary_word(w) for w in words):
+            yield m.start(1), m.end(1), "OTHER_ID"
     for pattern in (CUED_NI, CUED_CAR_REG, RECORD_NUMBER, PLATFORM_HANDLE, CUED_SORT_CODE):
         for m in pattern.finditer(text):
             if pattern is not RECORD_NUMBER or not re.fullmatch(r"\d{1,3}", m.group(1)):
@@ -323,6 +382,14 @@ def _ages(text: str) -> Iterator[Found]:
             yield m.start(group), m.end(group), "AGE"
     for m in AGE_APPOSITION.finditer(text):
         yield m.start(1), m.end(1), "AGE"
+    for m in AGE_AFTER_FULL_NAME.finditer(text):
+        words = m.group(1).split()
+        if words[-1].lower() not in _STREETS and words[-1].lower() not in _NUMBERED \
+                and not all(is_ordinary_word(w) for w in words) and 0 < int(m.group(2)) <= 99:
+            yield m.start(2), m.end(2), "AGE"
+    for pattern in (AGE_ISH, AGE_AS):
+        for m in pattern.finditer(text):
+            yield m.start(1), m.end(1), "AGE"
     for pattern in (AGE_LIST, AGE_BRACKET_LIST):
         for m in pattern.finditer(text):
             for n in _LIST_NUMBER.finditer(m.group(1)):
@@ -339,6 +406,9 @@ def _ages(text: str) -> Iterator[Found]:
         if _NOT_AGE_AFTER.match(after):
             continue
         cue = m.group().split()[0].lower()
+        lead = text[max(0, m.start() - 12):m.start()].lower()
+        if re.search(r"\bif\s*$", lead) or re.search(r"\b(?:like|as if|as though)\s*$", lead):
+            continue  # "if ur 12 or 13 u need a form", "acts like hes 5": a condition or a comparison, not an age
         if number.lower() in ("one", "a hundred"):
             continue  # "it is one thing", "I'm one of them"
         if cue in ("at", "from", "by") and not _at_age(text, m, after):
@@ -415,6 +485,14 @@ def _a_name(word: str, text: str, start: int) -> bool:
 def _dates(text: str) -> Iterator[Found]:
     for m in BORN_YEAR.finditer(text):  # a year of birth says the age
         yield m.start(1), m.end(1), "DATE"
+    for m in EVENT_YEAR.finditer(text):
+        cue = m.group().split()[0].lower()
+        if cue not in ("in", "since", "until", "till", "til", "during", "before", "after") \
+                and re.match(r"\s+[a-z]+s\b", text[m.end(1):]):
+            continue  # "a team of 2010 volunteers", "around 1500 people": a count
+        if not re.search(r"\b(?:number|no\.?|room|ward|bus|route|flat|house|page|code|pin|score|out of|x)\s+\S*\s*$",
+                         text[max(0, m.start() - 20):m.start(1)], re.IGNORECASE):
+            yield m.start(1), m.end(1), "DATE"
     for pattern in DATES:
         for m in pattern.finditer(text):
             if re.fullmatch(rf"{MONTH}\.?\s+\d{{1,2}}", m.group(), re.IGNORECASE) and m.group()[:3].lower() == "may":
