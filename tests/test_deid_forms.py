@@ -336,3 +336,21 @@ def test_years_partial_postcodes_record_numbers_handles_pages_and_ages(found, te
 ])
 def test_conditions_comparisons_counts_and_other_numbers_are_not_ages_or_dates(found, text, not_this):
     assert not_this not in found(text)
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("She came down from Cumbria to see us.", "Cumbria"),
+    ("We had a caravan in Norfolk every summer.", "Norfolk"),
+])
+def test_counties_name_nobody(found, text, place):
+    assert (place, "PLACE") not in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Sunday, Nan's for dinner and then home.",
+    "Mum says I should forgive. Nan says I should complain.",
+    "the man from the housing says we can move in may",
+    "the council rang about the flat again",
+])
+def test_kinship_words_services_and_a_word_after_an_article_are_nobody(found, text):
+    assert not any(kind == "PERSON" for _t, kind in found(text)), found(text)

@@ -200,6 +200,12 @@ def detect(text: str) -> list[Proposal]:
              and is_ordinary_word(p.text)}  # "crystal", found where only a person is meant
     out += [Proposal(s, e, text[s:e], k, "rule") for s, e, k in
             names.repeated(text, people, [(p.start, p.end, p.type) for p in out], words)]
+    # "Nan says", "the council rang": a kinship word, a pronoun or a generic service is nobody, wherever it stands.
+    out = [p for p in out if p.type not in NAMED or not (p.text.lower() in KINSHIP | PRONOUNS
+                                                          or key(p.text) in GENERIC_SERVICES)]
+    # "the lady from the youth team", "the app keeps crashing": a lower-case word after an article is no name.
+    out = [p for p in out if not (p.type == "PERSON" and p.text.isalpha() and p.text.islower() and re.search(
+        r"\b(?:the|a|an|this|that|these|those)\s+$", text[max(0, p.start - 8):p.start], re.IGNORECASE))]
     return sorted(out, key=lambda p: p.start)
 
 

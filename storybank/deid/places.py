@@ -269,7 +269,7 @@ _LOWER_PLACE_WORD = re.compile(r"(?<![\w'’@.-])[a-z][a-z’'-]{2,}(?![\w@-])")
 NOT_PLACES = {"english", "urdu", "punjabi", "arabic", "somali", "bengali", "mandarin", "cantonese", "twi", "yoruba",
               "igbo", "tigrinya", "pashto", "farsi", "kurdish", "polish", "romanian", "vietnamese", "hindi", "gujarati",
               "tamil", "swahili", "shona", "ramadan", "eid", "diwali", "christmas", "easter", "lent", "advent",
-              "hanukkah", "vaisakhi", "lockdown", "covid", "facebook", "whatsapp", "instagram", "tiktok", "zoom"}
+              "hanukkah", "vaisakhi", "diwan", "kirtan", "langar", "satsang", "puja", "aarti", "lockdown", "covid", "facebook", "whatsapp", "instagram", "tiktok", "zoom"}
 
 
 _AND_PLACE = re.compile(r"(?:,\s*|\s+)(?:and|or|&)\s+([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?)(?![\w-])")
@@ -355,7 +355,10 @@ def _world() -> tuple[dict[str, int], frozenset[str]]:
 REGION = re.compile(r"(?:the\s+)?(?:[A-Z][a-z]+shire|(?:North|South|East|West|Central)(?:\s*-?\s*(?:East|West))?"
                     r"(?:\s+(?:England|Scotland|Wales|London|Midlands|Africa|Asia|Europe|Yorkshire|Coast))?|"
                     r"(?:East|West)\s+Midlands|Midlands|Greater\s+[A-Z][a-z]+|Home Counties|Highlands|Middle East|"
-                    r"Caribbean|Merseyside|Tyneside|Teesside|Wearside|Lake District|Peak District|Pennines|Cotswolds)",
+                    r"Caribbean|Merseyside|Tyneside|Teesside|Wearside|Lake District|Peak District|Pennines|Cotswolds|"
+                    r"Cumbria|Northumberland|County Durham|Norfolk|Suffolk|Essex|Kent|Surrey|(?:East |West )?Sussex|"
+                    r"Devon|Cornwall|Dorset|Somerset|Fife|Powys|Gwynedd|Ceredigion|Anglesey|Ynys Môn|Clwyd|Dyfed|"
+                    r"Gwent|Argyll|Galloway|Tayside|Grampian|Lothian|Strathclyde|County [A-Z][a-z]+)",
                     re.IGNORECASE)
 
 
