@@ -201,7 +201,7 @@ def detect(text: str) -> list[Proposal]:
     out += [Proposal(s, e, text[s:e], k, "rule") for s, e, k in
             names.repeated(text, people, [(p.start, p.end, p.type) for p in out], words)]
     # "Nan says", "the council rang": a kinship word, a pronoun or a generic service is nobody, wherever it stands.
-    out = [p for p in out if p.type not in NAMED or not (p.text.lower() in KINSHIP | PRONOUNS
+    out = [p for p in out if p.type not in NAMED or not (p.text.lower() in _KIN_OR_PRONOUN
                                                           or key(p.text) in GENERIC_SERVICES)]
     # "the lady from the youth team", "the app keeps crashing": a lower-case word after an article is no name.
     out = [p for p in out if not (p.type == "PERSON" and p.text.isalpha() and p.text.islower() and re.search(
@@ -209,6 +209,7 @@ def detect(text: str) -> list[Proposal]:
     return sorted(out, key=lambda p: p.start)
 
 
+_KIN_OR_PRONOUN = KINSHIP | PRONOUNS  # (built once, not per proposal)
 _PLACE_BEFORE = re.compile(r"\b(?:in|round|around|near|across|outside|from|grew up in|lives? in|lived in)\s+(?:the\s+)?$",
                            re.IGNORECASE)
 _ORG_WORDS = set(places.ORG_WORDS)

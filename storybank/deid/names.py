@@ -80,6 +80,7 @@ NOT_NAMES = {"january", "february", "march", "april", "may", "june", "july", "au
              "moderator", "admin", "volunteers", "contact", "contacts", "chair", "secretary", "trustee", "lead",
              # Labels of numbers ("my MRN is …").
              "mrn", "utr", "nino", "dob", "psn", "xbox", "gamertag", "steam", "roblox"}
+_NOBODY = NOT_NAMES | PRONOUNS | KINSHIP  # (lower-cased words that never name a person)
 
 
 def looks_like_a_person(text: str, start: int, end: int) -> bool:
@@ -296,9 +297,14 @@ def bylines(text: str) -> Iterator[Found]:
     """"# The Bridge Project, by Nkem": the teller named at the end of a title line."""
     for m in _BY_HEADING.finditer(text):
         words = m.group(1).split()
-        if not any(w.lower() in NOT_NAMES | PRONOUNS | KINSHIP or w in TITLES or is_common_word(w)
-                   or is_ordinary_word(w) and not is_first_name(w) for w in words):
+        if not any(_no_name_word(w) for w in words):
             yield m.start(1), m.end(1), "PERSON"
+
+
+def _no_name_word(word: str) -> bool:
+    """A word a line's label or a byline cannot be a name with ("Note", "Mum", "Background")."""
+    return (word.lower() in _NOBODY or word in TITLES or is_common_word(word)
+            or is_ordinary_word(word) and not is_first_name(word))
 
 
 _NAME_HEADING = re.compile(r"(?m)^#{1,6}[ \t]+([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]*$")
@@ -311,9 +317,7 @@ def speakers(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> 
         for m in pattern.finditer(text):
             s, e = m.span(1)
             words = m.group(1).split()
-            if any(used[s:e]) or is_place(m.group(1)) or any(
-                    w.lower() in NOT_NAMES | PRONOUNS | KINSHIP or w in TITLES or is_common_word(w)
-                    or is_ordinary_word(w) and not is_first_name(w) for w in words):
+            if any(used[s:e]) or is_place(m.group(1)) or any(_no_name_word(w) for w in words):
                 continue  # "Note:", "Mum:", "## Background"
             yield s, e, "PERSON"
 
