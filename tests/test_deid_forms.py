@@ -110,7 +110,7 @@ def test_what_is_no_other_identifier(found, text):
     ("or jo@example dot org", "jo@example dot org", "EMAIL"),
     ("write to j.bloggs at example.org", "j.bloggs at example.org", "EMAIL"),
     ("It was on 3.3.24 that it happened.", "3.3.24", "DATE"),
-    ("We went in summer 2019.", "summer 2019", "DATE"),
+    ("see you on 16/12 at the hub", "16/12", "DATE"),
     ("Christmas '21 was awful.", "Christmas '21", "DATE"),
     ("D.O.B. 12-04-1988", "12-04-1988", "DATE"),
     ("dob 12-04-88", "12-04-88", "DATE"),
@@ -139,9 +139,9 @@ def test_the_workshop_version_hides_ages_handles_and_bank_details(app, make_user
     ("cant make it 2nite lol. going to the willow project after", "willow project", "ORG"),
     ("im at the grange centre most days. its ok", "grange centre", "ORG"),
     ("i got a place at the cedars unit. finally", "cedars unit", "ORG"),
-    ("she does the food parcels at st marys. its really good", "st marys", "PLACE"),
-    ("she does the food parcels at holy trinity. ask for her", "holy trinity", "PLACE"),
-    ("We met at Holy Trinity on Sundays.", "Holy Trinity", "PLACE"),
+    ("she does the food parcels at st marys. its really good", "st marys", "ORG"),
+    ("she does the food parcels at holy trinity. ask for her", "holy trinity", "ORG"),
+    ("We met at Holy Trinity on Sundays.", "Holy Trinity", "ORG"),
     ("Everyone calls her Tita Rosie.", "Tita Rosie", "PERSON"),
     ("Nani Shireen made the tea.", "Nani Shireen", "PERSON"),
 ])
@@ -260,7 +260,7 @@ def test_people_by_what_they_do_and_a_possessive_without_its_apostrophe(found, t
     ("- Talking to Oluwaseun at the Harbour Hub every Thursday", "Oluwaseun", "PERSON"),
     ("Our oldest singer, Winston, is 89; our youngest is 12.", "Winston", "PERSON"),
     ("Chester said it was fine.", "Chester", "PERSON"),
-    ("We moved to Chester in 2010.", "Chester", "PLACE"),
+    ("We moved to Stanley in 2010.", "Stanley", "PLACE"),
     ("Crewe is 20 minutes away.", "Crewe", "PLACE"),
 ])
 def test_a_town_that_is_a_first_name_is_a_person_where_a_person_is_meant(text, name, kind):
@@ -268,13 +268,12 @@ def test_a_town_that_is_a_first_name_is_a_person_where_a_person_is_meant(text, n
 
 
 @pytest.mark.parametrize(("text", "name"), [
-    ("Come along to Splott Community Hall, 52 Railway Street.", "Splott Community Hall"),
-    ("The Shree Sanatan Mandir sends someone on Sundays.", "Shree Sanatan Mandir"),
+    ("We sat on the steps of the Ellison Building till it got dark.", "Ellison Building"),
     ("By then I worked above Muirhouse Shopping Centre with six others.", "Muirhouse Shopping Centre"),
     ("Send the forms to the Manningham office, not the old one.", "Manningham"),
     ("She ran the group out of the Longsight library on Stockport Road.", "Longsight"),
 ])
-def test_buildings_places_of_worship_and_the_area_an_office_is_named_for_are_places(text, name):
+def test_buildings_and_the_area_an_office_is_named_for_are_places(text, name):
     assert (name, "PLACE") in {(p.text, p.type) for p in deid.detect(text)}
 
 
@@ -293,7 +292,10 @@ def test_a_byline_names_a_person_and_a_group_called_something_is_an_organisation
     ("I manage the Crisis Recovery Unit at Meadowbrook. On Monday we had a man in.", "Meadowbrook", "ORG"),
     ("By sixteen I was in Ashgrove, the adolescent unit, the youngest there.", "Ashgrove", "ORG"),
     ("got discharged from roseberry park this morning. nurse chidi said hi. ok", "roseberry park", "ORG"),
-    ("In the end I was admitted to Ward 7 at the hospital.", "Ward 7", "PLACE"),
+    ("In the end I was admitted to Ward 7 at the hospital.", "Ward 7", "ORG"),
+    ("The Shree Sanatan Mandir sends someone on Sundays.", "Shree Sanatan Mandir", "ORG"),
+    ("Comfort runs the Tuesday drop-in at Lozells Methodist Church.", "Lozells Methodist Church", "ORG"),
+    ("Come along to Splott Community Hall, 52 Railway Street.", "Splott Community Hall", "ORG"),
     ("We lived in Denton, a town near Manchester.", "Denton", "PLACE"),
 ])
 def test_a_hospital_or_unit_named_like_a_place_is_an_organisation(text, name, kind):
@@ -301,9 +303,6 @@ def test_a_hospital_or_unit_named_like_a_place_is_an_organisation(text, name, ki
 
 
 @pytest.mark.parametrize(("text", "identifier", "kind"), [
-    ("We opened the shop in 2011 with a borrowed van.", "2011", "DATE"),
-    ("back in 1997 i was living in a hostel", "1997", "DATE"),
-    ("I have been clean since 2021, one day at a time.", "2021", "DATE"),
     ("her date of birth is 7.9.52.", "7.9.52", "DATE"),
     ("we lived somewhere in bb3 something, i forget", "bb3", "POSTCODE"),
     ("the old flat was le4 7 something near the park", "le4 7", "POSTCODE"),
@@ -332,6 +331,12 @@ def test_years_partial_postcodes_record_numbers_handles_pages_and_ages(found, te
     ("It was six lads and a kettle at first.", ("six", "AGE")),
     ("The room number in 2019 was different.", ("different", "DATE")),
     ("we were a team of 2010 volunteers", ("2010", "DATE")),
+    ("We opened the shop in 2011 with a borrowed van.", ("2011", "DATE")),
+    ("back in 1997 i was living in a hostel", ("1997", "DATE")),
+    ("I have been clean since 2021, one day at a time.", ("2021", "DATE")),
+    ("We went in summer 2019.", ("summer 2019", "DATE")),
+    ("until March last year I'd never missed one", ("March last year", "DATE")),
+    ("We meet Tues 04/02, 10.30, with the doctor.", ("10.30", "DATE")),
     ("Walking along Mill Road, Sunday morning, I saw her.", ("Sunday", "POSTCODE")),
 ])
 def test_conditions_comparisons_counts_and_other_numbers_are_not_ages_or_dates(found, text, not_this):

@@ -333,6 +333,13 @@ def _is_town(name: str) -> bool:
         and not is_ordinary_word(name.split()[0])
 
 
+def _a_person_named_like_a_city(text: str, start: int, end: int) -> bool:
+    """"Chester said it was fine": a first name that is also a city, before what a person does."""
+    after = text[end:end + 60]
+    return " " not in text[start:end] and is_first_name(text[start:end]) \
+        and bool(names.PERSON_AFTER.match(after) or names._HUMAN_AFTER.match(after))
+
+
 def not_small(name: str) -> bool:
     """A city, region or country (or a project site): naming it names nobody."""
     lower = " ".join(name.split()).lower()
@@ -361,7 +368,8 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
             if not is_proper_name(p.text) and not written_as_a_word or (
                     p.type == "PERSON" and p.text.lower() in names.NOT_NAMES):
                 continue  # but "will said" in a lower-case story is proposed (and replaced by a plain [person])
-            if not_small(p.text) or p.text.lower() in places.NOT_PLACES or p.text.lower() in _CALENDAR \
+            if not_small(p.text) and not (p.type == "PERSON" and _a_person_named_like_a_city(text, p.start, p.end)) \
+                    or p.text.lower() in places.NOT_PLACES or p.text.lower() in _CALENDAR \
                     or p.text.lower() in names.NOT_NAMES:
                 continue  # "Luton", "Glossop", "Urdu" whatever the model calls them
             if p.type == "PLACE" and p.text in places.abroad():
@@ -452,23 +460,22 @@ def _type_of(label: str, span: str, text: str, start: int, end: int) -> str | No
     if label == "PERSON":
         return "PERSON"
     if label in ("GPE", "LOC", "FAC"):
-        return None if not_small(lower) else "PLACE"
+        if not_small(lower):
+            return "PERSON" if _a_person_named_like_a_city(text, start, end) else None
+        return "PLACE"
     if label == "ORG":
         return None if not_small(lower) or lower in {"nhs", "the nhs", "gp", "a&e", "cmht"} else "ORG"
     if label == "DATE":
         if re.fullmatch(r"\d{1,3}", span.strip()) and (_AGE_CONTEXT.search(text[:start]) or _AGE_AFTER.match(text[end:])):
             return "AGE"
         has_month = any(re.search(rf"\b{m}\b", lower) for m in MONTHS)
-        rest = [w for w in re.findall(r"[\w/]+", lower) if w not in MONTHS and w not in _DATE_FILLER]
-        return "DATE" if has_month and rest or "/" in lower else None  # a bare year or month names nobody
+        day_or_year = re.search(r"(?<![\w])(?:\d{1,2}(?:st|nd|rd|th)?|(?:19|20)\d{2}|['’]\d{2})(?![\w])", lower)
+        # A day with its month or a month with its year; a bare year, a month alone or "March last year" names nobody.
+        return "DATE" if has_month and day_or_year or re.search(r"\d{1,2}/\d{1,2}|\d{1,2}\.\d{1,2}\.\d{2,4}", lower) else None
     if label == "CARDINAL" and re.fullmatch(r"\d{1,3}", span.strip()) and (
             _AGE_CONTEXT.search(text[:start]) or _AGE_AFTER.match(text[end:])):
         return "AGE"
     return None
-
-
-_DATE_FILLER = {"in", "last", "this", "next", "early", "late", "mid", "of", "the", "until", "since", "by", "end",
-                "start", "beginning", "middle", "that", "every", "each", "from", "to"}
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

