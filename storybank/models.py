@@ -13,7 +13,7 @@ from storybank.coding.models import Code, CoderNotice, Coding, Memo
 from storybank.coding.suggest_models import SuggestionDecision, SuggestionTraining
 from storybank.deid.models import AnonymisationEntry, IdentifierSpan, Pseudonym, WorkshopVersion
 from storybank.interop.models import ExchangeSetting, ImportedSource, ImportedUser, ImportProject
-from storybank.search.models import SearchDocument, SearchOutbox, SearchWord
+from storybank.search.models import SearchDocument, SearchGeneration, SearchOutbox, SearchWord
 from storybank.workshops.models import (
     Insight,
     InsightCode,
@@ -46,6 +46,7 @@ __all__ = [
     "ConsentEvent",
     "ConsentFormVersion",
     "SearchDocument",
+    "SearchGeneration",
     "SearchOutbox",
     "SearchWord",
     "Story",

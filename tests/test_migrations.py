@@ -38,3 +38,24 @@ def test_upgrade_from_empty_is_repeatable(tmp_path):
         upgrade(directory=str(ROOT / "migrations"))
         assert sorted(inspect(db.engine).get_table_names()) == first
         db.engine.dispose()
+
+
+def test_search_generation_downgrades_and_upgrades_again(app, make_story):
+    """0015 goes back to 0014 and forward again on both databases, the rows' stamps starting again at 0."""
+    from conftest import ROOT
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import select
+
+    from storybank.search.models import SearchDocument
+
+    make_story(body="A story written before the downgrade.")
+    folder = str(ROOT / "migrations")
+    db.session.remove()
+    try:
+        downgrade(directory=folder, revision="0014")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("search_documents")}
+        assert "generation" not in columns and "search_generation" not in inspect(db.engine).get_table_names()
+    finally:
+        upgrade(directory=folder)
+    assert set(db.session.scalars(select(SearchDocument.generation))) == {0}
+    test_migrated_database_matches_the_models(app)

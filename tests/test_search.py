@@ -114,6 +114,48 @@ def _code_id(name: str) -> int:
     return db.session.scalar(select(Code.id).where(Code.name == name))
 
 
+def test_facets_follow_every_change_in_every_process(app, corpus, make_user):
+    """PostgreSQL counts facets from each process's copy of the documents: a change in any process shows at once."""
+    from storybank.coding.codings import remove_coding
+    from storybank.search.models import SearchGeneration
+
+    teller, ids = corpus
+    researcher = make_user("researcher")
+    install_starter(researcher)
+    tx.commit()
+
+    def themes() -> dict[str, int]:  # (a story coded Housing counts for its parent, Wider determinants, too)
+        counts = {f.label: f.count for f in service.search(researcher, "").facets["theme"]}
+        return {name: counts[name] for name in ("Housing", "Access") if name in counts}
+
+    assert themes() == {}
+    housing = apply_coding(researcher, ids["Houses and homes"], _code_id("Housing"))
+    tx.commit()
+    assert themes() == {"Housing": 1}
+    first = indexing.engine()
+    other = type(first)() if db.engine.dialect.name == "postgresql" else first  # a second gunicorn worker's
+    app.extensions["storybank_search"] = other
+    assert themes() == {"Housing": 1}
+    apply_coding(researcher, ids["Waiting for the crisis team"], _code_id("Housing"))
+    tx.commit()
+    assert themes() == {"Housing": 2}
+    app.extensions["storybank_search"] = first
+    remove_coding(researcher, housing.id)
+    tx.commit()
+    assert themes() == {"Housing": 1}
+    withdraw_story(teller, ids["Waiting for the crisis team"])
+    tx.commit()
+    assert themes() == {}
+    assert {f.label: f.count for f in service.search(researcher, "crisis").facets["site"]} == {"Edinburgh": 1}
+    db.session.execute(SearchGeneration.__table__.delete())  # the counter starts again (a restored database)
+    tx.commit()
+    apply_coding(researcher, ids["Houses and homes"], _code_id("Access"))
+    tx.commit()
+    assert themes() == {"Access": 1}
+    app.extensions["storybank_search"] = other
+    assert themes() == {"Access": 1}
+
+
 def test_results_have_snippets_facets_and_pages(corpus, make_user):
     researcher = make_user("researcher")
     results = service.search(researcher, "crisis", per_page=1)

@@ -36,7 +36,7 @@ from storybank.extensions import db
 from storybank.search.analysis import words
 from storybank.search.documents import IndexDoc, documents_for
 from storybank.search.engine import IndexUnavailable, SearchEngine
-from storybank.search.models import SearchDocument, SearchOutbox, SearchWord
+from storybank.search.models import SearchDocument, SearchGeneration, SearchOutbox, SearchWord
 from storybank.search.whoosh_files import IndexBusy
 
 log = logging.getLogger(__name__)
@@ -100,9 +100,12 @@ def _write_records(session: Session, ids: list[int], docs: list[IndexDoc], searc
     """Rewrite these stories' `search_documents` rows and the vocabulary counts, in the session's transaction.
 
     Core statements, not ORM objects: only the stored words are read back (not the vectors),
-    and the changed rows are written by one executemany.
+    and the changed rows are written by one executemany. The rows are stamped with the
+    transaction's `SearchGeneration`, taken first (the lock is held to the commit, and taken
+    before any row of the vocabulary, so writers never wait for each other in a circle).
     """
     session.flush()
+    generation = next_generation(session)
     table = SearchDocument.__table__
     existing = {(sid, purpose): (row_id, stored) for row_id, sid, purpose, stored in session.execute(
         select(table.c.id, table.c.story_id, table.c.purpose, table.c.words).where(table.c.story_id.in_(ids)))}
@@ -120,7 +123,7 @@ def _write_records(session: Session, ids: list[int], docs: list[IndexDoc], searc
         counter = delta.setdefault(doc.purpose, Counter())
         counter.update(new_words - old_words)
         counter.subtract(old_words - new_words)
-        values = _values(doc, new_words, fields)
+        values = {**_values(doc, new_words, fields), "generation": generation}
         if found is None:
             inserts.append({"story_id": doc.story_id, "purpose": doc.purpose, **values})
         else:
@@ -139,6 +142,19 @@ def _write_records(session: Session, ids: list[int], docs: list[IndexDoc], searc
 def _values(doc: IndexDoc, doc_words: set[str], fields: dict[str, object]) -> dict[str, object]:
     return {"words": " ".join(sorted(doc_words)), "site": doc.site, "site_key": doc.site.lower(), "kind": doc.kind,
             "role": doc.role, "method": doc.method, "collected_on": doc.collected_on, **fields}
+
+
+def next_generation(session: Session) -> int:
+    """Bump the search generation in this transaction and return it.
+
+    A row deleted is made again at the clock's microseconds, past any generation a process's
+    copy of the documents can hold: the rows stamped since then are all after its own.
+    """
+    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = SearchGeneration.__table__
+    stmt = dialect_insert(table).values(id=1, n=time.time_ns() // 1000)
+    stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={"n": table.c.n + 1}).returning(table.c.n)
+    return int(session.execute(stmt).scalar_one())
 
 
 def apply_word_counts(session: Session, delta: dict[str, Counter[str]]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,6 +37,7 @@ class SearchDocument(db.Model):
         Index("ix_search_documents_themes", "themes", postgresql_using="gin"),
         Index("ix_search_documents_site_key", "purpose", "site_key"),
         Index("ix_search_documents_kind", "purpose", "kind"),
+        Index("ix_search_documents_generation", "purpose", "generation"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +52,22 @@ class SearchDocument(db.Model):
     method: Mapped[str] = mapped_column(String(20), default="")
     collected_on: Mapped[date | None]
     themes: Mapped[list[int] | None] = mapped_column(IntArray)
+    #: the `SearchGeneration` of the transaction that last wrote the row
+    generation: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class SearchGeneration(db.Model):
+    """One row: bumped by every transaction that writes `search_documents`, which stamps its rows with it.
+
+    Writers take the row's lock, so generations are given in commit order: a snapshot that
+    reads n has seen every row stamped n or less, and a copy of the rows made at n is brought
+    up to date by the rows stamped after n (PostgreSQL's facet counts keep such a copy).
+    """
+
+    __tablename__ = "search_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class SearchWord(db.Model):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, bindparam, cast, false, func, literal, not_, or_, select, true, union_all
+import numpy as np
+from sqlalchemy import and_, bindparam, cast, false, func, literal, literal_column, not_, or_, select, true, union_all
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -21,8 +22,9 @@ from storybank.search import plan
 from storybank.search.analysis import stem_positions
 from storybank.search.documents import IndexDoc
 from storybank.search.engine import CatchUp, IndexProgress
-from storybank.search.models import SearchDocument, SearchWord
+from storybank.search.models import SearchDocument, SearchGeneration, SearchWord
 from storybank.search.plan import EngineHits
+from storybank.search.postgres_facets import FacetCopies, matched_ids
 
 MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position
 TITLE_GAP = 4
@@ -168,6 +170,9 @@ class PostgresEngine:
     name = "postgresql"
     transactional = True
 
+    def __init__(self) -> None:
+        self._copies = FacetCopies()
+
     def record_fields(self, doc: IndexDoc) -> dict[str, object]:
         return {"tsv": tsvector_literal(doc), "themes": sorted(doc.themes)}
 
@@ -194,51 +199,76 @@ class PostgresEngine:
         """No files of its own: what stays in PostgreSQL's data files is `storybank db compact`'s work."""
 
     def clear_cache(self) -> None:
-        """Nothing cached."""
+        """Forget this process's copies of the documents' facet values (the next search reads them afresh)."""
+        self._copies = FacetCopies()
 
     def search(self, purpose: str, tree: plan.Plan, offset: int, limit: int, facets: bool,
                reads: plan.PageReads | None = None) -> EngineHits:
         """Search one purpose's documents: the page, the total, the facets and `reads` in one statement.
 
         The matches are read once (ranked as they are read), then the page is the top of them
-        and the total and facets are counted over them. The table is written in the same
+        and the total is counted over them; with facets, the matched ids are returned and
+        counted here, from this process's copy of their site, kind and themes, which the same
+        statement brings up to date (`postgres_facets`). The table is written in the same
         transaction as every consent, text or withdrawal change, so it holds exactly what the
         policy allows for the purpose; the service still re-checks the page it shows, here with
         `reads.shown` (the policy's rows of the page's stories), in this same statement.
         """
         statement, params = _search_statement(purpose, tree, offset, limit, facets, reads)
-        rows = db.session.execute(statement, params).all()
-        hits = sorted((r for r in rows if r.name == "hit"), key=lambda r: (-r.rank, -r.n))
-        total, counts = 0, {"site": {}, "kind": {}, "theme": {}}
-        out = EngineHits(total=0, ids=[r.n for r in hits])
-        if reads is not None:
-            out.shown, out.known = [], set()
-            out.theme_names = {} if facets and reads.theme_names else None
-        for row in rows:
-            name = row.name
-            if name == "story":
-                out.shown.append(plan.Shown(row.n, row.value, row.kind, row.day, row.title, row.body, row.names))
-            elif name == "total":
-                total = row.n
-            elif name == "theme":
-                counts["theme"][int(row.value)] = row.n
-                if out.theme_names is not None and row.title is not None:
-                    out.theme_names[int(row.value)] = row.title
-            elif name == "site+kind":  # one count per (site, kind): the total, site and kind counts add up
-                total += row.n
-                for facet, value in (("site", row.value), ("kind", row.kind)):
-                    if value:
-                        counts[facet][value] = counts[facet].get(value, 0) + row.n
-            elif name == "word":
-                out.known.add(row.value)
-        out.total = total
-        out.facets = counts if facets else {}
-        return out
+        for _attempt in range(2):
+            base = self._copies.get(purpose)
+            if facets:
+                params["since"] = base.generation
+            out, read = _read(db.session.execute(statement, params).all(), facets, reads)
+            if not facets:
+                return out
+            ids, (epoch, generation), changed = read
+            if base.follows(epoch, generation):
+                counts = self._copies.advance(purpose, base, epoch, generation, changed).counts(ids)
+                if counts is not None:
+                    out.facets = counts
+                    return out
+            self._copies.forget(purpose)  # out of step (a restored database): read every row again, once
+        raise RuntimeError("the search documents' facet values could not be brought up to date")
 
     def count(self, purpose: str) -> int:
         return db.session.scalar(
             select(func.count()).select_from(SearchDocument).where(SearchDocument.purpose == purpose)
         ) or 0
+
+
+Changed = list[tuple[int, str, str, str | None]]  # (story id, site, kind, theme ids as text) of rows stamped later
+
+
+Seen = tuple[np.ndarray, tuple[str | None, int], Changed]  # matched ids, (epoch, generation), rows stamped later
+
+
+def _read(rows: list, facets: bool, reads: plan.PageReads | None) -> tuple[EngineHits, Seen]:
+    """The statement's rows as hits, and with facets what `Seen` says."""
+    hits = sorted((r for r in rows if r.name == "hit"), key=lambda r: (-r.rank, -r.n))
+    out = EngineHits(total=0, ids=[r.n for r in hits])
+    if reads is not None:
+        out.shown, out.known = [], set()
+        out.theme_names = {} if facets and reads.theme_names else None
+    changed: Changed = []
+    generation, ids = (None, 0), matched_ids(None)
+    for row in rows:
+        name = row.name
+        if name == "story":
+            out.shown.append(plan.Shown(row.n, row.value, row.kind, row.day, row.title, row.body, row.names))
+        elif name in ("total", "ids"):
+            out.total = row.n
+            if name == "ids":
+                ids = matched_ids(row.value)
+        elif name == "doc":
+            changed.append((row.n, row.value, row.kind, row.names))
+        elif name == "generation":
+            generation = (row.value, row.n)
+        elif name == "code":
+            out.theme_names[row.n] = row.title
+        elif name == "word":
+            out.known.add(row.value)
+    return out, (ids, generation, changed)
 
 
 _STATEMENTS: dict[tuple, CompoundSelect] = {}  # built statements by shape (their values are parameters)
@@ -281,17 +311,17 @@ def _search_statement(purpose: str, tree: plan.Plan, offset: int, limit: int, fa
 def _build_statement(purpose: str, recipe: Recipe, ranked: bool, facets: bool,
                      reads: plan.PageReads | None) -> CompoundSelect:
     """(name, value, kind, n, rank, title, body, day, names) rows: "hit" rows (n = story id) for the page,
-    then the total, or the count of each (site, kind) and of each theme (title: its name if asked);
+    then the "total"; with facets instead an "ids" row (value = the matched ids joined by commas, n = their
+    count), the "generation" (n; value = its table's oid) and a "doc" row (value = site, n = story id, names = theme ids) for each
+    document stamped after the `since` parameter, and "code" rows (n = id, title = name) if asked;
     with `reads`, a "story" row for each of the page's stories the policy lets the user read now
     (n = id, value = site, day = collected on, names = its themes) and a "word" row per known word.
-    Parameters: p0, p1, ... (the condition's values), offset, limit, rank (the ranking's tsquery), words."""
+    Parameters: p0, p1, ... (the condition's values), offset, limit, rank (the ranking's tsquery), words,
+    since (with facets)."""
     base = and_(SearchDocument.purpose == purpose, _condition(recipe, [], build=True))
     rank = (func.ts_rank(SearchDocument.tsv, cast(bindparam("rank", type_=db.Text), TSQUERY))
             if ranked else literal(0.0))
-    columns = [SearchDocument.story_id, rank.label("rank")]
-    if facets:
-        columns += [SearchDocument.site, SearchDocument.kind, SearchDocument.themes]
-    matched = select(*columns).where(base).cte("matched")
+    matched = select(SearchDocument.story_id, rank.label("rank")).where(base).cte("matched")
     order = (matched.c.rank.desc(), matched.c.story_id.desc()) if ranked else (matched.c.story_id.desc(),)
     text, number, day = cast(None, db.Text), cast(None, db.Float), cast(None, db.Date)
     page = (select(matched.c.story_id, matched.c.rank).order_by(*order)
@@ -312,16 +342,15 @@ def _build_statement(purpose: str, recipe: Recipe, ranked: bool, facets: bool,
         parts.append(select(literal("total"), text, text, func.count(), number, text, text, day, text)
                      .select_from(matched))
     else:
-        codes = select(func.unnest(matched.c.themes).label("code")).select_from(matched).subquery("codes")
-        theme_counts = select(codes.c.code, func.count().label("n")).group_by(codes.c.code).subquery("theme_counts")
-        labelled = reads is not None and reads.theme_names  # (the 35-odd counted codes' names, not the rows')
-        theme_rows = select(literal("theme"), cast(theme_counts.c.code, db.Text), text, theme_counts.c.n, number,
-                            Code.name if labelled else text, text, day, text).select_from(theme_counts)
-        if labelled:
-            theme_rows = theme_rows.outerjoin(Code, Code.id == theme_counts.c.code)
+        stamped = SearchDocument.generation > bindparam("since", type_=db.BigInteger)
         parts += [
-            select(literal("site+kind"), matched.c.site, matched.c.kind, func.count(), number, text, text, day, text)
-            .group_by(matched.c.site, matched.c.kind),
-            theme_rows,
+            select(literal("ids"), func.string_agg(cast(matched.c.story_id, db.Text), literal(",")), text,
+                   func.count(), number, text, text, day, text).select_from(matched),
+            select(literal("generation"), cast(literal_column("search_generation.tableoid"), db.Text), text,
+                   SearchGeneration.n, number, text, text, day, text).where(SearchGeneration.id == 1),
+            select(literal("doc"), SearchDocument.site, SearchDocument.kind, SearchDocument.story_id, number, text,
+                   text, day, cast(SearchDocument.themes, db.Text)).where(SearchDocument.purpose == purpose, stamped),
         ]
+        if reads is not None and reads.theme_names:  # the codebook's names, for the counted codes
+            parts.append(select(literal("code"), text, text, Code.id, number, Code.name, text, day, text))
     return union_all(*parts)
