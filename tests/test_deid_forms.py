@@ -359,3 +359,35 @@ def test_counties_name_nobody(found, text, place):
 ])
 def test_kinship_words_services_and_a_word_after_an_article_are_nobody(found, text):
     assert not any(kind == "PERSON" for _t, kind in found(text)), found(text)
+
+
+@pytest.mark.parametrize(("text", "identifier", "kind"), [
+    ("Client: Jolene Pascoe, RiO 4471092, seen at home.", "4471092", "OTHER_ID"),
+    ("Subject: referral, CHI 0402516637", "0402516637", "OTHER_ID"),
+    ("Children's Social Care – Mosaic ID 3318472", "3318472", "OTHER_ID"),
+    ("interpreter booked via the line, ref LL-882310. Home visit next.", "LL-882310", "OTHER_ID"),
+    ("has an open referral (ref NAV/26/10554).", "NAV/26/10554", "OTHER_ID"),
+    ("I'm a 2nd year student (ID 500712345) and struggling", "500712345", "OTHER_ID"),
+    ("Age: 19   Hosp no: L1029384", "L1029384", "OTHER_ID"),
+    ("Lost his boat, the Morwenna Jane (PZ 1142), in the storm.", "PZ 1142", "OTHER_ID"),
+    ("two days after my 30th birthday I was admitted", "30th", "AGE"),
+    ("Tamsin's 16 today!! so proud", "16", "AGE"),
+    ("- Bed 3: Mr Gerald Ashby, 58. Settled overnight.", "58", "AGE"),
+])
+def test_bare_record_labels_boat_numbers_birthdays_and_ages_beside_a_name(found, text, identifier, kind):
+    assert (identifier, kind) in found(text)
+
+
+def test_a_number_in_brackets_after_a_name_the_model_found_is_an_age():
+    assert ("7", "AGE") in {(p.text, p.type) for p in deid.detect("Asked about her son Bishal (7), who is with her sister.")}
+
+
+@pytest.mark.parametrize(("text", "not_this"), [
+    ("the ID 2019 intake", ("2019", "OTHER_ID")),
+    ("quote ref 12 when you ring", ("12", "OTHER_ID")),
+    ("CHI 0402516637", ("0402516637", "PHONE")),
+    ("Ring Dev Patel, 12 Mill Lane, for the keys.", ("12", "AGE")),
+    ("Ward 3 had 12 beds and a boat painting.", ("Ward 3", "OTHER_ID")),
+])
+def test_what_a_bare_label_or_a_name_before_a_number_does_not_make(found, text, not_this):
+    assert not_this not in found(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -183,6 +183,7 @@ def detect(text: str) -> list[Proposal]:
             tiers.append((2, Proposal(start, end, text[start:end], kind, "rule" if ent.ent_id_ == "rule" else "model")))
     merged = _by_tier(tiers)
     taken = [(p.start, p.end, p.type) for p in merged]
+    add(3, _ages_beside_people(text, merged))
     add(3, names.cued(text, taken, lower))
     add(3, names.given(text, taken, _is_town))
     add(3, names.speakers(text, taken, _is_town))
@@ -331,6 +332,20 @@ def _is_town(name: str) -> bool:
     pop = places.gazetteer().get(name)
     return pop is not None and not not_small(name) \
         and not is_ordinary_word(name.split()[0])
+
+
+# "Ishbel, 75, was found", "Mr Gerald Ashby, 58.", "her son Bishal (7)": a number set beside a person's name.
+_AGE_BESIDE_NAME = re.compile(r"(?:,\s+(\d{1,3})(?=\s*[,.;)]|\s+(?:and|who|was|is|has|had|lives|with|from)\b)|"
+                              r"\s+\((\d{1,3})\))")
+
+
+def _ages_beside_people(text: str, found: list[Proposal]) -> Iterator[tuple[int, int, str]]:
+    for p in found:
+        named = p.type == "PERSON" or p.type in ("ORG", "PLACE") and " " not in p.text and not is_ordinary_word(p.text)
+        m = _AGE_BESIDE_NAME.match(text, p.end) if named else None
+        group = m and (1 if m.group(1) else 2)
+        if m and 0 < int(m.group(group)) <= 110 and not re.match(r"[.,]\d", text[m.end(group):m.end(group) + 2]):
+            yield m.start(group), m.end(group), "AGE"
 
 
 def _a_person_named_like_a_city(text: str, start: int, end: int) -> bool:

@@ -60,6 +60,15 @@ RECORD_NUMBER = re.compile(r"\b(?:reference|ref|case|claim|patient|hospital|clie
                            r"inmate|visa|brp|home office)\s*"
                            r"(?:number|no\.?|num|#|id|ref|reference)\s*(?:is|was|:|=)?\s*"
                            r"((?=[A-Za-z/-]*\d)[A-Za-z0-9][A-Za-z0-9/-]*(?:\s\d{3,})*)(?![\w])", re.IGNORECASE)
+# "RiO 4471092", "Mosaic ID 3318472", "ref LL-882310", "(ID 500712345)", "Hosp no: L1029384": a record's label
+# (a number's name, or the system it is kept in), then a code with four digits or more.
+_RECORD_SYSTEMS = r"rio|mosaic|chi|emis|systmone|carefirst|liquidlogic|lcs|eclipse|paris|epr|pas|trak|lorenzo|cerner"
+BARE_LABEL = re.compile(rf"\b(?:(?:{_RECORD_SYSTEMS})(?:\s+(?:id|no\.?|number|ref))?|ref|reference|id|hosp(?:ital)?\s+no\.?)"
+                        r"\s*[:#]?\s*((?=(?:[A-Za-z/-]*\d){4})[A-Za-z0-9](?:[A-Za-z0-9]|[/-](?=[A-Za-z0-9]))*)(?![\w/-])",
+                        re.IGNORECASE)
+# A fishing boat's port letters and number where a boat is talked about ("the Morwenna Jane (PZ 1142)").
+BOAT_REG = re.compile(r"(?<![\w-])[A-Z]{1,3}\s?\d{1,4}(?![\w-])")
+_BOAT_WORDS = re.compile(r"\b(?:boat|vessel|trawler|fishing|skipper|crew|harbour|moored|registration)\b", re.IGNORECASE)
 # A handle named with its platform but written without "@": "snap its kayz_x99", "insta: bex.bright86".
 _PLATFORMS = (r"snap|snapchat|insta|instagram|ig|tiktok|twitter|discord|telegram|kik|threads|bluesky|twitch|youtube|"
               r"gamertag|xbox(?: live)?(?: tag)?|psn|playstation|steam|roblox|reddit|pinterest|bereal|depop|vinted")
@@ -171,6 +180,12 @@ AGE_HYPHEN = re.compile(rf"(?<![\w-])({NUMBER})[- ](?:years?|yrs?)(?:[- ]old\b|\
 AGE_POSSESSIVE = re.compile(rf"\b([A-Z][a-z]+|mum|mam|dad|son|daughter|nan|gran|grandad|brother|sister|wife|husband|"
                             rf"partner|boy|girl|lad|baby|eldest|youngest|oldest)['’]s\s+(?:only\s+|just\s+|nearly\s+|"
                             rf"almost\s+)?({NUMBER})(?![\w-])")
+# "my 30th birthday", "her eighteenth": the birthday's ordinal is the age.
+_ORDINAL_WORDS = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ]?(?:first|second|third|fourth|fifth|"
+                  r"sixth|seventh|eighth|ninth)|(?:twen|thir|for|fif|six|seven|eigh|nine)tieth|eleventh|twelfth|"
+                  r"(?:thir|four|fif|six|seven|eigh|nine)teenth|hundredth)")
+AGE_BIRTHDAY = re.compile(rf"\b(?:my|his|her|their|your|our|[A-Z][a-z]+['’]s)\s+(?:big\s+)?(\d{{1,3}}(?:st|nd|rd|th)|"
+                          rf"{_ORDINAL_WORDS})(?:\s+(?:birthday|bday|b-day|party|do)\b|(?=\s*[.!,;]))", re.IGNORECASE)
 AGE_WORD_YEAR = re.compile(rf"(?<![\w-])({NUMBER})-year-old\b", re.IGNORECASE)
 # "15yo", "15 y/o", "15-yr-old", "17 y.o."
 AGE_SHORT = re.compile(r"(?<![\w-])(\d{1,3})\s?(?:yo|y/o|y\.o\.|yrs?[- ]old|-yr-old)(?![\w])", re.IGNORECASE)
@@ -188,6 +203,9 @@ AGE_ISH = re.compile(r"\b(?:i['’]?m|im|he['’]?s|hes|she['’]?s|shes|they['�
                      rf"{_HEDGE}({NUMBER}-?ish)\b", re.IGNORECASE)
 # "put my age as 63", "had my age down as 40"
 AGE_AS = re.compile(rf"\b(?:my|his|her|their|your)\s+age\s+(?:down\s+)?as\s+({NUMBER})(?![\w-])", re.IGNORECASE)
+# What may follow an age said of a name no list knows ("Tamsin's 16 today").
+_AGE_END = re.compile(r"^\s*(?:[.!?,;)]|today|tomorrow|now|next|this|in\s+(?:may|june|july|august|september|october|"
+                      r"november|december|january|february|march|april)|on\s+\w+day|and\b|$)", re.IGNORECASE)
 _STREETS = {"road", "street", "lane", "avenue", "close", "drive", "way", "crescent", "terrace", "place", "grove",
             "gardens", "ward", "house", "court", "unit", "flat", "room", "floor", "block", "building", "centre"}
 _NUMBERED = {"ward", "room", "bed", "flat", "bus", "route", "page", "platform", "table", "year", "level", "stage", "step",
@@ -247,12 +265,18 @@ def _spoken_digits(words: str) -> int:
     return count
 
 
+_RECORD_BEFORE = re.compile(rf"\b(?:{_RECORD_SYSTEMS}|ref|reference|id|mrn|hospital no\.?|hosp no\.?)\s*[:#]?\s*$",
+                            re.IGNORECASE)
+
+
 def _phones(text: str) -> Iterator[Found]:
     for m in SPOKEN_PHONE.finditer(text):
         if _spoken_digits(m.group()) in (10, 11) and len(re.findall(r"[a-z]+", m.group(), re.IGNORECASE)) >= 4:
             yield m.start(), m.end(), "PHONE"
     for match in PhoneNumberMatcher(text, "GB", leniency=Leniency.POSSIBLE):
         raw = match.raw_string
+        if _RECORD_BEFORE.search(text[max(0, match.start - 20):match.start]):
+            continue  # "CHI 0402516637": a record number shaped like a phone
         digits = re.sub(r"\D", "", raw)
         if raw.startswith("+44"):
             ok = len(digits.removeprefix("44").removeprefix("0")) in (9, 10)
@@ -317,6 +341,12 @@ def _other_ids(text: str) -> Iterator[Found]:
             yield m.start(1), m.end(1), "OTHER_ID"
     for m in CARD.finditer(text):
         yield m.start(), m.end(), "OTHER_ID"
+    for m in BARE_LABEL.finditer(text):
+        if not re.fullmatch(r"(?:19|20)\d{2}|\d{1,2}[/-]\d{1,2}[/-]\d{2,4}", m.group(1)):  # "ID 2019", a date
+            yield m.start(1), m.end(1), "OTHER_ID"
+    for m in BOAT_REG.finditer(text):
+        if _BOAT_WORDS.search(text[max(0, m.start() - 60):m.start()]) and not _ORDINALS.match(m.group()):
+            yield m.start(), m.end(), "OTHER_ID"
     for m in LABEL_THEN_NUMBER.finditer(text):
         if not re.fullmatch(r"(?:19|20)\d{2}", m.group("id")):
             yield m.start("id"), m.end("id"), "OTHER_ID"
@@ -368,7 +398,8 @@ def _ages(text: str) -> Iterator[Found]:
             yield m.start(1), m.end(1), "AGE"
     for m in AGE_POSSESSIVE.finditer(text):
         who, number = m.group(1), m.group(2)
-        if (who[0].islower() or who.lower() in _RELATIVES or is_first_name(who)) \
+        if (who[0].islower() or who.lower() in _RELATIVES or is_first_name(who)
+                or not is_ordinary_word(who) and _AGE_END.match(text[m.end():m.end() + 30])) \
                 and number.lower() not in ("one", "a hundred") \
                 and not _NOT_AGE_AFTER.match(text[m.end():m.end() + 30]):
             yield m.start(2), m.end(2), "AGE"
@@ -385,7 +416,7 @@ def _ages(text: str) -> Iterator[Found]:
         if words[-1].lower() not in _STREETS and words[-1].lower() not in _NUMBERED \
                 and not all(is_ordinary_word(w) for w in words) and 0 < int(m.group(2)) <= 99:
             yield m.start(2), m.end(2), "AGE"
-    for pattern in (AGE_ISH, AGE_AS):
+    for pattern in (AGE_ISH, AGE_AS, AGE_BIRTHDAY):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "AGE"
     for pattern in (AGE_LIST, AGE_BRACKET_LIST):
