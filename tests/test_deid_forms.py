@@ -391,3 +391,28 @@ def test_a_number_in_brackets_after_a_name_the_model_found_is_an_age():
 ])
 def test_what_a_bare_label_or_a_name_before_a_number_does_not_make(found, text, not_this):
     assert not_this not in found(text)
+
+
+@pytest.mark.parametrize(("text", "branch"), [
+    ("Sky works nights at the Tesco on Westgate Road, and Jack trains.", "Tesco on Westgate Road"),
+    ("Pick up the prescription from Boots on Stapleton Road.", "Boots on Stapleton Road"),
+    ("lol we got kicked out of the cornhill mcdonalds again", "cornhill mcdonalds"),
+    ("got my interview at the Friars Walk Primark!!! wish me luck", "Friars Walk Primark"),
+])
+def test_a_chain_is_an_organisation_only_as_a_branch_named_by_its_place(found, text, branch):
+    assert (branch, "ORG") in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I worked at Primark for six years and then at Asda.",
+    "Dad's been parked up at Morrisons in his car all day again.",
+    "The Home Office put me in a hotel for a month.",
+    "I was told to contact Student Services but nobody replied.",
+])
+def test_chains_in_passing_and_national_bodies_name_nobody(found, text):
+    assert not any(kind == "ORG" for _t, kind in found(text)), found(text)
+
+
+def test_a_name_ends_with_its_form_field():
+    got = {(p.text, p.type) for p in deid.detect("Patient: Tyler Jay Bainbridge   DOB: 09/09/2003   Age: 23")}
+    assert ("Tyler Jay Bainbridge", "PERSON") in got

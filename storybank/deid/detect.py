@@ -20,6 +20,7 @@ from spacy.language import Language
 from storybank.deid import names, places, rules
 from storybank.deid.given_names import is_first_name, last_names
 from storybank.deid.words import (
+    CHAINS,
     GENERIC_SERVICES,
     KINSHIP,
     PRONOUNS,
@@ -159,6 +160,7 @@ def detect(text: str) -> list[Proposal]:
     add(1, names.at_home(text))
     add(1, names.bylines(text))
     add(1, places.shapes(text, lower))
+    add(1, places.branches(text, lower))
     for ent in nlp(text).ents:
         start, end = _trim(text, *_before_a_clause(text, *_without_cue_verb(text, ent.start_char, ent.end_char)))
         kind = _type_of(ent.label_, text[start:end], text, start, end)
@@ -288,6 +290,9 @@ def _before_a_clause(text: str, start: int, end: int) -> tuple[int, int]:
     m = _CLAUSE_WORD.search(text, start, end)
     if m:
         return start, m.start()
+    m = re.search(r"\s*\n|\s{2,}|\t|:\s", text[start:end])  # "Tyler Bainbridge   DOB": a name ends with its field
+    if m and m.start() > 0:
+        end = start + m.start()
     m = re.search(r"\s+n\s+", text[start:end])  # "bunmi n shes hilarious": text-message "and" ends a name
     if m:
         return start, start + m.start()
@@ -383,6 +388,8 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
             if not is_proper_name(p.text) and not written_as_a_word or (
                     p.type == "PERSON" and p.text.lower() in names.NOT_NAMES):
                 continue  # but "will said" in a lower-case story is proposed (and replaced by a plain [person])
+            if key(p.text) in CHAINS and p.type != "PERSON":
+                continue  # "worked at Primark", "parked up at Morrisons": a chain in passing
             if not_small(p.text) and not (p.type == "PERSON" and _a_person_named_like_a_city(text, p.start, p.end)) \
                     or p.text.lower() in places.NOT_PLACES or p.text.lower() in _CALENDAR \
                     or p.text.lower() in names.NOT_NAMES:

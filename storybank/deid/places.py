@@ -16,7 +16,7 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from storybank.deid.given_names import is_first_name, last_names
-from storybank.deid.words import GENERIC_SERVICES, KINSHIP, is_common_word, is_ordinary_word
+from storybank.deid.words import CHAINS, GENERIC_SERVICES, KINSHIP, is_common_word, is_ordinary_word
 
 Found = tuple[int, int, str]
 # Places with city status in the UK (the Crown's grants, as they stood after 2022), with the short names
@@ -211,6 +211,32 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
         for m in LOWER_HOSPITAL.finditer(text):
             if m.group(1).split()[0] not in _NOT_HOSPITAL and m.group(1).split()[0] not in _GENERIC_BEFORE:
                 yield m.start(1), m.end(1), "ORG"
+
+
+_CHAIN = "|".join(re.escape(c) for c in sorted(CHAINS, key=len, reverse=True))
+# "the Tesco on Westgate Road", "Boots on Stapleton Road", "the Costa on Briggate", "tenpin in fforestfach".
+BRANCH_ON = re.compile(rf"(?<![\w-])(?i:{_CHAIN})(?:['’]s)?\s+(?:on|at|in|off)\s+(?:the\s+)?"
+                       r"(?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*(?![\w-])")
+BRANCH_ON_LOWER = re.compile(rf"(?<![\w-])(?:{_CHAIN})\s+(?:on|at|in|off)\s+([a-z][a-z’'-]{{3,}}(?:\s+(?:road|street|rd|st|lane))?)"
+                             r"(?![\w-])")
+# "the Friars Walk Primark", "the cornhill mcdonalds": a branch named by its place first.
+BRANCH_AFTER = re.compile(rf"\bthe\s+((?:[A-Z][\w’'-]+\s+){{1,2}}|[a-z][a-z’'-]{{3,}}\s+)(?i:{_CHAIN})(?![\w-])")
+
+
+def branches(text: str, lowercase_style: bool) -> Iterator[Found]:
+    """A chain's branch, named by the place it stands in, is an organisation whole (MARKING.md)."""
+    for m in BRANCH_ON.finditer(text):
+        if m.group()[0].isupper() or lowercase_style:  # "Boots on Stapleton Road", never "boots on Sunday"
+            yield m.start(), m.end(), "ORG"
+    if lowercase_style:
+        for m in BRANCH_ON_LOWER.finditer(text):
+            if not is_ordinary_word(m.group(1).split()[0]):
+                yield m.start(), m.end(), "ORG"
+    for m in BRANCH_AFTER.finditer(text):
+        place = m.group(1).split()
+        if not any(w in _NOT_LEADING or w.lower() in STOP_WORDS for w in place) \
+                and (place[0][:1].isupper() or not is_ordinary_word(place[0])):
+            yield m.start(1), m.end(), "ORG"
 
 
 _CARE_BEFORE = re.compile(r"\b(?:sectioned|admitted|inpatient|in-patient|discharged|stay|stays|stayed)\b(?:\s+[\w'’]+){0,3}?"

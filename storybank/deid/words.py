@@ -61,6 +61,24 @@ GENERIC_SERVICES = {
     # Every area's NHS bodies, named by their kind: "the Trust bought a system".
     "trust", "the trust", "integrated care board", "the integrated care board", "icb", "the icb", "health board",
     "the health board", "local authority", "the local authority", "cahms", "the cahms",
+    # National bodies and schemes, and services every authority runs under the same name (MARKING.md).
+    "home office", "the home office", "hmrc", "dvla", "ofsted", "student services", "social care", "adult social care",
+    "children's social care", "children's services", "adult services", "adult mental health", "mental health services",
+    "welfare fund", "scottish welfare fund", "discretionary assistance fund", "jobcentre plus",
+    "social work", "housing options", "early help", "probation", "the probation service", "nhs 111", "111",
+}
+# Chains, banks and makes every town has (MARKING.md): named in passing they name nobody; a branch is named by its
+# place ("the Tesco on Hyde Road", "the cornhill mcdonalds") and is an organisation whole.
+CHAINS = {
+    "tesco", "tesco express", "tesco extra", "sainsbury's", "sainsburys", "asda", "morrisons", "aldi", "lidl",
+    "waitrose", "m&s", "marks and spencer", "marks & spencer", "co-op", "spar", "londis", "costcutter", "boots",
+    "superdrug", "lloyds pharmacy", "lloyds", "primark", "argos", "b&m", "home bargains", "poundland", "wilko",
+    "tk maxx", "jd", "jd sports", "sports direct", "currys", "greggs", "costa", "starbucks", "caffè nero",
+    "caffe nero", "pret", "mcdonalds", "mcdonald's", "maccies", "maccas", "kfc", "burger king", "subway", "nando's",
+    "nandos", "domino's", "dominos", "pizza hut", "wetherspoons", "spoons", "travelodge", "premier inn",
+    "holiday inn", "tenpin", "hollywood bowl", "puregym", "barclays", "natwest", "hsbc", "santander", "nationwide",
+    "clydesdale", "tsb", "rbs", "monzo", "volvo", "toyota", "nissan", "honda", "bmw", "audi", "volkswagen", "peugeot",
+    "renault", "kia", "hyundai", "skoda", "fiat", "citroen",
 }
 
 
