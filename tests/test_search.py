@@ -156,6 +156,45 @@ def test_facets_follow_every_change_in_every_process(app, corpus, make_user):
     assert themes() == {"Access": 1}
 
 
+def test_codebook_changes_show_in_the_next_search_of_every_process(app, corpus, make_user):
+    """Each process keeps a copy of the codebook: a renamed, new or deleted code is searched and labelled at once."""
+    from storybank.coding.codebook import delete_code, update_code
+    from storybank.search import codebook_copy
+
+    _, ids = corpus
+    researcher = make_user("researcher")
+    install_starter(researcher)
+    apply_coding(researcher, ids["Houses and homes"], _code_id("Housing"))
+    tx.commit()
+
+    def labels(text: str = "") -> set[str]:
+        return {f.label for f in service.search(researcher, text).facets["theme"]}
+
+    assert found(researcher, "theme:housing") == {ids["Houses and homes"]} and "Housing" in labels()
+    mine = app.extensions["storybank_codebook"]
+    app.extensions["storybank_codebook"] = codebook_copy.CodebookCopy()  # another worker's copy
+    assert "Housing" in labels("theme:housing")
+    update_code(researcher, _code_id("Housing"), {"name": "Homes and housing"})
+    tx.commit()
+    for copy in (app.extensions["storybank_codebook"], mine):
+        app.extensions["storybank_codebook"] = copy
+        assert found(researcher, 'theme:"homes and housing"') == {ids["Houses and homes"]}
+        with pytest.raises(QuerySyntaxError, match="no theme called 'housing'"):
+            service.search(researcher, "theme:housing")
+    app.extensions["storybank_codebook"] = mine
+    new = create_code(researcher, "Night buses")
+    tx.commit()
+    assert found(researcher, 'theme:"night buses"') == set()
+    apply_coding(researcher, ids["Houses and homes"], new.id)
+    tx.commit()
+    assert "Night buses" in labels() and "Homes and housing" in labels()
+    delete_code(researcher, new.id)
+    tx.commit()
+    assert "Night buses" not in labels("houses")
+    with pytest.raises(QuerySyntaxError, match="no theme called 'night buses'"):
+        service.search(researcher, 'theme:"night buses"')
+
+
 def test_results_have_snippets_facets_and_pages(corpus, make_user):
     researcher = make_user("researcher")
     results = service.search(researcher, "crisis", per_page=1)

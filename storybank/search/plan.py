@@ -86,14 +86,15 @@ class PageReads:
     `shown(page_ids)` is the service's selectable (built from the policy's) of the stories among
     `page_ids` that the user may read now, with the columns `id, site, kind, collected_on, title,
     body, themes`; `words` are the words whose presence in the index "did you mean" needs;
-    `theme_names`: label the theme counts with the codebook's names. `key` identifies the SQL
-    `shown` builds and every value bound in it (an engine may keep the statement it built with it
-    for the next search of the same shape); None: build it afresh each time.
+    `codebook`: the fingerprint of the service's copy of the codebook (`codebook_copy`), the codes
+    to be read only if the codebook's own differs. `key` identifies the SQL `shown` builds and every
+    value bound in it (an engine may keep the statement it built with it for the next search of
+    the same shape); None: build it afresh each time.
     """
 
     shown: Callable[[Any], Any]
     words: list[str] = field(default_factory=list)
-    theme_names: bool = False
+    codebook: str | None = None
     key: object = None
 
 
@@ -105,7 +106,8 @@ class EngineHits:
     #: set only by an engine that read `PageReads` (None: the service reads them itself)
     shown: list[Shown] | None = None
     known: set[str] | None = None
-    theme_names: dict[int, str] | None = None
+    #: the codebook's (id, name, parent id) rows, read because they differ from `PageReads.codebook`
+    codebook: list[tuple[int, str, int | None]] | None = None
 
 
 @dataclass

@@ -18,7 +18,7 @@ from sqlalchemy.sql.selectable import CompoundSelect
 
 from storybank.coding.models import Code
 from storybank.extensions import db
-from storybank.search import plan
+from storybank.search import codebook_copy, plan
 from storybank.search.analysis import stem_positions
 from storybank.search.documents import IndexDoc
 from storybank.search.engine import CatchUp, IndexProgress
@@ -249,7 +249,6 @@ def _read(rows: list, facets: bool, reads: plan.PageReads | None) -> tuple[Engin
     out = EngineHits(total=0, ids=[r.n for r in hits])
     if reads is not None:
         out.shown, out.known = [], set()
-        out.theme_names = {} if facets and reads.theme_names else None
     changed: Changed = []
     generation, ids = (None, 0), matched_ids(None)
     for row in rows:
@@ -265,7 +264,8 @@ def _read(rows: list, facets: bool, reads: plan.PageReads | None) -> tuple[Engin
         elif name == "generation":
             generation = (row.value, row.n)
         elif name == "code":
-            out.theme_names[row.n] = row.title
+            out.codebook = out.codebook or []
+            out.codebook.append((row.n, row.title, None if row.value is None else int(row.value)))
         elif name == "word":
             out.known.add(row.value)
     return out, (ids, generation, changed)
@@ -293,12 +293,14 @@ def _search_statement(purpose: str, tree: plan.Plan, offset: int, limit: int, fa
     ranked = bool(rank_stems) and plan.has_text(tree)
     if ranked:
         params["rank"] = _ts_or(tuple(rank_stems))
-    if reads is not None and reads.words:
-        params["words"] = list(reads.words)
+    if reads is not None:
+        params["codebook"] = reads.codebook
+        if reads.words:
+            params["words"] = list(reads.words)
     if reads is not None and reads.key is None:  # nothing says which policy statement it holds: never kept
         return _build_statement(purpose, recipe, ranked, facets, reads), params
     key = (purpose, shape, ranked, facets,
-           None if reads is None else (reads.key, bool(reads.words), facets and reads.theme_names))
+           None if reads is None else (reads.key, bool(reads.words)))
     statement = _STATEMENTS.get(key)
     if statement is None:
         statement = _build_statement(purpose, recipe, ranked, facets, reads)
@@ -313,11 +315,12 @@ def _build_statement(purpose: str, recipe: Recipe, ranked: bool, facets: bool,
     """(name, value, kind, n, rank, title, body, day, names) rows: "hit" rows (n = story id) for the page,
     then the "total"; with facets instead an "ids" row (value = the matched ids joined by commas, n = their
     count), the "generation" (n; value = its table's oid) and a "doc" row (value = site, n = story id, names = theme ids) for each
-    document stamped after the `since` parameter, and "code" rows (n = id, title = name) if asked;
-    with `reads`, a "story" row for each of the page's stories the policy lets the user read now
-    (n = id, value = site, day = collected on, names = its themes) and a "word" row per known word.
+    document stamped after the `since` parameter; with `reads`, a "story" row for each of the page's
+    stories the policy lets the user read now (n = id, value = site, day = collected on, names = its
+    themes), a "word" row per known word, and a "code" row per code (n = id, title = name, value =
+    parent id) if the codebook's fingerprint is not the `codebook` parameter.
     Parameters: p0, p1, ... (the condition's values), offset, limit, rank (the ranking's tsquery), words,
-    since (with facets)."""
+    codebook (with `reads`), since (with facets)."""
     base = and_(SearchDocument.purpose == purpose, _condition(recipe, [], build=True))
     rank = (func.ts_rank(SearchDocument.tsv, cast(bindparam("rank", type_=db.Text), TSQUERY))
             if ranked else literal(0.0))
@@ -334,6 +337,9 @@ def _build_statement(purpose: str, recipe: Recipe, ranked: bool, facets: bool,
         shown = reads.shown(select(page.c.story_id)).subquery("shown")
         parts.append(select(literal("story"), shown.c.site, shown.c.kind, shown.c.id, number, shown.c.title,
                             shown.c.body, shown.c.collected_on, shown.c.themes))
+        stale = codebook_copy.fingerprint_sql().is_distinct_from(bindparam("codebook", type_=db.Text))
+        parts.append(select(literal("code"), cast(Code.parent_id, db.Text), text, Code.id, number, Code.name, text,
+                            day, text).where(stale))
         if reads.words:
             parts.append(select(literal("word"), SearchWord.word, text, cast(None, db.Integer), number, text, text,
                                 day, text).where(SearchWord.purpose == purpose,
@@ -351,6 +357,4 @@ def _build_statement(purpose: str, recipe: Recipe, ranked: bool, facets: bool,
             select(literal("doc"), SearchDocument.site, SearchDocument.kind, SearchDocument.story_id, number, text,
                    text, day, cast(SearchDocument.themes, db.Text)).where(SearchDocument.purpose == purpose, stamped),
         ]
-        if reads is not None and reads.theme_names:  # the codebook's names, for the counted codes
-            parts.append(select(literal("code"), text, text, Code.id, number, Code.name, text, day, text))
     return union_all(*parts)

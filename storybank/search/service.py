@@ -23,7 +23,7 @@ from storybank.archive.models import KIND_LABELS, Story, StoryRevision
 from storybank.coding.models import Code, Coding
 from storybank.errors import InvalidInput
 from storybank.extensions import db
-from storybank.search import indexing, plan, rebuilding
+from storybank.search import codebook_copy, indexing, plan, rebuilding
 from storybank.search import query as q
 from storybank.search.analysis import distance
 from storybank.search.documents import workshop_texts
@@ -101,10 +101,10 @@ def combine(text: str, **filters: str | None) -> str:
 
 
 class _Lookups:
-    def __init__(self, purpose: str) -> None:
+    def __init__(self, purpose: str, codes: codebook_copy.Codes | None = None) -> None:
         self.purpose = purpose
         self._vocab: dict[tuple[str, int, int], dict[str, int]] = {}
-        self._codes: list[tuple[int, str, int | None]] | None = None
+        self._codes: list[tuple[int, str, int | None]] | None = codes
         self._known: dict[str, bool] = {}
 
     def prefetch(self, words: list[str]) -> None:
@@ -123,8 +123,8 @@ class _Lookups:
             else:
                 self._known[name] = True
 
-    def has_codes(self) -> bool:
-        return self._codes is not None
+    def use_codes(self, codes: codebook_copy.Codes) -> None:
+        self._codes = codes
 
     def checked(self) -> set[str]:
         """The words already looked up in the index's vocabulary."""
@@ -188,29 +188,55 @@ def search(user: User, text: str, purpose: str | None = None, page: int = 1,
     """Search what `user` may read for `purpose`; raises QuerySyntaxError for a query that cannot be parsed."""
     purpose = choose_purpose(user, purpose)
     page = max(1, min(int(page), MAX_PAGE))
-    lookups = _Lookups(purpose)
+    results = _search(user, text, purpose, page, per_page, facets)
+    if results is None:  # `theme:` was resolved with a codebook that had changed: again, with the codes read
+        results = _search(user, text, purpose, page, per_page, facets, last=True)
+    return results
+
+
+def _search(user: User, text: str, purpose: str, page: int, per_page: int, facets: bool,
+            last: bool = False) -> Results | None:
+    """The search, or None if this process's copy of the codebook resolved `theme:` and proved stale (not `last`)."""
+    book = codebook_copy.copy()
+    held, held_print = book.held
+    lookups = _Lookups(purpose, held)
     tree = q.parse(text)
     spell = [leaf.text.lower() for leaf in _spellable(tree)]
     themed = any(isinstance(leaf, q.Field) and leaf.name == "theme" for leaf in q.leaves(tree))
-    if themed:  # resolving needs the codebook: it comes with the known words, in one round trip
-        lookups.prefetch(spell)
-    tree, resolved, notes = _resolve(tree, lookups)
+    prefetched = themed and held is None
+    if prefetched:  # resolving needs the codebook: it comes with the known words, in one round trip
+        held, held_print = _prefetch(lookups, spell, book)
+    try:
+        tree, resolved, notes = _resolve(tree, lookups)
+    except q.QuerySyntaxError:
+        if not themed or prefetched:
+            raise
+        prefetched = True  # perhaps no such theme in the copy only: ask the codebook itself
+        held, held_print = _prefetch(lookups, spell, book)
+        tree, resolved, notes = _resolve(tree, lookups)
     search_engine = indexing.engine()
     offset = (page - 1) * per_page
     visible = policy.visible_stories(user, purpose)  # the policy's condition, made afresh for every search
     reads = plan.PageReads(shown=functools.partial(_shown, visible, purpose), key=_statement_key(purpose, visible),
-                           words=[w for w in spell if w not in lookups.checked()], theme_names=not lookups.has_codes())
+                           words=[w for w in spell if w not in lookups.checked()], codebook=held_print)
     try:
         hits = search_engine.search(purpose, resolved, offset, per_page, facets, reads)
     except IndexUnavailable as err:
         raise rebuilding.start_for(err) from None
     if hits.shown is None:  # the engine left them to us: the re-check, the codebook and the known words
-        if not themed:
+        if not prefetched:
             lookups.prefetch(spell)
+        fresh = lookups.codes()
         shown = list(db.session.execute(reads.shown(hits.ids))) if hits.ids else []
     else:
         shown = hits.shown
         lookups.learn(reads.words, hits.known or set())
+        fresh = hits.codebook if hits.codebook is not None or held is not None else []  # (none: the codebook is empty)
+        lookups.use_codes(fresh if fresh is not None else held)
+    if fresh is not None and (held is None or codebook_copy.fingerprint(fresh) != held_print):
+        book.replace(fresh)
+        if themed and not last:
+            return None
     stems = plan.highlight_stems(resolved)
     stories = {row.id: row for row in shown}
     if len(stories) < len(hits.ids):  # the index lags: never show, and repair it
@@ -229,9 +255,17 @@ def search(user: User, text: str, purpose: str | None = None, page: int = 1,
                                 site=story.site, collected_on=story.collected_on,
                                 themes=_split_names(story.themes)))
     if facets:
-        results.facets = _facets(hits.facets, hits.theme_names or {cid: name for cid, name, _ in lookups.codes()})
+        results.facets = _facets(hits.facets, {cid: name for cid, name, _ in lookups.codes()})
     results.did_you_mean = did_you_mean(text, tree, lookups)
     return results
+
+
+def _prefetch(lookups: _Lookups, spell: list[str], book: codebook_copy.CodebookCopy
+              ) -> tuple[codebook_copy.Codes, str | None]:
+    """The codebook read afresh (with the known words), kept as this process's copy."""
+    lookups.prefetch(spell)
+    book.replace(lookups.codes())
+    return book.held  # type: ignore[return-value]
 
 
 def _shown(visible: Select, purpose: str, ids: object) -> Select:
