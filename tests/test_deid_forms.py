@@ -416,3 +416,18 @@ def test_chains_in_passing_and_national_bodies_name_nobody(found, text):
 def test_a_name_ends_with_its_form_field():
     got = {(p.text, p.type) for p in deid.detect("Patient: Tyler Jay Bainbridge   DOB: 09/09/2003   Age: 23")}
     assert ("Tyler Jay Bainbridge", "PERSON") in got
+
+
+@pytest.mark.parametrize(("text", "identifier", "kind"), [
+    ("my friend Ola from the Polish church on Fitzwilliam St told me", "Fitzwilliam St", "PLACE"),
+    ("The hearing is at the Magistrates, Princes St. solicitor is Ms Adebayo.", "Princes St", "PLACE"),
+    ("The woman at the desk, Carol-Anne, was kind about it.", "Carol-Anne", "PERSON"),
+])
+def test_streets_cut_short_and_joined_first_names(text, identifier, kind):
+    assert (identifier, kind) in {(p.text, p.type) for p in deid.detect(text)}
+
+
+@pytest.mark.parametrize("text", ["INT: And where were you living then?", "REFERRAL – Talking Therapies Tees",
+                                  "Home visit to Mr Euan MacInnes (CHI 1207894412) at his flat."])
+def test_a_transcript_label_a_heading_in_capitals_or_a_record_system_is_no_organisation(found, text):
+    assert not any(kind == "ORG" and t.isupper() for t, kind in found(text)), found(text)

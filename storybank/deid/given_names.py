@@ -46,5 +46,7 @@ def last_names() -> frozenset[str]:
 
 
 def is_first_name(word: str) -> bool:
-    """Is `word`, as written with a capital, a first name somebody is given?"""
+    """Is `word`, as written with a capital, a first name somebody is given ("Carol-Anne": two joined)?"""
+    if "-" in word.strip("-") and word[:1].isupper():
+        return all(is_first_name(part) for part in word.split("-"))
     return word in first_names() or (word[:1].isupper() and word[1:].islower() and word.capitalize() in first_names())

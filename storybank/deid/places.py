@@ -68,7 +68,7 @@ ORG_WORDS = ("Surgery", "Centre", "Center", "Hub", "Café", "Cafe", "Trust", "Ne
              "Counselling", "Advice", "Listening", "Line", "Federation", "Council", "Board", "Team", "Shed",
              "Athletic", "United", "Rovers", "Scaffolding", "Roofing", "Builders", "Cars", "Taxis", "Works",
              "General", "Infirmary", "Pharmacy", "Chemist", "Bakery", "Studio", "Studios", "Gym", "Arts", "Airport", "Wellbeing")
-_LOWER_STREET = ("road", "street", "lane", "avenue", "close", "drive", "crescent", "terrace", "estate", "park")
+_LOWER_STREET = ("road", "street", "lane", "avenue", "close", "drive", "crescent", "terrace", "estate", "park", "rd")
 _LOWER_ORG = ("centre", "center", "surgery", "practice", "hub", "unit", "clinic", "lodge", "project", "trust", "royal",
               "infirmary")
 # Words before a lower-case "road"/"centre" that make it generic ("the main road", "the day centre").
@@ -78,6 +78,8 @@ _GENERIC_BEFORE = {"main", "high", "back", "side", "busy", "long", "next", "quie
                    "my", "the", "a", "his", "her", "their", "ring", "dual", "bus", "train", "car", "trailer"}
 
 STREET = re.compile(rf"(?<![\w-])(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:{_CAP}\s+){{1,3}}(?:{'|'.join(STREET_WORDS)})(?![\w-])")
+# "Fitzwilliam St", "werneth hall rd", "Princes St.": a street with its suffix cut short (no Saint: no name follows).
+STREET_SHORT = re.compile(rf"(?<![\w-])(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:{_CAP}\s+){{1,3}}(?:Rd|Ave|St)(?![\w'’-])(?!\.?\s+[A-Z])")
 ORG = re.compile(rf"(?<![\w-])(?:(?:St\.?|Saint)\s+)?(?:{_CAP}(?:\s+|\s+(?:&|and|of|for|on)\s+)){{1,4}}"
                  rf"(?:{'|'.join(ORG_WORDS)})(?:’s|'s)?(?![\w-])")
 SAINT = re.compile(r"(?<![\w-])St\.?\s+[A-Z][a-z]+(?:’s|'s)(?![\w-])(?!\s+wort\b)")  # never "St John's wort"
@@ -167,6 +169,10 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
             start = _strip_leading(text, start + boundary[-1].end(), end)[0]
         if len(text[start:end].split()) >= 2:
             yield start, end, "ORG" if text[start:end].split()[-1] in INSTITUTION_WORDS else "PLACE"
+    for m in STREET_SHORT.finditer(text):
+        start, end = _strip_leading(text, m.start(), m.end())
+        if len(text[start:end].split()) >= 2:
+            yield start, end, "PLACE"
     for pattern in (SAINT, OUR_LADY, HOLY):  # "St Wilfrid's", "Holy Trinity": a church, school or hospital
         for m in pattern.finditer(text):
             yield m.start(), m.end(), "ORG"

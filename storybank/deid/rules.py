@@ -62,7 +62,9 @@ RECORD_NUMBER = re.compile(r"\b(?:reference|ref|case|claim|patient|hospital|clie
                            r"((?=[A-Za-z/-]*\d)[A-Za-z0-9][A-Za-z0-9/-]*(?:\s\d{3,})*)(?![\w])", re.IGNORECASE)
 # "RiO 4471092", "Mosaic ID 3318472", "ref LL-882310", "(ID 500712345)", "Hosp no: L1029384": a record's label
 # (a number's name, or the system it is kept in), then a code with four digits or more.
-_RECORD_SYSTEMS = r"rio|mosaic|chi|emis|systmone|carefirst|liquidlogic|lcs|eclipse|paris|epr|pas|trak|lorenzo|cerner"
+RECORD_SYSTEMS = ("rio", "mosaic", "chi", "emis", "systmone", "carefirst", "liquidlogic", "lcs", "eclipse", "paris", "epr",
+                  "pas", "trak", "lorenzo", "cerner")
+_RECORD_SYSTEMS = "|".join(RECORD_SYSTEMS)
 BARE_LABEL = re.compile(rf"\b(?:(?:{_RECORD_SYSTEMS})(?:\s+(?:id|no\.?|number|ref))?|ref|reference|id|hosp(?:ital)?\s+no\.?)"
                         r"\s*[:#]?\s*((?=(?:[A-Za-z/-]*\d){4})[A-Za-z0-9](?:[A-Za-z0-9]|[/-](?=[A-Za-z0-9]))*)(?![\w/-])",
                         re.IGNORECASE)
