@@ -431,3 +431,18 @@ def test_streets_cut_short_and_joined_first_names(text, identifier, kind):
                                   "Home visit to Mr Euan MacInnes (CHI 1207894412) at his flat."])
 def test_a_transcript_label_a_heading_in_capitals_or_a_record_system_is_no_organisation(found, text):
     assert not any(kind == "ORG" and t.isupper() for t, kind in found(text)), found(text)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Name: Agnieszka Wróblewska\nPreferred name: Aga\nAddress: Flat 3", "Aga"),
+    ("Child: Lacey-Mae Cartwright (DOB 11/04/2017), aged 9", "Lacey-Mae Cartwright"),
+    ("Care coordinator: Bethan Yeo, tel 01632 960 417.", "Bethan Yeo"),
+    ("FACILITATOR (Dawn): Right, who wants to start?\nLEE: I will.", "Dawn"),
+    ("FACILITATOR (Dawn): Right, who wants to start?\nLEE: I will.", "LEE"),
+])
+def test_a_form_field_for_a_person_and_a_transcript_speaker_in_capitals_are_names(text, name):
+    assert (name, "PERSON") in {(p.text, p.type) for p in deid.detect(text)}
+
+
+def test_a_field_for_a_body_is_no_name():
+    assert not any(p.type == "PERSON" for p in deid.detect("Referrer: Housing Options Team\nReason: rent arrears"))

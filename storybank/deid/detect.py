@@ -159,6 +159,7 @@ def detect(text: str) -> list[Proposal]:
     add(1, names.called(text, lower))
     add(1, names.at_home(text))
     add(1, names.bylines(text))
+    add(1, names.fields(text))
     add(1, places.shapes(text, lower))
     add(1, places.branches(text, lower))
     for ent in nlp(text).ents:
@@ -419,6 +420,9 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
             if p.type == "PERSON" and " " in p.text and p.text.rsplit(None, 1)[1].lower() in KINSHIP \
                     and p.text.rsplit(None, 1)[0].lower() not in KINSHIP:
                 p = Proposal(p.start, p.start + len(p.text.rsplit(None, 1)[0]), p.text.rsplit(None, 1)[0], p.type, p.source)
+            if p.type == "ORG" and p.text.isupper() and _A_LABEL.match(text[p.end:p.end + 2]) \
+                    and is_first_name(p.text.capitalize()):
+                p = Proposal(p.start, p.end, p.text, "PERSON", p.source)  # "LEE: I will.": a speaker
             if p.type == "ORG" and p.text.isupper() and p.text.isalpha() and (
                     _A_LABEL.match(text[p.end:p.end + 2]) and not is_first_name(p.text.capitalize())
                     or p.text.lower() in rules.RECORD_SYSTEMS or is_common_word(p.text.lower())):

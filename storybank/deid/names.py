@@ -302,7 +302,9 @@ def bylines(text: str) -> Iterator[Found]:
 
 
 def _no_name_word(word: str) -> bool:
-    """A word a line's label or a byline cannot be a name with ("Note", "Mum", "Background")."""
+    """A word a line's label or a byline cannot be a name with ("Note", "Mum", "Background"; "LEE" is a name)."""
+    if word.isupper() and len(word) > 1 and is_first_name(word.capitalize()) and word.lower() not in _NOBODY:
+        return False
     return (word.lower() in _NOBODY or word in TITLES or is_common_word(word)
             or is_ordinary_word(word) and not is_first_name(word))
 
@@ -310,15 +312,38 @@ def _no_name_word(word: str) -> bool:
 _NAME_HEADING = re.compile(r"(?m)^#{1,6}[ \t]+([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]*$")
 
 
+# "FACILITATOR (Dawn): Right…": a speaker's role, then the name in brackets.
+_ROLE_SPEAKER = re.compile(r"(?m)^[ \t]*[A-Z][A-Za-z]+(?:[ \t][A-Z][A-Za-z]+)?[ \t]+\(([A-Z][\w'’-]+)\)[ \t]*:")
+# "Name: Kwabena Asante-Mensah", "Preferred name: Aga", "Child: Lacey-Mae Cartwright (DOB …)", "Care coordinator:
+# Bethan Yeo": a form's field for a person, then the name (one space between its words; a field ends at two).
+FIELD_NAME = re.compile(r"(?m)(?:^|\|[ \t]*|[ \t]{2,})(?i:(?:full |preferred |first |last |sur|known as |maiden )?name|"
+                        r"child|mother|father|parent|patient|client|service user|next of kin|nok|carer|referrer|"
+                        r"care coordinator|care co-ordinator|key ?worker|support worker|social worker|named nurse)"
+                        r"[ \t]*:[ \t]*((?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.? )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3})")
+
+
+_BODY_WORDS = {"Team", "Service", "Services", "Surgery", "Practice", "Centre", "Hospital", "Trust", "Unit", "Ward", "Council",
+               "Options", "Care", "Health", "Group", "Project", "Hub", "Clinic", "Office", "Ltd"}
+
+
+def fields(text: str) -> Iterator[Found]:
+    """The value of a form's field for a person is a name."""
+    for m in FIELD_NAME.finditer(text):
+        words = [w for w in m.group(1).split() if w.rstrip(".") not in TITLES]
+        if words and not any(w.lower() in _NOBODY or w.lower() in PRONOUNS or w in _BODY_WORDS for w in words):
+            yield m.start(1), m.end(1), "PERSON"
+
+
 def speakers(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> Iterator[Found]:
     """Names that label a line: a transcript's speakers, a heading that is somebody's name."""
     used = taken_mask(text, taken)
-    for pattern in (_SPEAKER, _NAME_HEADING):
+    for pattern in (_SPEAKER, _NAME_HEADING, _ROLE_SPEAKER):
         for m in pattern.finditer(text):
             s, e = m.span(1)
             words = m.group(1).split()
-            if any(used[s:e]) or is_place(m.group(1)) or any(_no_name_word(w) for w in words):
-                continue  # "Note:", "Mum:", "## Background"
+            unlikely = (lambda w: w.lower() in _NOBODY) if pattern is _ROLE_SPEAKER else _no_name_word
+            if any(used[s:e]) or is_place(m.group(1)) or any(unlikely(w) for w in words):
+                continue  # "Note:", "Mum:", "## Background"; "FACILITATOR (Dawn):" names Dawn
             yield s, e, "PERSON"
 
 
