@@ -58,3 +58,22 @@ def test_snippet_text_is_the_same_as_running_every_markdown_pattern():
     texts = stories + ["".join(rng.choices(pieces, k=rng.randint(0, 40))) for _ in range(3000)]
     for text in texts:
         assert plain_text(text) == _plain_by_every_regex(text), repr(text)
+
+
+def test_snippet_matches_and_plain_text_equal_the_plain_regex_way():
+    """The fast paths (literal prefixes in the lower-cased text; line marks tried at line starts only) change nothing."""
+    import random
+    import re
+
+    from storybank.search import snippets
+
+    rng = random.Random(5)
+    pieces = list("abcdeiksw WAIT.,;:'_-#>*+19\n\n\t") + ["\u00e9", "\u0130", "\u017f", "\u212a", "\u2028", "wait",
+                                                       "Waiting", "crisis", "# ", "> ", "- ", "1. ", "\n  ## ", "x.wait"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 60))) for _ in range(3000)]
+    for text in texts:
+        assert snippets._without_line_marks(text) == snippets._LINE_MARK.sub("", text)
+        for stems in ({"wait"}, {"crisi", "wait"}, {"a"}, {"s"}, {"k"}, {"e.g"}, {"x_y"}):
+            prefixes = snippets._prefixes(frozenset(stems))
+            assert snippets._matches(text, stems) == snippets._matches_by_regex(text, stems, prefixes), (text, stems)
+    assert re.search("<mark>Waiting</mark>", str(snippets.snippet("# Waiting\n\n- for **the** team", {"wait"})))

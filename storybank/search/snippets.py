@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -11,6 +12,7 @@ SNIPPET_CHARS = 240
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _LINE_MARK = re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+", re.M)
+_MARK_AT = re.compile(_LINE_MARK.pattern.removeprefix("^"))  # (matched at each line's start)
 _EMPHASIS = re.compile(r"[*_`~]{1,3}")
 
 
@@ -24,10 +26,29 @@ def plain_text(markdown: str) -> str:
     text = markdown
     if "](" in text:
         text = _LINK.sub(r"\1", _IMAGE.sub(r"\1", text))
-    text = _LINE_MARK.sub("", text)
+    text = _without_line_marks(text)
     if "*" in text or "_" in text or "`" in text or "~" in text:
         text = _EMPHASIS.sub("", text)
     return " ".join(text.split())
+
+
+def _without_line_marks(text: str) -> str:
+    """`_LINE_MARK.sub("", text)`, the pattern tried only where `^` can match (the text's start, after each newline).
+
+    The regex engine tries a multi-line `^` at every character: ten times the work on a story's text.
+    """
+    kept: list[str] = []
+    done = start = 0
+    while start >= 0:
+        if start >= done and (found := _MARK_AT.match(text, start)) is not None:
+            kept.append(text[done:start])
+            done = found.end()
+        newline = text.find("\n", start)
+        start = newline + 1 if newline >= 0 else -1
+    if not kept:
+        return text
+    kept.append(text[done:])
+    return "".join(kept)
 
 
 def snippet(markdown: str, stems: set[str], chars: int = SNIPPET_CHARS) -> Markup:
@@ -77,10 +98,41 @@ def _matches(text: str, stems: set[str]) -> list[tuple[int, int]]:
     """Spans of words whose stem is wanted.
 
     Porter stemming rewrites only word endings, so a word can only have stem S
-    if it starts with S minus its last three letters: a regex finds those few
-    candidates and each is then stemmed exactly as the index stemmed it.
+    if it starts with S minus its last three letters: those few candidates are
+    found (as plain strings in the lower-cased text: the regex engine's fast
+    path), and each is then stemmed exactly as the index stemmed it.
     """
-    prefixes = sorted({s[:max(1, len(s) - 3)] for s in stems}, key=len, reverse=True)
+    prefixes = _prefixes(frozenset(stems))
+    lower = text.lower()
+    if len(lower) != len(text) or not all(p.isalnum() for p in prefixes):  # rare: lower-casing moved the offsets
+        return _matches_by_regex(text, stems, prefixes)
+    out = []
+    end = 0
+    word_at, stem = WORD_RE.match, stem_of
+    for found in _literal_finder(prefixes).finditer(lower):
+        start = found.start()
+        if start < end or (start and (text[start - 1].isalnum() or text[start - 1] == "_")):
+            continue  # (inside the last word, or not at a word's start: what the regex's (?<!\w) refuses)
+        word = word_at(text, start)
+        if word is None:
+            continue
+        if stem(word.group().lower()) in stems:
+            out.append(word.span())
+        end = word.end()
+    return out
+
+
+@lru_cache(maxsize=256)
+def _prefixes(stems: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted({s[:max(1, len(s) - 3)] for s in stems}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=256)
+def _literal_finder(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(p) for p in prefixes))
+
+
+def _matches_by_regex(text: str, stems: set[str], prefixes: tuple[str, ...]) -> list[tuple[int, int]]:
     finder = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in prefixes) + r")", re.IGNORECASE)
     out = []
     pos = 0
