@@ -446,3 +446,14 @@ def test_a_form_field_for_a_person_and_a_transcript_speaker_in_capitals_are_name
 
 def test_a_field_for_a_body_is_no_name():
     assert not any(p.type == "PERSON" for p in deid.detect("Referrer: Housing Options Team\nReason: rent arrears"))
+
+
+@pytest.mark.parametrize(("text", "name", "kind"), [
+    ("Case note – Exeter CMHT (Wonford House)", "Exeter CMHT", "ORG"),
+    ("who has been under the Lincoln Early Intervention team since spring", "Lincoln Early Intervention", "ORG"),
+    ("Thanks to Stirling Albion for the pitch and the kit.", "Stirling Albion", "ORG"),
+    ("We drove out to Holme Wood where her mum still lives.", "Holme Wood", "PLACE"),
+    ("the appointment was meant to be on harbour ward, the one up at mereside. ok", "harbour ward", "ORG"),
+])
+def test_a_team_named_by_its_area_and_a_name_that_starts_with_a_town(text, name, kind):
+    assert (name, kind) in {(p.text, p.type) for p in deid.detect(text)}

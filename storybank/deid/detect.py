@@ -409,6 +409,11 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
                     and (names.PERSON_AFTER.match(after) or names._HUMAN_AFTER.match(after)) \
                     and not _ORG_WORDS.intersection(p.text.split()) and not re.match(r"^(?:'s|’s)?\s+from\b", after):
                 p = Proposal(p.start, p.end, p.text, "PERSON", p.source)  # "Our oldest singer, Winston, is 89"
+            words = p.text.split()
+            if p.type == "PERSON" and len(words) >= 2 and words[0] not in TITLES and not is_first_name(words[0]) \
+                    and (places.is_city(words[0]) or _is_town(words[0])):
+                kind = "PLACE" if places._PLACE_PREPOSITION.search(text[max(0, p.start - 20):p.start]) else "ORG"
+                p = Proposal(p.start, p.end, p.text, kind, p.source)  # "Stirling Albion"; "out to Holme Wood"
             if p.type == "PERSON" and p.text.isupper() and p.text.isalpha() and len(p.text) >= 3:
                 p = Proposal(p.start, p.end, p.text, "ORG", p.source)  # "with ELFT staff": an acronym names a body
             if p.type == "PERSON" and " " not in p.text and not is_first_name(p.text) and not is_common_word(p.text) \

@@ -70,7 +70,7 @@ ORG_WORDS = ("Surgery", "Centre", "Center", "Hub", "Café", "Cafe", "Trust", "Ne
              "General", "Infirmary", "Pharmacy", "Chemist", "Bakery", "Studio", "Studios", "Gym", "Arts", "Airport", "Wellbeing")
 _LOWER_STREET = ("road", "street", "lane", "avenue", "close", "drive", "crescent", "terrace", "estate", "park", "rd")
 _LOWER_ORG = ("centre", "center", "surgery", "practice", "hub", "unit", "clinic", "lodge", "project", "trust", "royal",
-              "infirmary")
+              "infirmary", "ward", "club", "homes", "café", "cafe", "drop in", "drop-in")
 # Words before a lower-case "road"/"centre" that make it generic ("the main road", "the day centre").
 _GENERIC_BEFORE = {"main", "high", "back", "side", "busy", "long", "next", "quiet", "big", "little", "same", "old",
                    "new", "day", "job", "walk", "walk-in", "leisure", "community", "health", "crisis", "drop-in",
@@ -78,6 +78,10 @@ _GENERIC_BEFORE = {"main", "high", "back", "side", "busy", "long", "next", "quie
                    "my", "the", "a", "his", "her", "their", "ring", "dual", "bus", "train", "car", "trailer"}
 
 STREET = re.compile(rf"(?<![\w-])(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:{_CAP}\s+){{1,3}}(?:{'|'.join(STREET_WORDS)})(?![\w-])")
+# "Exeter CMHT", "Perth & Kinross CMHT", "Stirling HSCP": a local team named by its area and its kind.
+AREA_TEAM = re.compile(r"(?<![\w-])(?:[A-Z][a-z]+(?:\s+(?:&|and)\s+[A-Z][a-z]+)?\s+)(?:CMHT|CAMHS|HSCP|IAPT|CRHT|HTT|EIP|EIS|"
+                       r"CRT|CMHS|CDAT|ICB|CCG|LD Team|Early Intervention(?:\s+(?:Team|Service))?|Crisis Team|"
+                       r"Home Treatment Team|Talking Therapies)(?![\w-])")
 # "Fitzwilliam St", "werneth hall rd", "Princes St.": a street with its suffix cut short (no Saint: no name follows).
 STREET_SHORT = re.compile(rf"(?<![\w-])(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:{_CAP}\s+){{1,3}}(?:Rd|Ave|St)(?![\w'’-])(?!\.?\s+[A-Z])")
 ORG = re.compile(rf"(?<![\w-])(?:(?:St\.?|Saint)\s+)?(?:{_CAP}(?:\s+|\s+(?:&|and|of|for|on)\s+)){{1,4}}"
@@ -169,6 +173,10 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
             start = _strip_leading(text, start + boundary[-1].end(), end)[0]
         if len(text[start:end].split()) >= 2:
             yield start, end, "ORG" if text[start:end].split()[-1] in INSTITUTION_WORDS else "PLACE"
+    for m in AREA_TEAM.finditer(text):
+        start, end = _strip_leading(text, m.start(), m.end())
+        if len(text[start:end].split()) >= 2:
+            yield start, end, "ORG"
     for m in STREET_SHORT.finditer(text):
         start, end = _strip_leading(text, m.start(), m.end())
         if len(text[start:end].split()) >= 2:
