@@ -13,7 +13,7 @@ from datetime import date
 
 from markupsafe import Markup
 from sqlalchemy import Select, cast, func, literal, select, union_all
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
 
@@ -238,7 +238,7 @@ def _search(user: User, text: str, purpose: str, page: int, per_page: int, facet
         if themed and not last:
             return None
     stems = plan.highlight_stems(resolved)
-    stories = {row.id: row for row in shown}
+    stories = {row.id: row for row in shown if purpose != "research" or row.title is not None}
     if len(stories) < len(hits.ids):  # the index lags: never show, and repair it
         stale = set(hits.ids) - set(stories)
         hits.total = max(0, hits.total - len(stale))
@@ -273,8 +273,9 @@ def _shown(visible: Select, purpose: str, ids: object) -> Select:
 
     The index may lag behind a withdrawal or a consent change: only these may be shown. Columns
     `id, site, kind, collected_on, title, body, themes` (plan.Shown): for research the current
-    revision's title and body (the only one whose words are shown), for workshop none (the approved
-    workshop version is read after); themes are the names of its codes.
+    revision's title and body (the only one whose words are shown; a story without one is not
+    shown), for workshop none (the approved workshop version is read after); themes are the names
+    of its codes.
     """
     columns = [Story.id.label("id"), Story.site.label("site"), Story.kind.label("kind"),
                Story.collected_on.label("collected_on")]
@@ -282,12 +283,18 @@ def _shown(visible: Select, purpose: str, ids: object) -> Select:
     if purpose != "research":
         return visible.with_only_columns(*columns, _NO_TEXT.label("title"), _NO_TEXT.label("body"), themes
                                          ).where(Story.id.in_(ids))
-    newest = _NEWEST_REVISION
-    current = select(func.max(newest.number)).where(newest.story_id == Story.id).scalar_subquery()
-    return (visible.with_only_columns(*columns, StoryRevision.title.label("title"), StoryRevision.body.label("body"),
-                                      themes)
-            .join(StoryRevision, (StoryRevision.story_id == Story.id) & (StoryRevision.number == current))
-            .where(Story.id.in_(ids)))
+    return visible.with_only_columns(*columns, _newest(StoryRevision.title).label("title"),
+                                     _newest(StoryRevision.body).label("body"), themes).where(Story.id.in_(ids))
+
+
+def _newest(column: ColumnElement) -> ScalarSelect:
+    """The story's current revision's `column`: NULL if it has none (never shown; title and body are never NULL).
+
+    A scalar subquery, not a join with the revision numbered max(number): PostgreSQL planned the
+    join in about 0.45 ms of every search (the statement's other parts in about 0.6 ms).
+    """
+    return (select(column).where(StoryRevision.story_id == Story.id).order_by(StoryRevision.number.desc()).limit(1)
+            .scalar_subquery())
 
 
 def _statement_key(purpose: str, visible: Select) -> object | None:
@@ -308,7 +315,6 @@ def _statement_key(purpose: str, visible: Select) -> object | None:
     return key
 
 
-_NEWEST_REVISION = aliased(StoryRevision)  # made once: an alias per search cost about a millisecond
 _NO_TEXT = cast(None, db.Text)
 _NAME_SEP = "\x1f"  # (unit separator: never in a code name)
 
