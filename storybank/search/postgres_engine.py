@@ -22,6 +22,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     not_,
+    null,
     or_,
     select,
     true,
@@ -314,6 +315,11 @@ class _Statement:
         return db.session.connection().exec_driver_sql(self.sql, {**self.bound, **params}).all()
 
 
+def _name(row_name: str) -> ColumnElement:
+    """A part's row name, written in the SQL (kept under psycopg's 4 kB limit for caching its parsed form)."""
+    return literal_column(f"'{row_name}'")
+
+
 _POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
 
 
@@ -379,35 +385,36 @@ def _build_statement(purpose: str, recipe: Recipe, ranked: bool, facets: bool,
             if ranked else literal(0.0))
     matched = select(SearchDocument.story_id, rank.label("rank")).where(base).cte("matched")
     order = (matched.c.rank.desc(), matched.c.story_id.desc()) if ranked else (matched.c.story_id.desc(),)
-    text, number, day = cast(None, db.Text), cast(None, db.Float), cast(None, db.Date)
+    text, day = cast(None, db.Text), cast(None, db.Date)  # (typed in the first part; NULL in the others)
     page = (select(matched.c.story_id, matched.c.rank).order_by(*order)
             .offset(bindparam("offset", type_=db.Integer)).limit(bindparam("limit", type_=db.Integer)))
     page = page.cte("page") if reads is not None else page.subquery("page")
-    parts = [select(literal("hit").label("name"), text.label("value"), text.label("kind"),
+    parts = [select(_name("hit").label("name"), text.label("value"), text.label("kind"),
                     page.c.story_id.label("n"), page.c.rank.label("rank"), text.label("title"),
                     text.label("body"), day.label("day"), text.label("names"))]
+    text = number = day = null()
     if reads is not None:
         shown = reads.shown(select(page.c.story_id)).subquery("shown")
-        parts.append(select(literal("story"), shown.c.site, shown.c.kind, shown.c.id, number, shown.c.title,
+        parts.append(select(_name("story"), shown.c.site, shown.c.kind, shown.c.id, number, shown.c.title,
                             shown.c.body, shown.c.collected_on, shown.c.themes))
         stale = codebook_copy.fingerprint_sql().is_distinct_from(bindparam("codebook", type_=db.Text))
-        parts.append(select(literal("code"), cast(Code.parent_id, db.Text), text, Code.id, number, Code.name, text,
+        parts.append(select(_name("code"), cast(Code.parent_id, db.Text), text, Code.id, number, Code.name, text,
                             day, text).where(stale))
         if reads.words:
-            parts.append(select(literal("word"), SearchWord.word, text, cast(None, db.Integer), number, text, text,
+            parts.append(select(_name("word"), SearchWord.word, text, null(), number, text, text,
                                 day, text).where(SearchWord.purpose == purpose,
                                                  SearchWord.word == any_(bindparam("words", type_=_TEXTS))))
     if not facets:
-        parts.append(select(literal("total"), text, text, func.count(), number, text, text, day, text)
+        parts.append(select(_name("total"), text, text, func.count(), number, text, text, day, text)
                      .select_from(matched))
     else:
         stamped = SearchDocument.generation > bindparam("since", type_=db.BigInteger)
         parts += [
-            select(literal("ids"), func.string_agg(cast(matched.c.story_id, db.Text), literal(",")), text,
+            select(_name("ids"), func.string_agg(cast(matched.c.story_id, db.Text), literal(",")), text,
                    func.count(), number, text, text, day, text).select_from(matched),
-            select(literal("generation"), cast(literal_column("search_generation.tableoid"), db.Text), text,
+            select(_name("generation"), cast(literal_column("search_generation.tableoid"), db.Text), text,
                    SearchGeneration.n, number, text, text, day, text).where(SearchGeneration.id == 1),
-            select(literal("doc"), SearchDocument.site, SearchDocument.kind, SearchDocument.story_id, number, text,
+            select(_name("doc"), SearchDocument.site, SearchDocument.kind, SearchDocument.story_id, number, text,
                    text, day, cast(SearchDocument.themes, db.Text)).where(SearchDocument.purpose == purpose, stamped),
         ]
     return union_all(*parts)
