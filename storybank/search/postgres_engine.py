@@ -41,7 +41,7 @@ from storybank.search.documents import IndexDoc
 from storybank.search.engine import CatchUp, IndexProgress
 from storybank.search.models import SearchDocument, SearchGeneration, SearchWord
 from storybank.search.plan import EngineHits
-from storybank.search.postgres_facets import FacetCopies, matched_ids
+from storybank.search.postgres_facets import EMPTY, Documents, FacetCopies, loaded, matched_ids
 
 MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position
 TITLE_GAP = 4
@@ -235,6 +235,8 @@ class PostgresEngine:
         statement, params = _search_statement(purpose, tree, offset, limit, facets, reads)
         for _attempt in range(2):
             base = self._copies.get(purpose)
+            if facets and base is EMPTY:
+                base = self._copies.put(purpose, _load_copy(purpose))
             if facets:
                 params["since"] = base.generation
             out, read = _read(statement.run(params), facets, reads)
@@ -253,6 +255,25 @@ class PostgresEngine:
         return db.session.scalar(
             select(func.count()).select_from(SearchDocument).where(SearchDocument.purpose == purpose)
         ) or 0
+
+
+def _load_copy(purpose: str) -> Documents:
+    """This process's first copy of the purpose's facet values: the generation and the ids grouped, in one statement."""
+    ids = func.string_agg(cast(SearchDocument.story_id, db.Text), literal(","))
+    code = func.unnest(SearchDocument.themes).table_valued("code").render_derived()
+    mine = SearchDocument.purpose == purpose
+    rows = db.session.execute(union_all(
+        select(_name("generation").label("name"), cast(literal_column("search_generation.tableoid"), db.Text).label("a"),
+               cast(None, db.Text).label("b"), SearchGeneration.n.label("n"), cast(None, db.Text).label("ids"))
+        .where(SearchGeneration.id == 1),
+        select(_name("site+kind"), SearchDocument.site, SearchDocument.kind, null(), ids).where(mine)
+        .group_by(SearchDocument.site, SearchDocument.kind),
+        select(_name("theme"), null(), null(), code.c.code, ids).select_from(SearchDocument).join(code, true())
+        .where(mine).group_by(code.c.code),
+    )).all()
+    epoch, generation = next(((r.a, r.n) for r in rows if r.name == "generation"), (None, 0))
+    return loaded(epoch, generation, [(r.a, r.b, r.ids) for r in rows if r.name == "site+kind"],
+                  [(r.n, r.ids) for r in rows if r.name == "theme"])
 
 
 Changed = list[tuple[int, str, str, str | None]]  # (story id, site, kind, theme ids as text) of rows stamped later
