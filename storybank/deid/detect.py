@@ -425,13 +425,13 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
             if p.type == "PERSON" and " " in p.text and p.text.rsplit(None, 1)[1].lower() in KINSHIP \
                     and p.text.rsplit(None, 1)[0].lower() not in KINSHIP:
                 p = Proposal(p.start, p.start + len(p.text.rsplit(None, 1)[0]), p.text.rsplit(None, 1)[0], p.type, p.source)
-            if p.type == "ORG" and p.text.isupper() and _A_LABEL.match(text[p.end:p.end + 2]) \
-                    and is_first_name(p.text.capitalize()):
-                p = Proposal(p.start, p.end, p.text, "PERSON", p.source)  # "LEE: I will.": a speaker
-            if p.type == "ORG" and p.text.isupper() and p.text.isalpha() and (
-                    _A_LABEL.match(text[p.end:p.end + 2]) and not is_first_name(p.text.capitalize())
-                    or p.text.lower() in rules.RECORD_SYSTEMS or is_common_word(p.text.lower())):
-                continue  # "INT: And where…", "CHI 1207894412", "REFERRAL –": a label, a record system, a heading
+            if p.type == "ORG" and p.text.isupper():
+                labels_a_line = text.startswith(":", p.end)  # "LEE: I will.", "INT: And where…"
+                if labels_a_line and is_first_name(p.text.capitalize()):
+                    p = Proposal(p.start, p.end, p.text, "PERSON", p.source)  # a speaker
+                elif p.text.isalpha() and (labels_a_line or p.text.lower() in rules.RECORD_SYSTEMS
+                                           or is_common_word(p.text.lower())):
+                    continue  # a label, a record system ("CHI 1207894412"), a heading ("REFERRAL –")
             if p.type == "PERSON":  # "ciaras nanny" above is "ciaras"
                 start, end = names.widen(text, p.start, p.end)
                 if any(q is not p and q.start < end and start < q.end for q in found):
@@ -454,7 +454,6 @@ def _a_workplace(text: str, p: Proposal) -> bool:
                 or places.in_care_before(text, p.start))
 
 
-_A_LABEL = re.compile(r"^:")
 _BODY_CALLED = re.compile(r"\b(?:group|charity|project|club|page|service|network|choir|band|café|cafe|shop|"
                           r"organisation|organization|company|business|podcast|channel|collective|society|team)\s+"
                           r"(?:is\s+|was\s+)?(?:called|named)\s+$", re.IGNORECASE)

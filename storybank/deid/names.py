@@ -338,10 +338,10 @@ def speakers(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> 
     """Names that label a line: a transcript's speakers, a heading that is somebody's name."""
     used = taken_mask(text, taken)
     for pattern in (_SPEAKER, _NAME_HEADING, _ROLE_SPEAKER):
+        unlikely = (lambda w: w.lower() in _NOBODY) if pattern is _ROLE_SPEAKER else _no_name_word
         for m in pattern.finditer(text):
             s, e = m.span(1)
             words = m.group(1).split()
-            unlikely = (lambda w: w.lower() in _NOBODY) if pattern is _ROLE_SPEAKER else _no_name_word
             if any(used[s:e]) or is_place(m.group(1)) or any(unlikely(w) for w in words):
                 continue  # "Note:", "Mum:", "## Background"; "FACILITATOR (Dawn):" names Dawn
             yield s, e, "PERSON"

@@ -11,7 +11,7 @@ in the database.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -56,8 +56,7 @@ class Documents:
     def updated(self, epoch: str | None, generation: int, rows: list[tuple[int, str, str, str | None]]) -> Documents:
         """A copy with `rows` (story id, site, kind, theme ids as PostgreSQL writes an array) written in."""
         if not rows:
-            return Documents(epoch, generation, self.sites, self.kinds, self.codes, self.site_of, self.kind_of,
-                             self.themes_of)
+            return replace(self, epoch=epoch, generation=generation)
         sites, kinds, codes = list(self.sites), list(self.kinds), list(self.codes)
         site_index, kind_index, code_index = (_index(sites), _index(kinds), _index(codes))
         parsed = [(sid, _intern(site, sites, site_index), _intern(kind, kinds, kind_index),
