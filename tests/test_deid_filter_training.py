@@ -53,10 +53,18 @@ def test_it_trains_on_tiny_sets_prints_the_tables_and_writes_json(script, tmp_pa
     assert all(len(row) == len(model["classes"]) for row in model["weights"].values())
 
 
-def test_it_never_trains_on_the_sixth_set(script, tmp_path):
-    sixth = _tiny(tmp_path, 0, "deid_fresh_heldout6.yaml")
-    with pytest.raises(SystemExit, match="never trained on"):
-        script.main(["--set", str(sixth), "--no-table"])
+def test_it_never_reads_a_sealed_set_to_train_or_to_measure(script, tmp_path):
+    (tmp_path / "sealed").mkdir()
+    sealed = _tiny(tmp_path / "sealed", 0)
+    with pytest.raises(SystemExit, match="sealed set is never read"):
+        script.main(["--set", str(sealed), "--no-table"])
+    with pytest.raises(SystemExit, match="sealed set is never read"):
+        script.main(["--set", str(_tiny(tmp_path, 1)), "--no-table", "--measure-on", str(sealed)])
+
+
+def test_the_sixth_set_may_now_be_trained_on(script, tmp_path):
+    assert "deid_fresh_heldout6.yaml" in script.TRAINING_SETS
+    assert not script.sealed(_tiny(tmp_path, 0, "deid_fresh_heldout6.yaml"))
 
 
 def test_contact_details_are_out_of_the_filters_reach(script, tmp_path):
