@@ -53,21 +53,77 @@ CUED_NI = re.compile(r"\b(?:ni|n\.i\.|national insurance)\s*(?:number|no\.?)?\s*
 _CAR_REG_FORMS = r"(?:[a-z]{2}\d{2}\s?[a-z]{3}|[a-z]\d{1,3}\s?[a-z]{3}|[a-z]{3}\s?\d{1,3}[a-z])"
 CUED_CAR_REG = re.compile(r"\b(?:reg|registration|number plate|plate|private plate|reg plate)\s*(?:number|no\.?|was|is)?"
                           rf"\s*(?:is|was|:|-)?\s*({_CAR_REG_FORMS})(?![\w])", re.IGNORECASE)
-# "hospital number RX4471203", "case ref: SAL/2291/B", "my claim number is 4471 2290": a record's own number.
-RECORD_NUMBER = re.compile(r"\b(?:reference|ref|case|claim|patient|hospital|client|membership|member|student|passport|"
-                           r"licence|license|driving licence|crime|incident|customer|account|tenancy|tenant|payroll|"
-                           r"staff|employee|badge|library card|oyster|pension|unique taxpayer|utr|mrn|chi|prison|prisoner|"
-                           r"inmate|visa|brp|home office)\s*"
-                           r"(?:number|no\.?|num|#|id|ref|reference)\s*(?:is|was|:|=)?\s*"
-                           r"((?=[A-Za-z/-]*\d)[A-Za-z0-9][A-Za-z0-9/-]*(?:\s\d{3,})*)(?![\w])", re.IGNORECASE)
-# "RiO 4471092", "Mosaic ID 3318472", "ref LL-882310", "(ID 500712345)", "Hosp no: L1029384": a record's label
-# (a number's name, or the system it is kept in), then a code with four digits or more.
+# Record numbers, one grammar: a label, then the number. A label names what the record is of (an owner: "claim",
+# "hospital", "learner") and what its number is called ("number", "no.", "ref", "ID"), or the system it is kept in
+# ("RiO", "Mosaic ID"), or is a bare "ref"/"ID". How much a number must look like a record's depends on how sure the
+# label is; extend the vocabularies below, not the patterns.
+RECORD_OWNERS = (
+    "reference", "ref", "case", "claim", "patient", "hospital", "hosp", "client", "membership", "member", "student",
+    "learner", "pupil", "passport", "licence", "license", "driving licence", "driving license", "crime", "incident",
+    "police", "court", "booking", "order", "customer", "account", "tenancy", "tenant", "housing", "council tax",
+    "payroll", "staff", "employee", "badge", "library card", "oyster", "pension", "unique taxpayer", "utr", "mrn", "chi",
+    "prison", "prisoner", "inmate", "visa", "brp", "home office", "ni", "nino")
+# Owners that label a number even without "number" after them: "passport 123456789", "hospital RX1234567".
+OWNERS_ALONE = ("passport", "driving licence", "driving license", "licence", "license", "hospital", "patient", "mrn",
+                "chi", "student", "employee", "staff", "payroll", "membership", "prisoner", "inmate", "visa", "brp",
+                "case", "claim", "utr", "ni", "nino")
 RECORD_SYSTEMS = ("rio", "mosaic", "chi", "emis", "systmone", "carefirst", "liquidlogic", "lcs", "eclipse", "paris", "epr",
-                  "pas", "trak", "lorenzo", "cerner")
-_RECORD_SYSTEMS = "|".join(RECORD_SYSTEMS)
-BARE_LABEL = re.compile(rf"\b(?:(?:{_RECORD_SYSTEMS})(?:\s+(?:id|no\.?|number|ref))?|ref|reference|id|hosp(?:ital)?\s+no\.?)"
-                        r"\s*[:#]?\s*((?=(?:[A-Za-z/-]*\d){4})[A-Za-z0-9](?:[A-Za-z0-9]|[/-](?=[A-Za-z0-9]))*)(?![\w/-])",
-                        re.IGNORECASE)
+                  "pas", "trak", "lorenzo", "cerner", "mrn")
+_CALLED = r"(?:number|num|no\.?|#|id|reference|ref)(?![A-Za-z])"
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+RECORD_LABEL = re.compile(rf"\b(?:(?P<owner>{_alternatives(RECORD_OWNERS)})(?:(?:,\s*|\s*)(?P<called>{_CALLED})|"
+                          rf"(?![A-Za-z]))|(?P<system>{_alternatives(RECORD_SYSTEMS)})(?:\s+(?:id|no\.?|number|ref))?"
+                          r"(?![A-Za-z])|(?P<bare>id)(?![A-Za-z]))", re.IGNORECASE)
+# The number straight after its label ("is", "was", ":" between): "SAL/2291/B", "4471 2290", "RXK 0091573".
+_RIGHT_AFTER = re.compile(r"\s*(?:(?:is|was)\b|[:=#])?\s*[:#]?\s*"
+                          r"(?P<code>(?:(?!(?:is|was|on|to|at|of|in|for|it|the|and|or|my|his|her)\s)[A-Za-z]{1,4}\s"
+                          r"(?=\d{3}))?[A-Za-z0-9]+(?:[/-][A-Za-z0-9]+)*(?:\s\d{3,})*)(?![\w])", re.IGNORECASE)
+# Further on in the sentence, only a number shaped like a record's: "hospital number is on it, HC4471903", "police
+# ref for the break-in: 03/88120/25", "bvh 220 7781".
+_LATER = re.compile(r"[^.!?\n]{0,60}?(?<![\w/-])(?P<code>[A-Za-z]{1,4}\s?\d{3}\s\d{4}|[A-Za-z]{0,4}-?\d{5,}[A-Za-z]?|"
+                    r"\d{1,4}/\d{4,}/\d{1,4}|\d{1,4}/\d{5,})(?![\w/-])", re.IGNORECASE)
+_YEAR_OR_DATE = re.compile(r"(?:19|20)\d{2}s?|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?")
+
+
+def _record_number(label: re.Match, code: str, right_after: bool) -> bool:
+    """Does a code after this label look enough like a record's number?"""
+    digits = sum(c.isdigit() for c in code)
+    if not digits or _YEAR_OR_DATE.fullmatch(code):
+        return False  # "student 2019", "ID 12/03/2024"
+    if not right_after:
+        return not (code.startswith("0") and digits in (10, 11) and not re.search(r"[A-Za-z/]", code))  # a phone
+    if label.group("called"):
+        return not re.fullmatch(r"\d{1,3}", code)  # "claim number 4471", never "case no. 3"
+    owner = (label.group("owner") or "").lower()
+    if owner and " ".join(owner.split()) in OWNERS_ALONE and len(re.sub(r"\s", "", code)) >= 6 \
+            and not re.fullmatch(r"\d{1,5}", code):
+        return True  # "passport 123456789"
+    return bool(label.group("system") or label.group("bare") or owner in ("ref", "reference", "chi", "mrn")) \
+        and digits >= 4  # "RiO 4471092", "ref LL-882310", "(ID 500712345)"
+
+
+def _records(text: str) -> Iterator[Found]:
+    for label in RECORD_LABEL.finditer(text):
+        after = _RIGHT_AFTER.match(text, label.end())
+        if after and _record_number(label, after.group("code"), True):
+            yield after.start("code"), after.end("code"), "OTHER_ID"
+        elif label.group("called") and (later := _LATER.match(text, label.end())) \
+                and _record_number(label, later.group("code"), False):
+            yield later.start("code"), later.end("code"), "OTHER_ID"
+
+
+def _record_label_before(text: str, start: int) -> bool:
+    """"CHI 0402516637", "ref: 0161 4471": a record's label right before a number shaped like a phone's."""
+    label = re.search(rf"(?:{RECORD_LABEL.pattern})\s*[:#]?\s*$", text[max(0, start - 25):start], re.IGNORECASE)
+    return bool(label and (label.group("system") or label.group("bare") or (label.group("owner") or "").lower() in (
+        "ref", "reference", "hospital", "hosp", "mrn", "chi")))
+
+
 # A fishing boat's port letters and number where a boat is talked about ("the Morwenna Jane (PZ 1142)").
 BOAT_REG = re.compile(r"(?<![\w-])[A-Z]{1,3}\s?\d{1,4}(?![\w-])")
 _BOAT_WORDS = re.compile(r"\b(?:boat|vessel|trawler|fishing|skipper|crew|harbour|moored|registration)\b", re.IGNORECASE)
@@ -83,14 +139,6 @@ PLATFORM_NAME = re.compile(rf"\b(?:{_PLATFORMS})\s*(?:name|handle|username|accou
 # "follow jo_b_art on insta", "kayz.x99 on snap": a handle's shape (a digit, "_" or an inner dot) before its platform.
 HANDLE_BEFORE_PLATFORM = re.compile(rf"(?<![\w@.])((?=[\w.]*[A-Za-z])(?=[\w.]*(?:\d|_|\.\w))[A-Za-z0-9_](?:\w|\.(?=\w)){{2,29}})"
                                     rf"\s+(?:on|over on|on the)\s+(?:{_PLATFORMS}|fb|facebook)\b", re.IGNORECASE)
-# "my hospital number is on it, HC4471903", "employee number, E0048213", "student ID from X College is 20184471":
-# a record's label, then within the same sentence the first number shaped like a record's (six digits or more,
-# or letters and five digits or more), "bvh 220 7781" too.
-LABEL_THEN_NUMBER = re.compile(r"\b(?:passport|hospital|patient|student|employee|staff|payroll|membership|prison|"
-                               r"prisoner|claim|case|customer|tenancy|pension|mrn)(?:,\s*|\s+)(?:number|no\.?|num|id|ref|"
-                               r"reference|#)(?P<gap>[^.!?\n]{0,60}?)"
-                               r"(?<![\w-])(?P<id>[A-Za-z]{1,4}\s?\d{3}\s\d{4}|[A-Za-z]{0,4}\d{5,}[A-Za-z]?|\d{6,})"
-                               r"(?![\w-])", re.IGNORECASE)
 # "my username is wee_ghost_kirsty", "I'm pri_nurse_bell on there": words joined by "_" are a handle.
 UNDERSCORE_HANDLE = re.compile(r"(?<![\w@./])[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+_?(?![\w@/])")
 CUED_HANDLE = re.compile(r"\b(?:username|user name|handle|gamertag|screen name|display name)\s*(?:is|was|:|-)?\s*"
@@ -114,11 +162,6 @@ _CAR_WORDS = re.compile(r"\b(?:volvo|ford|vauxhall|corsa|fiesta|astra|nissan|toy
                         re.IGNORECASE)
 # A driving licence number: five letters of the surname (9s padding), six digits, two initials, a digit, two letters.
 DRIVING_LICENCE = re.compile(r"(?<![\w])[A-Z9]{5}\s?\d{6}\s?[A-Z9]{2}\d\s?[A-Z]{2}(?:\s?\d{2})?(?![\w])")
-# "passport 123456789", "hospital no RX1234567", "patient ID: 4471203": a record's label right before its number.
-LABELLED_RECORD = re.compile(r"\b(?:passport|driving licen[cs]e|licen[cs]e|hospital|patient|mrn|chi|student|employee|"
-                             r"staff|payroll|membership|prisoner|inmate|visa|brp|case|claim|utr|ni|nino)\s*(?:is|was|:|#)?\s*"
-                             r"((?=[A-Za-z/-]*\d)(?=[\w/-]{6,})[A-Za-z0-9][A-Za-z0-9/-]*\d[A-Za-z0-9/-]*)(?![\w])",
-                             re.IGNORECASE)
 SORT_CODE = re.compile(r"(?<![\w-])\d{2}[- ]\d{2}[- ]\d{2}(?![\w-])")
 ACCOUNT = re.compile(r"(?<![\w-])\d{8}(?![\w-])")
 CUED_SORT_CODE = re.compile(r"\bsort\s*code(?:['’]s|\s+is|\s+was|:)?\s*(\d{6})(?![\w-])", re.IGNORECASE)
@@ -267,17 +310,13 @@ def _spoken_digits(words: str) -> int:
     return count
 
 
-_RECORD_BEFORE = re.compile(rf"\b(?:{_RECORD_SYSTEMS}|ref|reference|id|mrn|hospital no\.?|hosp no\.?)\s*[:#]?\s*$",
-                            re.IGNORECASE)
-
-
 def _phones(text: str) -> Iterator[Found]:
     for m in SPOKEN_PHONE.finditer(text):
         if _spoken_digits(m.group()) in (10, 11) and len(re.findall(r"[a-z]+", m.group(), re.IGNORECASE)) >= 4:
             yield m.start(), m.end(), "PHONE"
     for match in PhoneNumberMatcher(text, "GB", leniency=Leniency.POSSIBLE):
         raw = match.raw_string
-        if _RECORD_BEFORE.search(text[max(0, match.start - 20):match.start]):
+        if _record_label_before(text, match.start):
             continue  # "CHI 0402516637": a record number shaped like a phone
         digits = re.sub(r"\D", "", raw)
         if raw.startswith("+44"):
@@ -323,9 +362,7 @@ def _other_ids(text: str) -> Iterator[Found]:
     for m in OLD_CAR_SHAPE.finditer(text):
         if _CAR_WORDS.search(text[max(0, m.start() - 80):m.end() + 40]):
             yield m.start(), m.end(), "OTHER_ID"
-    for m in LABELLED_RECORD.finditer(text):
-        if not re.fullmatch(r"(?:19|20)\d{2}s?|\d{1,5}", m.group(1)):  # "student 2019", "case 12"
-            yield m.start(1), m.end(1), "OTHER_ID"
+    yield from _records(text)
     for m in HANDLE_BEFORE_PLATFORM.finditer(text):
         if not re.fullmatch(r"\d+(?:s|k|m|th|st|nd|rd|am|pm)?", m.group(1), re.IGNORECASE):  # "100s on insta"
             yield m.start(1), m.end(1), "OTHER_ID"
@@ -343,15 +380,9 @@ def _other_ids(text: str) -> Iterator[Found]:
             yield m.start(1), m.end(1), "OTHER_ID"
     for m in CARD.finditer(text):
         yield m.start(), m.end(), "OTHER_ID"
-    for m in BARE_LABEL.finditer(text):
-        if not re.fullmatch(r"(?:19|20)\d{2}|\d{1,2}[/-]\d{1,2}[/-]\d{2,4}", m.group(1)):  # "ID 2019", a date
-            yield m.start(1), m.end(1), "OTHER_ID"
     for m in BOAT_REG.finditer(text):
         if _BOAT_WORDS.search(text[max(0, m.start() - 60):m.start()]) and not _ORDINALS.match(m.group()):
             yield m.start(), m.end(), "OTHER_ID"
-    for m in LABEL_THEN_NUMBER.finditer(text):
-        if not re.fullmatch(r"(?:19|20)\d{2}", m.group("id")):
-            yield m.start("id"), m.end("id"), "OTHER_ID"
     for m in UNDERSCORE_HANDLE.finditer(text):
         if re.search(r"[A-Za-z]", m.group()):
             yield m.start(), m.end(), "OTHER_ID"
@@ -365,10 +396,9 @@ def _other_ids(text: str) -> Iterator[Found]:
         if words[0].lower() not in ("the", "a", "an", "it", "that", "this", "me", "us", "jobs", "groups") \
                 and not all(is_ordinary_word(w) for w in words):
             yield m.start(1), m.end(1), "OTHER_ID"
-    for pattern in (CUED_NI, CUED_CAR_REG, RECORD_NUMBER, PLATFORM_HANDLE, CUED_SORT_CODE):
+    for pattern in (CUED_NI, CUED_CAR_REG, PLATFORM_HANDLE, CUED_SORT_CODE):
         for m in pattern.finditer(text):
-            if pattern is not RECORD_NUMBER or not re.fullmatch(r"\d{1,3}", m.group(1)):
-                yield m.start(1), m.end(1), "OTHER_ID"
+            yield m.start(1), m.end(1), "OTHER_ID"
     codes = [m for m in SORT_CODE.finditer(text)]
     for m in codes:
         if _BANK_CUE.search(text[max(0, m.start() - 60):m.start()]) or ACCOUNT_AFTER_CODE.match(text, m.end()):
