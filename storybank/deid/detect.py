@@ -340,9 +340,11 @@ def _is_town(name: str) -> bool:
         and not is_ordinary_word(name.split()[0])
 
 
-# "Ishbel, 75, was found", "Mr Gerald Ashby, 58.", "her son Bishal (7)": a number set beside a person's name.
-_AGE_BESIDE_NAME = re.compile(r"(?:,\s+(\d{1,3})(?=\s*[,.;)]|\s+(?:and|who|was|is|has|had|lives|with|from)\b)|"
-                              r"\s+\((\d{1,3})\))")
+# "Ishbel, 75, was found", "Mr Gerald Ashby, 58.", "her son Bishal (7)", "Amir (16, in care)", "Joan Pike (mother),
+# 81" at a form line's end: a number set beside a person's name, perhaps after a bracketed aside.
+_AGE_BESIDE_NAME = re.compile(r"(?:\s+\([^()\n]{1,40}\))?,\s+(\d{1,3})(?=\s*[,.;)]|[ \t]*(?:\n|$)|"
+                              r"\s+(?:and|who|was|is|has|had|lives|with|from|re)\b)|"
+                              r"\s+(?:(?:today|now|then|here)\s+)?\((\d{1,3})(?:\)|,\s)")
 
 
 def _ages_beside_people(text: str, found: list[Proposal]) -> Iterator[tuple[int, int, str]]:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from storybank.deid.given_names import is_first_name
-from storybank.deid.words import is_ordinary_word
+from storybank.deid.words import KINSHIP, is_ordinary_word
 
 Found = tuple[int, int, str]  # start, end, type
 
@@ -229,17 +229,30 @@ AGE_POSSESSIVE = re.compile(rf"\b([A-Z][a-z]+|mum|mam|dad|son|daughter|nan|gran|
 _ORDINAL_WORDS = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ]?(?:first|second|third|fourth|fifth|"
                   r"sixth|seventh|eighth|ninth)|(?:twen|thir|for|fif|six|seven|eigh|nine)tieth|eleventh|twelfth|"
                   r"(?:thir|four|fif|six|seven|eigh|nine)teenth|hundredth)")
-AGE_BIRTHDAY = re.compile(rf"\b(?:my|his|her|their|your|our|[A-Z][a-z]+['’]s)\s+(?:big\s+)?(\d{{1,3}}(?:st|nd|rd|th)|"
+AGE_BIRTHDAY = re.compile(rf"\b(?:my|his|her|their|your|our|happy|[A-Z][a-z]+['’]s)\s+(?:big\s+)?(\d{{1,3}}(?:st|nd|rd|th)|"
                           rf"{_ORDINAL_WORDS})(?:\s+(?:birthday|bday|b-day|party|do)\b|(?=\s*[.!,;]))", re.IGNORECASE)
 AGE_WORD_YEAR = re.compile(rf"(?<![\w-])({NUMBER})-year-old\b", re.IGNORECASE)
 # "15yo", "15 y/o", "15-yr-old", "17 y.o."
 AGE_SHORT = re.compile(r"(?<![\w-])(\d{1,3})\s?(?:yo|y/o|y\.o\.|yrs?[- ]old|-yr-old)(?![\w])", re.IGNORECASE)
 # "at the age of 12", "age: 34", "aged just 9"
 AGE_OF = re.compile(rf"\b(?:the age of|age:|aged:)\s*({NUMBER})(?![\w-])", re.IGNORECASE)
-# "Marek, 58, drives the van", "Dad (72)", "me, 34,": a number set beside a person.
+# A form's field: "Age at referral: 34", "**Age (years):** 61", "- Current age - 40". Never a range ("Age group: 18-25").
+AGE_FIELD = re.compile(rf"^[ \t>*•-]*(?:\*\*)?(?:current\s+)?age\b[^:\n]{{0,40}}?(?::|\s[-–])(?:\*\*)?[ \t]*"
+                       rf"({NUMBER})(?![\w-])", re.IGNORECASE | re.MULTILINE)
+# A list's line for the present, then an age and what else is so: "- Now: 52, lives alone", "Current: 19; in college".
+AGE_NOW_FIELD = re.compile(r"^[ \t>*•-]*(?:\*\*)?(?:now|current|currently|today|present)(?:\*\*)?\s*:(?:\*\*)?[ \t]*"
+                           r"(\d{1,3})(?=\s*[,;]|\s*$|\s+(?:years?|yrs?|y/?o)\b)", re.IGNORECASE | re.MULTILINE)
+# "I am now 41 years.", "she's 80 years.": an age with "years" and no "old", ending the clause.
+AGE_YEARS = re.compile(rf"(?:\b(?:i\s+am|i['’]?m|im|he\s+is|she\s+is|he['’]s|she['’]s)(?:\s+now)?|,\s+now)\s+({NUMBER})"
+                       r"\s+years(?=\s*[.!?;,]|\s*$)", re.IGNORECASE)
+# Children side by side, each with an age in brackets: "Ayo (6) and Tiwa (3)", "Sam (12), Lou (9) & Kit (4)".
+_NAMED_AGE = r"[A-Z][\w’'-]+\s+\(\d{1,2}\)"
+NAMED_AGES = re.compile(rf"{_NAMED_AGE}(?:(?:\s*,\s*|\s+(?:and|&)\s+){_NAMED_AGE})+")
+_BRACKETED = re.compile(r"([A-Z][\w’'-]+)\s+\((\d{1,2})\)")
+# "Marek, 58, drives the van", "Dad (72)", "me, 34,", "Hamid (19, at college)": a number set beside a person.
 _RELATIVES = ("me", "him", "her", "mum", "dad", "nan", "grandad", "son", "daughter", "brother", "sister", "wife",
               "husband", "partner")
-AGE_BESIDE = re.compile(rf"(?:\b[A-Z][a-z’'-]+|\b(?:{'|'.join(_RELATIVES)}))(?:,\s+(\d{{1,2}}),|\s+\((\d{{1,2}})\))",
+AGE_BESIDE = re.compile(rf"(?:\b[A-Z][a-z’'-]+|\b(?:{'|'.join(_RELATIVES)}))(?:,\s+(\d{{1,2}}),|\s+(?:(?:today|now|then|here)\s+)?\((\d{{1,2}})(?:\)|,\s))",
                         re.IGNORECASE)
 # "I'm Priyanka Chaudhary-Bell, 20, second-year", "Darren Whitworth, 39, from Layton": a full name, then the age.
 AGE_AFTER_FULL_NAME = re.compile(r"\b([A-Z][a-z’']+(?:\s+[A-Z][a-z’']+(?:-[A-Z]?[a-z’']+)*)+),\s+(\d{1,2}),")
@@ -292,6 +305,11 @@ DATES = (
 DAY_MONTH = re.compile(r"\b(?:on|by|from|until|till|before|after|since|dated|due|mon|tue|tues|wed|weds|thu|thur|thurs|"
                        r"fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+"
                        r"((?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2]))(?![\w/-]|\.\d)", re.IGNORECASE)
+_DAY_SLASH_MONTH = r"(?!24/7\b)((?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2]))(?![\w/-]|\.\d)"
+# "booked into clinic for 11/12.": a day and month after "for", ending the sentence (or before its time).
+DAY_MONTH_FOR = re.compile(rf"\bfor\s+{_DAY_SLASH_MONTH}(?=[ \t]*(?:[.!;]|$|(?:at|@)\s*\d))", re.IGNORECASE | re.MULTILINE)
+# "Home visit, 3/12: mum not in", "14/2 - rang him": a note's heading dated by day and month.
+DATED_HEADING = re.compile(rf"(?:^|(?<=[\w)],)|(?<=[\w)]\s[-–]))[ \t]*{_DAY_SLASH_MONTH}(?=:\s|\s[-–]\s)", re.MULTILINE)
 _DIGIT_WORDS = {"oh": 1, "o": 1, "zero": 1, "nought": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1, "six": 1,
                 "seven": 1, "eight": 1, "nine": 1}
 _SPOKEN = r"(?:double\s+|triple\s+)?(?:oh|o|zero|nought|one|two|three|four|five|six|seven|eight|nine|\d)"
@@ -363,6 +381,7 @@ def _other_ids(text: str) -> Iterator[Found]:
         if _CAR_WORDS.search(text[max(0, m.start() - 80):m.end() + 40]):
             yield m.start(), m.end(), "OTHER_ID"
     yield from _records(text)
+    yield from _table_records(text)
     for m in HANDLE_BEFORE_PLATFORM.finditer(text):
         if not re.fullmatch(r"\d+(?:s|k|m|th|st|nd|rd|am|pm)?", m.group(1), re.IGNORECASE):  # "100s on insta"
             yield m.start(1), m.end(1), "OTHER_ID"
@@ -415,6 +434,64 @@ def _public(host: str) -> bool:
     return any(host == site or host.endswith("." + site) for site in PUBLIC_SITES) or host in BIG_SITES
 
 
+# Markdown tables: the header row says which column holds ages and which holds a record's number.
+_RULE_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*")
+AGE_HEADER = re.compile(r"(?:age|aged|age\s*\((?:years|yrs|y)\)|age\s+(?:now|at\s+[\w ]+))", re.IGNORECASE)
+RECORD_HEADER = re.compile(rf"(?:(?:{_alternatives(RECORD_OWNERS)})\s*)?(?:{_CALLED}|no|record)\.?", re.IGNORECASE)
+_TABLE_AGE = re.compile(rf"({NUMBER})(?:\s*(?:yrs?|years|y/?o))?", re.IGNORECASE)
+_TABLE_CODE = re.compile(r"(?=(?:[^\d\s]*\d){3})[A-Za-z0-9]+(?:[/-][A-Za-z0-9]+)*")
+
+
+def _cells(line: str, offset: int) -> list[tuple[str, int, int]]:
+    """A table row's cells: (text, start, end) in the whole text, stripped of spaces and Markdown bold."""
+    out, start = [], offset
+    inner = line.strip()
+    lead = len(line) - len(line.lstrip())
+    pieces = inner[1:] if inner.startswith("|") else inner
+    start += lead + (1 if inner.startswith("|") else 0)
+    if pieces.endswith("|"):
+        pieces = pieces[:-1]
+    for piece in pieces.split("|"):
+        core = piece.strip().strip("*").strip()
+        at = start + piece.find(core) if core else start
+        out.append((core, at, at + len(core)))
+        start += len(piece) + 1
+    return out
+
+
+def _table_columns(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """(header, cell, start, end) for every body cell of every Markdown table."""
+    lines, offset = [], 0
+    for line in text.split("\n"):
+        lines.append((line, offset))
+        offset += len(line) + 1
+    header: list[str] | None = None
+    for i, (line, at) in enumerate(lines):
+        if "|" not in line:
+            header = None
+        elif i + 1 < len(lines) and _RULE_ROW.fullmatch(lines[i + 1][0]) and header is None:
+            header = [cell for cell, _s, _e in _cells(line, at)]
+        elif header is not None and not _RULE_ROW.fullmatch(line):
+            for name, (cell, start, end) in zip(header, _cells(line, at), strict=False):
+                yield name, cell, start, end
+
+
+def _table_ages(text: str) -> Iterator[Found]:
+    if "|" not in text:
+        return
+    for name, cell, start, _end in _table_columns(text):
+        if AGE_HEADER.fullmatch(name) and (m := _TABLE_AGE.fullmatch(cell)) and 0 < _value(m.group(1)) <= 115:
+            yield start, start + m.end(1), "AGE"
+
+
+def _table_records(text: str) -> Iterator[Found]:
+    if "|" not in text:
+        return
+    for name, cell, start, end in _table_columns(text):
+        if RECORD_HEADER.fullmatch(name) and _TABLE_CODE.fullmatch(cell) and not _YEAR_OR_DATE.fullmatch(cell):
+            yield start, end, "OTHER_ID"
+
+
 def _ages(text: str) -> Iterator[Found]:
     for pattern in (AGE_HYPHEN, AGE_WORD_YEAR, AGE_SHORT):
         for m in pattern.finditer(text):
@@ -425,7 +502,7 @@ def _ages(text: str) -> Iterator[Found]:
         if m.group().lstrip()[:1].isupper() and not who or who and (
                 who.group(1).lower() in _RELATIVES or is_first_name(who.group(1))):
             yield m.start(1), m.end(1), "AGE"  # "Now 33, I volunteer", "Aisha, now 12, still remembers"
-    for pattern in (AGE_OF, AGE_OF_PERSON):
+    for pattern in (AGE_OF, AGE_OF_PERSON, AGE_FIELD, AGE_NOW_FIELD, AGE_YEARS):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "AGE"
     for m in AGE_POSSESSIVE.finditer(text):
@@ -437,7 +514,7 @@ def _ages(text: str) -> Iterator[Found]:
             yield m.start(2), m.end(2), "AGE"
     for m in AGE_BESIDE.finditer(text):
         group = 1 if m.group(1) else 2
-        who = text[m.start():m.start(group)].strip(" ,(")
+        who = re.match(r"[\w’'-]+", m.group()).group()
         if (who.lower() in _RELATIVES or is_first_name(who) and who.lower() not in _NUMBERED) \
                 and 0 < int(m.group(group)) <= 99:
             yield m.start(group), m.end(group), "AGE"
@@ -451,6 +528,14 @@ def _ages(text: str) -> Iterator[Found]:
     for pattern in (AGE_ISH, AGE_AS, AGE_BIRTHDAY):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "AGE"
+    for m in NAMED_AGES.finditer(text):
+        pairs = _BRACKETED.findall(m.group())
+        words = [w for w, _n in pairs]
+        if not any(w.lower() in _NUMBERED or w.lower() in _STREETS for w in words) \
+                and any(is_first_name(w) or not is_ordinary_word(w) for w in words):
+            for n in _BRACKETED.finditer(m.group()):
+                yield m.start() + n.start(2), m.start() + n.end(2), "AGE"
+    yield from _table_ages(text)
     for pattern in (AGE_LIST, AGE_BRACKET_LIST):
         for m in pattern.finditer(text):
             for n in _LIST_NUMBER.finditer(m.group(1)):
@@ -494,7 +579,7 @@ def _at_age(text: str, m: re.Match, after: str) -> bool:
     # "I'm the baby at thirty-one.", "sectioned at 32 and spent nine weeks": a number past any clock hour, ending
     # the sentence or the clause, after "at".
     return m.group().split()[0].lower() == "at" and _value(m.group(1)) >= 13 \
-        and bool(re.match(r"^\s*(?:[.!?;]|:(?!\d)|$|(?:,|and\b)(?!\s*(?:\d|[a-z]+\s+(?:o'?clock|am|pm)\b)))", after)) \
+        and bool(re.match(r"^\s*(?:[.!?;]|:(?!\d)|$|(?:while|when|whilst)\b|(?:,|and\b)(?!\s*(?:\d|[a-z]+\s+(?:o'?clock|am|pm)\b)))", after)) \
         and not re.search(r"\b(?:page|number|no\.?|junction|exit|room|ward|bus|flat|house|platform|gate)\s*$", before)
 
 
@@ -510,14 +595,16 @@ def _value(number: str) -> int:
     return sum(_WORD_VALUES.get(part, 0) for part in re.split(r"[- ]", number))
 
 
+_KIN = "|".join(sorted(KINSHIP, key=len, reverse=True))  # "Nani is 80", "my bhaiya's 30": a relative, then the age
+
+
 def _age_context(text: str, m: re.Match, after: str) -> bool:
     """A weak cue ("at", "was", "is") counts when the number reads like an age around it."""
     before = text[max(0, m.start() - 25):m.start()].lower()
     if re.match(r"^\s*(?:,|and\b|n\b|when\b|now\b|then\b|years? old|so\b|by then|at the time|nearly|going on|\.|;|$)",
                 after, re.IGNORECASE):
         return not re.search(r"\b(?:ward|room|number|no\.?|bus|page|flat|floor|house)\s*$", before)
-    if re.search(r"\b(?:i|he|she|they|who|it|you|we|u|ur|son|daughter|mum|mam|dad|nan|gran|grandad|brother|sister|"
-                 r"wife|husband|partner|baby|eldest|youngest|oldest|\w+'s)(?:['’](?:d|ll)|d|ll)?"
+    if re.search(rf"\b(?:i|he|she|they|who|it|you|we|u|ur|{_KIN}|eldest|youngest|oldest|\w+'s)(?:['’](?:d|ll)|d|ll)?"
                  r"(?:\s+(?:will|would|wont|won['’]t|might|must|should|could|may|gonna)(?:\s+have)?)?\s*$", before):
         return True
     # "Anwen was seventeen too", "sade is 17 next week": somebody's name, then the cue.
@@ -550,8 +637,9 @@ def _dates(text: str) -> Iterator[Found]:
             if re.fullmatch(rf"{MONTH}\.?\s+\d{{1,2}}", m.group(), re.IGNORECASE) and m.group()[:3].lower() == "may":
                 continue  # "may 5" is more often "may" the verb
             yield m.start(), m.end(), "DATE"
-    for m in DAY_MONTH.finditer(text):
-        yield m.start(1), m.end(1), "DATE"
+    for pattern in (DAY_MONTH, DAY_MONTH_FOR, DATED_HEADING):
+        for m in pattern.finditer(text):
+            yield m.start(1), m.end(1), "DATE"
 
 
 def find(text: str) -> list[Found]:
