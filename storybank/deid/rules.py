@@ -60,7 +60,7 @@ CUED_CAR_REG = re.compile(r"\b(?:reg|registration|number plate|plate|private pla
 RECORD_OWNERS = (
     "reference", "ref", "case", "claim", "patient", "hospital", "hosp", "client", "membership", "member", "student",
     "learner", "pupil", "passport", "licence", "license", "driving licence", "driving license", "crime", "incident",
-    "police", "court", "booking", "order", "customer", "account", "tenancy", "tenant", "housing", "council tax",
+    "police", "court", "log", "booking", "ticket", "order", "customer", "account", "tenancy", "tenant", "housing", "council tax",
     "payroll", "staff", "employee", "badge", "library card", "oyster", "pension", "unique taxpayer", "utr", "mrn", "chi",
     "prison", "prisoner", "inmate", "visa", "brp", "home office", "ni", "nino")
 # Owners that label a number even without "number" after them: "passport 123456789", "hospital RX1234567".
@@ -68,7 +68,7 @@ OWNERS_ALONE = ("passport", "driving licence", "driving license", "licence", "li
                 "chi", "student", "employee", "staff", "payroll", "membership", "prisoner", "inmate", "visa", "brp",
                 "case", "claim", "utr", "ni", "nino")
 RECORD_SYSTEMS = ("rio", "mosaic", "chi", "emis", "systmone", "carefirst", "liquidlogic", "lcs", "eclipse", "paris", "epr",
-                  "pas", "trak", "lorenzo", "cerner", "mrn")
+                  "pas", "trak", "lorenzo", "cerner", "mrn", "crn", "urn")
 _CALLED = r"(?:number|num|no\.?|#|id|reference|ref)(?![A-Za-z])"
 
 
@@ -80,7 +80,7 @@ RECORD_LABEL = re.compile(rf"\b(?:(?P<owner>{_alternatives(RECORD_OWNERS)})(?:(?
                           rf"(?![A-Za-z]))|(?P<system>{_alternatives(RECORD_SYSTEMS)})(?:\s+(?:id|no\.?|number|ref))?"
                           r"(?![A-Za-z])|(?P<bare>id)(?![A-Za-z]))", re.IGNORECASE)
 # The number straight after its label ("is", "was", ":" between): "SAL/2291/B", "4471 2290", "RXK 0091573".
-_RIGHT_AFTER = re.compile(r"\s*(?:(?:is|was)\b|[:=#])?\s*[:#]?\s*"
+_RIGHT_AFTER = re.compile(r"\s*(?:(?:is|was)\b|[:=#,])?\s*[:#]?\s*"
                           r"(?P<code>(?:(?!(?:is|was|on|to|at|of|in|for|it|the|and|or|my|his|her)\s)[A-Za-z]{1,4}\s"
                           r"(?=\d{3}))?[A-Za-z0-9]+(?:[/-][A-Za-z0-9]+)*(?:\s\d{3,})*)(?![\w])", re.IGNORECASE)
 # Further on in the sentence, only a number shaped like a record's: "hospital number is on it, HC4471903", "police
@@ -191,7 +191,7 @@ _TEENS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"
 _TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 NUMBER = rf"(?:\d{{1,3}}|{_TENS}(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|{'|'.join(_TEENS)}|a hundred)"
 _AGE_CUE = (r"(?:i['’]?m|im|i am|am|i was|was|were|he['’]?s|hes|she['’]?s|shes|they['’]?re|who['’]?s|you['’]?re|ur|"
-            r"is|are|aged|age|turned|"
+            r"is|are|r|aged|age|turned|"
             r"turning|turns|at|reached|be|being|been|when i was|till i was|since i was|from|by|pushing|going on|"
             r"knocking on|coming up to)")
 # "was probably 70", "is only just 16", "she's well over 80": hedges between the cue and the number.
@@ -202,9 +202,13 @@ AGE_AFTER_CUE = re.compile(rf"\b{_AGE_CUE}\s+{_HEDGE}({NUMBER})(?![\w-])", re.IG
 AGE_NOW = re.compile(rf"(?:(?:^|[.!?]\s+|\n\s*)(?:Now|Aged|These days|Today)|(?<=[\w’'],)\s+(?:now|aged|then|still|only|"
                      rf"just|nearly|almost))\s+({NUMBER})\s*,\s+(?=I\b|[Hh]e\b|[Ss]he\b|[Tt]hey\b|[Ww]e\b|[Mm]y\b|"
                      rf"[Hh]is\b|[Hh]er\b|[a-z]+(?:s|ed)\b|still\b|is\b|was\b|has\b|had\b|lives\b|[A-Z][a-z]+\b)")
+# "I was 19 the first time I was sectioned and 31 the last": a second age, for another time, in the same sentence.
+AGE_AGAIN = re.compile(rf"[^.!?\n]{{0,80}}?\band\s+({NUMBER})\s+the\s+(?:last|second|third|next|other)\b", re.IGNORECASE)
+_AGE_BOUND = re.compile(r"\s*(?:\+|plus\b|and\s+(?:over|under|above|up|older|younger)\b|or\s+(?:over|under|above|older|"
+                        r"younger)\b|upwards\b)", re.IGNORECASE)
 AGE_OR = re.compile(rf"\s*(?:or|-|–|to)\s*({NUMBER})(?![\w-])", re.IGNORECASE)
-# "ages 7 and 9", "aged 4, 6 and 11": every number in the list is an age.
-AGE_LIST = re.compile(rf"\b(?:ages|aged|age)\s+((?:{NUMBER})(?:\s*,\s*(?:{NUMBER}))*\s*(?:,\s*)?(?:and|&|n)\s+(?:{NUMBER}))"
+# "ages 7 and 9", "aged 4, 6 and 11", "Ages of children: 2 and 5": every number in the list is an age.
+AGE_LIST = re.compile(rf"\b(?:ages|aged|age)(?:\s+of\s+(?:the\s+)?[a-z]+)?\s*:?\s+((?:{NUMBER})(?:\s*,\s*(?:{NUMBER}))*\s*(?:,\s*)?(?:and|&|n)\s+(?:{NUMBER}))"
                       r"(?![\w-])(?!\s*(?:minutes?|hours?|days?|weeks?|months?|years?(?! old)|times|o'?clock|am\b|pm\b|%))",
                       re.IGNORECASE)
 # "my two (4 and 6)", "the girls (9, 11 and 14)", "Dad and Mum (72 and 70)": a bracketed list after people.
@@ -231,6 +235,13 @@ _ORDINAL_WORDS = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)
                   r"(?:thir|four|fif|six|seven|eigh|nine)teenth|hundredth)")
 AGE_BIRTHDAY = re.compile(rf"\b(?:my|his|her|their|your|our|happy|[A-Z][a-z]+['’]s)\s+(?:big\s+)?(\d{{1,3}}(?:st|nd|rd|th)|"
                           rf"{_ORDINAL_WORDS})(?:\s+(?:birthday|bday|b-day|party|do)\b|(?=\s*[.!,;]))", re.IGNORECASE)
+# "a 6-month-old", "she's only 3 months old": a baby's age.
+AGE_MONTHS = re.compile(rf"(?<![\w-])({NUMBER})[- ](?:months?|weeks?|mths?)[- ]old\b", re.IGNORECASE)
+# "his 21st on Friday", "her fortieth next week": a milestone birthday without the word.
+_MILESTONE = (r"(?:16th|18th|21st|[3-9]0th|100th|sixteenth|eighteenth|twenty[- ]first|thirtieth|fortieth|fiftieth|"
+              r"sixtieth|seventieth|eightieth|ninetieth|hundredth)")
+AGE_MILESTONE = re.compile(rf"\b(?:my|his|her|your|[A-Z][a-z]+['’]s)\s+(?:big\s+)?({_MILESTONE})"
+                           r"(?=\s+(?:on|next|this|is|was|coming|last|in|at)\b)", re.IGNORECASE)
 AGE_WORD_YEAR = re.compile(rf"(?<![\w-])({NUMBER})-year-old\b", re.IGNORECASE)
 # "15yo", "15 y/o", "15-yr-old", "17 y.o."
 AGE_SHORT = re.compile(r"(?<![\w-])(\d{1,3})\s?(?:yo|y/o|y\.o\.|yrs?[- ]old|-yr-old)(?![\w])", re.IGNORECASE)
@@ -248,6 +259,11 @@ AGE_YEARS = re.compile(rf"(?:\b(?:i\s+am|i['’]?m|im|he\s+is|she\s+is|he['’]s
 # Children side by side, each with an age in brackets: "Ayo (6) and Tiwa (3)", "Sam (12), Lou (9) & Kit (4)".
 _NAMED_AGE = r"[A-Z][\w’'-]+\s+\(\d{1,2}\)"
 NAMED_AGES = re.compile(rf"{_NAMED_AGE}(?:(?:\s*,\s*|\s+(?:and|&)\s+){_NAMED_AGE})+")
+# A form's line for the children: "Kids: Leo 7, Ava 4", "Children - Sam (12) & Lou, 9": each name's number is an age.
+FAMILY_FIELD = re.compile(r"^[ \t>*•-]*(?:\*\*)?(?:kids|children|child|sons?|daughters?|grandchildren|grandkids|siblings|"
+                          r"brothers?|sisters?)(?:\*\*)?\s*(?::|\s[-–])(?:\*\*)?(?P<list>[^\n]+)", re.IGNORECASE | re.MULTILINE)
+_NAME_NUMBER = re.compile(r"\b([A-Z][\w’'-]+)(?:,\s*|\s+\(?|\s+aged\s+)(\d{1,2})(?![\w/.:-])"
+                          r"(?!\s*(?:months?|weeks?|days?)\b|[ \t]+[A-Z][a-z])")  # never "Lou, 9 Heron Walk"
 _BRACKETED = re.compile(r"([A-Z][\w’'-]+)\s+\((\d{1,2})\)")
 # "Marek, 58, drives the van", "Dad (72)", "me, 34,", "Hamid (19, at college)": a number set beside a person.
 _RELATIVES = ("me", "him", "her", "mum", "dad", "nan", "grandad", "son", "daughter", "brother", "sister", "wife",
@@ -308,6 +324,11 @@ DAY_MONTH = re.compile(r"\b(?:on|by|from|until|till|before|after|since|dated|due
 _DAY_SLASH_MONTH = r"(?!24/7\b)((?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2]))(?![\w/-]|\.\d)"
 # "booked into clinic for 11/12.": a day and month after "for", ending the sentence (or before its time).
 DAY_MONTH_FOR = re.compile(rf"\bfor\s+{_DAY_SLASH_MONTH}(?=[ \t]*(?:[.!;]|$|(?:at|@)\s*\d))", re.IGNORECASE | re.MULTILINE)
+# "appt is 9/1 at 11", "16/12 @ 2pm": a day and month before the time of day.
+DAY_MONTH_AT = re.compile(rf"(?<![\w/.-]){_DAY_SLASH_MONTH}(?=\s+(?:at|@)\s*\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?(?![\w/]))",
+                          re.IGNORECASE)
+# "Date: 14/11", "Date of visit - 3/2": a form's date field.
+DATE_FIELD = re.compile(rf"\bdate\b[^:\n]{{0,25}}?(?::|\s[-–])[ \t]*{_DAY_SLASH_MONTH}", re.IGNORECASE)
 # "Home visit, 3/12: mum not in", "14/2 - rang him": a note's heading dated by day and month.
 DATED_HEADING = re.compile(rf"(?:^|(?<=[\w)],)|(?<=[\w)]\s[-–]))[ \t]*{_DAY_SLASH_MONTH}(?=:\s|\s[-–]\s)", re.MULTILINE)
 _DIGIT_WORDS = {"oh": 1, "o": 1, "zero": 1, "nought": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1, "six": 1,
@@ -315,6 +336,10 @@ _DIGIT_WORDS = {"oh": 1, "o": 1, "zero": 1, "nought": 1, "one": 1, "two": 1, "th
 _SPOKEN = r"(?:double\s+|triple\s+)?(?:oh|o|zero|nought|one|two|three|four|five|six|seven|eight|nine|\d)"
 # "oh seven seven double oh nine, double oh one two three": a number read out in words.
 SPOKEN_PHONE = re.compile(rf"(?<![\w-])(?:oh|zero|nought|0)(?:[\s,-]+{_SPOKEN})+(?![\w-])", re.IGNORECASE)
+
+
+# "07700, then 900, then 148": a number read out in parts.
+PHONE_IN_PARTS = re.compile(r"(?<![\w-])0\d{2,4}(?:(?:,\s*|\s+)(?:and\s+)?then\s+\d{3,4}){1,3}(?![\w-])", re.IGNORECASE)
 
 
 def _spoken_digits(words: str) -> int:
@@ -331,6 +356,9 @@ def _spoken_digits(words: str) -> int:
 def _phones(text: str) -> Iterator[Found]:
     for m in SPOKEN_PHONE.finditer(text):
         if _spoken_digits(m.group()) in (10, 11) and len(re.findall(r"[a-z]+", m.group(), re.IGNORECASE)) >= 4:
+            yield m.start(), m.end(), "PHONE"
+    for m in PHONE_IN_PARTS.finditer(text):
+        if len(re.sub(r"\D", "", m.group())) in (10, 11):
             yield m.start(), m.end(), "PHONE"
     for match in PhoneNumberMatcher(text, "GB", leniency=Leniency.POSSIBLE):
         raw = match.raw_string
@@ -493,7 +521,7 @@ def _table_records(text: str) -> Iterator[Found]:
 
 
 def _ages(text: str) -> Iterator[Found]:
-    for pattern in (AGE_HYPHEN, AGE_WORD_YEAR, AGE_SHORT):
+    for pattern in (AGE_HYPHEN, AGE_WORD_YEAR, AGE_SHORT, AGE_MONTHS):
         for m in pattern.finditer(text):
             yield m.start(), m.end(), "AGE"
     for m in AGE_NOW.finditer(text):
@@ -525,7 +553,7 @@ def _ages(text: str) -> Iterator[Found]:
         if words[-1].lower() not in _STREETS and words[-1].lower() not in _NUMBERED \
                 and not all(is_ordinary_word(w) for w in words) and 0 < int(m.group(2)) <= 99:
             yield m.start(2), m.end(2), "AGE"
-    for pattern in (AGE_ISH, AGE_AS, AGE_BIRTHDAY):
+    for pattern in (AGE_ISH, AGE_AS, AGE_BIRTHDAY, AGE_MILESTONE):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "AGE"
     for m in NAMED_AGES.finditer(text):
@@ -535,6 +563,10 @@ def _ages(text: str) -> Iterator[Found]:
                 and any(is_first_name(w) or not is_ordinary_word(w) for w in words):
             for n in _BRACKETED.finditer(m.group()):
                 yield m.start() + n.start(2), m.start() + n.end(2), "AGE"
+    for m in FAMILY_FIELD.finditer(text):
+        for n in _NAME_NUMBER.finditer(m.group("list")):
+            if n.group(1).lower() not in _NUMBERED and n.group(1).lower() not in _STREETS:  # "Year 4", "Room 3"
+                yield m.start("list") + n.start(2), m.start("list") + n.end(2), "AGE"
     yield from _table_ages(text)
     for pattern in (AGE_LIST, AGE_BRACKET_LIST):
         for m in pattern.finditer(text):
@@ -546,6 +578,9 @@ def _ages(text: str) -> Iterator[Found]:
         other = AGE_OR.match(text, m.end(1))
         if other and _NOT_AGE_AFTER.match(text[other.end():other.end() + 30]):
             continue  # "it was 8 or 9 miles"
+        if m.group().split()[0].lower() in ("aged", "age") and (
+                other and not other.group().strip().lower().startswith("or") or _AGE_BOUND.match(text, m.end(1))):
+            continue  # "for anyone aged 16 to 25", "people aged 50 and over": who may come, nobody's age (MARKING.md)
         if number.isdigit() and not 0 < int(number) <= 115:
             continue
         after = text[m.end(1):m.end(1) + 30]
@@ -559,12 +594,14 @@ def _ages(text: str) -> Iterator[Found]:
             continue  # "it is one thing", "I'm one of them"
         if cue in ("at", "from", "by") and not _at_age(text, m, after):
             continue
-        if cue in ("is", "are", "was", "were", "be", "being", "been") and not _age_context(text, m, after) \
+        if cue in ("is", "are", "r", "was", "were", "be", "being", "been") and not _age_context(text, m, after) \
                 and not (other and _age_context(text, m, text[other.end():other.end() + 30])):
             continue
         yield m.start(1), m.end(1), "AGE"
         if other:
             yield other.start(1), other.end(1), "AGE"  # "I was about 8 or 9"
+        if again := AGE_AGAIN.match(text, m.end(1)):
+            yield again.start(1), again.end(1), "AGE"  # "I was 19 the first time and 31 the last"
 
 
 def _at_age(text: str, m: re.Match, after: str) -> bool:
@@ -637,7 +674,7 @@ def _dates(text: str) -> Iterator[Found]:
             if re.fullmatch(rf"{MONTH}\.?\s+\d{{1,2}}", m.group(), re.IGNORECASE) and m.group()[:3].lower() == "may":
                 continue  # "may 5" is more often "may" the verb
             yield m.start(), m.end(), "DATE"
-    for pattern in (DAY_MONTH, DAY_MONTH_FOR, DATED_HEADING):
+    for pattern in (DAY_MONTH, DAY_MONTH_FOR, DAY_MONTH_AT, DATE_FIELD, DATED_HEADING):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "DATE"
 

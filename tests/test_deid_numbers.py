@@ -1,0 +1,120 @@
+"""Record numbers, ages and dates the rules find on their own (no model), in forms, tables and notes,
+and the numbers beside them they leave alone."""
+from __future__ import annotations
+
+import pytest
+
+from storybank.deid import detect as deid
+
+
+@pytest.fixture(autouse=True)
+def rules_only(monkeypatch):
+    deid.load.cache_clear()
+    monkeypatch.setattr(deid, "model_name", lambda: "no-such-model-installed")
+    yield
+    deid.load.cache_clear()
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(p.text, p.type) for p in deid.detect(text)}
+
+
+def kinds(text: str, kind: str) -> set[str]:
+    return {t for t, k in found(text) if k == kind}
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Case reference: KD/2025/00981. Please quote it.", "KD/2025/00981"),
+    ("my claim number is 5520 1187 if anyone asks", "5520 1187"),
+    ("The police ref for the break-in at the shed: 07/33912/25.", "07/33912/25"),
+    ("Enrolled as Bilal Aziz (learner no. 55120) last term.", "55120"),
+    ("Her passport 512345678 was in the drawer.", "512345678"),
+    ("Seen in clinic, RiO 7712094, no concerns.", "7712094"),
+    ("Referred on (ID 300451289) by the duty team.", "300451289"),
+    ("Hosp no: QEH 0047712 on the wristband.", "QEH 0047712"),
+    ("His tenancy ref is on the letter from them, TR-0055312.", "TR-0055312"),
+    ("Police gave me a log number, 2291 of 14 May.", "2291"),
+    ("CRN 5518204 on the crime letter.", "5518204"),
+    ("Ticket no. 88122 for the coach.", "88122"),
+])
+def test_a_record_number_after_its_label(text, number):
+    assert (number, "OTHER_ID") in found(text)
+
+
+@pytest.mark.parametrize("text", ["It was case no. 3 on the list.", "A student 2019 to 2022, then work.",
+                                  "See ref 12 in the minutes.", "Her booking ref went missing, ring 07700 900318."])
+def test_no_record_number_without_a_record_shaped_number(text):
+    assert not kinds(text, "OTHER_ID")
+
+
+def test_a_phone_number_read_out_in_parts():
+    assert ("07700, then 900, then 148", "PHONE") in found("His mobile is 07700, then 900, then 148.")
+
+
+def test_a_record_label_keeps_a_phone_shaped_number_a_record():
+    got = found("CHI 0402516637 on the form; ring her on 07700 900561.")
+    assert ("0402516637", "PHONE") not in got and ("07700 900561", "PHONE") in got
+
+
+def test_a_markdown_table_ages_and_refs_by_its_header():
+    table = ("| Ref | Client | Age | Area |\n|---|---|---|---|\n"
+             "| 3107-12 | Tomasz Lis | 44 | Hulme |\n| 3107-13 | Ada Brown | 71 | Levenshulme |\n")
+    got = found("Referrals this week:\n\n" + table)
+    assert {("3107-12", "OTHER_ID"), ("3107-13", "OTHER_ID"), ("44", "AGE"), ("71", "AGE")} <= got
+
+
+def test_a_table_row_number_and_other_columns_are_no_identifiers():
+    table = "| No | Session | Attended |\n|:-:|---|---|\n| 1 | Sleep | 12 |\n| 2 | Worry | 9 |\n"
+    assert not {k for _t, k in found(table)} & {"OTHER_ID", "AGE"}
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("Name given: Rhoswen\nAge at referral: 34\nReferred by: GP", "34"),
+    ("**Age (years):** 61\n**Lives:** alone", "61"),
+    ("Spent the afternoon with Tariq today (16, in foster care since May).", "16"),
+    ("Next of kin: Tomasz Lis (son), 44\nAddress: see file", "44"),
+    ("Spoke to Mrs Ruth Adebayo (RiO 6611093), 52, about her meds.", "52"),
+    ("Family: Ayo (6) and Tiwa (3) live with their dad.", "6"),
+    ("Family: Ayo (6) and Tiwa (3) live with their dad.", "3"),
+    ("- Background: first arrest at 15 while living in care.", "15"),
+    ("- Now: 52, lives alone, walks the dog daily.", "52"),
+    ("Nani is 80 and still makes the parathas.", "80"),
+    ("happy 40th birthday uncle femi!!", "40th"),
+    ("My name is Grazyna, I am now 63 years. I like the garden.", "63"),
+    ("Kids: Leo 7, Ava 4", "7"),
+    ("Sons: Reece aged 14 and Kai aged 10", "10"),
+    ("Ages of children: 3, 5 and 9", "5"),
+    ("I was 19 the first time they admitted me and 31 the last.", "31"),
+    ("me n jade r both 17 now", "17"),
+    ("shes only 3 months old and never sleeps", "3 months old"),
+    ("It's his 21st on Friday, we've booked the hall.", "21st"),
+])
+def test_ages_in_forms_brackets_lists_and_messages(text, age):
+    assert (age, "AGE") in found(text)
+
+
+@pytest.mark.parametrize("text", ["Age group: 18-25\nSessions: 6", "Age UK: 0800 678 1602",
+                                  "- Now: 3 sessions left before review.", "Open 24/7 at the centre.",
+                                  "We met at 10 while the café was quiet.",
+                                  "It's a group for young people aged 16 to 25.", "The walk is for anyone aged 18-65.",
+                                  "Children: two, at Hill Primary (Year 4 and Year 6)",
+                                  "Children: Sam and Lou Pike, 9 Heron Walk"])
+def test_no_age_in_ranges_counts_and_clock_times(text):
+    assert not kinds(text, "AGE")
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("I've booked her into the Tuesday clinic for 14/1.", "14/1"),
+    ("Home visit, 3/12: mum not in, left a card.", "3/12"),
+    ("22/11 - rang him back, no answer.", "22/11"),
+    ("appt is 9/1 at 11 in the hub", "9/1"),
+    ("Date: 14/11\nTime: 10:00", "14/11"),
+])
+def test_a_day_and_month_where_a_note_dates_something(text, date):
+    assert (date, "DATE") in found(text)
+
+
+@pytest.mark.parametrize("text", ["The line is open 24/7 for anyone.", "She scored 9/10 on the quiz.",
+                                  "He did it for 3/4 of the year."])
+def test_no_date_in_scores_fractions_and_round_the_clock(text):
+    assert not kinds(text, "DATE")
