@@ -55,18 +55,20 @@ CUED_CAR_REG = re.compile(r"\b(?:reg|registration|number plate|plate|private pla
                           rf"\s*(?:is|was|:|-)?\s*({_CAR_REG_FORMS})(?![\w])", re.IGNORECASE)
 # Record numbers, one grammar: a label, then the number. A label names what the record is of (an owner: "claim",
 # "hospital", "learner") and what its number is called ("number", "no.", "ref", "ID"), or the system it is kept in
-# ("RiO", "Mosaic ID"), or is a bare "ref"/"ID". How much a number must look like a record's depends on how sure the
-# label is; extend the vocabularies below, not the patterns.
+# ("RiO", "Mosaic ID"), or is a bare "ID". How much the number must look like a record's depends on how sure the
+# label is (_record_number); extend the vocabularies, not the patterns.
 RECORD_OWNERS = (
     "reference", "ref", "case", "claim", "patient", "hospital", "hosp", "client", "membership", "member", "student",
     "learner", "pupil", "passport", "licence", "license", "driving licence", "driving license", "crime", "incident",
-    "police", "court", "log", "booking", "ticket", "order", "customer", "account", "tenancy", "tenant", "housing", "council tax",
-    "payroll", "staff", "employee", "badge", "library card", "oyster", "pension", "unique taxpayer", "utr", "mrn", "chi",
-    "prison", "prisoner", "inmate", "visa", "brp", "home office", "ni", "nino")
+    "police", "court", "log", "booking", "ticket", "order", "customer", "account", "tenancy", "tenant", "housing",
+    "council tax", "payroll", "staff", "employee", "badge", "library card", "oyster", "pension", "unique taxpayer", "utr",
+    "mrn", "chi", "prison", "prisoner", "inmate", "visa", "brp", "home office", "ni", "nino")
 # Owners that label a number even without "number" after them: "passport 123456789", "hospital RX1234567".
 OWNERS_ALONE = ("passport", "driving licence", "driving license", "licence", "license", "hospital", "patient", "mrn",
                 "chi", "student", "employee", "staff", "payroll", "membership", "prisoner", "inmate", "visa", "brp",
                 "case", "claim", "utr", "ni", "nino")
+# Owners that are a record's label on their own, like a system's name: "ref LL-882310", "MRN 4471203".
+LABELS_ALONE = ("ref", "reference", "chi", "mrn")
 RECORD_SYSTEMS = ("rio", "mosaic", "chi", "emis", "systmone", "carefirst", "liquidlogic", "lcs", "eclipse", "paris", "epr",
                   "pas", "trak", "lorenzo", "cerner", "mrn", "crn", "urn")
 _CALLED = r"(?:number|num|no\.?|#|id|reference|ref)(?![A-Za-z])"
@@ -103,7 +105,7 @@ def _record_number(label: re.Match, code: str, right_after: bool) -> bool:
     if owner and " ".join(owner.split()) in OWNERS_ALONE and len(re.sub(r"\s", "", code)) >= 6 \
             and not re.fullmatch(r"\d{1,5}", code):
         return True  # "passport 123456789"
-    return bool(label.group("system") or label.group("bare") or owner in ("ref", "reference", "chi", "mrn")) \
+    return bool(label.group("system") or label.group("bare") or owner in LABELS_ALONE) \
         and digits >= 4  # "RiO 4471092", "ref LL-882310", "(ID 500712345)"
 
 
@@ -120,8 +122,9 @@ def _records(text: str) -> Iterator[Found]:
 def _record_label_before(text: str, start: int) -> bool:
     """"CHI 0402516637", "ref: 0161 4471": a record's label right before a number shaped like a phone's."""
     label = re.search(rf"(?:{RECORD_LABEL.pattern})\s*[:#]?\s*$", text[max(0, start - 25):start], re.IGNORECASE)
-    return bool(label and (label.group("system") or label.group("bare") or (label.group("owner") or "").lower() in (
-        "ref", "reference", "hospital", "hosp", "mrn", "chi")))
+    owner = label and (label.group("owner") or "").lower()
+    return bool(label and (label.group("system") or label.group("bare") or owner in LABELS_ALONE
+                           or owner in ("hospital", "hosp") and label.group("called")))
 
 
 # A fishing boat's port letters and number where a boat is talked about ("the Morwenna Jane (PZ 1142)").
