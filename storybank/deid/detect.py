@@ -92,6 +92,11 @@ _AGE_CONTEXT = re.compile(r"\b(aged|age|turned|turning)\s+$", re.IGNORECASE)
 _AGE_AFTER = re.compile(r"^\s*(years? old|-year-old|yrs?)\b", re.IGNORECASE)
 
 
+def _model_age(text: str, start: int, end: int) -> bool:
+    """The model's bare number is an age after "aged"/"turned" or before "years old"; never a bound ("aged 50 and over")."""
+    return bool(_AGE_CONTEXT.search(text[:start]) and not rules.AGE_BOUND.match(text, end) or _AGE_AFTER.match(text[end:]))
+
+
 def model_name() -> str:
     if has_app_context():
         return current_app.config.get("SPACY_MODEL", "") or ""
@@ -503,14 +508,13 @@ def _type_of(label: str, span: str, text: str, start: int, end: int) -> str | No
     if label == "ORG":
         return None if not_small(lower) or lower in {"nhs", "the nhs", "gp", "a&e", "cmht"} else "ORG"
     if label == "DATE":
-        if re.fullmatch(r"\d{1,3}", span.strip()) and (_AGE_CONTEXT.search(text[:start]) or _AGE_AFTER.match(text[end:])):
+        if re.fullmatch(r"\d{1,3}", span.strip()) and _model_age(text, start, end):
             return "AGE"
         has_month = any(re.search(rf"\b{m}\b", lower) for m in MONTHS)
         day_or_year = re.search(r"(?<![\w])(?:\d{1,2}(?:st|nd|rd|th)?|(?:19|20)\d{2}|['’]\d{2})(?![\w])", lower)
         # A day with its month or a month with its year; a bare year, a month alone or "March last year" names nobody.
         return "DATE" if has_month and day_or_year or re.search(r"\d{1,2}/\d{1,2}|\d{1,2}\.\d{1,2}\.\d{2,4}", lower) else None
-    if label == "CARDINAL" and re.fullmatch(r"\d{1,3}", span.strip()) and (
-            _AGE_CONTEXT.search(text[:start]) or _AGE_AFTER.match(text[end:])):
+    if label == "CARDINAL" and re.fullmatch(r"\d{1,3}", span.strip()) and _model_age(text, start, end):
         return "AGE"
     return None
 

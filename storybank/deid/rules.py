@@ -207,7 +207,7 @@ AGE_NOW = re.compile(rf"(?:(?:^|[.!?]\s+|\n\s*)(?:Now|Aged|These days|Today)|(?<
                      rf"[Hh]is\b|[Hh]er\b|[a-z]+(?:s|ed)\b|still\b|is\b|was\b|has\b|had\b|lives\b|[A-Z][a-z]+\b)")
 # "I was 19 the first time I was sectioned and 31 the last": a second age, for another time, in the same sentence.
 AGE_AGAIN = re.compile(rf"[^.!?\n]{{0,80}}?\band\s+({NUMBER})\s+the\s+(?:last|second|third|next|other)\b", re.IGNORECASE)
-_AGE_BOUND = re.compile(r"\s*(?:\+|plus\b|and\s+(?:over|under|above|up|older|younger)\b|or\s+(?:over|under|above|older|"
+AGE_BOUND = re.compile(r"\s*(?:\+|plus\b|and\s+(?:over|under|above|up|older|younger)\b|or\s+(?:over|under|above|older|"
                         r"younger)\b|upwards\b)", re.IGNORECASE)
 AGE_OR = re.compile(rf"\s*(?:or|-|–|to)\s*({NUMBER})(?![\w-])", re.IGNORECASE)
 # "ages 7 and 9", "aged 4, 6 and 11", "Ages of children: 2 and 5": every number in the list is an age.
@@ -582,7 +582,7 @@ def _ages(text: str) -> Iterator[Found]:
         if other and _NOT_AGE_AFTER.match(text[other.end():other.end() + 30]):
             continue  # "it was 8 or 9 miles"
         if m.group().split()[0].lower() in ("aged", "age") and (
-                other and not other.group().strip().lower().startswith("or") or _AGE_BOUND.match(text, m.end(1))):
+                other and not other.group().strip().lower().startswith("or") or AGE_BOUND.match(text, m.end(1))):
             continue  # "for anyone aged 16 to 25", "people aged 50 and over": who may come, nobody's age (MARKING.md)
         if number.isdigit() and not 0 < int(number) <= 115:
             continue
