@@ -17,7 +17,7 @@ import spacy
 from flask import current_app, has_app_context
 from spacy.language import Language
 
-from storybank.deid import names, places, rules
+from storybank.deid import names, places, rules, speakers
 from storybank.deid.given_names import is_first_name, last_names
 from storybank.deid.words import (
     CHAINS,
@@ -165,6 +165,8 @@ def detect(text: str) -> list[Proposal]:
     add(1, names.at_home(text))
     add(1, names.bylines(text))
     add(1, names.fields(text))
+    placed = speakers.find(text, lower)  # names a line, a letter or a message puts in a name's place
+    add(1, placed)
     add(1, places.shapes(text, lower))
     add(1, places.branches(text, lower))
     for ent in nlp(text).ents:
@@ -200,11 +202,12 @@ def detect(text: str) -> list[Proposal]:
     add(4, places.joined(text, [(p.start, p.end, p.type) for p in _by_tier(tiers)]))
     add(4, places.after_preposition(text, taken, lower, _could_name_a_place))
     add(4, places.towns(text, lower, NOT_SMALL_PLACES))
-    out = _same_name_same_type(text, _wanted(text, _by_tier(tiers)))
+    out = _same_name_same_type(text, _wanted(text, _by_tier(tiers), {_trim(text, s, e) for s, e, _k in placed}))
     people = {w for p in out if p.type == "PERSON" for w in names.NAME_WORD.findall(p.text)
               if w not in names.TITLES and len(w) > 1}
     people |= {p.text for p in out if p.type == "PERSON" and p.text.islower() and " " not in p.text
                and not is_ordinary_word(p.text)}
+    people |= speakers.casings(people)  # "Rêbaz … RÊBAZ:", "bhavna … Bhavna"
     words = {p.text for p in out if p.type == "PERSON" and p.text.islower() and p.text.isalpha()
              and is_ordinary_word(p.text)}  # "crystal", found where only a person is meant
     out += [Proposal(s, e, text[s:e], k, "rule") for s, e, k in
@@ -212,6 +215,7 @@ def detect(text: str) -> list[Proposal]:
     # "Nan says", "the council rang": a kinship word, a pronoun or a generic service is nobody, wherever it stands.
     out = [p for p in out if p.type not in NAMED or not (p.text.lower() in _KIN_OR_PRONOUN
                                                           or key(p.text) in GENERIC_SERVICES)]
+    out = [p for p in out if not (p.type == "PERSON" and names.nobody_here(text, p.start, p.end, p.source == "model"))]
     # "the lady from the youth team", "the app keeps crashing": a lower-case word after an article is no name.
     out = [p for p in out if not (p.type == "PERSON" and p.text.isalpha() and p.text.islower() and re.search(
         r"\b(?:the|a|an|this|that|these|those)\s+$", text[max(0, p.start - 8):p.start], re.IGNORECASE))]
@@ -385,14 +389,18 @@ def _by_tier(tiers: list[tuple[int, Proposal]]) -> list[Proposal]:
     return sorted(out, key=lambda p: p.start)
 
 
-def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
-    """Names covered whole; never an ordinary word, pronoun, kinship word or generic service as a name."""
+def _wanted(text: str, found: list[Proposal], placed: set[tuple[int, int]] = frozenset()) -> list[Proposal]:
+    """Names covered whole; never an ordinary word, pronoun, kinship word or generic service as a name.
+
+    `placed`: spans found where only a name stands (a speaker's label, "morning donna"), kept as people.
+    """
     out = []
     for p in found:
         if p.type in NAMED and (_a_treatment(text, p.start, p.end) or re.match(r"\s+wort\b", text[p.end:p.end + 6])):
             continue  # "Wellness Recovery Action Planning", "St John's wort"
         if p.type in NAMED:
-            written_as_a_word = p.type == "PERSON" and names.written_as_a_name(text, p.start, p.end)
+            written_as_a_word = p.type == "PERSON" and ((p.start, p.end) in placed
+                                                        or names.written_as_a_name(text, p.start, p.end))
             if not is_proper_name(p.text) and not written_as_a_word or (
                     p.type == "PERSON" and p.text.lower() in names.NOT_NAMES):
                 continue  # but "will said" in a lower-case story is proposed (and replaced by a plain [person])
@@ -421,7 +429,8 @@ def _wanted(text: str, found: list[Proposal]) -> list[Proposal]:
                     and (places.is_city(words[0]) or _is_town(words[0])):
                 kind = "PLACE" if places._PLACE_PREPOSITION.search(text[max(0, p.start - 20):p.start]) else "ORG"
                 p = Proposal(p.start, p.end, p.text, kind, p.source)  # "Stirling Albion"; "out to Holme Wood"
-            if p.type == "PERSON" and p.text.isupper() and p.text.isalpha() and len(p.text) >= 3:
+            if p.type == "PERSON" and p.text.isupper() and p.text.isalpha() and len(p.text) >= 3 \
+                    and (p.start, p.end) not in placed:
                 p = Proposal(p.start, p.end, p.text, "ORG", p.source)  # "with ELFT staff": an acronym names a body
             if p.type == "PERSON" and " " not in p.text and not is_first_name(p.text) and not is_common_word(p.text) \
                     and _PLACE_BEFORE.search(text[max(0, p.start - 30):p.start]):

@@ -79,8 +79,18 @@ NOT_NAMES = {"january", "february", "march", "april", "may", "june", "july", "au
              "coordinator", "co-ordinator", "facilitator", "organiser", "interviewer", "interviewee", "participant",
              "moderator", "admin", "volunteers", "contact", "contacts", "chair", "secretary", "trustee", "lead",
              # Labels of numbers ("my MRN is …").
-             "mrn", "utr", "nino", "dob", "psn", "xbox", "gamertag", "steam", "roblox"}
+             "mrn", "utr", "nino", "dob", "psn", "xbox", "gamertag", "steam", "roblox",
+             # Farewells ("Right. Ta-ra.").
+             "ta-ra", "tara-ra", "ta-ta", "tarra"}
 _NOBODY = NOT_NAMES | PRONOUNS | KINSHIP  # (lower-cased words that never name a person)
+# The fields of forms and notes that label a line ("Tel: 0…", "Follow-up: …"): no speaker.
+FIELDS = {"tel", "tel no", "mob", "mobile", "phone", "dob", "d.o.b", "nhs", "nhs no", "ref", "email", "e-mail",
+          "postcode", "post code", "address", "addr", "nok", "cc", "bcc", "fao", "attn", "subject", "ps", "pps", "nb",
+          "fyi", "eta", "url", "id", "mrn", "chi", "ni", "wk", "yr", "follow-up", "followup", "f/u", "plan", "dx",
+          "hx", "rx", "obs", "meds", "bp", "hr", "mse", "risk", "outcome", "action", "actions", "update", "re",
+          "from", "to", "sent", "date", "time", "venue", "where", "when", "location", "status", "referral", "source",
+          "summary", "background", "presenting", "impression", "recording", "transcript", "edit", "edited", "tw",
+          "cw", "trigger warning", "content warning", "aob", "apologies", "present", "minutes", "agenda", "item"}
 
 
 def looks_like_a_person(text: str, start: int, end: int) -> bool:
@@ -183,7 +193,8 @@ _HUMAN_AFTER = re.compile(rf"^(?:(?:'s|’s)?\s+(?:{_HUMAN_VERBS}|and\s+I|and\s+
                           rf",\s+(?:my|our|his|her|their)\s+(?:\w+\s+)?(?:{_CUE_NOUNS}))\b", re.IGNORECASE)
 # "tell robin im sorry", "text dawn": a lower-case first name right after a verb only a person is the object of.
 _TOLD = re.compile(r"\b(?:tell|told|ask|asked|text|texted|ring|rang|phone|phoned|message|messaged|thank|thanked|hug|"
-                   r"hugged|miss|missed|say hi to|say bye to)\s+$", re.IGNORECASE)
+                   r"hugged|miss|missed|say hi to|say bye to|(?:send|sent|give|gave|pass|passed|forward|show|showed)(?: it| this| that)? to)"
+                   r"\s+$", re.IGNORECASE)
 # "the woman there, dawn, sorted it": a name between commas with what a person does after it.
 _APPOSED = re.compile(rf"^,\s+(?:{_HUMAN_VERBS}|helped|gave|got|took|brought|found|showed|made|kept|sorts|helps|"
                       rf"gives|brings|takes|keeps)\b", re.IGNORECASE)
@@ -342,7 +353,8 @@ def speakers(text: str, taken: list[Found], is_place: Callable[[str], bool]) -> 
         for m in pattern.finditer(text):
             s, e = m.span(1)
             words = m.group(1).split()
-            if any(used[s:e]) or is_place(m.group(1)) or any(unlikely(w) for w in words):
+            if any(used[s:e]) or is_place(m.group(1)) or any(unlikely(w) for w in words) \
+                    or m.group(1).lower() in FIELDS or any(c.isdigit() for c in m.group(1)):
                 continue  # "Note:", "Mum:", "## Background"; "FACILITATOR (Dawn):" names Dawn
             yield s, e, "PERSON"
 
@@ -400,3 +412,25 @@ def repeated(text: str, names: set[str], taken: list[Found], words: set[str] = f
             if not any(used[m.start():m.end()]) and (
                     name not in words or written_as_a_name(text, m.start(), m.end(), again=True)):
                 yield m.start(), m.end(), "PERSON"
+
+
+# "a Staffie called Duke", "our cat Biscuit": a pet is nobody (MARKING.md); "Valentine's Day" is a day.
+_PET_BEFORE = re.compile(r"\b(?:dog|dogs|cat|cats|puppy|pup|kitten|staffie|staffy|terrier|spaniel|collie|labrador|"
+                         r"lab|whippet|greyhound|rabbit|bunny|hamster|guinea pig|budgie|parrot|horse|pony|tortoise|"
+                         r"goldfish|fish|snake|lizard|ferret|pet)\s+(?:(?:called|named|is called|was called)\s+)?$",
+                         re.IGNORECASE)
+_DAY_AFTER = re.compile(r"^['’]s\s+(?:Day|Eve|Night)\b")
+_PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "le", "la", "bin", "bint", "ibn", "al",
+              "el", "ap", "ab", "ní", "nic", "mac", "y", "dos", "das", "do"}
+
+
+def nobody_here(text: str, start: int, end: int, by_model: bool) -> bool:
+    """A "person" that names nobody: a pet, a day, or the model's reading of a phrase in another language
+    ("Main Friday ko aa rahi hoon": several lower-case words that are no particles of a name)."""
+    if _PET_BEFORE.search(text[max(0, start - 30):start]) or _DAY_AFTER.match(text[end:end + 8]):
+        return True
+    if by_model and not lowercase_style(text):
+        words = text[start:end].split()
+        lower = [w for w in words if w[:1].islower() and w.lower() not in _PARTICLES]
+        return len(words) >= 2 and (words[0] in lower or len(lower) >= 2)
+    return False

@@ -29,7 +29,11 @@ KINSHIP = {"mum", "mam", "mom", "mummy", "mother", "dad", "daddy", "father", "na
            # and the honorific after them ("Nani ji").
            "nani", "nanima", "dadima", "ammi", "ammu", "abbu", "abba", "ba", "bapuji", "bhaiya", "khala", "khalu",
            "chacha", "chachi", "mamu", "phupho", "appa", "umma", "yaya", "babcia", "dziadek", "abuela", "abuelo",
-           "abuelita", "nonna", "nonno", "opa", "lolo", "tita", "ji"}
+           "abuelita", "nonna", "nonno", "opa", "lolo", "tita", "ji",
+           "yiayia", "papou", "pappou", "nanu", "nanuji", "baji", "baaji", "aapa", "apu", "masi", "maasi", "mausi",
+           "bhabhi", "bhabi", "bhai", "bhaijaan", "chachu", "phuppo", "phuphi", "mami", "mamaji", "nanaji", "naniji",
+           "dadaji", "dadiji", "behen", "teta", "jiddo", "jidda", "sitto", "sittu", "khalto", "babushka", "dedushka",
+           "dedo", "kuya", "nanay", "tatay", "popo", "halmoni", "halmeoni", "harabeoji", "nainai", "laolao", "yeye"}
 # Text-message spellings and brands that are not names.
 TEXTING = {"im", "ive", "id", "ill", "hes", "shes", "theyre", "youre", "dont", "cant", "wont", "didnt", "isnt",
            "wasnt", "thats", "whats", "theres", "ur", "u", "r", "lol", "omg", "idk", "tbh", "x", "xx", "xxx", "ok",

@@ -1,0 +1,269 @@
+"""People named by where a line, a letter or a message puts them, in any case.
+
+A chat's or a transcript's speaker labels ("[21:14] kez:", "MRS OKORO:", "[Teams] Ravi P:"),
+greetings and sign-offs ("Hi Nasrin,", "Kind regards,\\nIfeoma Obi", "Tomasz here."),
+nicknames beside a name ("Oluwadamilare 'Dami' Ojo", "goes by “Spud”"), a form's list of
+people ("Witness: Aled Pryce"), and the lower-case names of text messages
+("w/ kez", "lil jaz", "my mates deano and tyrell"). A line's label counts as a person
+when it is used as a speaker twice or more, or once in a transcript where others speak
+twice, unless it is a role ("INT", "Q", "FACILITATOR") or a form's field ("Tel", "Postcode").
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from storybank.deid.given_names import is_first_name, last_names
+from storybank.deid.names import FIELDS, NOT_NAMES, TITLES
+from storybank.deid.words import KINSHIP, PRONOUNS, TEXTING, is_common_word, is_ordinary_word
+
+Found = tuple[int, int, str]
+
+# Who speaks in an interview or a group without being named, and the fields of a form: never a person.
+ROLES = {"int", "intv", "iv", "ivr", "ivee", "fac", "facil", "mod", "resp", "res", "ppt", "p", "q", "a", "r", "i",
+         "interviewer", "interviewee", "facilitator", "moderator", "respondent", "participant", "narrator", "speaker",
+         "host", "chair", "researcher", "caller", "operator", "advisor", "adviser", "volunteer", "staff", "worker",
+         "nurse", "doctor", "gp", "client", "patient", "member", "group", "all", "everyone", "both", "others",
+         "audience", "unknown", "unidentified", "voice", "voices", "translator", "interpreter", "note", "notes",
+         "me", "you", "us", "them", "admin", "bot", "system", "moderators", "team", "reply", "re", "fwd"}
+_NOBODY = NOT_NAMES | PRONOUNS | KINSHIP | ROLES | FIELDS | {t.lower().rstrip(".") for t in TITLES}
+_SPEAKER_TITLES = r"(?:MRS|MR|MS|MISS|MX|DR|Mrs|Mr|Ms|Miss|Mx|Dr)\.?"
+_WORD = r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*"
+# A line's label: after a time or a channel ("[21:14]", "[Teams]", "21:14 -", "12/03/2026, 21:14 -"), a bullet
+# or bold, one to three words (and an initial: "Ravi P"; a role may name its speaker after it in brackets,
+# "FACILITATOR (Jo):", found in names.py), then a colon and what is said.
+_LABEL = re.compile(
+    rf"(?m)^[ \t]*(?:>[ \t]*)?(?:\[[^\]\n]{{1,30}}\][ \t]*|\(?\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?(?:[ \t]?[apAP][mM])?\)?"
+    rf"[ \t]*(?:[-–][ \t]*)?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}},?[ \t]+\d{{1,2}}:\d{{2}}[ \t]*[-–][ \t]*)*(?:[-*•][ \t]*)?"
+    rf"(?:\*\*)?(?P<label>(?:{_SPEAKER_TITLES}[ \t]+)?{_WORD}(?:[ \t]+{_WORD}){{0,2}}(?:[ \t]+[A-Z]\.?)?)(?:[ \t]+\([^()\n]{{1,40}}\))?"
+    rf"(?:\*\*)?[ \t]*:(?:\*\*)?(?=[ \t]|$)")
+_TITLE_START = re.compile(rf"^{_SPEAKER_TITLES}[ \t]+")
+
+
+def _could_name(word: str) -> bool:
+    """A word a name can be made of: a first name, or a word no dictionary knows, in any case."""
+    lower = word.lower()
+    if lower in _NOBODY or lower in STOP_WORDS or lower in TEXTING or len(word) < 2:
+        return False
+    return is_first_name(word.capitalize()) or not is_ordinary_word(lower) and not is_common_word(lower)
+
+
+def labels(text: str) -> Iterator[Found]:
+    """Speakers of a chat or a transcript, whatever their case ("zara:", "CABDI:", "MISS PEARL:", "[Teams] Ravi P:")."""
+    found = [(m.start("label"), m.end("label"), m.group("label")) for m in _LABEL.finditer(text)]
+    if not found:
+        return
+    counts = Counter(label for _s, _e, label in found)
+    dialogue = sum(n for n in counts.values() if n >= 2) >= 2 and len(counts) >= 2  # somebody speaks twice
+    for start, end, label in found:
+        titled = _TITLE_START.match(label)
+        words = label[titled.end():].split() if titled else label.split()
+        if words and len(words[-1].rstrip(".")) == 1 and len(words) > 1:
+            words = words[:-1]  # "Ravi P": a name and an initial
+        if not words or " ".join(words).lower() in FIELDS or any(w.lower() in _NOBODY for w in words):
+            continue
+        if titled:
+            named = all(_could_name(w) or w[:1].isupper() and w.lower() not in STOP_WORDS for w in words)
+        elif counts[label] >= 2:
+            named = all(_could_name(w) for w in words)  # a label used twice speaks: a person unless a role
+        else:
+            named = dialogue and all(_could_name(w) for w in words)
+        if named:
+            yield start, end, "PERSON"
+
+
+# Greetings and sign-offs of letters and messages.
+_GREETING = re.compile(
+    r"(?im)(?:^|[.!?:]\s+|\]\s*)(?:hi|hiya|hey|heya|hello|hallo|hej|hola|ciao|salaam|salam|morning|good morning|"
+    r"afternoon|good afternoon|evening|good evening|night|nite|alright|dear|thanks|thank you|cheers|ta|bye|"
+    r"love you|miss you|happy birthday|congrats|congratulations)[ \t]*,?[ \t]+"
+    rf"(?P<name>{_WORD}(?:[ \t]+(?-i:[A-Z]){_WORD})?)(?=[ \t]*(?:[,.!?:\n]|$|x+\b|[ \t]+[a-z]))")
+_SIGN_OFF = re.compile(
+    r"(?im)^[ \t]*(?:yours sincerely|yours faithfully|yours truly|yours|kind regards|warm regards|best regards|"
+    r"warmest regards|regards|best wishes|warm wishes|many thanks|thanks again|thanks|thank you|with thanks|"
+    r"with love|love|lots of love|all the best|best|cheers|take care|speak soon|in solidarity|respectfully)"
+    rf"[ \t]*[,.!]?[ \t]*\n[ \t]*(?P<name>(?-i:[A-Z]){_WORD}(?:[ \t]+(?:(?-i:[A-Z]){_WORD}|[A-Z]\.)){{0,3}})[ \t]*(?:,|\n|$)")
+_HERE = re.compile(rf"(?m)(?:^|[,.!?]\s+)(?P<name>(?-i:[A-Z]){_WORD}|[a-z]{{2,}})[ \t]+here\b(?=[ \t]*[,.!:\n]|[ \t]+(?:from|with|again)\b)")
+_ITS = re.compile(rf"(?i)\b(?:it'?s|it’s|its|this is)[ \t]+(?P<name>{_WORD})(?=[ \t]*(?:[,.!\n]|$|[ \t]+here\b))")
+
+
+def _a_name_in(words: list[str], lower_ok: bool) -> bool:
+    if not words or any(w.lower() in _NOBODY or w.lower() in STOP_WORDS for w in words):
+        return False
+    if any(w.islower() for w in words) and not lower_ok:
+        return False
+    first, rest = words[0], words[1:]
+    if not (is_first_name(first.capitalize()) or not is_ordinary_word(first) and not is_common_word(first)):
+        return False
+    return all(w in last_names() or is_first_name(w) or not is_common_word(w) or len(w.rstrip(".")) == 1 for w in rest)
+
+
+def letters(text: str) -> Iterator[Found]:
+    """"Hi Nasrin,", "morning deano", "Kind regards,\\nIfeoma Obi", "Tomasz here.", "its kez."."""
+    for m in _GREETING.finditer(text):
+        words = m.group("name").split()
+        if _a_name_in(words, lower_ok=True):
+            yield m.start("name"), m.end("name"), "PERSON"
+    for m in _SIGN_OFF.finditer(text):
+        if _a_name_in(m.group("name").split(), lower_ok=False):
+            yield m.start("name"), m.end("name"), "PERSON"
+    for pattern in (_HERE, _ITS):
+        for m in pattern.finditer(text):
+            word = m.group("name")
+            if _could_name(word) and not is_common_word(word) and (pattern is _HERE or is_first_name(word.capitalize())):
+                yield m.start("name"), m.end("name"), "PERSON"
+
+
+_NAME = r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’]*(?:-[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’]*)*"
+# "Oluwadamilare 'Dami' Ojo", "Tomasz (Tom) Nowak", "Jack \"Spud\" Murphy": a nickname between a name and a surname.
+_NICKNAMED = re.compile(rf"(?<![\w'’-])(?P<first>{_NAME})[ \t]+(?P<open>['‘\"“(])(?P<nick>{_NAME}(?:[ \t]{_NAME})?)"
+                        rf"(?P<close>['’\"”)])(?:[ \t]+(?P<last>{_NAME}))?(?![\w-])")
+_GOES_BY = re.compile(rf"\b(?:goes by|going by|went by|known as|nicknamed|(?:calls?|called) (?:him|her|them)"
+                      rf"(?:sel(?:f|ves))?|aka|a\.k\.a\.?)[ \t]+[\"“'‘]?(?P<nick>{_NAME}(?:[ \t]{_NAME})?)[\"”'’]?(?![\w-])")
+_PAIRS = {"'": "'’", "‘": "’'", '"': '"”', "“": "”\"", "(": ")"}
+
+
+def nicknames(text: str) -> Iterator[Found]:
+    """A nickname set beside a name, and the surname after it; a nickname somebody "goes by"."""
+    for m in _NICKNAMED.finditer(text):
+        if m.group("close") not in _PAIRS[m.group("open")]:
+            continue
+        first, nick, last = m.group("first"), m.group("nick"), m.group("last")
+        if not _nameish(first, as_first=True) or not all(_a_nickname(w, m.group("open") == "(") for w in nick.split()):
+            continue
+        yield m.start("first"), m.end("first"), "PERSON"
+        yield m.start("nick"), m.end("nick"), "PERSON"
+        if last and last.lower() not in _NOBODY and last.lower() not in STOP_WORDS and last not in TITLES:
+            yield m.start("last"), m.end("last"), "PERSON"
+    for m in _GOES_BY.finditer(text):
+        if all(_nameish(w) or is_first_name(w) for w in m.group("nick").split()) \
+                or m.group().rstrip()[-1] in "\"”'’" and m.group("nick").lower() not in _NOBODY:
+            yield m.start("nick"), m.end("nick"), "PERSON"
+
+
+def _a_nickname(word: str, bracketed: bool) -> bool:
+    """Quotes beside a name make any word a nickname ("Jack 'Spud' Murphy"); brackets one that is no English
+    word or a first name ("Kwabena (Kobby)"), never an acronym ("(RC)") or a relation ("(Mum)")."""
+    if word.lower() in _NOBODY or word.lower() in STOP_WORDS or word.isupper() and len(word) <= 4:
+        return False
+    return not bracketed or _nameish(word)
+
+
+def _nameish(word: str, as_first: bool = False) -> bool:
+    """A capitalised word that can be (part of) a name here: no role, no title, no kinship word."""
+    if word.lower() in _NOBODY or word in TITLES or word.lower() in STOP_WORDS:
+        return False
+    if as_first:
+        return is_first_name(word) or not is_common_word(word)
+    return word in last_names() or is_first_name(word) or not is_common_word(word)
+
+
+# A form's field that lists people, and its list ("Witness: Aled Pryce", "Children: Kian (6) and Ellie (3) Shaw").
+_PEOPLE_FIELD = re.compile(
+    r"(?im)(?:^|\|[ \t]*)[ \t]*(?:[-*•][ \t]*)?(?:consent |a |the )?(?:witness(?:es)?|children|child|kids|sons?|"
+    r"daughters?|siblings?|brothers?|sisters?|partner|spouse|husband|wife|parents?|carers?|emergency contact|contact|"
+    r"contact person|next of kin|interviewer|interviewee|storyteller|teller|author|written by|recorded by|"
+    r"transcribed by|interviewed by|signed|signature|present|attendees|attending|staff present|household|"
+    r"family members|lives with|associates?|friends?)[ \t]*:[ \t]*")
+_LIST_ITEM = re.compile(rf"(?P<q>[\"“'‘])?(?P<name>{_NAME}(?:[ \t]+{_NAME}){{0,2}})(?(q)[\"”'’])(?:[ \t]*\(\d{{1,3}}\))?")
+
+
+def fields(text: str) -> Iterator[Found]:
+    """The people a form's field lists, each name by itself."""
+    for field in _PEOPLE_FIELD.finditer(text):
+        pos = field.end()
+        while True:
+            m = _LIST_ITEM.match(text, pos)
+            if not m:
+                break
+            words = m.group("name").split()
+            quoted = m.group("q") is not None and all(_a_nickname(w, False) for w in words)  # 'Associates: "Tank"'
+            named = is_first_name(words[0]) or not is_ordinary_word(words[0])  # "Children: Rio (8) and …"
+            if not (quoted or named and _a_name_in(words[1:] or words, lower_ok=False) or named and len(words) == 1) \
+                    or any(w.lower() in _NOBODY or w.lower() in STOP_WORDS for w in words):
+                break
+            yield m.start("name"), m.end("name"), "PERSON"
+            sep = re.match(r"[ \t]*(?:,|&|and|\+)[ \t]*", text[m.end():])
+            if not sep:
+                break
+            pos = m.end() + sep.end()
+
+
+# Text-message names: "w/ kez", "lil jaz", "big Dev", "my mates deano and tyrell", "contact Nasrin on 0…".
+_WITH = re.compile(r"(?i)(?:\bw/|\bwiv\b|\bwit\b)[ \t]*(?P<name>[a-z][a-z'’-]+)\b")
+_SIZED = re.compile(r"\b(?P<size>big|wee|lil|little|young|auld|old)[ \t]+(?P<name>[A-Za-z][a-z'’-]+)\b")
+_KIN_LOWER = re.compile(r"\b(?:auntie|aunty|aunt|uncle|nana|nanna|nan|grandma|grandad|cousin)[ \t]+(?P<name>[a-z][a-z'’-]+)\b")
+_MY_PEOPLE = re.compile(r"(?i)\bmy[ \t]+(?:\w+[ \t]+)?(?:mates|friends|pals|besties|kids|sons|daughters|brothers|"
+                        r"sisters|cousins|grandkids|boys|girls|lads|nephews|nieces)[ \t]+")
+_CONTACT = re.compile(rf"\b(?:contact|ask for|speak to|talk to|ring|call|message|email|text|DM|dm)[ \t]+"
+                      rf"(?P<name>{_NAME}(?:[ \t]+{_NAME})?)[ \t]+(?:on|at|via)[ \t]+(?=[\d+(]|[\w.]+@)")
+
+
+def _lower_name(word: str, lower: bool) -> bool:
+    """A lower-case word that names somebody: no English word, or a first name in text-message writing."""
+    if word.lower() in _NOBODY or word.lower() in STOP_WORDS or word.lower() in TEXTING or len(word) < 2:
+        return False
+    if word[:1].isupper():
+        return is_first_name(word) or not is_common_word(word)
+    return not is_ordinary_word(word) and not is_common_word(word) or lower and is_first_name(word.capitalize())
+
+
+def texting(text: str, lower: bool) -> Iterator[Found]:
+    for pattern in (_WITH, _SIZED, _KIN_LOWER):
+        for m in pattern.finditer(text):
+            word = m.group("name")
+            if pattern is _WITH:
+                if word.lower() in _NOBODY or word.lower() in STOP_WORDS or word.lower() in TEXTING or len(word) < 2 \
+                        or is_ordinary_word(word) and not is_first_name(word.capitalize()):
+                    continue
+                yield m.start("name"), m.end("name"), "PERSON"  # "appt w/ tash"
+                continue
+            if pattern is _SIZED and not (is_first_name(word.capitalize()) and _lower_name(word, True)
+                                          or m.group("size") in ("big", "wee", "lil") and _lower_name(word, lower)):
+                continue  # "wee Jamesie", "big mick"; never "old Trafford"
+            if pattern is _KIN_LOWER and is_first_name(word.capitalize()) and word not in STOP_WORDS \
+                    and word.lower() not in _NOBODY or _lower_name(word, lower):
+                start = m.start() if pattern is _KIN_LOWER else m.start("name")
+                yield start, m.end("name"), "PERSON"  # "auntie pam" keeps its kinship title (MARKING.md)
+    for m in _MY_PEOPLE.finditer(text):
+        pos = m.end()
+        while True:
+            w = re.match(r"(?:big[ \t]+|lil[ \t]+)?([A-Za-z][a-z'’-]+)", text[pos:])
+            if not w or not _lower_name(w.group(1), lower):
+                break
+            yield pos + w.start(1), pos + w.end(1), "PERSON"
+            sep = re.match(r"[ \t]*(?:,|&|and|n|\+)[ \t]+", text[pos + w.end():])
+            if not sep:
+                break
+            pos += w.end() + sep.end()
+    for m in _CONTACT.finditer(text):
+        if all(_nameish(w) for w in m.group("name").split()):
+            yield m.start("name"), m.end("name"), "PERSON"
+
+
+def casings(names: Iterable[str]) -> set[str]:
+    """Other casings of the people's names found, to find their other mentions ("Rêbaz", "RÊBAZ", "rêbaz").
+
+    A name that is an English word keeps its case ("Hope" is not "hope"); every other one is looked for in
+    Title case, lower case and capitals.
+    """
+    out: set[str] = set()
+    for name in names:
+        if not name.replace("-", "").replace("'", "").replace("’", "").isalpha() or len(name) < 3:
+            continue
+        lower = name.lower()
+        if lower in _NOBODY or lower in STOP_WORDS or lower in TEXTING:
+            continue
+        if not is_ordinary_word(lower) and not is_common_word(lower):
+            out |= {lower, name.upper(), "-".join(p.capitalize() for p in lower.split("-"))}
+        elif name.isupper() and is_first_name(name.capitalize()) and not is_common_word(lower):
+            out.add(name.capitalize())
+    return out - set(names)
+
+
+def find(text: str, lower: bool) -> list[Found]:
+    """Everything above, for detect.py: names put where only a name stands."""
+    return [*labels(text), *letters(text), *nicknames(text), *fields(text), *texting(text, lower)]
