@@ -215,7 +215,7 @@ def detect(text: str) -> list[Proposal]:
     # "Nan says", "the council rang": a kinship word, a pronoun or a generic service is nobody, wherever it stands.
     out = [p for p in out if p.type not in NAMED or not (p.text.lower() in _KIN_OR_PRONOUN
                                                           or key(p.text) in GENERIC_SERVICES)]
-    out = [p for p in out if not (p.type == "PERSON" and names.nobody_here(text, p.start, p.end, p.source == "model"))]
+    out = [q for q in (_as_a_person(text, p) for p in out) if q is not None]
     # "the lady from the youth team", "the app keeps crashing": a lower-case word after an article is no name.
     out = [p for p in out if not (p.type == "PERSON" and p.text.isalpha() and p.text.islower() and re.search(
         r"\b(?:the|a|an|this|that|these|those)\s+$", text[max(0, p.start - 8):p.start], re.IGNORECASE))]
@@ -223,6 +223,21 @@ def detect(text: str) -> list[Proposal]:
 
 
 _KIN_OR_PRONOUN = KINSHIP | PRONOUNS  # (built once, not per proposal)
+
+
+def _as_a_person(text: str, p: Proposal) -> Proposal | None:
+    """A person proposal cut to the name it holds (names.person_span), or None when it names nobody."""
+    if p.type != "PERSON":
+        return p
+    span = names.person_span(text, p.start, p.end, p.source == "model")
+    if span is None:
+        return None
+    if span != (p.start, p.end):
+        p = Proposal(span[0], span[1], text[span[0]:span[1]], p.type, p.source)
+        if p.text.lower() in _KIN_OR_PRONOUN or " " not in p.text and is_common_word(p.text) \
+                and not is_first_name(p.text):
+            return None  # "Young lassie" was "Young"
+    return None if p.text.lower() in names.NOT_NAMES else p
 _PLACE_BEFORE = re.compile(r"\b(?:in|round|around|near|across|outside|from|grew up in|lives? in|lived in)\s+(?:the\s+)?$",
                            re.IGNORECASE)
 _ORG_WORDS = set(places.ORG_WORDS)

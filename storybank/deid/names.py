@@ -80,8 +80,9 @@ NOT_NAMES = {"january", "february", "march", "april", "may", "june", "july", "au
              "moderator", "admin", "volunteers", "contact", "contacts", "chair", "secretary", "trustee", "lead",
              # Labels of numbers ("my MRN is …").
              "mrn", "utr", "nino", "dob", "psn", "xbox", "gamertag", "steam", "roblox",
-             # Farewells ("Right. Ta-ra.").
-             "ta-ra", "tara-ra", "ta-ta", "tarra"}
+             # Greetings and farewells ("Right. Ta-ra.", "Salaam, it's me").
+             "ta-ra", "tara-ra", "ta-ta", "tarra", "salaam", "salam", "salaams", "assalam", "assalamu", "asalaam",
+             "alaikum", "walaikum", "khuda", "inshallah", "mashallah", "alhamdulillah", "bismillah", "namaste", "shalom"}
 _NOBODY = NOT_NAMES | PRONOUNS | KINSHIP  # (lower-cased words that never name a person)
 # The fields of forms and notes that label a line ("Tel: 0…", "Follow-up: …"): no speaker.
 FIELDS = {"tel", "tel no", "mob", "mobile", "phone", "dob", "d.o.b", "nhs", "nhs no", "ref", "email", "e-mail",
@@ -408,7 +409,7 @@ def repeated(text: str, names: set[str], taken: list[Found], words: set[str] = f
         # "ciaras nanny": in lower-case writing a possessive may come without its apostrophe
         tail = r"(?:s(?=\s+(?:" + _RELATIONS + r"|nanny|nana|mam|house|place|flat|bf|gf|fella|lad|kid|kids)\b))?" \
             if name.islower() and name not in words else ""
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}{tail}(?![\w-])", text):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}{tail}(?![\w-])(?![ \t]+(?:dot|underscore)[ \t])", text):
             if not any(used[m.start():m.end()]) and (
                     name not in words or written_as_a_name(text, m.start(), m.end(), again=True)):
                 yield m.start(), m.end(), "PERSON"
@@ -424,13 +425,21 @@ _PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den"
               "el", "ap", "ab", "ní", "nic", "mac", "y", "dos", "das", "do"}
 
 
-def nobody_here(text: str, start: int, end: int, by_model: bool) -> bool:
-    """A "person" that names nobody: a pet, a day, or the model's reading of a phrase in another language
-    ("Main Friday ko aa rahi hoon": several lower-case words that are no particles of a name)."""
+def person_span(text: str, start: int, end: int, by_model: bool) -> tuple[int, int] | None:
+    """The part of a "person" that names somebody, or None for a pet, a day or a phrase in another language.
+
+    The model runs a name into the words after it ("I text Earl every morning") and reads phrases of
+    other languages as names ("Main Friday ko aa rahi hoon"): in writing with capitals, a name ends
+    at its first lower-case word that is no particle ("de", "bin"), and one that starts so is none.
+    """
     if _PET_BEFORE.search(text[max(0, start - 30):start]) or _DAY_AFTER.match(text[end:end + 8]):
-        return True
+        return None
     if by_model and not lowercase_style(text):
-        words = text[start:end].split()
-        lower = [w for w in words if w[:1].islower() and w.lower() not in _PARTICLES]
-        return len(words) >= 2 and (words[0] in lower or len(lower) >= 2)
-    return False
+        words = list(re.finditer(r"\S+", text[start:end]))
+        for i, w in enumerate(words):
+            if w.group()[:1].islower() and w.group().lower() not in _PARTICLES:
+                if i == 0:
+                    return None
+                end = start + words[i - 1].end()
+                break
+    return start, end

@@ -87,7 +87,7 @@ _SIGN_OFF = re.compile(
     r"with love|love|lots of love|all the best|best|cheers|take care|speak soon|in solidarity|respectfully)"
     rf"[ \t]*[,.!]?[ \t]*\n[ \t]*(?P<name>(?-i:[A-Z]){_WORD}(?:[ \t]+(?:(?-i:[A-Z]){_WORD}|[A-Z]\.)){{0,3}})[ \t]*(?:,|\n|$)")
 _HERE = re.compile(rf"(?m)(?:^|[,.!?]\s+)(?P<name>(?-i:[A-Z]){_WORD}|[a-z]{{2,}})[ \t]+here\b(?=[ \t]*[,.!:\n]|[ \t]+(?:from|with|again)\b)")
-_ITS = re.compile(rf"(?i)\b(?:it'?s|it’s|its|this is)[ \t]+(?P<name>{_WORD})(?=[ \t]*(?:[,.!\n]|$|[ \t]+here\b))")
+_ITS = re.compile(rf"(?i)\b(?:it'?s|it’s|its|this is)[ \t]+(?P<name>{_WORD})(?=[ \t]*(?:[,.!\n]|$|[ \t]+(?:here|from)\b))")
 
 
 def _a_name_in(words: list[str], lower_ok: bool) -> bool:
@@ -132,8 +132,11 @@ def nicknames(text: str) -> Iterator[Found]:
         if m.group("close") not in _PAIRS[m.group("open")]:
             continue
         first, nick, last = m.group("first"), m.group("nick"), m.group("last")
-        if not _nameish(first, as_first=True) or not all(_a_nickname(w, m.group("open") == "(") for w in nick.split()):
-            continue
+        bracketed = m.group("open") == "("
+        if not _nameish(first, as_first=True) or first.isupper() or any(c.isdigit() for c in first) \
+                or not all(_a_nickname(w, bracketed) for w in nick.split()) \
+                or bracketed and (" " in nick or not (last or is_first_name(first))):
+            continue  # never "Exeter CMHT (Wonford House)", "RO0284471 (Royal Oldham)"
         yield m.start("first"), m.end("first"), "PERSON"
         yield m.start("nick"), m.end("nick"), "PERSON"
         if last and last.lower() not in _NOBODY and last.lower() not in STOP_WORDS and last not in TITLES:
@@ -195,6 +198,8 @@ def fields(text: str) -> Iterator[Found]:
 # Text-message names: "w/ kez", "lil jaz", "big Dev", "my mates deano and tyrell", "contact Nasrin on 0…".
 _WITH = re.compile(r"(?i)(?:\bw/|\bwiv\b|\bwit\b)[ \t]*(?P<name>[a-z][a-z'’-]+)\b")
 _SIZED = re.compile(r"\b(?P<size>big|wee|lil|little|young|auld|old)[ \t]+(?P<name>[A-Za-z][a-z'’-]+)\b")
+_A_KIND_AFTER = re.compile(r"[ \t]+(?:lad|lads|lass|lasses|man|men|woman|women|guy|guys|bloke|fella|girl|girls|boy|boys|"
+                           r"kid|kids|family|families|community|lady|ladies|gent|feller)\b", re.IGNORECASE)
 _KIN_LOWER = re.compile(r"\b(?:auntie|aunty|aunt|uncle|nana|nanna|nan|grandma|grandad|cousin)[ \t]+(?P<name>[a-z][a-z'’-]+)\b")
 _MY_PEOPLE = re.compile(r"(?i)\bmy[ \t]+(?:\w+[ \t]+)?(?:mates|friends|pals|besties|kids|sons|daughters|brothers|"
                         r"sisters|cousins|grandkids|boys|girls|lads|nephews|nieces)[ \t]+")
@@ -222,8 +227,12 @@ def texting(text: str, lower: bool) -> Iterator[Found]:
                 yield m.start("name"), m.end("name"), "PERSON"  # "appt w/ tash"
                 continue
             if pattern is _SIZED and not (is_first_name(word.capitalize()) and _lower_name(word, True)
-                                          or m.group("size") in ("big", "wee", "lil") and _lower_name(word, lower)):
-                continue  # "wee Jamesie", "big mick"; never "old Trafford"
+                                          or m.group("size") in ("big", "wee", "lil") and word[:1].isupper()
+                                          and _lower_name(word, lower)) or _A_KIND_AFTER.match(text, m.end()):
+                continue  # "wee Jamesie", "big mick"; never "old Trafford", "a wee podcast", "a big Nigerian lad"
+            if pattern is _KIN_LOWER and not is_first_name(word.capitalize()) and (
+                    is_ordinary_word(word) or word.endswith(("ed", "ing", "ly"))):
+                continue  # "my grandad died"
             if pattern is _KIN_LOWER and is_first_name(word.capitalize()) and word not in STOP_WORDS \
                     and word.lower() not in _NOBODY or _lower_name(word, lower):
                 start = m.start() if pattern is _KIN_LOWER else m.start("name")
