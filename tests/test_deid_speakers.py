@@ -1,0 +1,102 @@
+"""People named by where a line, a letter or a message puts them (storybank/deid/speakers.py), found by the
+rules alone: chat and transcript speakers in any case, greetings and sign-offs, nicknames, forms' lists,
+text-message names; and the labels, pets and phrases that are nobody."""
+from __future__ import annotations
+
+import pytest
+
+from storybank.deid import detect as deid
+
+
+@pytest.fixture(autouse=True)
+def rules_only(monkeypatch):
+    deid.load.cache_clear()
+    monkeypatch.setattr(deid, "model_name", lambda: "no-such-model-installed")
+    yield
+    deid.load.cache_clear()
+
+
+def people(text: str) -> list[str]:
+    return [p.text for p in deid.detect(text) if p.type == "PERSON"]
+
+
+def test_chat_speakers_in_lower_case_after_a_time_are_people_and_so_are_their_mentions():
+    text = ("[09:02] keziah: r we still on for the swim\n"
+            "[09:03] rhiannon: yes!! keziah bring ur goggles\n"
+            "[09:05] keziah: lol ok\n")
+    found = people(text)
+    assert found.count("keziah") == 3 and found.count("rhiannon") == 1
+
+
+def test_capital_speakers_with_titles_and_accents_are_people_but_roles_are_not():
+    text = ("INT: When did you come to Leeds?\n"
+            "MRS OYELARAN: In the winter. It was so dark.\n"
+            "INT: And your son?\n"
+            "ZOLTÁN: He came after. I am Zoltán, her nephew.\n"
+            "MRS OYELARAN: He worked nights.\n")
+    found = people(text)
+    assert found.count("MRS OYELARAN") == 2
+    assert "ZOLTÁN" in found and "Zoltán" in found
+    assert "INT" not in found
+
+
+def test_a_channel_speaker_with_an_initial_and_numbered_participants():
+    text = ("[Slack] Priyesh K: can someone cover the drop-in\n"
+            "[Slack] Priyesh K: thanks all\n"
+            "P1: I'd rather not say the ward.\n"
+            "P2: Same.\n")
+    found = people(text)
+    assert found.count("Priyesh K") == 2
+    assert not {"P1", "P2"} & set(found)
+
+
+def test_a_forms_fields_are_no_speakers():
+    text = "Name: Ines Carvalho\nTel: 07700 900 123\nPostcode: LS6 2AB\nFollow-up: review in two weeks\n"
+    found = people(text)
+    assert "Ines Carvalho" in found
+    assert not {"Tel", "Postcode", "Follow-up"} & set(found)
+
+
+def test_greetings_sign_offs_and_a_name_here():
+    text = ("Hi Oksana,\nThanks for the forms. Radhika here, from the Tuesday group.\n"
+            "Kind regards,\nWinifred Adeyemi-Hart\n")
+    found = people(text)
+    assert {"Oksana", "Radhika", "Winifred Adeyemi-Hart"} <= set(found)
+    assert not {"Hi", "Thanks", "Kind"} & set(found)
+
+
+def test_greetings_to_everybody_name_nobody():
+    assert people("Hi all,\nMorning everyone! Dear Sir or Madam, thanks team.") == []
+
+
+def test_nicknames_between_a_name_and_a_surname_and_after_goes_by():
+    found = people("Patient: Mr Bogdan 'Bodzio' Wrzesniewski, 61. Later he said he goes by \"Sparky\".")
+    assert {"Bodzio", "Wrzesniewski", "Sparky"} <= set(found)
+
+
+def test_a_bracketed_acronym_or_relation_is_no_nickname():
+    found = people("Present: Dr Oriel Tremayne (RC), Saoirse Byrne (Mum), the duty nurse.")
+    assert "RC" not in found and "Mum" not in found
+
+
+def test_a_forms_list_of_people_names_each_one():
+    found = people("Witness: Eluned Probert, Ceredigion Carers\nChildren: Kyan (7) and Tilly-Rae (4) Bassett\n")
+    assert {"Eluned Probert", "Kyan", "Tilly-Rae"} <= set(found)
+    assert "Ceredigion Carers" not in found
+
+
+def test_text_message_names_after_w_slash_big_auntie_and_my_mates():
+    text = ("hiya its jolene. ur physio appt w/ tamsin is fri. big stevie said he'll drive, "
+            "then we get auntie pat. my mates deano and kyrie are coming too")
+    found = set(people(text))
+    assert {"jolene", "tamsin", "stevie", "auntie pat", "deano", "kyrie"} <= found
+
+
+def test_sized_words_before_things_or_kinds_of_people_are_no_names():
+    found = people("I also do a wee podcast. A big Somali lad helped, and old Trafford was packed.")
+    assert not {"podcast", "Somali", "Trafford"} & set(found)
+
+
+def test_pets_days_and_phrases_in_other_languages_are_nobody():
+    found = people("We have a whippet called Biscuit. By Valentine's Day I was better. Khuda hafiz, Baji.")
+    assert not {"Biscuit", "Valentine", "Khuda", "Baji"} & set(found)
