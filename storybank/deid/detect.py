@@ -215,7 +215,7 @@ def detect(text: str) -> list[Proposal]:
     # "Nan says", "the council rang": a kinship word, a pronoun or a generic service is nobody, wherever it stands.
     out = [p for p in out if p.type not in NAMED or not (p.text.lower() in _KIN_OR_PRONOUN
                                                           or key(p.text) in GENERIC_SERVICES)]
-    out = [q for q in (_as_a_person(text, p) for p in out) if q is not None]
+    out = [q for q in (_as_a_person(text, p, lower) for p in out) if q is not None]
     # "the lady from the youth team", "the app keeps crashing": a lower-case word after an article is no name.
     out = [p for p in out if not (p.type == "PERSON" and p.text.isalpha() and p.text.islower() and re.search(
         r"\b(?:the|a|an|this|that|these|those)\s+$", text[max(0, p.start - 8):p.start], re.IGNORECASE))]
@@ -225,11 +225,11 @@ def detect(text: str) -> list[Proposal]:
 _KIN_OR_PRONOUN = KINSHIP | PRONOUNS  # (built once, not per proposal)
 
 
-def _as_a_person(text: str, p: Proposal) -> Proposal | None:
+def _as_a_person(text: str, p: Proposal, lower: bool) -> Proposal | None:
     """A person proposal cut to the name it holds (names.person_span), or None when it names nobody."""
     if p.type != "PERSON":
         return p
-    span = names.person_span(text, p.start, p.end, p.source == "model")
+    span = names.person_span(text, p.start, p.end, p.source == "model" and not lower)
     if span is None:
         return None
     if span != (p.start, p.end):

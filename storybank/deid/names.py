@@ -425,16 +425,17 @@ _PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den"
               "el", "ap", "ab", "ní", "nic", "mac", "y", "dos", "das", "do"}
 
 
-def person_span(text: str, start: int, end: int, by_model: bool) -> tuple[int, int] | None:
+def person_span(text: str, start: int, end: int, cut: bool) -> tuple[int, int] | None:
     """The part of a "person" that names somebody, or None for a pet, a day or a phrase in another language.
 
     The model runs a name into the words after it ("I text Earl every morning") and reads phrases of
-    other languages as names ("Main Friday ko aa rahi hoon"): in writing with capitals, a name ends
-    at its first lower-case word that is no particle ("de", "bin"), and one that starts so is none.
+    other languages as names ("Main Friday ko aa rahi hoon"): so, when `cut` (the model's, in writing
+    with capitals), a name ends at its first lower-case word that is no particle ("de", "bin"), and
+    one that starts so is none.
     """
     if _PET_BEFORE.search(text[max(0, start - 30):start]) or _DAY_AFTER.match(text[end:end + 8]):
         return None
-    if by_model and not lowercase_style(text):
+    if cut:
         words = list(re.finditer(r"\S+", text[start:end]))
         for i, w in enumerate(words):
             if w.group()[:1].islower() and w.group().lower() not in _PARTICLES:
