@@ -36,6 +36,7 @@ def kinds(text: str, kind: str) -> set[str]:
     ("Police gave me a log number, 2291 of 14 May.", "2291"),
     ("CRN 5518204 on the crime letter.", "5518204"),
     ("Ticket no. 88122 for the coach.", "88122"),
+    ("Her Oyster card 0123 4567 8901 was in the bag.", "0123 4567 8901"),
 ])
 def test_a_record_number_after_its_label(text, number):
     assert (number, "OTHER_ID") in found(text)
@@ -47,8 +48,14 @@ def test_no_record_number_without_a_record_shaped_number(text):
     assert not kinds(text, "OTHER_ID")
 
 
-def test_a_phone_number_read_out_in_parts():
+def test_a_phone_number_read_out_in_parts_or_abroad():
     assert ("07700, then 900, then 148", "PHONE") in found("His mobile is 07700, then 900, then 148.")
+    assert ("+48 601 234 567", "PHONE") in found("Her sister's number in Poland is +48 601 234 567.")
+
+
+def test_an_email_spelt_out_with_dots_in_its_name_and_a_site_is_no_email():
+    assert ("rosa dot pike at example dot org", "EMAIL") in found("write to rosa dot pike at example dot org please")
+    assert not kinds("Read my blog at www.quietmornings.co.uk today.", "EMAIL")
 
 
 def test_a_record_label_keeps_a_phone_shaped_number_a_record():
@@ -88,6 +95,10 @@ def test_a_table_row_number_and_other_columns_are_no_identifiers():
     ("me n jade r both 17 now", "17"),
     ("shes only 3 months old and never sleeps", "3 months old"),
     ("It's his 21st on Friday, we've booked the hall.", "21st"),
+    ("INT: How old were you then?\nDEREK: Fifteen. Maybe sixteen.", "Fifteen"),
+    ("Q: And your age now?\nA: I'm 44.", "44"),
+    ("Grandad says he's seventy-nine years young.", "seventy-nine years young"),
+    ("Hello, I'm 23yrs, from Gdynia.", "23"),
 ])
 def test_ages_in_forms_brackets_lists_and_messages(text, age):
     assert (age, "AGE") in found(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from phonenumbers import Leniency, PhoneNumberMatcher
+from phonenumbers import Leniency, PhoneNumberMatcher, is_valid_number
 
 from storybank.deid.given_names import is_first_name
 from storybank.deid.words import KINSHIP, is_ordinary_word
@@ -18,14 +18,14 @@ Found = tuple[int, int, str]  # start, end, type
 
 _TLD = r"(?:com|org|net|co\.uk|org\.uk|ac\.uk|gov\.uk|nhs\.uk|uk|io|me|info|scot|wales|london|co|ee|ly|social|page|link|bio|blog|online|site|xyz|art|studio|life)"
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# "tash.morrow at example dot com", "jo [at] example [dot] org"
-SPELT_EMAIL = re.compile(r"(?<![\w.])[\w.+-]+\s*[\[(]?\s*\bat\b\s*[\])]?\s*[\w-]+(?:\s*[\[(]?\s*\bdot\b\s*[\])]?\s*[\w-]+)+",
+# "tash.morrow at example dot com", "jo [at] example [dot] org", "bev dot jones at example dot org"
+SPELT_EMAIL = re.compile(r"(?<![\w.])[\w.+-]+(?:\s+dot\s+[\w+-]+)*\s*[\[(]?\s*\bat\b\s*[\])]?\s*[\w-]+(?:\s*[\[(]?\s*\bdot\b\s*[\])]?\s*[\w-]+)+",
                          re.IGNORECASE)
 # "jo[at]example.org", "jo (at) example.org", "jo@example dot org", "j.bloggs at example.org"
 BRACKET_EMAIL = re.compile(r"(?<![\w.])[\w.+-]+\s*[\[({]\s*at\s*[\])}]\s*[\w-]+"
                            r"(?:\s*[\[({]\s*dot\s*[\])}]\s*[\w-]+|\s+dot\s+[\w-]+|\.[\w-]+)+", re.IGNORECASE)
 AT_DOT_EMAIL = re.compile(r"(?<![\w.])[\w.+-]+@[\w-]+(?:\s*[\[(]?\s*\bdot\b\s*[\])]?\s*[\w-]+)+", re.IGNORECASE)
-AT_EMAIL = re.compile(rf"(?<![\w.@])([\w.+-]+)\s+at\s+[\w-]+(?:\.[\w-]+)*\.{_TLD}(?![\w.-])", re.IGNORECASE)
+AT_EMAIL = re.compile(rf"(?<![\w.@])([\w.+-]+)\s+at\s+(?!www\.)[\w-]+(?:\.[\w-]+)*\.{_TLD}(?![\w.-])", re.IGNORECASE)
 _SPELT_TLD = re.compile(r"\bdot\b\s*[\])]?\s*(?:com|org|net|uk|co|io|me|info)$", re.IGNORECASE)
 POSTCODE = re.compile(r"(?<![\w-])([A-Za-z]{1,2}\d[A-Za-z\d]?)\s?(\d[A-Za-z]{2})(?![\w-])")
 _AREAS = ("AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN "
@@ -61,12 +61,12 @@ RECORD_OWNERS = (
     "reference", "ref", "case", "claim", "patient", "hospital", "hosp", "client", "membership", "member", "student",
     "learner", "pupil", "passport", "licence", "license", "driving licence", "driving license", "crime", "incident",
     "police", "court", "log", "booking", "ticket", "order", "customer", "account", "tenancy", "tenant", "housing",
-    "council tax", "payroll", "staff", "employee", "badge", "library card", "oyster", "pension", "unique taxpayer", "utr",
+    "council tax", "payroll", "staff", "employee", "badge", "library card", "oyster card", "oyster", "pension", "unique taxpayer", "utr",
     "mrn", "chi", "prison", "prisoner", "inmate", "visa", "brp", "home office", "ni", "nino")
 # Owners that label a number even without "number" after them: "passport 123456789", "hospital RX1234567".
 OWNERS_ALONE = ("passport", "driving licence", "driving license", "licence", "license", "hospital", "patient", "mrn",
                 "chi", "student", "employee", "staff", "payroll", "membership", "prisoner", "inmate", "visa", "brp",
-                "case", "claim", "utr", "ni", "nino")
+                "case", "claim", "utr", "ni", "nino", "oyster card", "library card")
 # Owners that are a record's label on their own, like a system's name: "ref LL-882310", "MRN 4471203".
 LABELS_ALONE = ("ref", "reference", "chi", "mrn")
 RECORD_SYSTEMS = ("rio", "mosaic", "chi", "emis", "systmone", "carefirst", "liquidlogic", "lcs", "eclipse", "paris", "epr",
@@ -205,6 +205,11 @@ AGE_AFTER_CUE = re.compile(rf"\b{_AGE_CUE}\s+{_HEDGE}({NUMBER})(?![\w-])", re.IG
 AGE_NOW = re.compile(rf"(?:(?:^|[.!?]\s+|\n\s*)(?:Now|Aged|These days|Today)|(?<=[\w’'],)\s+(?:now|aged|then|still|only|"
                      rf"just|nearly|almost))\s+({NUMBER})\s*,\s+(?=I\b|[Hh]e\b|[Ss]he\b|[Tt]hey\b|[Ww]e\b|[Mm]y\b|"
                      rf"[Hh]is\b|[Hh]er\b|[a-z]+(?:s|ed)\b|still\b|is\b|was\b|has\b|had\b|lives\b|[A-Z][a-z]+\b)")
+# An interview's answer to "How old were you?" / "Your age then?": "INT: How old was he?\nANNA: About nine."
+AGE_ANSWER = re.compile(rf"\b(?:how\s+old|(?:your|his|her|their)\s+age)\b[^?\n]{{0,40}}\?[ \t]*(?:\n[ \t]*(?:[\w .’'-]{{1,25}}:)?)?"
+                        rf"[ \t]*(?:(?:about|around|nearly|almost|only|just|maybe|erm,?|um,?|i\s+was|i['’]?m|im|"
+                        rf"(?:he|she)\s+(?:was|is)|(?:he|she)['’]s)\s+)*({NUMBER})(?![\w-])(?!\s*(?:minutes?|hours?|days?|"
+                        rf"weeks?|months?|years?(?!\s+old)|o['’]?clock|am\b|pm\b))", re.IGNORECASE)
 # "I was 19 the first time I was sectioned and 31 the last": a second age, for another time, in the same sentence.
 AGE_AGAIN = re.compile(rf"[^.!?\n]{{0,80}}?\band\s+({NUMBER})\s+the\s+(?:last|second|third|next|other)\b", re.IGNORECASE)
 AGE_BOUND = re.compile(r"\s*(?:\+|plus\b|and\s+(?:over|under|above|up|older|younger)\b|or\s+(?:over|under|above|older|"
@@ -227,7 +232,7 @@ AGE_APPOSITION = re.compile(rf"\b(?:lad|lass|girl|boy|man|woman|kid|child|one of
 # "a lad of 16", "a woman of eighty"
 AGE_OF_PERSON = re.compile(rf"\b(?:lad|lass|girl|boy|man|woman|kid|child|teenager|pensioner|widow|widower)\s+of\s+"
                            rf"({NUMBER})(?![\w-])(?!\s+(?:kids|children|sons|daughters|boys|girls))", re.IGNORECASE)
-AGE_HYPHEN = re.compile(rf"(?<![\w-])({NUMBER})[- ](?:years?|yrs?)(?:[- ]old\b|\s+of\s+age\b)", re.IGNORECASE)
+AGE_HYPHEN = re.compile(rf"(?<![\w-])({NUMBER})[- ](?:years?|yrs?)(?:[- ]old\b|\s+of\s+age\b|\s+young\b)", re.IGNORECASE)
 # "Tom's 14 now", "my son's nearly 17": somebody's age after "'s".
 AGE_POSSESSIVE = re.compile(rf"\b([A-Z][a-z]+|mum|mam|dad|son|daughter|nan|gran|grandad|brother|sister|wife|husband|"
                             rf"partner|boy|girl|lad|baby|eldest|youngest|oldest)['’]s\s+(?:only\s+|just\s+|nearly\s+|"
@@ -256,9 +261,9 @@ AGE_FIELD = re.compile(rf"^[ \t>*•-]*(?:\*\*)?(?:current\s+)?age\b[^:\n]{{0,40
 # A list's line for the present, then an age and what else is so: "- Now: 52, lives alone", "Current: 19; in college".
 AGE_NOW_FIELD = re.compile(r"^[ \t>*•-]*(?:\*\*)?(?:now|current|currently|today|present)(?:\*\*)?\s*:(?:\*\*)?[ \t]*"
                            r"(\d{1,3})(?=\s*[,;]|\s*$|\s+(?:years?|yrs?|y/?o)\b)", re.IGNORECASE | re.MULTILINE)
-# "I am now 41 years.", "she's 80 years.": an age with "years" and no "old", ending the clause.
+# "I am now 41 years.", "she's 80 years.", "I'm 23yrs": an age with "years" and no "old", ending the clause.
 AGE_YEARS = re.compile(rf"(?:\b(?:i\s+am|i['’]?m|im|he\s+is|she\s+is|he['’]s|she['’]s)(?:\s+now)?|,\s+now)\s+({NUMBER})"
-                       r"\s+years(?=\s*[.!?;,]|\s*$)", re.IGNORECASE)
+                       r"\s*(?:years|yrs?)(?=\s*[.!?;,]|\s*$)", re.IGNORECASE)
 # Children side by side, each with an age in brackets: "Ayo (6) and Tiwa (3)", "Sam (12), Lou (9) & Kit (4)".
 _NAMED_AGE = r"[A-Z][\w’'-]+\s+\(\d{1,2}\)"
 NAMED_AGES = re.compile(rf"{_NAMED_AGE}(?:(?:\s*,\s*|\s+(?:and|&)\s+){_NAMED_AGE})+")
@@ -370,6 +375,8 @@ def _phones(text: str) -> Iterator[Found]:
         digits = re.sub(r"\D", "", raw)
         if raw.startswith("+44"):
             ok = len(digits.removeprefix("44").removeprefix("0")) in (9, 10)
+        elif raw.startswith("+"):
+            ok = is_valid_number(match.number)  # "+48 601 234 567": a family's number abroad
         else:
             ok = raw.lstrip("(").startswith("0") and len(digits) in (10, 11)
         if ok:
@@ -533,7 +540,7 @@ def _ages(text: str) -> Iterator[Found]:
         if m.group().lstrip()[:1].isupper() and not who or who and (
                 who.group(1).lower() in _RELATIVES or is_first_name(who.group(1))):
             yield m.start(1), m.end(1), "AGE"  # "Now 33, I volunteer", "Aisha, now 12, still remembers"
-    for pattern in (AGE_OF, AGE_OF_PERSON, AGE_FIELD, AGE_NOW_FIELD, AGE_YEARS):
+    for pattern in (AGE_OF, AGE_OF_PERSON, AGE_FIELD, AGE_NOW_FIELD, AGE_YEARS, AGE_ANSWER):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "AGE"
     for m in AGE_POSSESSIVE.finditer(text):
