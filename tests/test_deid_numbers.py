@@ -70,6 +70,11 @@ def test_a_markdown_table_ages_and_refs_by_its_header():
     assert {("3107-12", "OTHER_ID"), ("3107-13", "OTHER_ID"), ("44", "AGE"), ("71", "AGE")} <= got
 
 
+def test_a_table_postcode_column_and_a_postcode_field_with_the_outward_code_alone():
+    got = found("| Name | Postcode |\n|---|---|\n| Ama Osei | ol8 |\n\nPostcode: SK14\n")
+    assert {("ol8", "POSTCODE"), ("SK14", "POSTCODE")} <= got
+
+
 def test_a_table_row_number_and_other_columns_are_no_identifiers():
     table = "| No | Session | Attended |\n|:-:|---|---|\n| 1 | Sleep | 12 |\n| 2 | Worry | 9 |\n"
     assert not {k for _t, k in found(table)} & {"OTHER_ID", "AGE"}
@@ -99,6 +104,10 @@ def test_a_table_row_number_and_other_columns_are_no_identifiers():
     ("Q: And your age now?\nA: I'm 44.", "44"),
     ("Grandad says he's seventy-nine years young.", "seventy-nine years young"),
     ("Hello, I'm 23yrs, from Gdynia.", "23"),
+    ("DOB: 11/06/1989 (37)", "37"),
+    ("Participant 4 (M, 52) said it helped.", "52"),
+    ("P2, female, 61, retired teacher", "61"),
+    ("Sat with Imran (29 yrs) at the drop-in.", "29"),
 ])
 def test_ages_in_forms_brackets_lists_and_messages(text, age):
     assert (age, "AGE") in found(text)

@@ -37,6 +37,9 @@ OUTWARD = re.compile(rf"(?:\b(?:in|to|from|near|round|around|outside|postcode|po
                      rf"postcode:)\s+|\bthe\s+(?=\w+\s+area\b))((?:{'|'.join(sorted(_AREAS, key=len, reverse=True))})"
                      r"\d{1,2}[A-Z]?)(?![\w-])(?!\s?\d[A-Za-z]{2}\b)")
 OUTWARD_AREA = re.compile(rf"(?<![\w-])((?:{'|'.join(sorted(_AREAS, key=len, reverse=True))})\d{{1,2}}[A-Z]?)\s+area\b")
+# "Postcode: M14", "post code is bb3": a form's postcode field holding the outward code alone, in any case.
+POSTCODE_FIELD = re.compile(rf"\bpost\s?code\s*(?::|-|\bis\b|\bwas\b)?\s*((?:{'|'.join(sorted(_AREAS, key=len, reverse=True))})"
+                            r"\d{1,2}[A-Z]?)(?![\w-])(?!\s?\d[A-Za-z]{2}\b)", re.IGNORECASE)
 # "nr5 something", "wv6 0 something", "WV10 ...": an outward code, any case, perhaps with a broken-off inward
 # digit, where the writer trails off; "Road, WV10" after a street.
 _OUTWARD_CODE = rf"(?:{'|'.join(sorted(_AREAS, key=len, reverse=True))})\d{{1,2}}[A-Z]?"
@@ -205,6 +208,13 @@ AGE_AFTER_CUE = re.compile(rf"\b{_AGE_CUE}\s+{_HEDGE}({NUMBER})(?![\w-])", re.IG
 AGE_NOW = re.compile(rf"(?:(?:^|[.!?]\s+|\n\s*)(?:Now|Aged|These days|Today)|(?<=[\w’'],)\s+(?:now|aged|then|still|only|"
                      rf"just|nearly|almost))\s+({NUMBER})\s*,\s+(?=I\b|[Hh]e\b|[Ss]he\b|[Tt]hey\b|[Ww]e\b|[Mm]y\b|"
                      rf"[Hh]is\b|[Hh]er\b|[a-z]+(?:s|ed)\b|still\b|is\b|was\b|has\b|had\b|lives\b|[A-Z][a-z]+\b)")
+# "DOB: 03/04/1990 (34)": the age in brackets after the date of birth.
+AGE_AFTER_BIRTH = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born)\b[^\n()]{0,30}?\((?:aged?\s*)?(\d{1,3})"
+                             r"(?:\s*(?:yrs?|years|y/?o))?\)", re.IGNORECASE)
+# A participant's sex and age: "Participant 3 (F, 42)", "(38, male)", "P7, female, 38, White British".
+_SEX = r"(?:f|m|female|male|woman|man|non-binary|nb)"
+AGE_WITH_SEX = re.compile(rf"\({_SEX},\s*(\d{{1,3}})\)|\((\d{{1,3}}),\s*{_SEX}\)|\b(?:female|male|non-binary),\s+(\d{{1,3}})"
+                          r"(?=\s*[,.;)]|\s*$)", re.IGNORECASE | re.MULTILINE)
 # An interview's answer to "How old were you?" / "Your age then?": "INT: How old was he?\nANNA: About nine."
 AGE_ANSWER = re.compile(rf"\b(?:how\s+old|(?:your|his|her|their)\s+age)\b[^?\n]{{0,40}}\?[ \t]*(?:\n[ \t]*(?:[\w .’'-]{{1,25}}:)?)?"
                         rf"[ \t]*(?:(?:about|around|nearly|almost|only|just|maybe|erm,?|um,?|i\s+was|i['’]?m|im|"
@@ -276,7 +286,7 @@ _BRACKETED = re.compile(r"([A-Z][\w’'-]+)\s+\((\d{1,2})\)")
 # "Marek, 58, drives the van", "Dad (72)", "me, 34,", "Hamid (19, at college)": a number set beside a person.
 _RELATIVES = ("me", "him", "her", "mum", "dad", "nan", "grandad", "son", "daughter", "brother", "sister", "wife",
               "husband", "partner")
-AGE_BESIDE = re.compile(rf"(?:\b[A-Z][a-z’'-]+|\b(?:{'|'.join(_RELATIVES)}))(?:,\s+(\d{{1,2}}),|\s+(?:(?:today|now|then|here)\s+)?\((\d{{1,2}})(?:\)|,\s))",
+AGE_BESIDE = re.compile(rf"(?:\b[A-Z][a-z’'-]+|\b(?:{'|'.join(_RELATIVES)}))(?:,\s+(\d{{1,2}}),|\s+(?:(?:today|now|then|here)\s+)?\((\d{{1,2}})(?:\s*(?:yrs?|years|y/?o))?(?:\)|,\s))",
                         re.IGNORECASE)
 # "I'm Priyanka Chaudhary-Bell, 20, second-year", "Darren Whitworth, 39, from Layton": a full name, then the age.
 AGE_AFTER_FULL_NAME = re.compile(r"\b([A-Z][a-z’']+(?:\s+[A-Z][a-z’']+(?:-[A-Z]?[a-z’']+)*)+),\s+(\d{1,2}),")
@@ -401,7 +411,7 @@ def _emails(text: str) -> Iterator[Found]:
 
 
 def _postcodes(text: str) -> Iterator[Found]:
-    for pattern in (OUTWARD, OUTWARD_AREA, TRAILING_OUTWARD, STREET_OUTWARD):
+    for pattern in (OUTWARD, OUTWARD_AREA, TRAILING_OUTWARD, STREET_OUTWARD, POSTCODE_FIELD):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "POSTCODE"
     for m in POSTCODE.finditer(text):  # any case: "m6 6dt", "SK143JB"
@@ -419,7 +429,6 @@ def _other_ids(text: str) -> Iterator[Found]:
         if _CAR_WORDS.search(text[max(0, m.start() - 80):m.end() + 40]):
             yield m.start(), m.end(), "OTHER_ID"
     yield from _records(text)
-    yield from _table_records(text)
     for m in HANDLE_BEFORE_PLATFORM.finditer(text):
         if not re.fullmatch(r"\d+(?:s|k|m|th|st|nd|rd|am|pm)?", m.group(1), re.IGNORECASE):  # "100s on insta"
             yield m.start(1), m.end(1), "OTHER_ID"
@@ -476,6 +485,7 @@ def _public(host: str) -> bool:
 _RULE_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*")
 AGE_HEADER = re.compile(r"(?:age|aged|age\s*\((?:years|yrs|y)\)|age\s+(?:now|at\s+[\w ]+))", re.IGNORECASE)
 RECORD_HEADER = re.compile(rf"(?:(?:{_alternatives(RECORD_OWNERS)})\s*)?(?:{_CALLED}|no|record)\.?", re.IGNORECASE)
+POSTCODE_HEADER = re.compile(r"post\s?code|area code|postal district", re.IGNORECASE)
 _TABLE_AGE = re.compile(rf"({NUMBER})(?:\s*(?:yrs?|years|y/?o))?", re.IGNORECASE)
 _TABLE_CODE = re.compile(r"(?=(?:[^\d\s]*\d){3})[A-Za-z0-9]+(?:[/-][A-Za-z0-9]+)*")
 
@@ -514,20 +524,17 @@ def _table_columns(text: str) -> Iterator[tuple[str, str, int, int]]:
                 yield name, cell, start, end
 
 
-def _table_ages(text: str) -> Iterator[Found]:
-    if "|" not in text:
-        return
-    for name, cell, start, _end in _table_columns(text):
-        if AGE_HEADER.fullmatch(name) and (m := _TABLE_AGE.fullmatch(cell)) and 0 < _value(m.group(1)) <= 115:
-            yield start, start + m.end(1), "AGE"
-
-
-def _table_records(text: str) -> Iterator[Found]:
+def _tables(text: str) -> Iterator[Found]:
+    """Ages, record numbers and postcodes in the columns a table's header names ("Age", "Ref", "Postcode")."""
     if "|" not in text:
         return
     for name, cell, start, end in _table_columns(text):
-        if RECORD_HEADER.fullmatch(name) and _TABLE_CODE.fullmatch(cell) and not _YEAR_OR_DATE.fullmatch(cell):
+        if AGE_HEADER.fullmatch(name) and (m := _TABLE_AGE.fullmatch(cell)) and 0 < _value(m.group(1)) <= 115:
+            yield start, start + m.end(1), "AGE"
+        elif RECORD_HEADER.fullmatch(name) and _TABLE_CODE.fullmatch(cell) and not _YEAR_OR_DATE.fullmatch(cell):
             yield start, end, "OTHER_ID"
+        elif POSTCODE_HEADER.fullmatch(name) and re.fullmatch(rf"{_OUTWARD_CODE}(?:\s?\d[A-Za-z]{{2}})?", cell, re.IGNORECASE):
+            yield start, end, "POSTCODE"
 
 
 def _ages(text: str) -> Iterator[Found]:
@@ -540,7 +547,7 @@ def _ages(text: str) -> Iterator[Found]:
         if m.group().lstrip()[:1].isupper() and not who or who and (
                 who.group(1).lower() in _RELATIVES or is_first_name(who.group(1))):
             yield m.start(1), m.end(1), "AGE"  # "Now 33, I volunteer", "Aisha, now 12, still remembers"
-    for pattern in (AGE_OF, AGE_OF_PERSON, AGE_FIELD, AGE_NOW_FIELD, AGE_YEARS, AGE_ANSWER):
+    for pattern in (AGE_OF, AGE_OF_PERSON, AGE_FIELD, AGE_NOW_FIELD, AGE_YEARS, AGE_ANSWER, AGE_AFTER_BIRTH):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "AGE"
     for m in AGE_POSSESSIVE.finditer(text):
@@ -566,6 +573,9 @@ def _ages(text: str) -> Iterator[Found]:
     for pattern in (AGE_ISH, AGE_AS, AGE_BIRTHDAY, AGE_MILESTONE):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "AGE"
+    for m in AGE_WITH_SEX.finditer(text):
+        group = next(g for g in (1, 2, 3) if m.group(g))
+        yield m.start(group), m.end(group), "AGE"
     for m in NAMED_AGES.finditer(text):
         pairs = _BRACKETED.findall(m.group())
         words = [w for w, _n in pairs]
@@ -577,7 +587,6 @@ def _ages(text: str) -> Iterator[Found]:
         for n in _NAME_NUMBER.finditer(m.group("list")):
             if n.group(1).lower() not in _NUMBERED and n.group(1).lower() not in _STREETS:  # "Year 4", "Room 3"
                 yield m.start("list") + n.start(2), m.start("list") + n.end(2), "AGE"
-    yield from _table_ages(text)
     for pattern in (AGE_LIST, AGE_BRACKET_LIST):
         for m in pattern.finditer(text):
             for n in _LIST_NUMBER.finditer(m.group(1)):
@@ -692,7 +701,7 @@ def _dates(text: str) -> Iterator[Found]:
 def find(text: str) -> list[Found]:
     """Every rule match, unsorted and possibly overlapping."""
     out: list[Found] = []
-    for finder in (_emails, _phones, _postcodes, _other_ids, _ages, _dates):
+    for finder in (_emails, _phones, _postcodes, _other_ids, _ages, _dates, _tables):
         out.extend(finder(text))
     for m in NHS.finditer(text):
         if not any(s < m.end() and m.start() < e for s, e, _k in out):
