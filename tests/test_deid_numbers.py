@@ -129,12 +129,18 @@ def test_no_age_in_ranges_counts_and_clock_times(text):
     ("22/11 - rang him back, no answer.", "22/11"),
     ("appt is 9/1 at 11 in the hub", "9/1"),
     ("Date: 14/11\nTime: 10:00", "14/11"),
+    ("The course starts w/c 3/12 in the library.", "3/12"),
+    ("Deadline: 30/11 for the forms.", "30/11"),
+    ("seen 2/12 and 9/12 by the nurse", "9/12"),
+    ("we moved on the twelfth of March", "twelfth of March"),
+    ("it was March the 3rd, I remember", "March the 3rd"),
+    ("Letter dated 12-3-26 from the council.", "12-3-26"),
 ])
 def test_a_day_and_month_where_a_note_dates_something(text, date):
     assert (date, "DATE") in found(text)
 
 
 @pytest.mark.parametrize("text", ["The line is open 24/7 for anyone.", "She scored 9/10 on the quiz.",
-                                  "He did it for 3/4 of the year."])
+                                  "He did it for 3/4 of the year.", "sort code 09-01-28, account 55120934"])
 def test_no_date_in_scores_fractions_and_round_the_clock(text):
     assert not kinds(text, "DATE")

@@ -311,6 +311,9 @@ _NOT_AGE_AFTER = re.compile(
     r"volunteers\b|friends\b|mates\b|in the morning|at night|bus|st\b|nd\b|rd\b|th\b|out of\b|/\s*\d|foot\b|feet\b|ft\b|inches\b|cm\b|[A-HJ-Z][a-z])",
 )
 _ORDINALS = re.compile(r"^\d*(?:1st|2nd|3rd|[04-9]th|1[1-3]th)$", re.IGNORECASE)
+_DAY_WORDS = (r"(?:(?:twenty|thirty)[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|twentieth|thirtieth|"
+              r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
+              r"fifteenth|sixteenth|seventeenth|eighteenth|nineteenth)")
 MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|"
          r"apr|jun|jul|aug|sept?|oct|nov|dec)")
 DATES = (
@@ -321,6 +324,9 @@ DATES = (
     re.compile(r"(?<![\w/.-])\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d{2}(?![\w/-]|\.\d)"),
     re.compile(r"(?<![\w-])(?:19|20)\d{2}-\d{2}-\d{2}(?![\w-])"),
     re.compile(r"(?<![\w-])\d{1,2}-\d{1,2}-(?:19|20)\d{2}(?![\w-])"),  # "12-04-1988"
+    # "the twelfth of March", "March the 3rd", "third of may": a day in words or after "the"
+    re.compile(rf"(?<![\w-])(?:{_DAY_WORDS})\s+of\s+{MONTH}\b(?:,?\s+(?:19|20)\d{{2}})?", re.IGNORECASE),
+    re.compile(rf"(?<![\w]){MONTH}\s+the\s+(?:\d{{1,2}}(?:st|nd|rd|th)|{_DAY_WORDS})(?![\w-])", re.IGNORECASE),
     re.compile(rf"(?<![\w]){MONTH}\.?\s+['’]\d{{2}}(?![\w])", re.IGNORECASE),  # "March '23"
     # "Christmas '21", "New Year's Eve 2019": a festival on a fixed day, with its year, is a day with its month (MARKING.md:
     # a year alone, a season with its year and a movable feast are no dates)
@@ -335,11 +341,14 @@ DATES = (
 )
 
 
-# "on 16/12", "Weds 3/1": a day and its month without the year, where a date is written.
-DAY_MONTH = re.compile(r"\b(?:on|by|from|until|till|before|after|since|dated|due|mon|tue|tues|wed|weds|thu|thur|thurs|"
-                       r"fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+"
+# "on 16/12", "Weds 3/1", "w/c 3/12", "Deadline: 30/11": a day and its month without the year, where a date is written.
+DAY_MONTH = re.compile(r"(?:\b(?:on|by|from|until|till|before|after|since|dated|due|mon|tue|tues|wed|weds|thu|thur|thurs|"
+                       r"fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|seen|deadline|appt|"
+                       r"appointment|week commencing|week beginning|wk beg|wk comm)|(?<!\w)w/c)\s*[:-]?\s+"
                        r"((?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2]))(?![\w/-]|\.\d)", re.IGNORECASE)
 _DAY_SLASH_MONTH = r"(?!24/7\b)((?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2]))(?![\w/-]|\.\d)"
+SHORT_HYPHEN_DATE = re.compile(r"(?<![\w-])(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])-\d{2}(?![\w-])")  # "12-3-26"
+DAY_MONTH_MORE = re.compile(rf"\s*(?:,|and|&|or|to|-|–)\s*{_DAY_SLASH_MONTH}", re.IGNORECASE)
 # "booked into clinic for 11/12.": a day and month after "for", ending the sentence (or before its time).
 DAY_MONTH_FOR = re.compile(rf"\bfor\s+{_DAY_SLASH_MONTH}(?=[ \t]*(?:[.!;]|$|(?:at|@)\s*\d))", re.IGNORECASE | re.MULTILINE)
 # "appt is 9/1 at 11", "16/12 @ 2pm": a day and month before the time of day.
@@ -693,9 +702,16 @@ def _dates(text: str) -> Iterator[Found]:
             if re.fullmatch(rf"{MONTH}\.?\s+\d{{1,2}}", m.group(), re.IGNORECASE) and m.group()[:3].lower() == "may":
                 continue  # "may 5" is more often "may" the verb
             yield m.start(), m.end(), "DATE"
+    for m in SHORT_HYPHEN_DATE.finditer(text):
+        if not _BANK_CUE.search(text[max(0, m.start() - 60):m.start()]):  # "sort code 09-01-28" is no date
+            yield m.start(), m.end(), "DATE"
     for pattern in (DAY_MONTH, DAY_MONTH_FOR, DAY_MONTH_AT, DATE_FIELD, DATED_HEADING):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "DATE"
+            end = m.end(1)
+            while more := DAY_MONTH_MORE.match(text, end):  # "seen 2/12 and 9/12"
+                yield more.start(1), more.end(1), "DATE"
+                end = more.end(1)
 
 
 def find(text: str) -> list[Found]:
