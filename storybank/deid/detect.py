@@ -17,7 +17,7 @@ import spacy
 from flask import current_app, has_app_context
 from spacy.language import Language
 
-from storybank.deid import names, places, rules, speakers
+from storybank.deid import kinds, names, places, rules, speakers
 from storybank.deid.given_names import is_first_name, last_names
 from storybank.deid.words import (
     CHAINS,
@@ -191,6 +191,7 @@ def detect(text: str) -> list[Proposal]:
             kind = _retyped(kind, text, start, end)
         if kind is not None:
             tiers.append((2, Proposal(start, end, text[start:end], kind, "rule" if ent.ent_id_ == "rule" else "model")))
+    tiers = _kinds_corrected(text, tiers)
     merged = _by_tier(tiers)
     taken = [(p.start, p.end, p.type) for p in merged]
     add(3, _ages_beside_people(text, merged))
@@ -202,7 +203,8 @@ def detect(text: str) -> list[Proposal]:
     add(4, places.joined(text, [(p.start, p.end, p.type) for p in _by_tier(tiers)]))
     add(4, places.after_preposition(text, taken, lower, _could_name_a_place))
     add(4, places.towns(text, lower, NOT_SMALL_PLACES))
-    out = _same_name_same_type(text, _wanted(text, _by_tier(tiers), {_trim(text, s, e) for s, e, _k in placed}))
+    placed_spans = {_trim(text, s, e) for s, e, _k in placed}
+    out = _same_name_same_type(text, _wanted(text, _by_tier(_kinds_corrected(text, tiers)), placed_spans))
     people = {w for p in out if p.type == "PERSON" for w in names.NAME_WORD.findall(p.text)
               if w not in names.TITLES and len(w) > 1}
     people |= {p.text for p in out if p.type == "PERSON" and p.text.islower() and " " not in p.text
@@ -219,7 +221,7 @@ def detect(text: str) -> list[Proposal]:
     # "the lady from the youth team", "the app keeps crashing": a lower-case word after an article is no name.
     out = [p for p in out if not (p.type == "PERSON" and p.text.isalpha() and p.text.islower() and re.search(
         r"\b(?:the|a|an|this|that|these|those)\s+$", text[max(0, p.start - 8):p.start], re.IGNORECASE))]
-    return sorted(out, key=lambda p: p.start)
+    return sorted((p for p in out if p.type != kinds.NOTHING), key=lambda p: p.start)
 
 
 _KIN_OR_PRONOUN = KINSHIP | PRONOUNS  # (built once, not per proposal)
@@ -238,6 +240,18 @@ def _as_a_person(text: str, p: Proposal, lower: bool) -> Proposal | None:
                 and not is_first_name(p.text):
             return None  # "Young lassie" was "Young"
     return None if p.text.lower() in names.NOT_NAMES else p
+
+
+def _kinds_corrected(text: str, tiers: list[tuple[int, Proposal]]) -> list[tuple[int, Proposal]]:
+    """Organisations and places retyped by their shape (`kinds`); what names nothing holds its span, then goes."""
+    out = []
+    for tier, p in tiers:
+        start, end, kind = kinds.corrected(text, p.start, p.end, p.type)
+        same = (start, end, kind) == (p.start, p.end, p.type)
+        out.append((tier, p if same else Proposal(start, end, text[start:end], kind, p.source)))
+    return out
+
+
 _PLACE_BEFORE = re.compile(r"\b(?:in|round|around|near|across|outside|from|grew up in|lives? in|lived in)\s+(?:the\s+)?$",
                            re.IGNORECASE)
 _ORG_WORDS = set(places.ORG_WORDS)

@@ -84,7 +84,9 @@ AREA_TEAM = re.compile(r"(?<![\w-])(?:[A-Z][a-z]+(?:\s+(?:&|and)\s+[A-Z][a-z]+)?
                        r"Home Treatment Team|Talking Therapies)(?![\w-])")
 # "Fitzwilliam St", "werneth hall rd", "Princes St.": a street with its suffix cut short (no Saint: no name follows).
 STREET_SHORT = re.compile(rf"(?<![\w-])(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:{_CAP}\s+){{1,3}}(?:Rd|Ave|St)(?![\w'’-])(?!\.?\s+[A-Z])")
-ORG = re.compile(rf"(?<![\w-])(?:(?:St\.?|Saint)\s+)?(?:{_CAP}(?:\s+|\s+(?:&|and|of|for|on)\s+)){{1,4}}"
+# One space between the words, never a line break or a table's gap ("Mrs Parminder Sandhu    Hospital no:").
+_GAP = r"[^\S\n]"
+ORG = re.compile(rf"(?<![\w-])(?:(?:St\.?|Saint)\s+)?(?:{_CAP}(?:{_GAP}|{_GAP}(?:&|and|of|for|on){_GAP})){{1,4}}"
                  rf"(?:{'|'.join(ORG_WORDS)})(?:’s|'s)?(?![\w-])")
 SAINT = re.compile(r"(?<![\w-])St\.?\s+[A-Z][a-z]+(?:’s|'s)(?![\w-])(?!\s+wort\b)")  # never "St John's wort"
 OUR_LADY = re.compile(r"(?<![\w-])Our Lady(?:\s+(?:of|Help of|Queen of|Star of))?(?:\s+(?:the\s+)?[A-Z][a-z]+)+(?![\w-])")

@@ -1,0 +1,176 @@
+"""The kind of a named place or organisation, corrected by its shape and the words around it.
+
+The model (and the suffix rules) call many things organisations that are not: a person with a kinship or
+role word before them ("my cousin …", "Daughter …", "SN …"), a block of flats or a street in an address
+("Flat 17, … House", "44 … Court"), a product after a measure ("a pint of …"), a pet, a car make, a
+national scheme ("the … visa") or a job title ("… Support Worker"). Each test here looks only at word
+classes and shapes (the given-name lists, kinship words, street and building words, postcodes), never at
+particular names.
+"""
+from __future__ import annotations
+
+import re
+
+from storybank.deid.given_names import is_first_name, last_names
+from storybank.deid.places import BUILDING_WORDS, ORG_WORDS, STREET_WORDS, sentence_start
+from storybank.deid.words import KINSHIP, is_common_word, is_ordinary_word
+
+Found = tuple[int, int, str]
+
+# People named by their relation or role to the teller: "my cousin …", "Housemate …", "SN …" (staff nurse).
+RELATIONS = KINSHIP | {
+    "friend", "mate", "pal", "girlfriend", "boyfriend", "fiancé", "fiancée", "fiance", "fiancee", "ex", "housemate",
+    "flatmate", "roommate", "neighbour", "neighbor", "colleague", "boss", "manager", "stepdad", "stepmum",
+    "stepson", "stepdaughter", "stepbrother", "stepsister", "niece", "nephew", "grandson", "granddaughter",
+    "godmother", "godfather", "godson", "goddaughter", "carer", "keyworker", "caseworker", "advisor", "adviser",
+    "nurse", "midwife", "therapist", "counsellor", "psychiatrist", "psychologist", "consultant", "worker",
+    "coordinator", "officer", "sn", "rmn", "cpn", "ot", "hca", "sw", "swr", "pt", "gp", "patient", "client",
+    "lodger", "landlord", "landlady", "son-in-law", "daughter-in-law", "brother-in-law", "sister-in-law",
+    "mother-in-law", "father-in-law", "twin", "wife", "husband", "partner", "cousin", "sibling",
+}
+_RELATION_BEFORE = re.compile(r"(?:^|[\s(])(?:my|our|his|her|their|your|a|the)?\s*(?:(?:best|old|little|big|older|younger|"
+                              r"eldest|youngest|oldest|late|new|ex-?|step-?)\s+)?([\w'’-]+)\s+$", re.IGNORECASE)
+# Job titles after a name set off by a comma ("…, Team Manager"), and job words a service name runs into.
+JOB_WORDS = {"Manager", "Worker", "Coordinator", "Co-ordinator", "Officer", "Nurse", "Practitioner", "Consultant",
+             "Lead", "Director", "Assistant", "Advisor", "Adviser", "Therapist", "Psychiatrist", "Psychologist",
+             "Administrator", "Chair", "Secretary", "Volunteer", "Navigator", "Mentor", "Specialist", "Facilitator",
+             "Supervisor", "Counsellor", "Caseworker", "Keyworker", "Clinician", "Registrar", "Trainee", "Apprentice"}
+_JOB_AFTER = re.compile(r"^\s+(?:" + "|".join(JOB_WORDS) + r"|" + "|".join(w.lower() for w in JOB_WORDS) + r")s?\b")
+_TITLE_AFTER_COMMA = re.compile(r"^,\s+(?:[A-Z][\w-]*\s+){0,3}(?:" + "|".join(JOB_WORDS) + r")\b")
+# Buildings people live in and streets the model calls organisations ("Larkspur Court", "Gregory Boulevard").
+RESIDENTIAL = {"Mansions", "Heights", "Towers", "Tower", "Flats", "Boulevard", "Quay", "Wynd", "Esplanade",
+               "Promenade", "Embankment", "Apartments", "Residences"}
+POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}"
+# What is left of an address after a building or a district: more place words, commas, line breaks, a postcode.
+_ADDRESS_AFTER = re.compile(rf"^(?:,?[ \t]*\n?[ \t]*(?:[A-Z][\w’'-]*[ \t]?)+)*,?\s*{POSTCODE}\b")
+# A house number before ("44 … Court", "Flat 17, … House"), not a ward's, a bed's or a year's.
+_NUMBER_BEFORE = re.compile(r"(?:\n|,|\bat|\b[Ff]lat|\b[Aa]pt\.?|\b[Aa]partment)\s*(?:\d{1,3}|\d{1,4}[A-Za-z]),?\s+$")
+_FLAT_LINE_BEFORE = re.compile(r"(?:^|\n)\s*(?:Flat|Apartment|Apt\.?|Room)\s+\d{1,4}[A-Za-z]?\s*[,\n]\s*$")
+# A product after a measure of it ("two cans of …", "a pint of …"), a pet beside its name, a scheme or visa.
+_MEASURE_BEFORE = re.compile(r"\b(?:pints?|cans?|bottles?|glass(?:es)?|crates?|packs?|packets?|tins?|bags?|boxes?|"
+                             r"shots?|jars?|slabs?|tubs?|bars?|cups?|mugs?)\s+of\s+$", re.IGNORECASE)
+PETS = {"dog", "dogs", "cat", "cats", "puppy", "pup", "kitten", "staffie", "staffy", "labrador", "lab", "spaniel",
+        "collie", "terrier", "greyhound", "lurcher", "whippet", "poodle", "pug", "husky", "rabbit", "bunny", "hamster",
+        "guinea pig", "budgie", "parrot", "tortoise", "horse", "pony", "ferret", "rescue dog", "jack russell",
+        "cockapoo", "cavapoo", "dachshund", "sausage dog", "bulldog", "alsatian", "rottweiler", "chihuahua", "snake"}
+_PET = "|".join(re.escape(p) for p in sorted(PETS, key=len, reverse=True))
+_PET_AFTER = re.compile(rf"^\s*[(,]\s*(?:(?:our|my|his|her|their|the|a)\s+)?(?:\w+\s+)?(?:{_PET})\b", re.IGNORECASE)
+_PET_BEFORE = re.compile(rf"\b(?:our|my|his|her|their|the)\s+(?:\w+\s+)?(?:{_PET})\s*,?\s*$", re.IGNORECASE)
+_SCHEME_AFTER = re.compile(r"^\)?\s+(?:visa|scheme|benefits?|payments?|allowance|route|status|passport|card|"
+                           r"credit|award|sanction)\b", re.IGNORECASE)
+# Benefits and national schemes by their initials: naming one names nobody (MARKING.md).
+SCHEMES = {"uc", "esa", "jsa", "pip", "dla", "ssp", "brp", "ilr", "eea", "eu", "nrpf", "ehcp", "dbs", "sen", "send"}
+# Car makes: "a silver … Focus" names a car, not an employer.
+MAKES = {"ford", "vauxhall", "mercedes", "mercedes-benz", "land rover", "range rover", "mini", "jaguar", "tesla", "mazda",
+         "suzuki", "mitsubishi", "seat", "dacia", "porsche", "lexus", "subaru", "jeep", "chevrolet", "volvo", "toyota",
+         "nissan", "honda", "bmw", "audi", "volkswagen", "vw", "peugeot", "renault", "kia", "hyundai", "skoda", "fiat",
+         "citroen", "citroën", "mg", "smart", "alfa romeo", "lotus", "saab", "rover", "yamaha", "kawasaki", "ducati"}
+# A service described, not named: "the Early Intervention in Psychosis service".
+_SERVICE_AFTER = re.compile(r"^\s+(?:service|team|pathway|programme|program|clinic|group)\b")
+_PRONOUN_AFTER = re.compile(r"^\s+(?:her|his|their|my|our|its|that|this|the|a|an|me|him|them|us|it)\b")
+
+
+def _words(span: str) -> list[str]:
+    return span.split()
+
+
+def _no_org_word(words: list[str]) -> bool:
+    return not (set(ORG_WORDS) | set(STREET_WORDS) | RESIDENTIAL | BUILDING_WORDS).intersection(words)
+
+
+def _person_shaped(words: list[str]) -> bool:
+    """Capitalised words that could be a name: no organisation, street or building word among them."""
+    return bool(words) and all(w[:1].isupper() for w in words) and _no_org_word(words)
+
+
+def as_person(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span a person takes when an entity is shaped as one, else None."""
+    span = text[start:end]
+    words = _words(span)
+    first = words[0]
+    if len(words) >= 2 and first.lower().strip(".") in RELATIONS and first[:1].isupper() and _person_shaped(words[1:]) \
+            and not (first.isupper() and len(first) > 3):
+        rest = start + span.index(words[1])
+        return rest, end  # "Daughter Kasia", "SN Kerry Brannigan", "Housemate Bethan"
+    if "-" in first and len(words) == 1 and is_first_name(first):
+        return start, end  # "Kacey-Leigh": two given names joined are a person, whatever comes before
+    if len(words) == 1 and all(p in last_names() for p in first.split("-")) and "-" in first:
+        return start, end  # "… Thompson-Adeyemi": two family names joined
+    if span.islower() and len(words) == 1 and is_first_name(span.capitalize()) and not is_ordinary_word(span) \
+            and not re.search(r"\d\s+$", text[max(0, start - 6):start]):
+        return start, end  # "its arthur": a first name written in lower case
+    m = _RELATION_BEFORE.search(text[max(0, start - 40):start])
+    if m and m.group(1).lower() in RELATIONS and not sentence_start(text, start) and _person_shaped(words) \
+            and not all(is_common_word(w) for w in words):
+        return start, end  # "My cousin Wei Ling", "girlfriend Shantelle"
+    if len(words) in (2, 3) and _person_shaped(words) and _TITLE_AFTER_COMMA.match(text[end:end + 60]) \
+            and not any(is_common_word(w) and not is_first_name(w) and w not in last_names() for w in words):
+        return start, end  # "Nkechi Eze, Team Manager"
+    if len(words) >= 2 and all(w in last_names() for w in words) and _person_shaped(words):
+        m = re.search(r"(?<![\w'’-])([A-Z][a-z’'-]+)\s+$", text[max(0, start - 30):start])
+        if m and not is_common_word(m.group(1)) and not sentence_start(text, start - len(m.group())):
+            return start - len(m.group()), end  # "(Jaswinder Singh Gill, …)": the given name the model left off
+    return None
+
+
+def as_place(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span a place takes when an organisation is shaped as an address or a street, else None."""
+    words = _words(text[start:end])
+    last = words[-1]
+    before = text[max(0, start - 30):start]
+    if last in RESIDENTIAL:
+        return start, end  # "Gregory Boulevard", "Kelvin Heights"
+    if re.match(r"\d{1,4}[A-Za-z]?\s", text[start:end]):
+        m = re.match(r"\s+(?:court|house|road|street|lane|avenue|close|drive|way|place|gardens|crescent|terrace)\b",
+                     text[end:end + 12], re.IGNORECASE)
+        return start, end + (m.end() if m else 0)  # "14b ashurst court": a house number starts an address
+    addressed = bool(_ADDRESS_AFTER.match(text[end:end + 80])) or _NUMBER_BEFORE.search(before) is not None \
+        or _FLAT_LINE_BEFORE.search(before) is not None
+    if addressed and (last not in ORG_WORDS or last == "House") and last != "Ward" and not re.search(r"\n\s*$", text[start:end]):
+        return start, end  # "Flat 17, Carolina House, …", "…, Broughty Ferry, DD5 2LR"
+    return None
+
+
+def nothing_named(text: str, start: int, end: int) -> bool:
+    """A product, pet, car, scheme, job title, record label or a sentence's first word: no organisation."""
+    span = text[start:end]
+    words = _words(span)
+    after = text[end:end + 40]
+    before = text[max(0, start - 40):start]
+    lower = " ".join(words).lower()
+    if _MEASURE_BEFORE.search(before) or lower in PETS or _PET_AFTER.match(after) or _PET_BEFORE.search(before):
+        return True  # "cans of …", "… (our staffie)", "our dog …"
+    if lower in MAKES and (re.match(r"^\s+[A-Z0-9]", after) or re.search(r"\b(?:car|van|drives?|drove)\b", before)):
+        return True  # "silver Ford Focus"
+    if lower in SCHEMES or _SCHEME_AFTER.match(after) and span.isupper() or re.match(r"^[A-Z]+\($", span):
+        return True  # "stop my UC", "the BN(O) visa"
+    if words[-1] in JOB_WORDS or _JOB_AFTER.match(after):
+        return True  # "Peer Support Worker"
+    if span.isupper() and span.isalpha() and re.match(r"^\s+\d{3,}", after):
+        return True  # "RXK 0091573": the letters of a record number
+    if len(words) == 1 and span in ("Methodist", "Baptist", "Catholic", "Anglican", "Pentecostal", "Quaker",
+                                    "Orthodox", "Evangelical", "Reformed"):
+        return True  # "the Methodist hall": a denomination, not its church
+    if len(words) == 1 and is_common_word(span) and sentence_start(text, start) and _PRONOUN_AFTER.match(after):
+        return True  # "States her phone was cut off"
+    content = [w for w in words if w.lower() not in ("in", "of", "for", "and", "the", "&", "with")]
+    return len(content) >= 3 and all(is_common_word(w) for w in content) and bool(_SERVICE_AFTER.match(after))
+
+
+NOTHING = "NOTHING"  # the kind of a span that names nothing: it keeps other rules off it, then goes
+
+
+def corrected(text: str, start: int, end: int, kind: str) -> Found:
+    """An organisation or place proposal with its kind corrected (NOTHING when it names nothing)."""
+    if kind not in ("ORG", "PLACE") or end <= start:
+        return start, end, kind
+    if nothing_named(text, start, end):
+        return start, end, NOTHING
+    person = as_person(text, start, end)
+    if person is not None:
+        return person[0], person[1], "PERSON"
+    if kind == "ORG":
+        place = as_place(text, start, end)
+        if place is not None:
+            return place[0], place[1], "PLACE"
+    return start, end, kind
