@@ -16,7 +16,9 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from storybank.deid.given_names import is_first_name, last_names
-from storybank.deid.words import CHAINS, GENERIC_SERVICES, KINSHIP, is_common_word, is_ordinary_word
+from storybank.deid.words import CHAINS, GENERIC_SERVICES, KINSHIP, PRONOUNS, is_common_word, is_ordinary_word
+
+PRONOUNS_AND_KIN = PRONOUNS | KINSHIP
 
 Found = tuple[int, int, str]
 # Places with city status in the UK (the Crown's grants, as they stood after 2022), with the short names
@@ -79,7 +81,7 @@ _GENERIC_BEFORE = {"main", "high", "back", "side", "busy", "long", "next", "quie
 
 STREET = re.compile(rf"(?<![\w-])(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:{_CAP}\s+){{1,3}}(?:{'|'.join(STREET_WORDS)})(?![\w-])")
 # "Exeter CMHT", "Perth & Kinross CMHT", "Stirling HSCP": a local team named by its area and its kind.
-AREA_TEAM = re.compile(r"(?<![\w-])(?:[A-Z][a-z]+(?:\s+(?:&|and)\s+[A-Z][a-z]+)?\s+)(?:CMHT|CAMHS|HSCP|IAPT|CRHT|HTT|EIP|EIS|"
+AREA_TEAM = re.compile(r"(?<![\w-])(?:[A-Z][a-z]+(?:\s+(?:&|and)\s+[A-Z][a-z]+)?\s+){1,3}(?:CMHT|CAMHS|HSCP|IAPT|CRHT|HTT|EIP|EIS|"
                        r"CRT|CMHS|CDAT|ICB|CCG|LD Team|Early Intervention(?:\s+(?:Team|Service))?|Crisis Team|"
                        r"Home Treatment Team|Talking Therapies)(?![\w-])")
 # "Fitzwilliam St", "werneth hall rd", "Princes St.": a street with its suffix cut short (no Saint: no name follows).
@@ -91,7 +93,8 @@ ORG = re.compile(rf"(?<![\w-])(?:(?:St\.?|Saint)\s+)?(?:{_CAP}(?:{_GAP}|{_GAP}(?
 SAINT = re.compile(r"(?<![\w-])St\.?\s+[A-Z][a-z]+(?:’s|'s)(?![\w-])(?!\s+wort\b)")  # never "St John's wort"
 OUR_LADY = re.compile(r"(?<![\w-])Our Lady(?:\s+(?:of|Help of|Queen of|Star of))?(?:\s+(?:the\s+)?[A-Z][a-z]+)+(?![\w-])")
 # "the flat on Five Springs", "lives on Cowgate": a street known without its suffix.
-ON_STREET = re.compile(r"\b(?:flat|house|home|shop|live|lives|lived|living|grew up|moved|neighbours?|next door)\s+on\s+"
+ON_STREET = re.compile(r"\b(?:flat|house|home|shop|live|lives|lived|living|grew up|moved|neighbours?|next door|hostel|"
+                       r"bedsit|b&b|room|stays?|staying|stayed)\s+on\s+"
                        r"((?:[A-Z][a-z’'-]+)(?:\s+[A-Z][a-z’'-]+)?)(?![\w-])")
 WARD = re.compile(r"(?<![\w-])(?:[Ww]ard\s+\d{1,3}[A-Za-z]?|[A-Z][a-z]+\s+Ward)(?![\w-])")
 ESTATE = re.compile(r"(?<![\w-])((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)\s+(?:[Ee]state|[Ff]lats|[Tt]ower)\b")
@@ -164,7 +167,84 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, int]:
         start += word.end()
 
 
+_LOWER_STREET_WORD = r"(?:road|street|st|rd|lane|ln|avenue|ave|drive|crescent|terrace|gardens|court|mews|grove)"
+# "21 lowther st", "22 hastings street": a house number makes a lower-case street an address, in any writing.
+NUMBERED_LOWER_STREET = re.compile(rf"(?<![\w/.,-])\d{{1,4}}[a-z]?,?\s+((?:[a-z][a-z’'-]+\s+){{1,3}}){_LOWER_STREET_WORD}"
+                                   r"(?![\w'’-])")
+# "parking on cliff rd", "the club on park lane": "on"/"off" before a lower-case street with no article.
+ON_LOWER_STREET = re.compile(r"\b(?:on|off)\s+((?:[a-z][a-z’'-]+\s+){1,2})(?:road|street|rd|lane|avenue|ave|drive|"
+                             r"crescent|terrace|gardens)(?![\w'’-])")
+# "the flat on the gurnos": a lower-case estate after a home on it, when the word is no English word.
+ON_THE_ESTATE = re.compile(r"\b(?:flat|house|home|place|live|lives|lived|living|grew up|moved)\s+on\s+the\s+([a-z][a-z’'-]{3,})\b")
+# "Flat 6" on an address line or before its street: the flat is part of the address.
+FLAT = re.compile(rf"(?<![\w-])(?:Flat|Apartment)\s+\d{{1,4}}[A-Za-z]?(?:,?\s+\d{{1,4}}[A-Za-z]?,?\s+(?:{_CAP}\s+){{1,3}}"
+                  rf"(?:{'|'.join(STREET_WORDS)}))?(?![\w-])")
+# Lower-case businesses and landlords by their trade: "westlink housing", "fenmarsh foods".
+_TRADE = r"(?:housing|homes|foods|lettings|motors|logistics|construction|recruitment|builders|cleaning|catering|ltd)"
+LOWER_TRADE = re.compile(rf"(?<![\w-])([a-z][a-z’'-]+)\s+{_TRADE}(?![\w'’-])")
+# "at roundhouse youth club": in lower-case writing, a bare word before a kind of service, with no article, is its name.
+BARE_NAMED_SERVICE = re.compile(r"\b(?:at|to|from|with|through|into|via)\s+([a-z][a-z’'-]+)\s+(?:(?:youth|community|family|"
+                                r"day|health|resource|recovery|wellbeing|sports?|boxing|football|social|working men'?s)\s+)?"
+                                r"(?:club|centre|center|project|hub|trust|clinic|surgery|practice|lodge|house)(?![\w'’-])")
+# "the Facebook group Dads in the Dark", "a charity Hope for Tomorrow": a body's kind, then its name.
+KIND_THEN_NAME = re.compile(r"\b(?:group|charity|club|choir|network|page|podcast|collective|project|forum|society)\s+"
+                            r"([A-Z][\w’'-]+(?:\s+(?:(?:in|of|the|and|for|on|&|at|with)\s+)*[A-Z][\w’'-]+)*)")
+# Welsh village names by their shape: an element they start with and a Welsh spelling inside ("Penrhiw…", "Cwm…").
+WELSH_PLACE = re.compile(r"(?<![\w’'-])(?:Aber|Llan|Cwm|Pen|Pont|Ystrad|Nant|Blaen|Coed|Glan|Maes|Caer|Cefn|Rhos|Betws|"
+                         r"Bettws|Mynydd|Porth|Ynys|Tre|Bryn|Gwaun|Dol|Llwyn|Pwll|Tal|Hendre|Pentre|Glyn)"
+                         r"[a-zŵŷâêîôû]*(?:ff|dd|ll|rh|wy|wr|wn|ŵ|ŷ|ydd|ae)[a-zŵŷâêîôû]*(?![\w’'-])")
+
+
+# "a 4 hour drive", "10 min walk": a number before a unit, not a house number.
+_UNITS = {"hour", "hours", "hr", "hrs", "min", "mins", "minute", "minutes", "mile", "miles", "day", "days", "week",
+          "weeks", "month", "months", "year", "years", "km", "second", "seconds", "times", "lane", "way"}
+
+
+def _is_plain(word: str) -> bool:
+    """A word that cannot be a name's first word: a stop word, a generic modifier or a possessive."""
+    return word in STOP_WORDS or word in _GENERIC_BEFORE or word.endswith(("'s", "’s")) or word.isdigit()
+
+
+def lower_case_names(text: str, lowercase_style: bool) -> Iterator[Found]:
+    """Streets, estates and organisations written in lower case ("21 lowther st", "on cliff rd", "fenmarsh foods")."""
+    for m in NUMBERED_LOWER_STREET.finditer(text):
+        words = m.group(1).split()
+        if not any(_is_plain(w) or w in _UNITS for w in words) and not (
+                m.group().endswith(("drive", "court", "grove")) and all(is_ordinary_word(w) for w in words)):
+            yield m.start(), m.end(), "PLACE"
+    for m in ON_LOWER_STREET.finditer(text):
+        if not any(_is_plain(w) for w in m.group(1).split()):
+            yield m.start(1), m.end(), "PLACE"
+    for m in LOWER_TRADE.finditer(text):
+        if not _is_plain(m.group(1)) and not is_ordinary_word(m.group(1)):
+            yield m.start(), m.end(), "ORG"
+    if lowercase_style:
+        for m in ON_THE_ESTATE.finditer(text):
+            if not is_ordinary_word(m.group(1)) and not is_first_name(m.group(1).capitalize()):
+                yield m.start(1), m.end(1), "PLACE"
+        for m in BARE_NAMED_SERVICE.finditer(text):
+            word = m.group(1)
+            if not _is_plain(word) and word not in _WHAT_A_SERVICE_DOES and word not in PRONOUNS_AND_KIN:
+                yield m.start(1), m.end(), "ORG"
+
+
+def welsh_places(text: str) -> Iterator[Found]:
+    """Welsh villages and districts no gazetteer lists, by their spelling; never a name or an English word."""
+    for m in WELSH_PLACE.finditer(text):
+        word = m.group()
+        if not is_ordinary_word(word) and not is_first_name(word) and word not in last_names() and not is_city(word):
+            yield m.start(), m.end(), "PLACE"
+
+
 def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
+    yield from lower_case_names(text, lowercase_style)
+    for m in FLAT.finditer(text):
+        yield m.start(), m.end(), "PLACE"
+    for m in KIND_THEN_NAME.finditer(text):
+        first = m.group(1).split()[0]
+        if first.lower() not in STOP_WORDS and not is_first_name(first) and first.lower() not in KINSHIP \
+                and not sentence_start(text, m.start(1)):
+            yield m.start(1), m.end(1), "ORG"
     for m in WARD.finditer(text):  # a hospital's ward is part of the organisation (MARKING.md)
         if m.group().split()[0] not in _NOT_LEADING:
             yield m.start(), m.end(), "ORG"
@@ -255,7 +335,8 @@ def branches(text: str, lowercase_style: bool) -> Iterator[Found]:
             yield m.start(1), m.end(), "ORG"
 
 
-_CARE_BEFORE = re.compile(r"\b(?:sectioned|admitted|inpatient|in-patient|discharged|stay|stays|stayed)\b(?:\s+[\w'’]+){0,3}?"
+_CARE_BEFORE = re.compile(r"\b(?:sectioned|admitted|inpatient|in-patient|discharged|stay|stays|stayed|"
+                          r"(?:put|kept)\s+(?:me|him|her|them|us))\b(?:\s+[\w'’]+){0,3}?"
                           r"\s+(?:at|to|in|from|into)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -272,8 +353,10 @@ _ONE_WORD = re.compile(r"(?<![\w'’@.-])[A-Z][a-z]+(?:['’]s)?(?![\w@-])")
 _THE_X_ON = re.compile(r"(?:^|[.!?]\s+|\n)\s*The\s+([A-Z][a-z]+)\s+(?:on|in|at|off)\s+[A-Z]")
 # "the prescription from Boots on Stapleton Road": a one-word business where a street follows.
 # "Pearl has run Little Acorns for twenty years": two or three capitalised English words after what is done to a body.
-_RUN_ORG = re.compile(r"\b(?:run|runs|ran|running|manages|managed|founded|set up|started|coordinates|chairs|joined|"
-                      r"volunteers?\s+(?:at|with|for)|volunteered\s+(?:at|with|for)|works?\s+(?:at|for)|worked\s+(?:at|for))"
+_RUN_ORG = re.compile(r"\b(?:(?:run|runs|ran|running|manages|managed|founded|owns|owned)(?:\s+the)?|set up|started|coordinates|"
+                      r"chairs|joined|volunteers?\s+(?:at|with|for)|volunteered\s+(?:at|with|for)|works?\s+(?:at|for)|"
+                      r"worked\s+(?:at|for)|(?:refer|refers|referred|referring|signposted|signpost)(?:\s+(?:me|him|her|them|us))?"
+                      r"\s+(?:on\s+)?to)"
                       r"\s+([A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})(?![\w-])")
 _X_ON_STREET = re.compile(rf"\b(?:from|at|outside|opposite|behind|near|by)\s+([A-Z][a-z]+(?:['’]s)?)\s+(?:on|in|off)\s+"
                           rf"(?:[A-Z][\w’'-]*\s+){{1,3}}(?:{'|'.join(STREET_WORDS)})\b")
@@ -453,6 +536,7 @@ _GAZ_WORD = re.compile(r"(?<![\w’'-])[A-Za-z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?
 
 def towns(text: str, lowercase_style: bool, not_small: set[str]) -> Iterator[Found]:
     """Towns and villages named in the text (capitalised; lower case too in text-message writing)."""
+    yield from welsh_places(text)
     places = gazetteer()
     lower = {name.lower(): pop for name, pop in places.items()} if lowercase_style else {}
     at = 0
