@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from storybank.deid.given_names import is_first_name, last_names
-from storybank.deid.places import BUILDING_WORDS, ORG_WORDS, STREET_WORDS, sentence_start
+from storybank.deid.places import BUILDING_WORDS, ORG_WORDS, STREET_WORDS, gazetteer, is_city, sentence_start
 from storybank.deid.words import KINSHIP, is_common_word, is_ordinary_word
 
 Found = tuple[int, int, str]
@@ -131,6 +131,26 @@ def as_place(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
+# Music named by what is done with it ("the … on repeat", "listening to …"): a band, no organisation.
+_MUSIC_BEFORE = re.compile(r"\b(?:listen(?:s|ed|ing)?\s+to|blasting|singing|sang|sing\s+along\s+to)\s+(?:the\s+)?$",
+                           re.IGNORECASE)
+_MUSIC_AFTER = re.compile(r"^\s+(?:on\s+repeat|gigs?|concerts?|albums?|songs?|tracks?|lyrics|tribute|fans?)\b", re.IGNORECASE)
+# A place followed by the kind of institution it is ("… children's home", "… Hospital" in lower case).
+_INSTITUTION_AFTER = re.compile(r"^\s+(?:(?:children['’]?s|care|nursing|residential|group)\s+home|school|hospital|hospice|"
+                                r"unit|ward|surgery|clinic|academy|college|nursery|practice)\b")
+
+
+def as_org(text: str, start: int, end: int) -> bool:
+    """Is a "place" an organisation: a home, school or unit by the word after it, or a town's name with a body's
+    words after it ("… Refugee Welcome", "… Community Allotment")?"""
+    words = _words(text[start:end])
+    if _INSTITUTION_AFTER.match(text[end:end + 30]):
+        return True
+    tail = words[1:]
+    return len(tail) >= 2 and (words[0] in gazetteer() or is_city(words[0])) and all(w[:1].isupper() and is_common_word(w) for w in tail) \
+        and not (set(STREET_WORDS) | RESIDENTIAL | BUILDING_WORDS).intersection(tail)
+
+
 def nothing_named(text: str, start: int, end: int) -> bool:
     """A product, pet, car, scheme, job title, record label or a sentence's first word: no organisation."""
     span = text[start:end]
@@ -140,6 +160,8 @@ def nothing_named(text: str, start: int, end: int) -> bool:
     lower = " ".join(words).lower()
     if _MEASURE_BEFORE.search(before) or lower in PETS or _PET_AFTER.match(after) or _PET_BEFORE.search(before):
         return True  # "cans of …", "… (our staffie)", "our dog …"
+    if _MUSIC_BEFORE.search(before) or _MUSIC_AFTER.match(after):
+        return True  # "the … on repeat"
     if lower in MAKES and (re.match(r"^\s+[A-Z0-9]", after) or re.search(r"\b(?:car|van|drives?|drove)\b", before)):
         return True  # "silver Ford Focus"
     if lower in SCHEMES or _SCHEME_AFTER.match(after) and span.isupper() or re.match(r"^[A-Z]+\($", span):
@@ -169,6 +191,8 @@ def corrected(text: str, start: int, end: int, kind: str) -> Found:
     person = as_person(text, start, end)
     if person is not None:
         return person[0], person[1], "PERSON"
+    if kind == "PLACE" and as_org(text, start, end):
+        return start, end, "ORG"
     if kind == "ORG":
         place = as_place(text, start, end)
         if place is not None:

@@ -43,7 +43,9 @@ CITY_MIN = 20_000
 # city, not towns, whatever their count (Tottenham, Fulham): those within LONDON_KM of its centre stay identifying.
 LARGE_TOWN = 85_000
 LONDON_KM = 25
-BIG_CITY_ABROAD = 400_000  # population above which a city abroad names nobody
+BIG_CITY_ABROAD = 100_000  # a city abroad this big names nobody (MARKING.md: cities and large towns)
+BIG_CITY_SPELT = 400_000  # and this big, by its other Latin spellings too ("Hargeisa" for Hargeysa; not Mirpur)
+_LATIN_NAME = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 # Short names stories use for cities GeoNames lists under a longer one.
 _CITY_ALIASES = {"hull": "kingston upon hull", "newcastle": "newcastle upon tyne", "brighton and hove": "brighton",
                  "southend": "southend-on-sea", "stoke": "stoke-on-trent", "westminster": "city of westminster",
@@ -476,8 +478,11 @@ def _world() -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
             places[city["name"]] = max(places.get(city["name"], 0), city["population"])
             if city["population"] >= LARGE_TOWN and _km_from_london(city["latitude"], city["longitude"]) > LONDON_KM:
                 large.add(city["name"].lower())
-        elif city["population"] > BIG_CITY_ABROAD:
+        elif city["population"] >= BIG_CITY_ABROAD:  # by its name and the Latin spellings of it ("Hargeisa")
             big_abroad.add(city["name"])
+            if city["population"] >= BIG_CITY_SPELT:
+                big_abroad.update(name for name in city.get("alternatenames", ())
+                                  if _LATIN_NAME.fullmatch(name) and name[:3] == city["name"][:3])
     big_abroad |= {continent["name"] for continent in cache.get_continents().values()}
     return places, frozenset(big_abroad - set(places)), frozenset(large)
 
