@@ -67,7 +67,7 @@ MAKES = {"ford", "vauxhall", "mercedes", "mercedes-benz", "land rover", "range r
          "citroen", "citroën", "mg", "smart", "alfa romeo", "lotus", "saab", "rover", "yamaha", "kawasaki", "ducati"}
 # A service described, not named: "the Early Intervention in Psychosis service".
 _SERVICE_AFTER = re.compile(r"^\s+(?:service|team|pathway|programme|program|clinic|group)\b")
-_PRONOUN_AFTER = re.compile(r"^\s+(?:her|his|their|my|our|its|that|this|the|a|an|me|him|them|us|it)\b")
+_PRONOUN_AFTER = re.compile(r"^\s+(?:he|she|they|we|i|her|his|their|my|our|its|that|this|the|a|an|me|him|them|us|it)\b")
 
 
 def _words(span: str) -> list[str]:

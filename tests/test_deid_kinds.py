@@ -1,0 +1,113 @@
+"""The kind an organisation or place proposal ends up with, and places and organisations found by their shape
+(lower-case streets and businesses, flats, bodies named after their kind, Welsh villages)."""
+from __future__ import annotations
+
+import pytest
+
+from storybank.deid import detect as deid
+from storybank.deid import kinds
+
+
+def kind_of(text: str, entity: str, kind: str = "ORG") -> tuple[str, str]:
+    """What `kinds.corrected` makes of `entity` (as the model proposed it) in `text`: (span, kind)."""
+    start = text.index(entity)
+    s, e, k = kinds.corrected(text, start, start + len(entity), kind)
+    return text[s:e], k
+
+
+@pytest.mark.parametrize(("text", "entity", "person"), [
+    ("Last spring my cousin Tendai Mapfumo drove me to every appointment.", "Tendai Mapfumo", "Tendai Mapfumo"),
+    ("He said his girlfriend Jolene keeps the spare key.", "Jolene", "Jolene"),
+    ("Son Ruairidh stayed over on the sofa.", "Son Ruairidh", "Ruairidh"),
+    ("Present: OT Marguerite Vance, the consultant and me.", "OT Marguerite Vance", "Marguerite Vance"),
+    ("Best wishes,\nOyelaran Badmus, Service Manager", "Oyelaran Badmus", "Oyelaran Badmus"),
+    ("Signed, Lacey-Mae", "Lacey-Mae", "Lacey-Mae"),
+    ("lol its niamh, my phone died", "niamh", "niamh"),
+])
+def test_a_person_the_model_calls_an_organisation_is_a_person(text, entity, person):
+    assert kind_of(text, entity) == (person, "PERSON")
+
+
+@pytest.mark.parametrize(("text", "entity"), [
+    ("Address: Flat 4, Ravenscar House, Byker, Newcastle NE6 1AB", "Ravenscar House"),
+    ("She moved to 12 Poppyfield Court, Wetherby, LS22 6XY last year.", "Poppyfield Court"),
+    ("We lived on Albemarle Boulevard for a while.", "Albemarle Boulevard"),
+    ("the letter says 7c fernlea by friday", "7c fernlea"),
+])
+def test_a_home_or_street_the_model_calls_an_organisation_is_a_place(text, entity):
+    assert kind_of(text, entity)[1] == "PLACE"
+
+
+@pytest.mark.parametrize(("text", "entity"), [
+    ("Most nights he has four cans of Carling and no tea.", "Carling"),
+    ("Nothing helped like Pickle (our whippet) on my lap.", "Pickle"),
+    ("They came to fix his blue Vauxhall Corsa on Monday.", "Vauxhall"),
+    ("If I miss the call they sanction my PIP again.", "PIP"),
+    ("She came over on the ILR route in the end.", "ILR"),
+    ("Contact: Dani, Housing Support Worker, on the ward line.", "Housing Support"),
+    ("Ref no: KTX 4471203 on the letter.", "KTX"),
+    ("We had the Stone Roses on repeat all summer.", "Stone Roses"),
+    ("States he has not slept since Tuesday.", "States"),
+])
+def test_products_pets_cars_schemes_job_titles_and_bands_name_nothing(text, entity):
+    assert kind_of(text, entity)[1] == kinds.NOTHING
+
+
+@pytest.mark.parametrize(("text", "entity"), [
+    ("She spent three years at Meadowcroft children's home.", "Meadowcroft"),
+    ("I volunteer with Barnsley Carers Together on Fridays.", "Barnsley Carers Together"),
+])
+def test_a_place_that_is_an_institution_is_an_organisation(text, entity):
+    assert kind_of(text, entity, "PLACE")[1] == "ORG"
+
+
+@pytest.mark.parametrize(("text", "entity"), [
+    ("I was a patient at Lindenbrook Hospital for a month.", "Lindenbrook Hospital"),
+    ("The Crown Court sent a letter.", "Crown Court"),
+    ("Send it to Riverside Surgery, Mill Street, Hexham NE46 1AA.", "Riverside Surgery"),
+])
+def test_named_services_stay_organisations(text, entity):
+    assert kind_of(text, entity) == (entity, "ORG")
+
+
+@pytest.fixture()
+def rules_only(monkeypatch):
+    deid.load.cache_clear()
+    monkeypatch.setattr(deid, "model_name", lambda: "no-such-model-installed")
+    yield
+    deid.load.cache_clear()
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(p.text, p.type) for p in deid.detect(text)}
+
+
+@pytest.mark.usefixtures("rules_only")
+def test_lower_case_streets_with_a_number_or_after_on():
+    got = found("ok so im at 9 kestrel rd now. the shop on bramley lane shuts at 6, a 4 hour drive for mum")
+    assert ("9 kestrel rd", "PLACE") in got and ("bramley lane", "PLACE") in got
+    assert not any("hour" in text for text, _ in got)
+
+
+@pytest.mark.usefixtures("rules_only")
+def test_lower_case_businesses_and_bare_named_services():
+    got = found("my landlord is with drumcraig housing now and i do shifts at pellowe foods. "
+                "see u at skelbrook youth club later")
+    assert {("drumcraig housing", "ORG"), ("pellowe foods", "ORG"), ("skelbrook youth club", "ORG")} <= got
+    assert not {text for text, _ in found("i do shifts at the youth club and the food bank")} & {"youth club"}
+
+
+@pytest.mark.usefixtures("rules_only")
+def test_a_flat_an_estate_and_a_body_named_after_its_kind():
+    assert ("Flat 9", "PLACE") in found("Ms Ewa Nowak\nFlat 9\nKestrel House\nSelby\nYO8 4AB")
+    assert ("Flat 2, 31 Cobden Street", "PLACE") in found("Send it c/o Flat 2, 31 Cobden Street please.")
+    assert ("brynhyfryd", "PLACE") in found("hiya. just to say i got the flat on the brynhyfryd in the end. "
+                                            "ill text u the address when i have it x")
+    assert ("Mums Who Climb", "ORG") in found("I set up the Facebook group Mums Who Climb last year.")
+    assert ("Hollowfield Steps", "ORG") in found("The nurse said she would refer me to Hollowfield Steps.")
+
+
+@pytest.mark.usefixtures("rules_only")
+def test_welsh_villages_by_their_spelling_but_not_names():
+    assert ("Cwmffrwdoer", "PLACE") in found("She grew up in Cwmffrwdoer, up the valley.")
+    assert not {text for text, kind in found("Llewellyn came round with Bryn and Glyn.") if kind == "PLACE"}
