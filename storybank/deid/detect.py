@@ -192,6 +192,7 @@ def detect(text: str) -> list[Proposal]:
         if kind is not None:
             tiers.append((2, Proposal(start, end, text[start:end], kind, "rule" if ent.ent_id_ == "rule" else "model")))
     tiers = _kinds_corrected(text, tiers)
+    corrected = len(tiers)
     merged = _by_tier(tiers)
     taken = [(p.start, p.end, p.type) for p in merged]
     add(3, _ages_beside_people(text, merged))
@@ -204,7 +205,7 @@ def detect(text: str) -> list[Proposal]:
     add(4, places.after_preposition(text, taken, lower, _could_name_a_place))
     add(4, places.towns(text, lower, NOT_SMALL_PLACES))
     placed_spans = {_trim(text, s, e) for s, e, _k in placed}
-    out = _same_name_same_type(text, _wanted(text, _by_tier(_kinds_corrected(text, tiers)), placed_spans))
+    out = _same_name_same_type(text, _wanted(text, _by_tier(_kinds_corrected(text, tiers, corrected)), placed_spans))
     people = {w for p in out if p.type == "PERSON" for w in names.NAME_WORD.findall(p.text)
               if w not in names.TITLES and len(w) > 1}
     people |= {p.text for p in out if p.type == "PERSON" and p.text.islower() and " " not in p.text
@@ -242,10 +243,11 @@ def _as_a_person(text: str, p: Proposal, lower: bool) -> Proposal | None:
     return None if p.text.lower() in names.NOT_NAMES else p
 
 
-def _kinds_corrected(text: str, tiers: list[tuple[int, Proposal]]) -> list[tuple[int, Proposal]]:
-    """Organisations and places retyped by their shape (`kinds`); what names nothing holds its span, then goes."""
-    out = []
-    for tier, p in tiers:
+def _kinds_corrected(text: str, tiers: list[tuple[int, Proposal]], done: int = 0) -> list[tuple[int, Proposal]]:
+    """Organisations and places retyped by their shape (`kinds`); what names nothing holds its span, then goes.
+    The first `done` candidates were corrected already."""
+    out = tiers[:done]
+    for tier, p in tiers[done:]:
         start, end, kind = kinds.corrected(text, p.start, p.end, p.type)
         same = (start, end, kind) == (p.start, p.end, p.type)
         out.append((tier, p if same else Proposal(start, end, text[start:end], kind, p.source)))

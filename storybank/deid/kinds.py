@@ -74,8 +74,11 @@ def _words(span: str) -> list[str]:
     return span.split()
 
 
+_BODY_OR_PLACE_WORDS = frozenset(ORG_WORDS) | frozenset(STREET_WORDS) | RESIDENTIAL | BUILDING_WORDS
+
+
 def _no_org_word(words: list[str]) -> bool:
-    return not (set(ORG_WORDS) | set(STREET_WORDS) | RESIDENTIAL | BUILDING_WORDS).intersection(words)
+    return not _BODY_OR_PLACE_WORDS.intersection(words)
 
 
 def _person_shaped(words: list[str]) -> bool:
