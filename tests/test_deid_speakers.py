@@ -100,3 +100,27 @@ def test_sized_words_before_things_or_kinds_of_people_are_no_names():
 def test_pets_days_and_phrases_in_other_languages_are_nobody():
     found = people("We have a whippet called Biscuit. By Valentine's Day I was better. Khuda hafiz, Baji.")
     assert not {"Biscuit", "Valentine", "Khuda", "Baji"} & set(found)
+
+
+def test_a_lower_case_first_name_where_only_a_name_stands():
+    text = ("ok so the support worker was called hope and she was lush. my name is blossom btw. "
+            "message me or kaia x. real name is ivy okonkwo-adeyemi")
+    found = set(people(text))
+    assert {"hope", "blossom", "kaia"} <= found
+    assert any("okonkwo-adeyemi" in name for name in found)
+
+
+def test_a_lower_case_word_after_called_that_names_a_thing_is_no_name():
+    found = people("lol the club is called summer camp now. i hope u come")
+    assert "summer" not in found and "hope" not in found
+
+
+def test_initials_acronyms_e_mail_parts_and_places_of_worship_are_nobody():
+    text = ("A man I'll call Mr T rang. HR kept ringing too. Write to tomos dot rees at example dot org. "
+            "We met at the Bilal Masjid mosque. Nobody in Preston called it that.")
+    found = people(text)
+    assert not {"Mr T", "HR", "tomos dot", "Bilal", "Preston"} & set(found)
+
+
+def test_two_text_message_names_after_with():
+    assert {"kez", "tyra"} <= set(people("going to the art group with kez and tyra on thurs. cant wait lol"))

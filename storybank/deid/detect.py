@@ -399,6 +399,8 @@ def _ages_beside_people(text: str, found: list[Proposal]) -> Iterator[tuple[int,
 def _a_person_named_like_a_city(text: str, start: int, end: int) -> bool:
     """"Chester said it was fine": a first name that is also a city, before what a person does."""
     after = text[end:end + 60]
+    if re.search(r"\b(?:in|from|to|at|near|around|round|outside|across)\s+$", text[max(0, start - 12):start]):
+        return False  # "Nobody in Leeds called it that"
     return " " not in text[start:end] and is_first_name(text[start:end]) \
         and bool(names.PERSON_AFTER.match(after) or names._HUMAN_AFTER.match(after))
 

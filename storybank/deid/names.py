@@ -26,7 +26,7 @@ TITLES = ["Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Mx", "N
 _NAME = r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’]*(?:-[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’]*)*"
 TITLED = re.compile(rf"(?<![\w])(?:Station Officer|{'|'.join(re.escape(t) for t in TITLES)})\s+{_NAME}"
                     rf"(?:\s+{_NAME})?(?![\w-])")
-TITLED_LOWER = re.compile(r"(?<![\w])(?:dr|mr|mrs|ms|miss|nurse|auntie|aunty|uncle|pastor|imam)\.?\s+([a-z][a-z'’-]+)"
+TITLED_LOWER = re.compile(r"(?<![\w])(?:dr|mr|mrs|ms|miss|nurse|auntie|aunty|uncle|pastor|imam|coach)\.?\s+([a-z][a-z'’-]+)"
                           r"(?![\w-])")
 CALLED = re.compile(rf"\b(?:calls? me|call me|known as|goes by|my name'?s|my name is|i'm called|names|name'?s|"
                     rf"hey,? it'?s|hiya,? it'?s|hi,? it'?s)\s+({_NAME})(?![\w-])", re.IGNORECASE)
@@ -145,8 +145,9 @@ def called(text: str, lower: bool) -> Iterator[Found]:
         name = m.group(1)
         if name.lower() in NOT_NAMES or name.lower() in PRONOUNS or name.lower() in KINSHIP:
             continue
-        if name[0].islower() and (not lower or is_ordinary_word(name)):
-            continue
+        if name[0].islower() and (not lower or is_ordinary_word(name) and not (
+                is_first_name(name.capitalize()) and name not in STOP_WORDS)):
+            continue  # but "my name is blessing": a first name, in the one place only a name stands
         yield m.start(1), m.end(1), "PERSON"
 
 
@@ -206,7 +207,10 @@ PERSON_FROM = re.compile(r"^\s+from\s+(?:the|our|my|his|her)\s+(?:[\w'’-]+\s+)
                          r"allotments?|library|jobcentre|bank|committee|crew|mob|lot|side|department)\b", re.IGNORECASE)
 # "Rich, his partner, taught me": a name and what the person is to somebody, between commas.
 PERSON_APPOSED = re.compile(rf"^,\s+(?:my|our|his|her|their)\s+(?:[a-z]+\s+)?(?:{_CUE_NOUNS}),", re.IGNORECASE)
-_ME_AND = re.compile(r"\b(?:me|i)\s+(?:and|n|&)\s+$", re.IGNORECASE)
+_ME_AND = re.compile(r"\b(?:me|i)\s+(?:and|n|&|or)\s+$", re.IGNORECASE)
+# "the nurse was called summer and…", "my name is blessing": where only a name stands.
+_NAMED_BEFORE = re.compile(r"\b(?:(?P<own>calls? me|call me|known as|my name'?s|my name is|name is|i'?m called)|"
+                           r"(?:was|is|were|are)\s+called|named)\s+$", re.IGNORECASE)
 
 
 def written_as_a_name(text: str, start: int, end: int, again: bool = False) -> bool:
@@ -225,6 +229,9 @@ def written_as_a_name(text: str, start: int, end: int, again: bool = False) -> b
         return True
     if _TOLD.search(text[max(0, start - 12):start]) and not re.match(r"^\s+(?:to|that|about|off|up|out|back|around)\b", after):
         return True  # "tell robin im sorry", never "tell will to" (the verb) or "ring back"
+    named = _NAMED_BEFORE.search(text[max(0, start - 16):start])
+    if named and (named.group("own") or re.match(r"^\s*(?:[,.!?;)]|$|and\b|n\b|who\b|she\b|he\b)", after)):
+        return True  # "my name is blossom btw", "was called precious and she was lush"; never "is called summer camp"
     if _APPOSED.match(after) and re.search(r",\s*$", before) or _ME_AND.search(before) or PERSON_FROM.match(after):
         return True  # "the woman there, dawn, sorted it", "me and crystal", "jade from the youth project"
     return again and sentence_start(text, start) and bool(
@@ -421,6 +428,11 @@ _PET_BEFORE = re.compile(r"\b(?:dog|dogs|cat|cats|puppy|pup|kitten|staffie|staff
                          r"goldfish|fish|snake|lizard|ferret|pet)\s+(?:(?:called|named|is called|was called)\s+)?$",
                          re.IGNORECASE)
 _DAY_AFTER = re.compile(r"^['’]s\s+(?:Day|Eve|Night)\b")
+# "the Noor al-Islam mosque": a place of worship named for somebody; "becca dot lamb at …": an e-mail address.
+_NOT_A_PERSON_AFTER = re.compile(r"(?:[ \t]+[\w'’-]+)?[ \t]+(?:mosque|masjid|church|chapel|temple|gurdwara|mandir|"
+                                 r"synagogue)\b|[ \t]+(?:dot|underscore)[ \t]+\w", re.IGNORECASE)
+# Pseudonymous initials ("a woman I'll call Ms K", "J", "HR kept asking"): no name (MARKING.md).
+_INITIALS = re.compile(r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?[A-Z]{1,2}\.?|[A-Z]\.?\s*[A-Z]\.?")
 _PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "le", "la", "bin", "bint", "ibn", "al",
               "el", "ap", "ab", "ní", "nic", "mac", "y", "dos", "das", "do"}
 
@@ -433,7 +445,9 @@ def person_span(text: str, start: int, end: int, cut: bool) -> tuple[int, int] |
     with capitals), a name ends at its first lower-case word that is no particle ("de", "bin"), and
     one that starts so is none.
     """
-    if _PET_BEFORE.search(text[max(0, start - 30):start]) or _DAY_AFTER.match(text[end:end + 8]):
+    if _PET_BEFORE.search(text[max(0, start - 30):start]) or _DAY_AFTER.match(text[end:end + 8]) \
+            or _NOT_A_PERSON_AFTER.match(text, end) or _INITIALS.fullmatch(text[start:end]) \
+            or re.search(r"\s(?:dot|underscore)$", text[start:end]):
         return None
     if cut:
         words = list(re.finditer(r"\S+", text[start:end]))

@@ -207,6 +207,19 @@ _CONTACT = re.compile(rf"\b(?:contact|ask for|speak to|talk to|ring|call|message
                       rf"(?P<name>{_NAME}(?:[ \t]+{_NAME})?)[ \t]+(?:on|at|via)[ \t]+(?=[\d+(]|[\w.]+@)")
 
 
+_WITH_TWO = re.compile(r"\b(?:with|w/|wiv|tell|ask|message|text)[ \t]+(?P<a>[a-z][a-z'’-]+)[ \t]+(?:and|n|&|or)[ \t]+"
+                       r"(?P<b>[a-z][a-z'’-]+)\b")
+_FULL_LOWER = re.compile(r"(?<![\w'’-])(?=(?P<first>[a-z][a-z'’]+)[ \t]+(?P<last>[a-z][a-z'’]+(?:-[a-z][a-z'’]+)?)(?![\w'’-]))")
+
+
+def _a_surname_lower(word: str) -> bool:
+    """A family name written in lower case: one the lists know, or joined parts no dictionary knows."""
+    if word in STOP_WORDS or word in TEXTING or is_ordinary_word(word) and "-" not in word:
+        return False
+    parts = word.split("-")
+    return word.capitalize() in last_names() or len(parts) > 1 and not any(is_ordinary_word(p) for p in parts)
+
+
 def _lower_name(word: str, lower: bool) -> bool:
     """A lower-case word that names somebody: no English word, or a first name in text-message writing."""
     if word.lower() in _NOBODY or word.lower() in STOP_WORDS or word.lower() in TEXTING or len(word) < 2:
@@ -248,6 +261,18 @@ def texting(text: str, lower: bool) -> Iterator[Found]:
             if not sep:
                 break
             pos += w.end() + sep.end()
+    for m in _WITH_TWO.finditer(text):  # "with mo and kez": two lower-case names, one no English word
+        a, b = m.group("a"), m.group("b")
+        if all(_lower_name(w, True) or is_first_name(w.capitalize()) and w not in STOP_WORDS for w in (a, b)) \
+                and (_lower_name(a, False) or _lower_name(b, False)):
+            yield m.start("a"), m.end("a"), "PERSON"
+            yield m.start("b"), m.end("b"), "PERSON"
+    if lower:
+        for m in _FULL_LOWER.finditer(text):  # "blessing mwangi-otieno": a first name and a surname
+            first, last = m.group("first"), m.group("last")
+            if is_first_name(first.capitalize()) and first not in STOP_WORDS and first.lower() not in _NOBODY \
+                    and _a_surname_lower(last):
+                yield m.start("first"), m.end("last"), "PERSON"
     for m in _CONTACT.finditer(text):
         if all(_nameish(w) for w in m.group("name").split()):
             yield m.start("name"), m.end("name"), "PERSON"
