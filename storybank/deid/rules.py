@@ -342,9 +342,9 @@ DATES = (
 
 
 # "on 16/12", "Weds 3/1", "w/c 3/12", "Deadline: 30/11": a day and its month without the year, where a date is written.
-DAY_MONTH = re.compile(r"(?:\b(?:on|by|from|until|till|before|after|since|dated|due|mon|tue|tues|wed|weds|thu|thur|thurs|"
+DAY_MONTH = re.compile(r"\b(?:on|by|from|until|till|before|after|since|dated|due|mon|tue|tues|wed|weds|thu|thur|thurs|"
                        r"fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|seen|deadline|appt|"
-                       r"appointment|week commencing|week beginning|wk beg|wk comm)|(?<!\w)w/c)\s*[:-]?\s+"
+                       r"appointment|week commencing|week beginning|wk beg|wk comm|w/c)\s*[:-]?\s+"
                        r"((?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2]))(?![\w/-]|\.\d)", re.IGNORECASE)
 _DAY_SLASH_MONTH = r"(?!24/7\b)((?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2]))(?![\w/-]|\.\d)"
 SHORT_HYPHEN_DATE = re.compile(r"(?<![\w-])(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])-\d{2}(?![\w-])")  # "12-3-26"
