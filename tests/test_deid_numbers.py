@@ -108,6 +108,9 @@ def test_a_table_row_number_and_other_columns_are_no_identifiers():
     ("Participant 4 (M, 52) said it helped.", "52"),
     ("P2, female, 61, retired teacher", "61"),
     ("Sat with Imran (29 yrs) at the drop-in.", "29"),
+    ("my two kids, 4 and 7, are with my mum", "7"),
+    ("I've got three boys - 12, 9 and 6.", "9"),
+    ("the girls are 9 and 11 now", "11"),
 ])
 def test_ages_in_forms_brackets_lists_and_messages(text, age):
     assert (age, "AGE") in found(text)
@@ -118,7 +121,7 @@ def test_ages_in_forms_brackets_lists_and_messages(text, age):
                                   "We met at 10 while the café was quiet.",
                                   "It's a group for young people aged 16 to 25.", "The walk is for anyone aged 18-65.",
                                   "Children: two, at Hill Primary (Year 4 and Year 6)",
-                                  "Children: Sam and Lou Pike, 9 Heron Walk"])
+                                  "Children: Sam and Lou Pike, 9 Heron Walk", "Option two: 3 and 4."])
 def test_no_age_in_ranges_counts_and_clock_times(text):
     assert not kinds(text, "AGE")
 

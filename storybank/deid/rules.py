@@ -224,6 +224,8 @@ AGE_ANSWER = re.compile(rf"\b(?:how\s+old|(?:your|his|her|their)\s+age)\b[^?\n]{
 AGE_AGAIN = re.compile(rf"[^.!?\n]{{0,80}}?\band\s+({NUMBER})\s+the\s+(?:last|second|third|next|other)\b", re.IGNORECASE)
 AGE_BOUND = re.compile(r"\s*(?:\+|plus\b|and\s+(?:over|under|above|up|older|younger)\b|or\s+(?:over|under|above|older|"
                         r"younger)\b|upwards\b)", re.IGNORECASE)
+AGE_AND = re.compile(rf"\s*(?:and|&|n)\s+({NUMBER})(?![\w-])(?=\s*(?:[,.;!?]|$|now\b|this\b|next\b))", re.IGNORECASE)
+_PLURAL_CUES = ("are", "were", "r", "they're", "they’re", "both")
 AGE_OR = re.compile(rf"\s*(?:or|-|–|to)\s*({NUMBER})(?![\w-])", re.IGNORECASE)
 # "ages 7 and 9", "aged 4, 6 and 11", "Ages of children: 2 and 5": every number in the list is an age.
 AGE_LIST = re.compile(rf"\b(?:ages|aged|age)(?:\s+of\s+(?:the\s+)?[a-z]+)?\s*:?\s+((?:{NUMBER})(?:\s*,\s*(?:{NUMBER}))*\s*(?:,\s*)?(?:and|&|n)\s+(?:{NUMBER}))"
@@ -234,6 +236,11 @@ _PEOPLE = (r"(?:two|three|four|five|kids|children|boys|girls|sons|daughters|twin
            r"little ones|babies|lads|lasses|ones|brothers|sisters|siblings|nephews|nieces|lot|both)")
 AGE_BRACKET_LIST = re.compile(rf"(?:\b{_PEOPLE}|\b[A-Z][a-z’'-]+\s+(?:and|&)\s+[A-Z][a-z’'-]+)\s+"
                               r"\((\d{1,2}(?:\s*,\s*\d{1,2})*\s*(?:,\s*)?(?:and|&|n)\s+\d{1,2})\)", re.IGNORECASE)
+# "my two kids, 4 and 7, are", "three boys - 12, 9 and 6.": the same list set off by commas or a dash.
+AGE_SET_OFF_LIST = re.compile(r"\b(?:kids|children|boys|girls|sons|daughters|twins|grandkids|grandchildren|babies|"
+                              r"brothers|sisters|siblings|nephews|nieces)\s*(?:,|-|–|:)\s*"
+                              r"(\d{1,2}(?:\s*,\s*\d{1,2})*\s*(?:,\s*)?(?:and|&|n)\s+\d{1,2})"
+                              r"(?=\s*[,.;)!]|\s*$|\s+(?:now|are|were|both)\b)", re.IGNORECASE | re.MULTILINE)
 _LIST_NUMBER = re.compile(rf"(?<![\w-])(?:{NUMBER})(?![\w-])", re.IGNORECASE)
 # "One lad, sixteen and already known to…", "a girl, 15, who…"
 AGE_APPOSITION = re.compile(rf"\b(?:lad|lass|girl|boy|man|woman|kid|child|one of them|them|son|daughter|mum|dad|"
@@ -596,7 +603,7 @@ def _ages(text: str) -> Iterator[Found]:
         for n in _NAME_NUMBER.finditer(m.group("list")):
             if n.group(1).lower() not in _NUMBERED and n.group(1).lower() not in _STREETS:  # "Year 4", "Room 3"
                 yield m.start("list") + n.start(2), m.start("list") + n.end(2), "AGE"
-    for pattern in (AGE_LIST, AGE_BRACKET_LIST):
+    for pattern in (AGE_LIST, AGE_BRACKET_LIST, AGE_SET_OFF_LIST):
         for m in pattern.finditer(text):
             for n in _LIST_NUMBER.finditer(m.group(1)):
                 if 0 < _value(n.group()) <= 115:
@@ -626,6 +633,9 @@ def _ages(text: str) -> Iterator[Found]:
                 and not (other and _age_context(text, m, text[other.end():other.end() + 30])):
             continue
         yield m.start(1), m.end(1), "AGE"
+        if not other and cue in _PLURAL_CUES and (both := AGE_AND.match(text, m.end(1))) \
+                and not _NOT_AGE_AFTER.match(text[both.end():both.end() + 30]):
+            yield both.start(1), both.end(1), "AGE"  # "the girls are 9 and 11 now"
         if other:
             yield other.start(1), other.end(1), "AGE"  # "I was about 8 or 9"
         if again := AGE_AGAIN.match(text, m.end(1)):
