@@ -124,3 +124,14 @@ def test_initials_acronyms_e_mail_parts_and_places_of_worship_are_nobody():
 
 def test_two_text_message_names_after_with():
     assert {"kez", "tyra"} <= set(people("going to the art group with kez and tyra on thurs. cant wait lol"))
+
+
+def test_a_name_in_brackets_after_a_relation():
+    found = people("Lives with her partner (Morwenna) and two cats. She wrote her brother's name (Idris) down.")
+    assert {"Morwenna", "Idris"} <= set(found)
+
+
+def test_a_form_word_starting_a_line_short_weekdays_and_a_kind_called_something_are_nobody():
+    text = "Assessment done.\nReferral made to the memory clinic.\nur appt is Weds 3rd. Has a Whippet called Rolo."
+    found = people(text)
+    assert not {"Referral", "Weds", "Whippet"} & set(found)

@@ -82,7 +82,9 @@ NOT_NAMES = {"january", "february", "march", "april", "may", "june", "july", "au
              "mrn", "utr", "nino", "dob", "psn", "xbox", "gamertag", "steam", "roblox",
              # Greetings and farewells ("Right. Ta-ra.", "Salaam, it's me").
              "ta-ra", "tara-ra", "ta-ta", "tarra", "salaam", "salam", "salaams", "assalam", "assalamu", "asalaam",
-             "alaikum", "walaikum", "khuda", "inshallah", "mashallah", "alhamdulillah", "bismillah", "namaste", "shalom"}
+             "alaikum", "walaikum", "khuda", "inshallah",
+             # Weekdays as texts shorten them ("is Weds 16th").
+             "weds", "wed", "tues", "tue", "thurs", "thur", "thu", "fri", "mashallah", "alhamdulillah", "bismillah", "namaste", "shalom"}
 _NOBODY = NOT_NAMES | PRONOUNS | KINSHIP  # (lower-cased words that never name a person)
 # The fields of forms and notes that label a line ("Tel: 0…", "Follow-up: …"): no speaker.
 FIELDS = {"tel", "tel no", "mob", "mobile", "phone", "dob", "d.o.b", "nhs", "nhs no", "ref", "email", "e-mail",
@@ -175,7 +177,8 @@ def cued(text: str, taken: list[Found], lower: bool) -> Iterator[Found]:
                 and word not in STOP_WORDS)):
             continue  # a lower-case word that is also English is a name only right after "called", "named"…
         probe = text if not lower else text[:m.start()] + word[:1].upper() + text[m.start() + 1:]
-        if not lower and " " not in word and is_ordinary_word(word) and sentence_start(text, m.start()) \
+        if not lower and " " not in word and (is_ordinary_word(word) or is_common_word(word) and not is_first_name(word)) \
+                and sentence_start(text, m.start()) \
                 and not PERSON_CUE.search(text[max(0, m.start() - 40):m.start()]) and not (
                     is_first_name(word) and (PERSON_FROM.match(after) or PERSON_APPOSED.match(after))):
             continue  # "People always want a list": a capital that only starts the sentence (not "Guy from the…")
@@ -431,6 +434,8 @@ _DAY_AFTER = re.compile(r"^['’]s\s+(?:Day|Eve|Night)\b")
 # "the Noor al-Islam mosque": a place of worship named for somebody; "becca dot lamb at …": an e-mail address.
 _NOT_A_PERSON_AFTER = re.compile(r"(?:[ \t]+[\w'’-]+)?[ \t]+(?:mosque|masjid|church|chapel|temple|gurdwara|mandir|"
                                  r"synagogue)\b|[ \t]+(?:dot|underscore)[ \t]+\w", re.IGNORECASE)
+# "Has a Staffie called Duke": what is called something is a kind of thing, not its name.
+_A_KIND_CALLED = re.compile(r"\s+(?:called|named)\s+[A-Z]")
 # Pseudonymous initials ("a woman I'll call Ms K", "J", "HR kept asking"): no name (MARKING.md).
 _INITIALS = re.compile(r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?[A-Z]{1,2}\.?|[A-Z]\.?\s*[A-Z]\.?")
 _PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "le", "la", "bin", "bint", "ibn", "al",
@@ -446,6 +451,7 @@ def person_span(text: str, start: int, end: int, cut: bool) -> tuple[int, int] |
     one that starts so is none.
     """
     if _PET_BEFORE.search(text[max(0, start - 30):start]) or _DAY_AFTER.match(text[end:end + 8]) \
+            or _A_KIND_CALLED.match(text, end) and re.search(r"\b(?:a|an)\s+$", text[max(0, start - 4):start]) \
             or _NOT_A_PERSON_AFTER.match(text, end) or _INITIALS.fullmatch(text[start:end]) \
             or re.search(r"\s(?:dot|underscore)$", text[start:end]):
         return None

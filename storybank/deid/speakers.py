@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from storybank.deid.given_names import is_first_name, last_names
-from storybank.deid.names import FIELDS, NOT_NAMES, TITLES
+from storybank.deid.names import _CUE_NOUNS, FIELDS, NOT_NAMES, TITLES
 from storybank.deid.words import KINSHIP, PRONOUNS, TEXTING, is_common_word, is_ordinary_word
 
 Found = tuple[int, int, str]
@@ -207,6 +207,7 @@ _CONTACT = re.compile(rf"\b(?:contact|ask for|speak to|talk to|ring|call|message
                       rf"(?P<name>{_NAME}(?:[ \t]+{_NAME})?)[ \t]+(?:on|at|via)[ \t]+(?=[\d+(]|[\w.]+@)")
 
 
+_RELATION_BRACKET = re.compile(rf"\b(?:{_CUE_NOUNS}|name)(?:['’]s name)?[ \t]*\((?P<name>{_NAME})\)", re.IGNORECASE)
 _WITH_TWO = re.compile(r"\b(?:with|w/|wiv|tell|ask|message|text)[ \t]+(?P<a>[a-z][a-z'’-]+)[ \t]+(?:and|n|&|or)[ \t]+"
                        r"(?P<b>[a-z][a-z'’-]+)\b")
 _FULL_LOWER = re.compile(r"(?<![\w'’-])(?=(?P<first>[a-z][a-z'’]+)[ \t]+(?P<last>[a-z][a-z'’]+(?:-[a-z][a-z'’]+)?)(?![\w'’-]))")
@@ -273,6 +274,9 @@ def texting(text: str, lower: bool) -> Iterator[Found]:
             if is_first_name(first.capitalize()) and first not in STOP_WORDS and first.lower() not in _NOBODY \
                     and _a_surname_lower(last):
                 yield m.start("first"), m.end("last"), "PERSON"
+    for m in _RELATION_BRACKET.finditer(text):  # "lives with partner (Jade)", "my sister's name (Nia)"
+        if _nameish(m.group("name"), as_first=True) and (is_first_name(m.group("name")) or not is_ordinary_word(m.group("name"))):
+            yield m.start("name"), m.end("name"), "PERSON"
     for m in _CONTACT.finditer(text):
         if all(_nameish(w) for w in m.group("name").split()):
             yield m.start("name"), m.end("name"), "PERSON"
