@@ -58,6 +58,11 @@ def test_an_email_spelt_out_with_dots_in_its_name_and_a_site_is_no_email():
     assert not kinds("Read my blog at www.quietmornings.co.uk today.", "EMAIL")
 
 
+def test_a_boat_named_beside_its_port_number_or_after_called():
+    assert ("Sea Lark", "OTHER_ID") in found("He skippered the Sea Lark (BM 204) out of Brixham for years.")
+    assert ("Kingfisher Two", "OTHER_ID") in found("We live on a narrowboat called Kingfisher Two now.")
+
+
 def test_a_record_label_keeps_a_phone_shaped_number_a_record():
     got = found("CHI 0402516637 on the form; ring her on 07700 900561.")
     assert ("0402516637", "PHONE") not in got and ("07700 900561", "PHONE") in got
@@ -111,6 +116,7 @@ def test_a_table_row_number_and_other_columns_are_no_identifiers():
     ("my two kids, 4 and 7, are with my mum", "7"),
     ("I've got three boys - 12, 9 and 6.", "9"),
     ("the girls are 9 and 11 now", "11"),
+    ("a letter about Mrs Leung Siu-ling, 74) came", "74"),
 ])
 def test_ages_in_forms_brackets_lists_and_messages(text, age):
     assert (age, "AGE") in found(text)

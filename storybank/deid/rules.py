@@ -131,8 +131,13 @@ def _record_label_before(text: str, start: int) -> bool:
 
 
 # A fishing boat's port letters and number where a boat is talked about ("the Morwenna Jane (PZ 1142)").
-BOAT_REG = re.compile(r"(?<![\w-])[A-Z]{1,3}\s?\d{1,4}(?![\w-])")
-_BOAT_WORDS = re.compile(r"\b(?:boat|vessel|trawler|fishing|skipper|crew|harbour|moored|registration)\b", re.IGNORECASE)
+BOAT_REG = re.compile(r"(?<![\w-])[A-Z]{1,3}\s?\d{1,4}(?![\w-])(?!\s\d[A-Z]{2}\b)")  # never a postcode's first half
+_BOAT_WORDS = re.compile(r"\b(?:boats?|vessels?|trawlers?|fishing|fisherm[ae]n|skipper(?:s|ed|ing)?|crew(?:ed)?|harbour|moored|"
+                         r"registration|yacht|narrowboat|sailed|sailing)\b", re.IGNORECASE)
+# A boat's name: "his boat, the Morwenna Jane (PZ 1142)", "a narrowboat called Kingfisher Two".
+_BOAT_NAMED = r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})"
+BOAT_NAME = re.compile(rf"{_BOAT_NAMED}\s+\([A-Z]{{1,3}}\s?\d{{1,4}}\)|\b(?i:boat|vessel|trawler|yacht|narrowboat|narrow boat|"
+                       rf"barge|dinghy)\b[^.\n]{{0,20}}?\b(?:called|named)\s+(?:the\s+)?{_BOAT_NAMED}")
 # A handle named with its platform but written without "@": "snap its kayz_x99", "insta: bex.bright86".
 _PLATFORMS = (r"snap|snapchat|insta|instagram|ig|tiktok|twitter|discord|telegram|kik|threads|bluesky|twitch|youtube|"
               r"gamertag|xbox(?: live)?(?: tag)?|psn|playstation|steam|roblox|reddit|pinterest|bereal|depop|vinted")
@@ -296,7 +301,7 @@ _RELATIVES = ("me", "him", "her", "mum", "dad", "nan", "grandad", "son", "daught
 AGE_BESIDE = re.compile(rf"(?:\b[A-Z][a-z’'-]+|\b(?:{'|'.join(_RELATIVES)}))(?:,\s+(\d{{1,2}}),|\s+(?:(?:today|now|then|here)\s+)?\((\d{{1,2}})(?:\s*(?:yrs?|years|y/?o))?(?:\)|,\s))",
                         re.IGNORECASE)
 # "I'm Priyanka Chaudhary-Bell, 20, second-year", "Darren Whitworth, 39, from Layton": a full name, then the age.
-AGE_AFTER_FULL_NAME = re.compile(r"\b([A-Z][a-z’']+(?:\s+[A-Z][a-z’']+(?:-[A-Z]?[a-z’']+)*)+),\s+(\d{1,2}),")
+AGE_AFTER_FULL_NAME = re.compile(r"\b([A-Z][a-z’']+(?:\s+[A-Z][a-z’']+(?:-[A-Z]?[a-z’']+)*)+),\s+(\d{1,2})(?=,|\))")
 # "she's fifty-ish", "I'm 40ish": one approximate age.
 AGE_ISH = re.compile(r"\b(?:i['’]?m|im|he['’]?s|hes|she['’]?s|shes|they['’]?re|you['’]?re|ur|aged)\s+"
                      rf"{_HEDGE}({NUMBER}-?ish)\b", re.IGNORECASE)
@@ -465,6 +470,10 @@ def _other_ids(text: str) -> Iterator[Found]:
     for m in BOAT_REG.finditer(text):
         if _BOAT_WORDS.search(text[max(0, m.start() - 60):m.start()]) and not _ORDINALS.match(m.group()):
             yield m.start(), m.end(), "OTHER_ID"
+    for m in BOAT_NAME.finditer(text):
+        if m.group(2) or _BOAT_WORDS.search(text[max(0, m.start() - 60):m.start()]):
+            group = 2 if m.group(2) else 1
+            yield m.start(group), m.end(group), "OTHER_ID"
     for m in UNDERSCORE_HANDLE.finditer(text):
         if re.search(r"[A-Za-z]", m.group()):
             yield m.start(), m.end(), "OTHER_ID"
