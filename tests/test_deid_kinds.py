@@ -23,6 +23,7 @@ def kind_of(text: str, entity: str, kind: str = "ORG") -> tuple[str, str]:
     ("Best wishes,\nOyelaran Badmus, Service Manager", "Oyelaran Badmus", "Oyelaran Badmus"),
     ("Signed, Lacey-Mae", "Lacey-Mae", "Lacey-Mae"),
     ("lol its niamh, my phone died", "niamh", "niamh"),
+    ("The blessing was said by Rev. Obinna Eze at the end.", "Obinna Eze", "Obinna Eze"),
 ])
 def test_a_person_the_model_calls_an_organisation_is_a_person(text, entity, person):
     assert kind_of(text, entity) == (person, "PERSON")
@@ -33,6 +34,7 @@ def test_a_person_the_model_calls_an_organisation_is_a_person(text, entity, pers
     ("She moved to 12 Poppyfield Court, Wetherby, LS22 6XY last year.", "Poppyfield Court"),
     ("We lived on Albemarle Boulevard for a while.", "Albemarle Boulevard"),
     ("the letter says 7c fernlea by friday", "7c fernlea"),
+    ("Meet at the Tollcross car park at ten.", "Tollcross"),
 ])
 def test_a_home_or_street_the_model_calls_an_organisation_is_a_place(text, entity):
     assert kind_of(text, entity)[1] == "PLACE"
@@ -56,6 +58,10 @@ def test_products_pets_cars_schemes_job_titles_and_bands_name_nothing(text, enti
 @pytest.mark.parametrize(("text", "entity"), [
     ("She spent three years at Meadowcroft children's home.", "Meadowcroft"),
     ("I volunteer with Barnsley Carers Together on Fridays.", "Barnsley Carers Together"),
+    ("Then I got my flat through Brightwater, thank God.", "Brightwater"),
+    ("We met at ellwood recovery hub most weeks.", "ellwood recovery hub"),
+    ("The service was at Capel Salem on the hill.", "Capel Salem"),
+    ("She slept at the Quayside shelter for a month.", "Quayside"),
 ])
 def test_a_place_that_is_an_institution_is_an_organisation(text, entity):
     assert kind_of(text, entity, "PLACE")[1] == "ORG"
@@ -68,6 +74,14 @@ def test_a_place_that_is_an_institution_is_an_organisation(text, entity):
 ])
 def test_named_services_stay_organisations(text, entity):
     assert kind_of(text, entity) == (entity, "ORG")
+
+
+@pytest.mark.parametrize(("text", "entity"), [
+    ("We came through Nairobi in the end.", "Nairobi"),
+    ("Meet outside Kingsgate Shopping Centre at two.", "Kingsgate Shopping Centre"),
+])
+def test_places_stay_places(text, entity):
+    assert kind_of(text, entity, "PLACE") == (entity, "PLACE")
 
 
 @pytest.fixture()

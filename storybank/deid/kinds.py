@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from storybank.deid.given_names import is_first_name, last_names
-from storybank.deid.places import BUILDING_WORDS, ORG_WORDS, STREET_WORDS, gazetteer, is_city, sentence_start
+from storybank.deid.places import BUILDING_WORDS, ORG_WORDS, STREET_WORDS, abroad, gazetteer, is_city, sentence_start
 from storybank.deid.words import KINSHIP, is_common_word, is_ordinary_word
 
 Found = tuple[int, int, str]
@@ -35,6 +35,8 @@ JOB_WORDS = {"Manager", "Worker", "Coordinator", "Co-ordinator", "Officer", "Nur
              "Lead", "Director", "Assistant", "Advisor", "Adviser", "Therapist", "Psychiatrist", "Psychologist",
              "Administrator", "Chair", "Secretary", "Volunteer", "Navigator", "Mentor", "Specialist", "Facilitator",
              "Supervisor", "Counsellor", "Caseworker", "Keyworker", "Clinician", "Registrar", "Trainee", "Apprentice"}
+_TITLE_BEFORE = re.compile(r"(?<![\w-])(?:Rev|Revd|Reverend|Dr|Mr|Mrs|Ms|Mx|Miss|Prof|Pastor|Imam|Rabbi|Father|Fr|"
+                           r"Sister|Auntie|Aunty|Uncle|Cllr|Councillor|Sir|Dame|Lady|Lord)\.?\s+$")
 _JOB_AFTER = re.compile(r"^\s+(?:" + "|".join(JOB_WORDS) + r"|" + "|".join(w.lower() for w in JOB_WORDS) + r")s?\b")
 _TITLE_AFTER_COMMA = re.compile(r"^,\s+(?:[A-Z][\w-]*\s+){0,3}(?:" + "|".join(JOB_WORDS) + r")\b")
 # Buildings people live in and streets the model calls organisations ("Larkspur Court", "Gregory Boulevard").
@@ -74,7 +76,7 @@ def _words(span: str) -> list[str]:
     return span.split()
 
 
-_BODY_OR_PLACE_WORDS = frozenset(ORG_WORDS) | frozenset(STREET_WORDS) | RESIDENTIAL | BUILDING_WORDS
+_BODY_OR_PLACE_WORDS = frozenset(ORG_WORDS) | frozenset(STREET_WORDS) | RESIDENTIAL | BUILDING_WORDS | {"Ward", "Cross"}
 
 
 def _no_org_word(words: list[str]) -> bool:
@@ -109,11 +111,20 @@ def as_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     if len(words) in (2, 3) and _person_shaped(words) and _TITLE_AFTER_COMMA.match(text[end:end + 60]) \
             and not any(is_common_word(w) and not is_first_name(w) and w not in last_names() for w in words):
         return start, end  # "Nkechi Eze, Team Manager"
+    if len(words) >= 2 and _person_shaped(words) and is_first_name(first) and not is_common_word(first) \
+            and words[-1] in last_names() \
+            and not sentence_start(text, start) or _person_shaped(words) and _TITLE_BEFORE.search(text[max(0, start - 12):start]):
+        return start, end  # "… Harold Pinches", "Rev. Chidi Obi": a first name and a family name, or a title before
     if len(words) >= 2 and all(w in last_names() for w in words) and _person_shaped(words):
         m = re.search(r"(?<![\w'’-])([A-Z][a-z’'-]+)\s+$", text[max(0, start - 30):start])
         if m and not is_common_word(m.group(1)) and not sentence_start(text, start - len(m.group())):
             return start - len(m.group()), end  # "(Jaswinder Singh Gill, …)": the given name the model left off
     return None
+
+
+# A place by what is there: "the … car park", "the … cemetery".
+_PLACE_THING_AFTER = re.compile(r"^\s+(?:car\s+park|cemetery|graveyard|roundabout|bus\s+station|bus\s+stop|train\s+station|"
+                                r"industrial\s+estate|retail\s+park|playing\s+fields|rec|allotments)\b")
 
 
 def as_place(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -123,6 +134,8 @@ def as_place(text: str, start: int, end: int) -> tuple[int, int] | None:
     before = text[max(0, start - 30):start]
     if last in RESIDENTIAL:
         return start, end  # "Gregory Boulevard", "Kelvin Heights"
+    if _PLACE_THING_AFTER.match(text[end:end + 30]) and last not in ORG_WORDS:
+        return start, end  # "the … car park"
     if re.match(r"\d{1,4}[A-Za-z]?\s", text[start:end]):
         m = re.match(r"\s+(?:court|house|road|street|lane|avenue|close|drive|way|place|gardens|crescent|terrace)\b",
                      text[end:end + 12], re.IGNORECASE)
@@ -140,15 +153,26 @@ _MUSIC_BEFORE = re.compile(r"\b(?:listen(?:s|ed|ing)?\s+to|blasting|singing|sang
 _MUSIC_AFTER = re.compile(r"^\s+(?:on\s+repeat|gigs?|concerts?|albums?|songs?|tracks?|lyrics|tribute|fans?)\b", re.IGNORECASE)
 # A place followed by the kind of institution it is ("… children's home", "… Hospital" in lower case).
 _INSTITUTION_AFTER = re.compile(r"^\s+(?:(?:children['’]?s|care|nursing|residential|group)\s+home|school|hospital|hospice|"
-                                r"unit|ward|surgery|clinic|academy|college|nursery|practice)\b")
+                                r"unit|ward|surgery|clinic|academy|college|nursery|practice|shelter|refuge|warehouse|foodbank|"
+                                r"food\s+bank)\b")
+
+
+_BODY_LAST = {"hub", "centre", "center", "unit", "suite", "clinic", "surgery", "practice", "project", "trust", "hospital",
+              "hospice", "school", "academy", "college", "nursery", "shelter", "refuge", "foodbank", "pantry", "charity"}
+# A place of worship named first by its kind, in Welsh, Arabic, Punjabi or Hindi ("Capel …", "Masjid …").
+_WORSHIP_FIRST = {"Capel", "Eglwys", "Masjid", "Gurdwara", "Mandir", "Jamia", "Jame", "Shree", "Shri", "Sri"}
 
 
 def as_org(text: str, start: int, end: int) -> bool:
     """Is a "place" an organisation: a home, school or unit by the word after it, or a town's name with a body's
     words after it ("… Refugee Welcome", "… Community Allotment")?"""
     words = _words(text[start:end])
-    if _INSTITUTION_AFTER.match(text[end:end + 30]):
-        return True
+    if _INSTITUTION_AFTER.match(text[end:end + 30]) or words[-1].lower() in _BODY_LAST \
+            and words[-2:-1] != ["Shopping"] or words[0] in _WORSHIP_FIRST and len(words) > 1:
+        return True  # "… children's home", "horton hope hub", "Masjid …", "Capel …"
+    if len(words) == 1 and re.search(r"\bthrough\s+$", text[max(0, start - 10):start]) \
+            and words[0] not in gazetteer() and words[0] not in abroad():
+        return True  # "got my flat through …"
     tail = words[1:]
     return len(tail) >= 2 and (words[0] in gazetteer() or is_city(words[0])) and all(w[:1].isupper() and is_common_word(w) for w in tail) \
         and not (set(STREET_WORDS) | RESIDENTIAL | BUILDING_WORDS).intersection(tail)
