@@ -152,17 +152,37 @@ def _active_stories_with_consent() -> Select:
 
 
 def visible_stories(user: User | None, purposes: Iterable[str] | str | None = None) -> Select:
-    """Select the active stories `user` may read for any of `purposes` (default: the original text's)."""
+    """Select the active stories `user` may read for any of `purposes` (default: the original text's).
+
+    The statement is built once per (purposes, user id, roles), the only things it is made
+    from (`_purpose_condition`), and handed out again: a Select is never changed in place, so
+    a caller's `.where()` makes its own. Building it cost about 0.1 ms of every search.
+    """
     if isinstance(purposes, str):
         purposes = (purposes,)
     wanted = tuple(purposes) if purposes is not None else ORIGINAL_TEXT_PURPOSES
     unknown = set(wanted) - set(PURPOSES)
     if unknown:
         raise ValueError(f"unknown purpose {sorted(unknown)}")
-    stmt = _active_stories_with_consent()
     if user is None or not user.is_authenticated or not user.is_active:
-        return stmt.where(false())
-    return stmt.where(or_(*(_purpose_condition(user, p) for p in wanted)))
+        return _nothing_visible()
+    key = (wanted, user.id, frozenset(user.roles))
+    stmt = _VISIBLE.get(key)
+    if stmt is None:
+        stmt = _active_stories_with_consent().where(or_(*(_purpose_condition(user, p) for p in wanted)))
+        if len(_VISIBLE) >= _MAX_VISIBLE:
+            _VISIBLE.clear()
+        _VISIBLE[key] = stmt
+    return stmt
+
+
+_VISIBLE: dict[tuple, Select] = {}  # visible_stories' statements by (purposes, user id, roles)
+_MAX_VISIBLE = 2000
+
+
+@functools.cache
+def _nothing_visible() -> Select:
+    return _active_stories_with_consent().where(false())
 
 
 def own_stories(user: User, include_withdrawn: bool = True) -> Select:

@@ -302,8 +302,23 @@ def _statement_key(purpose: str, visible: Select) -> object | None:
 
     SQLAlchemy's own cache key of the policy's statement (its structure) and the values of its
     parameters (a user's id, a status): equal keys, the same SQL and the same values. None when
-    SQLAlchemy cannot give one (the engine then builds the statement every time).
+    SQLAlchemy cannot give one (the engine then builds the statement every time). Kept for the
+    statement object itself (the policy hands out the same one again; about 0.2 ms a search).
     """
+    held = _KEYS.get((purpose, id(visible)))
+    if held is not None and held[0] is visible:
+        return held[1]
+    key = _cache_key(purpose, visible)
+    if len(_KEYS) >= 2000:
+        _KEYS.clear()
+    _KEYS[(purpose, id(visible))] = (visible, key)  # (the statement kept with it: its id is not reused meanwhile)
+    return key
+
+
+_KEYS: dict[tuple[str, int], tuple[Select, object | None]] = {}
+
+
+def _cache_key(purpose: str, visible: Select) -> object | None:
     found = visible._generate_cache_key()
     if found is None:
         return None
