@@ -94,3 +94,34 @@ def test_a_form_published_while_writing_asks_again(app, login_as, make_user):
     assert answer.status_code == 400
     assert "consent form changed" in answer.get_data(as_text=True)
     assert "A newer consent text" in answer.get_data(as_text=True)
+
+
+def test_the_policy_statement_kept_for_a_user_is_the_one_built_afresh(app, make_user, make_story):
+    """visible_stories is built once per (purposes, user id, roles): a change of roles, activity or user is a new one."""
+    from storybank.accounts.models import UserRole
+
+    teller = make_user("storyteller")
+    researcher, other = make_user("researcher"), make_user("researcher")
+    story = make_story(teller, title="Kept")
+
+    def shown(user, purpose="research") -> list[int]:
+        return list(db.session.scalars(policy.visible_stories(user, purpose).with_only_columns(policy.Story.id)))
+
+    kept = policy.visible_stories(researcher, "research")
+    assert policy.visible_stories(researcher, "research") is kept
+    policy._VISIBLE.clear()
+    fresh = policy.visible_stories(researcher, "research")
+    assert fresh is not kept and str(fresh) == str(kept)
+    assert fresh.compile().params == kept.compile().params
+    assert policy.visible_stories(other, "research") is not kept
+    assert shown(researcher) == [story.id] and shown(teller, "own") == [story.id] and shown(researcher, "own") == []
+
+    researcher.role_rows.append(UserRole(role="storyteller"))  # now also a teller (of nothing): a statement of its own
+    tx.commit()
+    assert policy.visible_stories(researcher, "research") is not kept and shown(researcher, "own") == []
+    researcher.role_rows = [r for r in researcher.role_rows if r.role == "storyteller"]
+    tx.commit()
+    assert shown(researcher) == []
+    teller.active = False
+    tx.commit()
+    assert shown(teller, "own") == []

@@ -76,7 +76,7 @@ class Shown(NamedTuple):
     collected_on: date | None
     title: str | None
     body: str | None
-    themes: str | None  # the names of its codes, joined by the service's separator
+    themes: str | None  # the ids of its codes, joined by commas
 
 
 @dataclass
@@ -84,7 +84,7 @@ class PageReads:
     """What the service reads beside the page; an engine that can reads it in its own statement.
 
     `shown(page_ids)` is the service's selectable (built from the policy's) of the stories among
-    `page_ids` that the user may read now, with the columns `id, site, kind, collected_on, title,
+    `page_ids` (a list, a select of ids, or an SQL array) that the user may read now, with the columns `id, site, kind, collected_on, title,
     body, themes`; `words` are the words whose presence in the index "did you mean" needs;
     `codebook`: the fingerprint of the service's copy of the codebook (`codebook_copy`), the codes
     to be read only if the codebook's own differs. `key` identifies the SQL `shown` builds and every

@@ -418,7 +418,7 @@ def _build_statement(purpose: str, recipe: Recipe, ranked: bool, facets: bool,
     count), the "generation" (n; value = its table's oid) and a "doc" row (value = site, n = story id, names = theme ids) for each
     document stamped after the `since` parameter; with `reads`, a "story" row for each of the page's
     stories the policy lets the user read now (n = id, value = site, day = collected on, names = its
-    themes), a "word" row per known word, and a "code" row per code (n = id, title = name, value =
+    code ids), a "word" row per known word, and a "code" row per code (n = id, title = name, value =
     parent id) if the codebook's fingerprint is not the `codebook` parameter.
     Parameters: p0, p1, ... (the condition's values), offset, limit, rank (the ranking's tsquery), words,
     codebook (with `reads`), since (with facets)."""
@@ -436,7 +436,7 @@ def _build_statement(purpose: str, recipe: Recipe, ranked: bool, facets: bool,
                     text.label("body"), day.label("day"), text.label("names"))]
     text = number = day = null()
     if reads is not None:
-        shown = reads.shown(select(page.c.story_id)).subquery("shown")
+        shown = reads.shown(func.array(select(page.c.story_id).scalar_subquery())).subquery("shown")
         parts.append(select(_name("story"), shown.c.site, shown.c.kind, shown.c.id, number, shown.c.title,
                             shown.c.body, shown.c.collected_on, shown.c.themes))
         stale = codebook_copy.fingerprint_sql().is_distinct_from(bindparam("codebook", type_=db.Text))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from markupsafe import Markup
-from sqlalchemy import Select, cast, func, literal, select, union_all
+from sqlalchemy import Select, any_, cast, func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
@@ -244,6 +244,7 @@ def _search(user: User, text: str, purpose: str, page: int, per_page: int, facet
         hits.total = max(0, hits.total - len(stale))
         indexing.touch(*stale)
     versions = workshop_texts(list(stories.values())) if purpose == "workshop" else {}
+    code_names = {cid: name for cid, name, _ in lookups.codes()}  # (the codebook of this search's snapshot)
     results = Results(query=text, purpose=purpose, total=hits.total, page=page, per_page=per_page, hits=[],
                       notes=notes)
     for sid in hits.ids:
@@ -253,9 +254,9 @@ def _search(user: User, text: str, purpose: str, page: int, per_page: int, facet
         title, body = versions.get(sid, ("", "")) if purpose == "workshop" else (story.title or "", story.body or "")
         results.hits.append(Hit(id=sid, title=title, snippet=snippet(body, stems), kind=story.kind,
                                 site=story.site, collected_on=story.collected_on,
-                                themes=_split_names(story.themes)))
+                                themes=_theme_names(story.themes, code_names)))
     if facets:
-        results.facets = _facets(hits.facets, {cid: name for cid, name, _ in lookups.codes()})
+        results.facets = _facets(hits.facets, code_names)
     results.did_you_mean = did_you_mean(text, tree, lookups)
     return results
 
@@ -269,22 +270,26 @@ def _prefetch(lookups: _Lookups, spell: list[str], book: codebook_copy.CodebookC
 
 
 def _shown(visible: Select, purpose: str, ids: object) -> Select:
-    """The stories among `ids` (a list, or a select of ids) of `visible` (the policy's stories the user may read).
+    """The stories among `ids` of `visible` (the policy's stories the user may read).
 
-    The index may lag behind a withdrawal or a consent change: only these may be shown. Columns
-    `id, site, kind, collected_on, title, body, themes` (plan.Shown): for research the current
-    revision's title and body (the only one whose words are shown; a story without one is not
-    shown), for workshop none (the approved workshop version is read after); themes are the names
-    of its codes.
+    `ids`: a list or a select of ids, or an SQL array of them (compared with `= ANY`, which
+    PostgreSQL plans in less time than `IN (SELECT …)`). The index may lag behind a withdrawal
+    or a consent change: only these may be shown. Columns `id, site, kind, collected_on, title,
+    body, themes` (plan.Shown): for research the current revision's title and body (the only
+    one whose words are shown; a story without one is not shown), for workshop none (the
+    approved workshop version is read after); themes are the ids of its codes, joined by commas
+    (named from the codebook the search holds: PostgreSQL spent about 0.3 ms of every search
+    joining the codes for their names).
     """
+    among = Story.id.in_(ids) if isinstance(ids, list | tuple | Select) else Story.id == any_(ids)
     columns = [Story.id.label("id"), Story.site.label("site"), Story.kind.label("kind"),
                Story.collected_on.label("collected_on")]
-    themes = _theme_list(Story.id).label("themes")
+    themes = _theme_ids(Story.id).label("themes")
     if purpose != "research":
         return visible.with_only_columns(*columns, _NO_TEXT.label("title"), _NO_TEXT.label("body"), themes
-                                         ).where(Story.id.in_(ids))
+                                         ).where(among)
     return visible.with_only_columns(*columns, _newest(StoryRevision.title).label("title"),
-                                     _newest(StoryRevision.body).label("body"), themes).where(Story.id.in_(ids))
+                                     _newest(StoryRevision.body).label("body"), themes).where(among)
 
 
 def _newest(column: ColumnElement) -> ScalarSelect:
@@ -338,6 +343,19 @@ def _theme_list(story_id: ColumnElement) -> ScalarSelect:
     """The names of the codes applied to the story, joined by _NAME_SEP (a column of the re-check)."""
     return (select(func.aggregate_strings(Code.name, _NAME_SEP)).join(Coding, Coding.code_id == Code.id)
             .where(Coding.story_id == story_id).scalar_subquery())
+
+
+def _theme_ids(story_id: ColumnElement) -> ScalarSelect:
+    """The ids of the codes applied to the story, joined by commas (a column of the re-check)."""
+    return (select(func.aggregate_strings(cast(Coding.code_id, db.Text), ","))
+            .where(Coding.story_id == story_id).scalar_subquery())
+
+
+def _theme_names(joined: str | None, names: dict[int, str]) -> list[str]:
+    """The names of `joined` code ids (see `_theme_ids`), sorted, once each."""
+    if not joined:
+        return []
+    return sorted({names[cid] for cid in map(int, joined.split(",")) if cid in names})
 
 
 def _split_names(joined: str | None) -> list[str]:
