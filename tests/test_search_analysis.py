@@ -56,6 +56,9 @@ def test_snippet_text_is_the_same_as_running_every_markdown_pattern():
     stories = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "stories").glob("*.md"))]
     rng = random.Random(19)
     texts = stories + ["".join(rng.choices(pieces, k=rng.randint(0, 40))) for _ in range(3000)]
+    plain_ascii = [p for p in pieces if p.isascii() and not any(c in p for c in "[]*_`~#>-") and not p[:1].isdigit()]
+    plain_ascii += ["\x0b", "\x0c", "\x1d", "\x1e", "\x1f", "  ", "a b", ". ", "x"]
+    texts += ["".join(rng.choices(plain_ascii, k=rng.randint(0, 40))) for _ in range(3000)]  # (the single-spaced test)
     for text in texts:
         assert plain_text(text) == _plain_by_every_regex(text), repr(text)
 
@@ -77,3 +80,28 @@ def test_snippet_matches_and_plain_text_equal_the_plain_regex_way():
             prefixes = snippets._prefixes(frozenset(stems))
             assert snippets._matches(text, stems) == snippets._matches_by_regex(text, stems, prefixes), (text, stems)
     assert re.search("<mark>Waiting</mark>", str(snippets.snippet("# Waiting\n\n- for **the** team", {"wait"})))
+
+
+def test_snippet_candidates_miss_no_word_of_a_wanted_stem():
+    """A word with stem S starts with S less its last two letters (`_prefixes`): every first letter finds the same words."""
+    import random
+
+    from whoosh.lang.porter import stem
+
+    from storybank.search import snippets
+
+    endings = ["", "s", "ies", "sses", "ed", "ing", "eed", "y", "ly", "ying", "ied", "ational", "tional", "ency", "ancy",
+               "izer", "bly", "ally", "ently", "ely", "ously", "ization", "ation", "ator", "alism", "iveness", "fulness",
+               "ousness", "ality", "ivity", "bility", "biliti", "logy", "icate", "ative", "alize", "icity", "ical", "ful",
+               "ness", "ance", "ence", "able", "ible", "ement", "ment", "ism", "ate", "ous", "ive", "ize", "sion", "tion",
+               "e", "ll", "ated", "bled", "ized", "ating", "izing", "abilities", "ivities", "icated", "alized"]
+    rng = random.Random(11)
+    for _ in range(30000):
+        word = "".join(rng.choices("abcdeilnorstuy", k=rng.randint(1, 5))) + rng.choice(endings) + rng.choice(endings)
+        found = stem(word)
+        assert word.startswith(found[:max(1, len(found) - 2)]), (word, found)
+    stories = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "stories").glob("*.md"))]
+    for text in stories:
+        for stems in ({"hous"}, {"wait"}, {"crisi", "team"}, {"sensibl"}, {"abil"}, {"relat", "hope"}):
+            every_first_letter = tuple(sorted({s[0] for s in stems}))
+            assert snippets._matches(text, stems) == snippets._matches_by_regex(text, stems, every_first_letter)
