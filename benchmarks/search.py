@@ -108,6 +108,15 @@ def size_of(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+def backend_seconds(pid: int | None) -> float:
+    """The processor time the PostgreSQL backend `pid` has used (Linux's /proc; 0 where it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as found:
+            return int(found.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
 
@@ -246,16 +255,26 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         stmt = bare_postgres(app_query) if dialect == "postgresql" else None
         service.search(researcher, app_query)  # warm
         app_ms, bare_ms, top_ms, pg_ms = [], [], [], []
+        app_cpu, pg_cpu = [0.0, 0.0], [0.0, 0.0]  # (this process, its PostgreSQL backend) seconds
+        pid = db.session.scalar(text("SELECT pg_backend_pid()")) if dialect == "postgresql" else None
         for _ in range(args.repeat):
             _ = researcher.roles  # (a request has loaded its user before the view searches: not timed)
+            db.session.connection()  # (and begun its transaction)
+            c0, b0 = time.process_time(), backend_seconds(pid)
             t0 = time.perf_counter()
             results = service.search(researcher, app_query)
             app_ms.append((time.perf_counter() - t0) * 1000)
+            app_cpu[0] += time.process_time() - c0
+            app_cpu[1] += backend_seconds(pid) - b0
             db.session.rollback()
             if stmt is not None:  # the bare PostgreSQL query right after the app's, under the same load
+                db.session.connection()
+                c0, b0 = time.process_time(), backend_seconds(pid)
                 t0 = time.perf_counter()
                 db.session.scalars(stmt).all()
                 pg_ms.append((time.perf_counter() - t0) * 1000)
+                pg_cpu[0] += time.process_time() - c0
+                pg_cpu[1] += backend_seconds(pid) - b0
                 db.session.rollback()
             if searcher is None:
                 continue
@@ -269,7 +288,8 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         if searcher is not None:
             rows.append((name, results.total, *percentiles(app_ms), *percentiles(bare_ms), *percentiles(top_ms)))
         if pg_ms:
-            pg_rows.append((name, results.total, *percentiles(app_ms), *percentiles(pg_ms)))
+            cpu = [1000 * t / args.repeat for t in (*app_cpu, *pg_cpu)]
+            pg_rows.append((name, results.total, *percentiles(app_ms), *percentiles(pg_ms), *cpu))
     if searcher is not None:
         searcher.close()
 
@@ -289,11 +309,16 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         print(f"| {name} | {hits:,} | {a_med:.1f} / {a_p95:.1f} | {b_med:.1f} / {b_p95:.1f} | "
               f"{a_p95 / b_p95:.1f}× | {t_med:.1f} / {t_p95:.1f} | {a_p95 / t_p95:.1f}× |")
     if pg_rows:
-        print("\n| query | hits | app median / p95 ms | bare `tsvector @@` + `ts_rank`, top 10 | p95 ratio |")
-        print("|---|---|---|---|---|")
-        for name, hits, a_med, a_p95, p_med, p_p95 in pg_rows:
+        print("\n| query | hits | app median / p95 ms | bare `tsvector @@` + `ts_rank`, top 10 | p95 ratio "
+              "| processor ms, app: here + PostgreSQL | bare | ratio |")
+        print("|---|---|---|---|---|---|---|---|")
+        for name, hits, a_med, a_p95, p_med, p_p95, a_here, a_pg, p_here, p_pg in pg_rows:
             print(f"| {name} | {hits:,} | {a_med:.1f} / {a_p95:.1f} | {p_med:.1f} / {p_p95:.1f} | "
-                  f"{a_p95 / p_p95:.1f}× |")
+                  f"{a_p95 / p_p95:.1f}× | {a_here:.2f} + {a_pg:.2f} | {p_here:.2f} + {p_pg:.2f} | "
+                  f"{(a_here + a_pg) / max(p_here + p_pg, 1e-9):.2f}× |")
+        print("\nProcessor time is the mean per search of this process's and of its PostgreSQL backend's "
+              "(/proc/PID/schedstat, where PostgreSQL runs on this machine): less swayed than wall time by other "
+              "work on the machine, though it leaves out waiting.")
     print("\nThe app's figures include parsing, the consent filter, re-checking each shown story against the "
           "database, snippets, 'did you mean' and facet counts (site, kind, themes) over every match, as the "
           "search page shows them. 'Bare Whoosh + same facets' does the same search with the same facets "
