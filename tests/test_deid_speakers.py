@@ -135,3 +135,12 @@ def test_a_form_word_starting_a_line_short_weekdays_and_a_kind_called_something_
     text = "Assessment done.\nReferral made to the memory clinic.\nur appt is Weds 3rd. Has a Whippet called Rolo."
     found = people(text)
     assert not {"Referral", "Weds", "Whippet"} & set(found)
+
+
+def test_a_forms_list_keeps_a_name_with_its_initial():
+    assert {"Olamide", "Brian K", "Shirin"} <= set(people("Present: Olamide, Brian K, Shirin\nApologies: none"))
+
+
+def test_repeated_form_labels_and_chat_roles_are_no_speakers():
+    text = "Action: book the room\nAction: bring forms\nNote: hall\nNote: snacks\nmum: where r u\nme: bus\nmum: ok"
+    assert people(text) == []

@@ -184,6 +184,8 @@ def fields(text: str) -> Iterator[Found]:
                 break
             words = m.group("name").split()
             quoted = m.group("q") is not None and all(_a_nickname(w, False) for w in words)  # 'Associates: "Tank"'
+            if len(words) > 1 and re.fullmatch(r"[A-Z]\.?", words[-1]):
+                words = words[:-1]  # "Present: Brian K, …": a name and an initial
             named = is_first_name(words[0]) or not is_ordinary_word(words[0])  # "Children: Rio (8) and …"
             if not (quoted or named and _a_name_in(words[1:] or words, lower_ok=False) or named and len(words) == 1) \
                     or any(w.lower() in _NOBODY or w.lower() in STOP_WORDS for w in words):
@@ -200,6 +202,7 @@ _WITH = re.compile(r"(?i)(?:\bw/|\bwiv\b|\bwit\b)[ \t]*(?P<name>[a-z][a-z'’-]+
 _SIZED = re.compile(r"\b(?P<size>big|wee|lil|little|young|auld|old)[ \t]+(?P<name>[A-Za-z][a-z'’-]+)\b")
 _A_KIND_AFTER = re.compile(r"[ \t]+(?:lad|lads|lass|lasses|man|men|woman|women|guy|guys|bloke|fella|girl|girls|boy|boys|"
                            r"kid|kids|family|families|community|lady|ladies|gent|feller)\b", re.IGNORECASE)
+_AN_ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the|this|that|my|our|his|her|their|your|ur|some)[ \t]+$", re.IGNORECASE)
 _KIN_LOWER = re.compile(r"\b(?:auntie|aunty|aunt|uncle|nana|nanna|nan|grandma|grandad|cousin)[ \t]+(?P<name>[a-z][a-z'’-]+)\b")
 _MY_PEOPLE = re.compile(r"(?i)\bmy[ \t]+(?:\w+[ \t]+)?(?:mates|friends|pals|besties|kids|sons|daughters|brothers|"
                         r"sisters|cousins|grandkids|boys|girls|lads|nephews|nieces)[ \t]+")
@@ -240,10 +243,11 @@ def texting(text: str, lower: bool) -> Iterator[Found]:
                     continue
                 yield m.start("name"), m.end("name"), "PERSON"  # "appt w/ tash"
                 continue
-            if pattern is _SIZED and not (is_first_name(word.capitalize()) and _lower_name(word, True)
-                                          or m.group("size") in ("big", "wee", "lil") and word[:1].isupper()
-                                          and _lower_name(word, lower)) or _A_KIND_AFTER.match(text, m.end()):
-                continue  # "wee Jamesie", "big mick"; never "old Trafford", "a wee podcast", "a big Nigerian lad"
+            if pattern is _SIZED and (not (is_first_name(word.capitalize()) and _lower_name(word, True)
+                                           or m.group("size") in ("big", "wee", "lil") and word[:1].isupper()
+                                           and _lower_name(word, lower)) or _A_KIND_AFTER.match(text, m.end())
+                                      or _AN_ARTICLE_BEFORE.search(text, max(0, m.start() - 8), m.start())):
+                continue  # "wee Jamesie", "big mick"; never "old Trafford", "a big bill", "a big Nigerian lad"
             if pattern is _KIN_LOWER and not is_first_name(word.capitalize()) and (
                     is_ordinary_word(word) or word.endswith(("ed", "ing", "ly"))):
                 continue  # "my grandad died"
