@@ -75,6 +75,11 @@ def test_a_markdown_table_ages_and_refs_by_its_header():
     assert {("3107-12", "OTHER_ID"), ("3107-13", "OTHER_ID"), ("44", "AGE"), ("71", "AGE")} <= got
 
 
+def test_an_age_and_sex_column():
+    got = found("| Client | Age/Sex |\n|---|---|\n| Bea Moss | 34/F |\n| Tom Finn | M 61 |\n")
+    assert {("34", "AGE"), ("61", "AGE")} <= got
+
+
 def test_a_table_postcode_column_and_a_postcode_field_with_the_outward_code_alone():
     got = found("| Name | Postcode |\n|---|---|\n| Ama Osei | ol8 |\n\nPostcode: SK14\n")
     assert {("ol8", "POSTCODE"), ("SK14", "POSTCODE")} <= got

@@ -508,10 +508,13 @@ def _public(host: str) -> bool:
 
 # Markdown tables: the header row says which column holds ages and which holds a record's number.
 _RULE_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*")
-AGE_HEADER = re.compile(r"(?:age|aged|age\s*\((?:years|yrs|y)\)|age\s+(?:now|at\s+[\w ]+))", re.IGNORECASE)
+AGE_HEADER = re.compile(r"(?:age|aged|age\s*\((?:years|yrs|y|[\w ]+)\)|age\s+(?:now|at\s+[\w ]+)|age\s*/\s*(?:sex|gender)|"
+                        r"(?:sex|gender)\s*/\s*age)", re.IGNORECASE)
 RECORD_HEADER = re.compile(rf"(?:(?:{_alternatives(RECORD_OWNERS)})\s*)?(?:{_CALLED}|no|record)\.?", re.IGNORECASE)
 POSTCODE_HEADER = re.compile(r"post\s?code|area code|postal district", re.IGNORECASE)
-_TABLE_AGE = re.compile(rf"({NUMBER})(?:\s*(?:yrs?|years|y/?o))?", re.IGNORECASE)
+# "34", "34 yrs", and in an Age/Sex column "34/F", "F 34"
+_TABLE_AGE = re.compile(rf"(?:(?:[fm]|female|male|nb)\s*/?\s*)?({NUMBER})(?:\s*(?:yrs?|years|y/?o))?(?:\s*/?\s*(?:[fm]|female|male|nb))?",
+                        re.IGNORECASE)
 _TABLE_CODE = re.compile(r"(?=(?:[^\d\s]*\d){3})[A-Za-z0-9]+(?:[/-][A-Za-z0-9]+)*")
 
 
@@ -555,7 +558,7 @@ def _tables(text: str) -> Iterator[Found]:
         return
     for name, cell, start, end in _table_columns(text):
         if AGE_HEADER.fullmatch(name) and (m := _TABLE_AGE.fullmatch(cell)) and 0 < _value(m.group(1)) <= 115:
-            yield start, start + m.end(1), "AGE"
+            yield start + m.start(1), start + m.end(1), "AGE"
         elif RECORD_HEADER.fullmatch(name) and _TABLE_CODE.fullmatch(cell) and not _YEAR_OR_DATE.fullmatch(cell):
             yield start, end, "OTHER_ID"
         elif POSTCODE_HEADER.fullmatch(name) and re.fullmatch(rf"{_OUTWARD_CODE}(?:\s?\d[A-Za-z]{{2}})?", cell, re.IGNORECASE):
