@@ -125,3 +125,10 @@ def test_a_flat_an_estate_and_a_body_named_after_its_kind():
 def test_welsh_villages_by_their_spelling_but_not_names():
     assert ("Cwmffrwdoer", "PLACE") in found("She grew up in Cwmffrwdoer, up the valley.")
     assert not {text for text, kind in found("Llewellyn came round with Bryn and Glyn.") if kind == "PLACE"}
+
+
+@pytest.mark.usefixtures("rules_only")
+def test_a_place_of_worship_by_its_name_before_its_kind():
+    assert ("Darul Uloom mosque", "ORG") in found("On Fridays we go to the Darul Uloom mosque on Carlton Road.")
+    assert ("Noor ul-Huda masjid", "ORG") in found("He teaches at the Noor ul-Huda masjid now.")
+    assert not any(kind == "ORG" for _, kind in found("We went to the Polish church, then the Sikh temple."))

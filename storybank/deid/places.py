@@ -202,6 +202,25 @@ _UNITS = {"hour", "hours", "hr", "hrs", "min", "mins", "minute", "minutes", "mil
           "weeks", "month", "months", "year", "years", "km", "second", "seconds", "times", "lane", "way"}
 
 
+# "the Noor al-Islam mosque", "the Guru Nanak gurdwara": a place of worship by its name, then its kind in lower case.
+WORSHIP_NAMED = re.compile(r"(?<![\w’'-])((?:[A-Z][\w’'-]+|(?:al|el|ul|ar|as|an|ad|bin|ibn)-[A-Z][\w’'-]*)"
+                           r"(?:[ \t]+(?:[A-Z][\w’'-]+|(?:al|el|ul|ar|as|an|ad|bin|ibn)-[A-Z][\w’'-]*)){0,3})[ \t]+"
+                           r"(?:mosque|masjid|gurdwara|mandir|temple|synagogue|church|chapel)(?![\w’'-])")
+_FAITH_WORDS = {"Sikh", "Hindu", "Buddhist", "Jain", "Muslim", "Islamic", "Catholic", "Anglican", "Methodist", "Baptist",
+                "Pentecostal", "Orthodox", "Evangelical", "Reformed", "Jewish", "Christian", "Shia", "Sunni", "Coptic",
+                "Quaker", "Lutheran", "Presbyterian", "Mormon", "Adventist", "Elim", "Unitarian", "Salvation", "Free"}
+
+
+def worship_named(text: str) -> Iterator[Found]:
+    """A place of worship named before its kind; never a faith, a nationality, a day or "the local …"."""
+    for m in WORSHIP_NAMED.finditer(text):
+        words = [w.split("-", 1)[1] if re.match(r"[a-z]+-", w) else w for w in m.group(1).split()]
+        if any(w in _NOT_LEADING or w in _FAITH_WORDS or is_common_word(w) or w.lower() in KINSHIP
+               or w.endswith(("ish", "ese", "ian", "an", "ic", "ist")) for w in words):
+            continue
+        yield m.start(), m.end(), "ORG"
+
+
 def _is_plain(word: str) -> bool:
     """A word that cannot be a name's first word: a stop word, a generic modifier or a possessive."""
     return word in STOP_WORDS or word in _GENERIC_BEFORE or word.endswith(("'s", "’s")) or word.isdigit()
@@ -240,6 +259,7 @@ def welsh_places(text: str) -> Iterator[Found]:
 
 def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
     yield from lower_case_names(text, lowercase_style)
+    yield from worship_named(text)
     for m in FLAT.finditer(text):
         yield m.start(), m.end(), "PLACE"
     for m in KIND_THEN_NAME.finditer(text):
