@@ -122,6 +122,8 @@ def test_a_table_row_number_and_other_columns_are_no_identifiers():
     ("I've got three boys - 12, 9 and 6.", "9"),
     ("the girls are 9 and 11 now", "11"),
     ("a letter about Mrs Leung Siu-ling, 74) came", "74"),
+    ("my eldest is 15, youngest 8, and both love football", "8"),
+    ("she's 9 and the baby's 2 now", "2"),
 ])
 def test_ages_in_forms_brackets_lists_and_messages(text, age):
     assert (age, "AGE") in found(text)

@@ -229,6 +229,10 @@ AGE_ANSWER = re.compile(rf"\b(?:how\s+old|(?:your|his|her|their)\s+age)\b[^?\n]{
 AGE_AGAIN = re.compile(rf"[^.!?\n]{{0,80}}?\band\s+({NUMBER})\s+the\s+(?:last|second|third|next|other)\b", re.IGNORECASE)
 AGE_BOUND = re.compile(r"\s*(?:\+|plus\b|and\s+(?:over|under|above|up|older|younger)\b|or\s+(?:over|under|above|older|"
                         r"younger)\b|upwards\b)", re.IGNORECASE)
+# "my eldest is 15, youngest 8", "she's 9 and the baby's 2": a sibling's age right after one found.
+AGE_ALSO = re.compile(rf"\s*(?:,|;|and)\s*(?:the\s+|my\s+|our\s+)?(?:youngest|eldest|oldest|middle(?:\s+one)?|little one|"
+                      rf"other(?:\s+one)?|baby)(?:\s+is|['’]s)?\s+({NUMBER})(?![\w-])(?!\s*(?:minutes?|hours?|days?|weeks?|"
+                      rf"months?|years?(?!\s+old)|o['’]?clock|am\b|pm\b|%))", re.IGNORECASE)
 AGE_AND = re.compile(rf"\s*(?:and|&|n)\s+({NUMBER})(?![\w-])(?=\s*(?:[,.;!?]|$|now\b|this\b|next\b))", re.IGNORECASE)
 _PLURAL_CUES = ("are", "were", "r", "they're", "they’re", "both")
 AGE_OR = re.compile(rf"\s*(?:or|-|–|to)\s*({NUMBER})(?![\w-])", re.IGNORECASE)
@@ -650,6 +654,8 @@ def _ages(text: str) -> Iterator[Found]:
             yield both.start(1), both.end(1), "AGE"  # "the girls are 9 and 11 now"
         if other:
             yield other.start(1), other.end(1), "AGE"  # "I was about 8 or 9"
+        if also := AGE_ALSO.match(text, m.end(1)):
+            yield also.start(1), also.end(1), "AGE"  # "my eldest is 15, youngest 8"
         if again := AGE_AGAIN.match(text, m.end(1)):
             yield again.start(1), again.end(1), "AGE"  # "I was 19 the first time and 31 the last"
 
