@@ -71,6 +71,9 @@ def test_a_place_that_is_an_institution_is_an_organisation(text, entity):
     ("I was a patient at Lindenbrook Hospital for a month.", "Lindenbrook Hospital"),
     ("The Crown Court sent a letter.", "Crown Court"),
     ("Send it to Riverside Surgery, Mill Street, Hexham NE46 1AA.", "Riverside Surgery"),
+    ("My Turning Point worker rang twice.", "Turning Point"),
+    ("We found him through Brightways, a rescue dog charity.", "Brightways"),
+    ("Half the Everton fans were in the pub.", "Everton"),
 ])
 def test_named_services_stay_organisations(text, entity):
     assert kind_of(text, entity) == (entity, "ORG")
@@ -78,6 +81,7 @@ def test_named_services_stay_organisations(text, entity):
 
 @pytest.mark.parametrize(("text", "entity"), [
     ("We came through Nairobi in the end.", "Nairobi"),
+    ("We drove through Gorbals at midnight.", "Gorbals"),
     ("Meet outside Kingsgate Shopping Centre at two.", "Kingsgate Shopping Centre"),
 ])
 def test_places_stay_places(text, entity):
@@ -109,6 +113,7 @@ def test_lower_case_businesses_and_bare_named_services():
                 "see u at skelbrook youth club later")
     assert {("drumcraig housing", "ORG"), ("pellowe foods", "ORG"), ("skelbrook youth club", "ORG")} <= got
     assert not {text for text, _ in found("i do shifts at the youth club and the food bank")} & {"youth club"}
+    assert not found("hiya. see u at breakfast club tmrw then at chess club. ok x")
 
 
 @pytest.mark.usefixtures("rules_only")

@@ -38,6 +38,10 @@ JOB_WORDS = {"Manager", "Worker", "Coordinator", "Co-ordinator", "Officer", "Nur
 _TITLE_BEFORE = re.compile(r"(?<![\w-])(?:Rev|Revd|Reverend|Dr|Mr|Mrs|Ms|Mx|Miss|Prof|Pastor|Imam|Rabbi|Father|Fr|"
                            r"Sister|Auntie|Aunty|Uncle|Cllr|Councillor|Sir|Dame|Lady|Lord)\.?\s+$")
 _JOB_AFTER = re.compile(r"^\s+(?:" + "|".join(JOB_WORDS) + r"|" + "|".join(w.lower() for w in JOB_WORDS) + r")s?\b")
+# Words a job title is made of before its job word ("Peer Support Worker", "Family Link worker").
+_GENERIC_ROLE = {"Peer", "Support", "Family", "Mental", "Health", "Community", "Outreach", "Key", "Care", "Social", "Link",
+                 "Recovery", "Housing", "Advice", "Wellbeing", "Welfare", "Benefits", "Carers", "Youth", "Crisis", "Liaison",
+                 "Clinical", "Senior", "Lead", "Team", "Project", "Service", "Services", "Development", "Engagement"}
 _TITLE_AFTER_COMMA = re.compile(r"^,\s+(?:[A-Z][\w-]*\s+){0,3}(?:" + "|".join(JOB_WORDS) + r")\b")
 # Buildings people live in and streets the model calls organisations ("Larkspur Court", "Gregory Boulevard").
 RESIDENTIAL = {"Mansions", "Heights", "Towers", "Tower", "Flats", "Boulevard", "Quay", "Wynd", "Esplanade",
@@ -51,12 +55,14 @@ _FLAT_LINE_BEFORE = re.compile(r"(?:^|\n)\s*(?:Flat|Apartment|Apt\.?|Room)\s+\d{
 # A product after a measure of it ("two cans of …", "a pint of …"), a pet beside its name, a scheme or visa.
 _MEASURE_BEFORE = re.compile(r"\b(?:pints?|cans?|bottles?|glass(?:es)?|crates?|packs?|packets?|tins?|bags?|boxes?|"
                              r"shots?|jars?|slabs?|tubs?|bars?|cups?|mugs?)\s+of\s+$", re.IGNORECASE)
-PETS = {"dog", "dogs", "cat", "cats", "puppy", "pup", "kitten", "staffie", "staffy", "labrador", "lab", "spaniel",
+PETS = {"dog", "dogs", "cat", "cats", "puppy", "pup", "kitten", "staffie", "staffy", "labrador", "spaniel",
         "collie", "terrier", "greyhound", "lurcher", "whippet", "poodle", "pug", "husky", "rabbit", "bunny", "hamster",
         "guinea pig", "budgie", "parrot", "tortoise", "horse", "pony", "ferret", "rescue dog", "jack russell",
         "cockapoo", "cavapoo", "dachshund", "sausage dog", "bulldog", "alsatian", "rottweiler", "chihuahua", "snake"}
 _PET = "|".join(re.escape(p) for p in sorted(PETS, key=len, reverse=True))
-_PET_AFTER = re.compile(rf"^\s*[(,]\s*(?:(?:our|my|his|her|their|the|a)\s+)?(?:\w+\s+)?(?:{_PET})\b", re.IGNORECASE)
+_PET_AFTER = re.compile(rf"^\s*[(,]\s*(?:(?:our|my|his|her|their|the|a)\s+)?(?:\w+\s+)?(?:{_PET})\b"
+                        r"(?!\s+(?:charity|shelter|rescue|sanctuary|home|café|cafe|centre|trust|club|group|show|walk|walking|"
+                        r"grooming|groomers?|hotel|kennels?|therapy|service|project|farm))", re.IGNORECASE)
 _PET_BEFORE = re.compile(rf"\b(?:our|my|his|her|their|the)\s+(?:\w+\s+)?(?:{_PET})\s*,?\s*$", re.IGNORECASE)
 _SCHEME_AFTER = re.compile(r"^\)?\s+(?:visa|scheme|benefits?|payments?|allowance|route|status|passport|card|"
                            r"credit|award|sanction)\b", re.IGNORECASE)
@@ -150,7 +156,7 @@ def as_place(text: str, start: int, end: int) -> tuple[int, int] | None:
 # Music named by what is done with it ("the … on repeat", "listening to …"): a band, no organisation.
 _MUSIC_BEFORE = re.compile(r"\b(?:listen(?:s|ed|ing)?\s+to|blasting|singing|sang|sing\s+along\s+to)\s+(?:the\s+)?$",
                            re.IGNORECASE)
-_MUSIC_AFTER = re.compile(r"^\s+(?:on\s+repeat|gigs?|concerts?|albums?|songs?|tracks?|lyrics|tribute|fans?)\b", re.IGNORECASE)
+_MUSIC_AFTER = re.compile(r"^\s+(?:on\s+repeat|gigs?|albums?|songs?|lyrics)\b", re.IGNORECASE)
 # A place followed by the kind of institution it is ("… children's home", "… Hospital" in lower case).
 _INSTITUTION_AFTER = re.compile(r"^\s+(?:(?:children['’]?s|care|nursing|residential|group)\s+home|school|hospital|hospice|"
                                 r"unit|ward|surgery|clinic|academy|college|nursery|practice|shelter|refuge|warehouse|foodbank|"
@@ -163,6 +169,10 @@ _BODY_LAST = {"hub", "centre", "center", "unit", "suite", "clinic", "surgery", "
 _WORSHIP_FIRST = {"Capel", "Eglwys", "Masjid", "Gurdwara", "Mandir", "Jamia", "Jame", "Shree", "Shri", "Sri"}
 
 
+_GOT_THROUGH = re.compile(r"\b(?:got|get|gets|getting|found|find|finds|housed|referred|place|placed|flat|house|job|"
+                          r"support|help|counselling)\b(?:\s+[\w'’]+){0,4}?\s+through\s+$", re.IGNORECASE)
+
+
 def as_org(text: str, start: int, end: int) -> bool:
     """Is a "place" an organisation: a home, school or unit by the word after it, or a town's name with a body's
     words after it ("… Refugee Welcome", "… Community Allotment")?"""
@@ -170,7 +180,7 @@ def as_org(text: str, start: int, end: int) -> bool:
     if _INSTITUTION_AFTER.match(text[end:end + 30]) or words[-1].lower() in _BODY_LAST \
             and words[-2:-1] != ["Shopping"] or words[0] in _WORSHIP_FIRST and len(words) > 1:
         return True  # "… children's home", "horton hope hub", "Masjid …", "Capel …"
-    if len(words) == 1 and re.search(r"\bthrough\s+$", text[max(0, start - 10):start]) \
+    if len(words) == 1 and _GOT_THROUGH.search(text[max(0, start - 40):start]) \
             and words[0] not in gazetteer() and words[0] not in abroad():
         return True  # "got my flat through …"
     tail = words[1:]
@@ -193,8 +203,10 @@ def nothing_named(text: str, start: int, end: int) -> bool:
         return True  # "silver Ford Focus"
     if lower in SCHEMES or _SCHEME_AFTER.match(after) and span.isupper() or re.match(r"^[A-Z]+\($", span):
         return True  # "stop my UC", "the BN(O) visa"
-    if words[-1] in JOB_WORDS or _JOB_AFTER.match(after):
-        return True  # "Peer Support Worker"
+    job = _JOB_AFTER.match(after)
+    if words[-1] in JOB_WORDS or job and (all(w in _GENERIC_ROLE for w in words) or job.group().strip()[:1].isupper()
+                                          and all(is_common_word(w) for w in words)):
+        return True  # "Peer Support Worker", "Support worker"; but "my Turning Point worker" is an organisation's
     if span.isupper() and span.isalpha() and re.match(r"^\s+\d{3,}", after):
         return True  # "RXK 0091573": the letters of a record number
     if len(words) == 1 and span in ("Methodist", "Baptist", "Catholic", "Anglican", "Pentecostal", "Quaker",

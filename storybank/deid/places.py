@@ -96,7 +96,7 @@ SAINT = re.compile(r"(?<![\w-])St\.?\s+[A-Z][a-z]+(?:’s|'s)(?![\w-])(?!\s+wort
 OUR_LADY = re.compile(r"(?<![\w-])Our Lady(?:\s+(?:of|Help of|Queen of|Star of))?(?:\s+(?:the\s+)?[A-Z][a-z]+)+(?![\w-])")
 # "the flat on Five Springs", "lives on Cowgate": a street known without its suffix.
 ON_STREET = re.compile(r"\b(?:flat|house|home|shop|live|lives|lived|living|grew up|moved|neighbours?|next door|hostel|"
-                       r"bedsit|b&b|room|stays?|staying|stayed)\s+on\s+"
+                       r"bedsit|b&b)\s+on\s+"
                        r"((?:[A-Z][a-z’'-]+)(?:\s+[A-Z][a-z’'-]+)?)(?![\w-])")
 WARD = re.compile(r"(?<![\w-])(?:[Ww]ard\s+\d{1,3}[A-Za-z]?|[A-Z][a-z]+\s+Ward)(?![\w-])")
 ESTATE = re.compile(r"(?<![\w-])((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)\s+(?:[Ee]state|[Ff]lats|[Tt]ower)\b")
@@ -221,6 +221,11 @@ def worship_named(text: str) -> Iterator[Found]:
         yield m.start(), m.end(), "ORG"
 
 
+_DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "tonight", "today",
+         "tomorrow", "january", "february", "march", "april", "june", "july", "august", "september", "october",
+         "november", "december"}
+
+
 def _is_plain(word: str) -> bool:
     """A word that cannot be a name's first word: a stop word, a generic modifier or a possessive."""
     return word in STOP_WORDS or word in _GENERIC_BEFORE or word.endswith(("'s", "’s")) or word.isdigit()
@@ -245,7 +250,9 @@ def lower_case_names(text: str, lowercase_style: bool) -> Iterator[Found]:
                 yield m.start(1), m.end(1), "PLACE"
         for m in BARE_NAMED_SERVICE.finditer(text):
             word = m.group(1)
-            if not _is_plain(word) and word not in _WHAT_A_SERVICE_DOES and word not in PRONOUNS_AND_KIN:
+            kind_named = len(m.group().split()) >= 4  # "at … youth club"
+            if not _is_plain(word) and word not in _WHAT_A_SERVICE_DOES and word not in PRONOUNS_AND_KIN \
+                    and word not in _DAYS and (kind_named or not is_ordinary_word(word)):  # never "at breakfast club"
                 yield m.start(1), m.end(), "ORG"
 
 
@@ -265,7 +272,8 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
     for m in KIND_THEN_NAME.finditer(text):
         first = m.group(1).split()[0]
         if first.lower() not in STOP_WORDS and not is_first_name(first) and first.lower() not in KINSHIP \
-                and not sentence_start(text, m.start(1)):
+                and not sentence_start(text, m.start(1)) \
+                and not any(w.lower() in _DAYS or w.lower() in NOT_PLACES for w in m.group(1).split()):
             yield m.start(1), m.end(1), "ORG"
     for m in WARD.finditer(text):  # a hospital's ward is part of the organisation (MARKING.md)
         if m.group().split()[0] not in _NOT_LEADING:

@@ -47,7 +47,7 @@ TEXTING = {"im", "ive", "id", "ill", "hes", "shes", "theyre", "youre", "dont", "
            "strava", "spotify", "netflix", "uber", "deliveroo", "corsa", "astra", "fiesta", "transit",
            "micra", "clio", "yaris", "qashqai", "zafira", "mondeo", "cpn", "amhp", "hca", "rmn", "sw",
            "insta", "ig", "fb", "discord", "telegram", "twitch", "bluesky", "onlyfans",
-           "2nite", "2nyt", "2day", "2moro", "2morrow", "2mrw", "gr8", "l8r", "b4", "yday", "wiv", "cahms"}
+           "2nite", "2nyt", "2day", "2moro", "2morrow", "2mrw", "tmrw", "tmw", "tomoz", "2mz", "gr8", "l8r", "b4", "yday", "wiv", "cahms"}
 STREET_ENDINGS = {"road", "street", "lane", "avenue", "close", "drive", "crescent", "terrace", "estate", "way",
                   "centre", "surgery", "practice", "general", "infirmary", "project", "unit", "hub", "clinic", "lodge",
                   "trust", "trinity", "cross", "rd", "st", "ave", "club", "court", "gardens"}
