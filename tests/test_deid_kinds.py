@@ -137,3 +137,9 @@ def test_a_place_of_worship_by_its_name_before_its_kind():
     assert ("Darul Uloom mosque", "ORG") in found("On Fridays we go to the Darul Uloom mosque on Carlton Road.")
     assert ("Noor ul-Huda masjid", "ORG") in found("He teaches at the Noor ul-Huda masjid now.")
     assert not any(kind == "ORG" for _, kind in found("We went to the Polish church, then the Sikh temple."))
+
+
+@pytest.mark.usefixtures("rules_only")
+def test_a_lower_case_house_by_its_name_but_not_somebodys_home():
+    got = found("hiya. the night i walked out of glenmorrow house i rang u. then i slept at tanvirs house. ok x")
+    assert ("glenmorrow house", "ORG") in got and ("tanvirs house", "ORG") not in got

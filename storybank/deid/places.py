@@ -184,6 +184,8 @@ FLAT = re.compile(rf"(?<![\w-])(?:Flat|Apartment)\s+\d{{1,4}}[A-Za-z]?(?:,?\s+\d
 # Lower-case businesses and landlords by their trade: "westlink housing", "fenmarsh foods".
 _TRADE = r"(?:housing|homes|foods|lettings|motors|logistics|construction|recruitment|builders|cleaning|catering|ltd)"
 LOWER_TRADE = re.compile(rf"(?<![\w-])([a-z][a-z’'-]+)\s+{_TRADE}(?![\w'’-])")
+# "walked out of ashgrove house": in lower-case writing, a word no dictionary knows before "house" names a unit or hostel.
+LOWER_HOUSE = re.compile(r"(?<![\w’'-])([a-z][a-z’'-]{3,})\s+house(?![\w’'-])")
 # "at roundhouse youth club": in lower-case writing, a bare word before a kind of service, with no article, is its name.
 BARE_NAMED_SERVICE = re.compile(r"\b(?:at|to|from|with|through|into|via)\s+([a-z][a-z’'-]+)\s+(?:(?:youth|community|family|"
                                 r"day|health|resource|recovery|wellbeing|sports?|boxing|football|social|working men'?s)\s+)?"
@@ -245,6 +247,11 @@ def lower_case_names(text: str, lowercase_style: bool) -> Iterator[Found]:
         if not _is_plain(m.group(1)) and not is_ordinary_word(m.group(1)):
             yield m.start(), m.end(), "ORG"
     if lowercase_style:
+        for m in LOWER_HOUSE.finditer(text):
+            word = m.group(1)
+            if not _is_plain(word) and not is_ordinary_word(word) and not is_first_name(word.capitalize()) \
+                    and not (word.endswith("s") and not word.endswith("ss")):
+                yield m.start(), m.end(), "ORG"  # never "priyas house": somebody's home, its apostrophe dropped
         for m in ON_THE_ESTATE.finditer(text):
             if not is_ordinary_word(m.group(1)) and not is_first_name(m.group(1).capitalize()):
                 yield m.start(1), m.end(1), "PLACE"
@@ -252,7 +259,8 @@ def lower_case_names(text: str, lowercase_style: bool) -> Iterator[Found]:
             word = m.group(1)
             kind_named = len(m.group().split()) >= 4  # "at … youth club"
             if not _is_plain(word) and word not in _WHAT_A_SERVICE_DOES and word not in PRONOUNS_AND_KIN \
-                    and word not in _DAYS and (kind_named or not is_ordinary_word(word)):  # never "at breakfast club"
+                    and word not in _DAYS and (kind_named or not is_ordinary_word(word)) \
+                    and not (word.endswith("s") and not word.endswith("ss")):  # never "at breakfast club", "to priyas house"
                 yield m.start(1), m.end(), "ORG"
 
 
