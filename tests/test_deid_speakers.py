@@ -144,3 +144,55 @@ def test_a_forms_list_keeps_a_name_with_its_initial():
 def test_repeated_form_labels_and_chat_roles_are_no_speakers():
     text = "Action: book the room\nAction: bring forms\nNote: hall\nNote: snacks\nmum: where r u\nme: bus\nmum: ok"
     assert people(text) == []
+
+
+def test_lower_case_chat_mentions_greetings_with_an_emoji_and_a_possessive_after_this_is():
+    text = ("[18:01] marta: me n oisin at the pool after 6\n"
+            "[18:02] marta: oisin's new goggles lol\n"
+            "[18:04] gethin: happy birthday oisin 🎉 see u there\n"
+            "[18:05] gethin: just heard from saoirse, she cant make it\n"
+            "[18:06] +44 7700 900111: hi this is dean's mum, he's got a cold\n")
+    found = people(text)
+    assert found.count("oisin") == 3
+    assert "saoirse" in found and "dean" in found
+
+
+def test_a_list_of_people_after_a_shout_out_or_new_members():
+    found = people("Shout out to Ellie, Sunny and Rocco for the raffle. New members: Tomasz, Lars and Big Fez. Welcome!")
+    assert {"Ellie", "Sunny", "Rocco", "Tomasz", "Lars", "Big Fez"} <= set(found)
+
+
+def test_a_list_of_things_after_thanks_to_is_nobody():
+    found = people("We said thanks to Tesco, Greggs and Asda for the food.")
+    assert "Greggs" not in found and "Asda" not in found
+
+
+def test_a_worker_named_after_their_body_a_nickname_leading_a_list_item_and_a_shortened_name():
+    assert "Nerys" in people("Who referred you? My support worker at Tallis Housing, Nerys.")
+    found = people('Residents:\n- "Tank" (Lewis Byrne), 41, room 3\n')
+    assert "Tank" in found and "Lewis Byrne" in found
+    assert "Olu" in people("She lives with her son Olusegun (Olu) and his wife.")
+
+
+def test_a_lower_case_name_after_name_was_a_lower_case_doctor_and_initials_with_a_surname():
+    assert "dean" in people("can u ring the housing officer, i think his name was dean?")
+    assert "dr okonkwo" in people("Replies:\nsparrow99: dr okonkwo says wait a month\n")
+    assert "j k mcbride" in people("pay it to sort code 11-22-33, name j k mcbride. ta")
+    assert people("every contract must name a real person") == []
+
+
+def test_names_in_a_markdown_table_under_a_name_column():
+    text = ("| Name | DOB | Review |\n|---|---|---|\n| Adaeze Okoro | 01/02/1990 | May |\n"
+            "| Citizens Advice | – | June |\n")
+    found = people(text)
+    assert "Adaeze Okoro" in found and "Citizens Advice" not in found
+
+
+def test_royals_authors_read_firms_welsh_places_and_salutations_are_nobody():
+    found = people("Dear Colleague,\nI read Zadie Smith and watched Princess Anne. "
+                   "He worked at Pike & Lowe near Heol y Felin and Ysgol Penrhos.\nFella called Deji was there. "
+                   "I had a Fenwicks bag. Everyone at the Swan called him Deji.\nCHI: 0101011234\n")
+    for nobody in ("Colleague", "Zadie Smith", "Princess Anne", "Pike", "Lowe", "Felin", "Ysgol Penrhos", "Fella",
+                   "Fenwicks", "Swan", "CHI"):
+        assert nobody not in found, nobody
+    assert "Deji" in found

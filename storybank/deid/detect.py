@@ -440,7 +440,8 @@ def _wanted(text: str, found: list[Proposal], placed: set[tuple[int, int]] = fro
             if key(p.text) in CHAINS and p.type != "PERSON":
                 continue  # "worked at Primark", "parked up at Morrisons": a chain in passing
             if not_small(p.text) and not (p.type == "PERSON" and _a_person_named_like_a_city(text, p.start, p.end)) \
-                    or p.text.lower() in places.NOT_PLACES or p.text.lower() in _CALENDAR \
+                    or p.text.lower() in places.NOT_PLACES and not (p.type == "PERSON" and (p.start, p.end) in placed) \
+                    or p.text.lower() in _CALENDAR \
                     or p.text.lower() in names.NOT_NAMES:
                 continue  # "Luton", "Glossop", "Urdu" whatever the model calls them
             if p.type == "PLACE" and p.text in places.abroad():
@@ -466,7 +467,7 @@ def _wanted(text: str, found: list[Proposal], placed: set[tuple[int, int]] = fro
                     and (p.start, p.end) not in placed:
                 p = Proposal(p.start, p.end, p.text, "ORG", p.source)  # "with ELFT staff": an acronym names a body
             if p.type == "PERSON" and " " not in p.text and not is_first_name(p.text) and not is_common_word(p.text) \
-                    and _PLACE_BEFORE.search(text[max(0, p.start - 30):p.start]):
+                    and _PLACE_BEFORE.search(text[max(0, p.start - 30):p.start]) and (p.start, p.end) not in placed:
                 p = Proposal(p.start, p.end, p.text, "PLACE", p.source)  # "a lad from Seedley told me"
             if p.type == "PERSON" and _is_town(p.text) and re.search(
                     r"\b(?:in|at|from|to|near|around|round|outside|into|towards|of|across)\s+$", text[:p.start]):

@@ -28,7 +28,7 @@ TITLED = re.compile(rf"(?<![\w])(?:Station Officer|{'|'.join(re.escape(t) for t 
                     rf"(?:\s+{_NAME})?(?![\w-])")
 TITLED_LOWER = re.compile(r"(?<![\w])(?:dr|mr|mrs|ms|miss|nurse|auntie|aunty|uncle|pastor|imam|coach)\.?\s+([a-z][a-z'’-]+)"
                           r"(?![\w-])")
-CALLED = re.compile(rf"\b(?:calls? me|call me|known as|goes by|my name'?s|my name is|i'm called|names|name'?s|"
+CALLED = re.compile(rf"\b(?:calls? me|call me|known as|goes by|my name'?s|my name is|i'm called|names|name'?s|name was|"
                     rf"hey,? it'?s|hiya,? it'?s|hi,? it'?s)\s+({_NAME})(?![\w-])", re.IGNORECASE)
 NAME_WORD = re.compile(rf"{_NAME}")
 _NAME_RUN = re.compile(rf"{_NAME}(?:\s+{_NAME}){{0,2}}")
@@ -84,6 +84,8 @@ NOT_NAMES = {"january", "february", "march", "april", "may", "june", "july", "au
              "ta-ra", "tara-ra", "ta-ta", "tarra", "salaam", "salam", "salaams", "assalam", "assalamu", "asalaam",
              "alaikum", "walaikum", "khuda", "inshallah",
              # Weekdays as texts shorten them ("is Weds 16th").
+             # "I'm" read as a name after a speaker's label; a letter's greeting to nobody by name.
+             "i'm", "i’m", "im", "i've", "i'd", "i'll", "colleague", "colleagues", "madam", "sir/madam",
              "weds", "wed", "tues", "tue", "thurs", "thur", "thu", "fri", "mashallah", "alhamdulillah", "bismillah", "namaste", "shalom"}
 _NOBODY = NOT_NAMES | PRONOUNS | KINSHIP  # (lower-cased words that never name a person)
 # The fields of forms and notes that label a line ("Tel: 0…", "Follow-up: …"): no speaker.
@@ -121,10 +123,9 @@ def titled(text: str, lower: bool) -> Iterator[Found]:
             continue  # "I'll call him Mr D": an initial that hides a name
         if last.lower() not in NOT_NAMES and last not in _PLACE_ENDINGS:
             yield m.start(), m.end(), "PERSON"
-    if lower:
-        for m in TITLED_LOWER.finditer(text):
-            if not is_ordinary_word(m.group(1)):
-                yield m.start(), m.end(), "PERSON"
+    for m in TITLED_LOWER.finditer(text):  # "dr okafor says": a title in lower case before no English word
+        if not is_ordinary_word(m.group(1)) and (lower or not is_common_word(m.group(1))):
+            yield m.start(), m.end(), "PERSON"
 
 
 # "went round to priya's", "stayed at Kemi's last night": somebody's home named by its owner.
@@ -442,6 +443,47 @@ _PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den"
               "el", "ap", "ab", "ní", "nic", "mac", "y", "dos", "das", "do"}
 
 
+# Nobody in the story: a royal ("Princess Anne"), an author read or a singer listened to ("reading Zadie Smith").
+_ROYAL = re.compile(r"(?:Prince|Princess|King|Queen|Duke|Duchess|Pope)\s+[A-Z]")
+_PUBLIC_BEFORE = re.compile(r"\b(?:read|reading|reads|listened to|listening to|listen to|a book by|books by|songs? by|"
+                            r"albums? by|novels? by|interviews? with)\s+$", re.IGNORECASE)
+# "worked at Brindle & Sons", "a job at Pike & Lowe": a firm named for its founders.
+_FIRM = re.compile(r"[A-Z][\w'’-]*\s*&\s*[A-Z][\w'’-]*")
+_FIRM_BEFORE = re.compile(r"\b(?:at|for|by|with|from|joined)\s+$")
+# Welsh names of places and buildings ("Ysgol Penrhos", "Heol y Felin", "Caffi'r Orsaf").
+_WELSH_PLACE = {"Ysgol", "Heol", "Ffordd", "Stryd", "Lôn", "Caffi", "Capel", "Eglwys", "Canolfan", "Neuadd", "Ysbyty",
+                "Meddygfa", "Cylch", "Coleg", "Tafarn", "Gwesty", "Siop", "Clwb", "Maes", "Parc", "Cae", "Nant", "Bont",
+                "Pont", "Afon", "Cwm", "Llyn", "Ffynnon"}
+_WELSH_ARTICLE_BEFORE = re.compile(r"(?:[A-Z][\w'’-]*\s+yr?\s+|[A-Z]\w*['’]r\s+)$")
+
+
+_KIND_WORDS = {"fella", "feller", "fellow", "bloke", "geezer", "chap", "guy", "lad", "lass", "lassie", "dude", "woman",
+               "man", "girl", "boy", "lady", "gent", "bird", "kid"}
+
+
+def _nobody_here(text: str, start: int, end: int) -> bool:
+    """A "person" that is a royal, an author or a singer, a firm, a Welsh place, a thing "called" X, a field."""
+    span, before = text[start:end], text[max(0, start - 30):start]
+    first = span.split()[0] if span.split() else span
+    if _ROYAL.match(span) or re.search(r"\b(?:Prince|Princess|King|Queen|Duke|Duchess)\s+$", before) \
+            or _PUBLIC_BEFORE.search(before):
+        return True
+    for m in _FIRM.finditer(text, max(0, start - 30), min(len(text), end + 30)):
+        if m.start() <= start and end <= m.end() and _FIRM_BEFORE.search(text, max(0, m.start() - 10), m.start()):
+            return True
+    if first in _WELSH_PLACE or _WELSH_ARTICLE_BEFORE.search(before):
+        return True
+    if " " not in span and _A_KIND_CALLED.match(text, end) and re.search(r"(?:^|[.!?:]\s*)$", before) \
+            and (span.lower() in _KIND_WORDS or is_ordinary_word(span.lower()) and not is_first_name(span)):
+        return True  # "Fella called Dev", "Bloke named Sid"
+    if " " not in span and re.search(r"\b(?:a|an)\s+$", before) and re.match(r"\s+[a-z]", text[end:end + 3]):
+        return True  # "a Fenwicks bag": a brand before a thing
+    if re.search(r"\b(?:at|in|to|from|near|outside|round)\s+the\s+$", before) and " " not in span \
+            and not is_first_name(span):
+        return True  # "everyone at the Swan"
+    return span.lower() in FIELDS and text[end:end + 1] == ":"  # "CHI: 0101…"
+
+
 def person_span(text: str, start: int, end: int, cut: bool) -> tuple[int, int] | None:
     """The part of a "person" that names somebody, or None for a pet, a day or a phrase in another language.
 
@@ -453,7 +495,7 @@ def person_span(text: str, start: int, end: int, cut: bool) -> tuple[int, int] |
     if _PET_BEFORE.search(text[max(0, start - 30):start]) or _DAY_AFTER.match(text[end:end + 8]) \
             or _A_KIND_CALLED.match(text, end) and re.search(r"\b(?:a|an)\s+$", text[max(0, start - 4):start]) \
             or _NOT_A_PERSON_AFTER.match(text, end) or _INITIALS.fullmatch(text[start:end]) \
-            or re.search(r"\s(?:dot|underscore)$", text[start:end]):
+            or re.search(r"\s(?:dot|underscore)$", text[start:end]) or _nobody_here(text, start, end):
         return None
     if cut:
         words = list(re.finditer(r"\S+", text[start:end]))

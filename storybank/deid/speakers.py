@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from storybank.deid.given_names import is_first_name, last_names
-from storybank.deid.names import _CUE_NOUNS, FIELDS, NOT_NAMES, TITLES
+from storybank.deid.names import _CUE_NOUNS, _RELATIONS, FIELDS, NOT_NAMES, TITLES
 from storybank.deid.words import KINSHIP, PRONOUNS, TEXTING, is_common_word, is_ordinary_word
 
 Found = tuple[int, int, str]
@@ -80,14 +80,15 @@ _GREETING = re.compile(
     r"(?im)(?:^|[.!?:]\s+|\]\s*)(?:hi|hiya|hey|heya|hello|hallo|hej|hola|ciao|salaam|salam|morning|good morning|"
     r"afternoon|good afternoon|evening|good evening|night|nite|alright|dear|thanks|thank you|cheers|ta|bye|"
     r"love you|miss you|happy birthday|congrats|congratulations)[ \t]*,?[ \t]+"
-    rf"(?P<name>{_WORD}(?:[ \t]+(?-i:[A-Z]){_WORD})?)(?=[ \t]*(?:[,.!?:\n]|$|x+\b|[ \t]+[a-z]))")
+    rf"(?P<name>{_WORD}(?:[ \t]+(?-i:[A-Z]){_WORD})?)(?=[ \t]*(?:[,.!?:\n]|$|x+\b|[ \t]+[a-z]|[^\w\s'’-]))")
 _SIGN_OFF = re.compile(
     r"(?im)^[ \t]*(?:yours sincerely|yours faithfully|yours truly|yours|kind regards|warm regards|best regards|"
     r"warmest regards|regards|best wishes|warm wishes|many thanks|thanks again|thanks|thank you|with thanks|"
     r"with love|love|lots of love|all the best|best|cheers|take care|speak soon|in solidarity|respectfully)"
     rf"[ \t]*[,.!]?[ \t]*\n[ \t]*(?P<name>(?-i:[A-Z]){_WORD}(?:[ \t]+(?:(?-i:[A-Z]){_WORD}|[A-Z]\.)){{0,3}})[ \t]*(?:,|\n|$)")
 _HERE = re.compile(rf"(?m)(?:^|[,.!?]\s+)(?P<name>(?-i:[A-Z]){_WORD}|[a-z]{{2,}})[ \t]+here\b(?=[ \t]*[,.!:\n]|[ \t]+(?:from|with|again)\b)")
-_ITS = re.compile(rf"(?i)\b(?:it'?s|it’s|its|this is)[ \t]+(?P<name>{_WORD})(?=[ \t]*(?:[,.!\n]|$|[ \t]+(?:here|from)\b))")
+_ITS = re.compile(rf"(?i)\b(?:it'?s|it’s|its|this is)[ \t]+(?P<name>{_WORD}?)(?=[ \t]*(?:[,.!\n]|$|[ \t]+(?:here|from)\b)"
+                  rf"|['’]s[ \t]+(?:{_RELATIONS})\b)")  # "this is kez's mum"
 
 
 def _a_name_in(words: list[str], lower_ok: bool) -> bool:
@@ -113,7 +114,9 @@ def letters(text: str) -> Iterator[Found]:
     for pattern in (_HERE, _ITS):
         for m in pattern.finditer(text):
             word = m.group("name")
-            if _could_name(word) and not is_common_word(word) and (pattern is _HERE or is_first_name(word.capitalize())):
+            owner = pattern is _ITS and text[m.end("name"):m.end("name") + 1] in "'’"  # "this is kez's mum"
+            if _could_name(word) and (not is_common_word(word) or owner and is_first_name(word.capitalize())) \
+                    and (pattern is _HERE or is_first_name(word.capitalize())):
                 yield m.start("name"), m.end("name"), "PERSON"
 
 
@@ -135,7 +138,7 @@ def nicknames(text: str) -> Iterator[Found]:
         bracketed = m.group("open") == "("
         if not _nameish(first, as_first=True) or first.isupper() or any(c.isdigit() for c in first) \
                 or not all(_a_nickname(w, bracketed) for w in nick.split()) \
-                or bracketed and (" " in nick or not (last or is_first_name(first))):
+                or bracketed and (" " in nick or not (last or is_first_name(first) or _shortens(nick, first))):
             continue  # never "Exeter CMHT (Wonford House)", "RO0284471 (Royal Oldham)"
         yield m.start("first"), m.end("first"), "PERSON"
         yield m.start("nick"), m.end("nick"), "PERSON"
@@ -145,6 +148,11 @@ def nicknames(text: str) -> Iterator[Found]:
         if all(_nameish(w) or is_first_name(w) for w in m.group("nick").split()) \
                 or m.group().rstrip()[-1] in "\"”'’" and m.group("nick").lower() not in _NOBODY:
             yield m.start("nick"), m.end("nick"), "PERSON"
+
+
+def _shortens(nick: str, first: str) -> bool:
+    """A nickname made from the start of the name ("Olusegun (Olu)", "Krzysztof (Krzys)")."""
+    return len(nick) < len(first) and nick[:2].lower() == first[:2].lower()
 
 
 def _a_nickname(word: str, bracketed: bool) -> bool:
@@ -286,6 +294,102 @@ def texting(text: str, lower: bool) -> Iterator[Found]:
             yield m.start("name"), m.end("name"), "PERSON"
 
 
+# "me n kez after 11", "just heard from kez", "seen kez at the shops": a lower-case name only a person can be.
+_MET_LOWER = re.compile(r"\b(?:me[ \t]+(?:n|and|an|&)|(?:just[ \t]+)?(?:heard from|seen|saw|bumped into|ran into|"
+                        r"met up with|hanging with|chilling with))[ \t]+(?P<name>[a-z][a-z'’-]+?)(?:['’]s)?(?![\w'’-])")
+# "Shout out to Ama, Rocco and Big Tel", "New members this month: Ama, Rocco and Tel": a list of people.
+_LIST_CUE = re.compile(r"(?i)\b(?:shout[ -]?outs?[ \t]+to|big[ \t]+thanks[ \t]+to|thanks[ \t]+to|thank[ \t]+you[ \t]+to|"
+                       r"welcome[ \t]+to[ \t]+our[ \t]+new[ \t]+\w+,?|(?:new|our)[ \t]+(?:members|volunteers|starters|"
+                       r"faces|recruits|arrivals)(?:[ \t]+this[ \t]+\w+)?[ \t]*:|welcome(?:[ \t]+back)?[ \t]+to(?=[ \t]+[A-Z]"
+                       r"[\w'’-]*,))[ \t]+")
+_LIST_NAME = re.compile(r"(?:(?:Big|Wee|Lil|Little|Young|Old)[ \t]+)?[A-Z][a-z'’-]+(?![\w'’-])")
+# "My worker at Tallis Housing, Nerys.": a worker named after the body they work for.
+_WORKER_AT = re.compile(rf"(?i)\b(?:my|our|his|her|their|the)[ \t]+(?:{_CUE_NOUNS})[ \t]+(?:at|from)[ \t]+"
+                        r"(?-i:[A-Z][\w'’&-]*)(?:[ \t]+(?:of[ \t]+|the[ \t]+|&[ \t]+)?(?-i:[A-Z][\w'’&-]*)){0,5},[ \t]*"
+                        r"(?P<name>(?-i:[A-Z][a-z'’-]+))(?=[ \t]*(?:[.,!?;)\n]|$))")
+# "i think his name was dean?": a lower-case first name where only a name stands, in any writing.
+_NAME_WAS = re.compile(r"(?i)\bname(?:'s|’s| is| was)[ \t]+(?P<name>(?-i:[a-z][a-z'’-]+))(?=[ \t]*(?:[?.!,\n]|$))")
+# "- "Tank" (Lewis Byrne), 41": a list item led by a nickname in quotes, the name in brackets.
+_NICK_ITEM = re.compile(rf"(?m)^[ \t]*(?:[-*•]|\d{{1,2}}[.)])[ \t]+[\"“'‘](?P<nick>{_NAME}(?:[ \t]{_NAME})?)[\"”'’]"
+                        rf"[ \t]+\((?P<name>{_NAME}(?:[ \t]+{_NAME}){{0,2}})\)")
+# "name j k mcbride", "account name d o'neill": a name as initials and a surname in lower case.
+_NAME_INITIALS = re.compile(r"\bname[ \t]*:?[ \t]+(?P<name>(?![ai][ \t])(?:[a-z]\.?[ \t]+){1,3}[a-z][a-z'’-]{2,})(?![\w'’-])")
+
+
+def mentions(text: str, lower: bool) -> Iterator[Found]:
+    """Names a chat mentions, lists of people, a worker after their body, a nickname leading a list item."""
+    for m in _NAME_WAS.finditer(text):
+        word = m.group("name")
+        if is_first_name(word.capitalize()) and word not in STOP_WORDS and word.lower() not in _NOBODY:
+            yield m.start("name"), m.end("name"), "PERSON"
+    for m in _MET_LOWER.finditer(text):
+        word = m.group("name")
+        if _lower_name(word, lower) and not word.endswith(("ing", "ed")):
+            yield m.start("name"), m.end("name"), "PERSON"
+    for m in _LIST_CUE.finditer(text):
+        items, pos = [], m.end()
+        while True:
+            w = _LIST_NAME.match(text, pos)
+            if not w:
+                break
+            items.append(w)
+            sep = re.match(r"[ \t]*(?:,[ \t]*(?:and[ \t]+|&[ \t]+)?|[ \t]+(?:and|&)[ \t]+)", text[w.end():])
+            if not sep or not re.match(r"[A-Z]", text[w.end() + sep.end():w.end() + sep.end() + 1]):
+                break
+            pos = w.end() + sep.end()
+        bare = [w.group().split()[-1] for w in items]
+        if len(items) < 2 or any(b.lower() in _NOBODY or b.lower() in STOP_WORDS or b in TITLES for b in bare) \
+                or not any(is_first_name(b) for b in bare) \
+                or sum(is_first_name(b) or not is_common_word(b) and not is_ordinary_word(b) for b in bare) < 2:
+            continue  # a list of people: two first names, or one and a word no dictionary knows
+        for w in items:
+            yield w.start(), w.end(), "PERSON"
+    for m in _WORKER_AT.finditer(text):
+        name = m.group("name")
+        if name.lower() not in _NOBODY and (is_first_name(name) or not is_common_word(name)):
+            yield m.start("name"), m.end("name"), "PERSON"
+    for m in _NICK_ITEM.finditer(text):
+        if all(_a_nickname(w, False) for w in m.group("nick").split()) \
+                and all(_nameish(w) for w in m.group("name").split()):
+            yield m.start("nick"), m.end("nick"), "PERSON"
+            yield m.start("name"), m.end("name"), "PERSON"
+    for m in _NAME_INITIALS.finditer(text):
+        surname = m.group("name").split()[-1]
+        if surname not in STOP_WORDS and surname.capitalize() in last_names() or not is_ordinary_word(surname) and not is_common_word(surname):
+            yield m.start("name"), m.end("name"), "PERSON"
+
+
+_TABLE_ROW = re.compile(r"(?m)^[ \t]*\|(.*)\|[ \t]*$")
+_NAME_HEADER = re.compile(r"(?i)^(?:(?:full |client |patient |resident |member |person'?s? |child'?s? |first |"
+                          r"sur|last |family |preferred )?name|who|client|patient|resident|member|person|child|attendee|"
+                          r"volunteer|contact|worker|staff member)$")
+
+
+def table_cells(text: str) -> Iterator[Found]:
+    """The cells of a Markdown table under a column for names ("| Name | DOB |")."""
+    rows = list(_TABLE_ROW.finditer(text))
+    column: int | None = None
+    for row in rows:
+        cells = row.group(1).split("|")
+        if all(re.fullmatch(r"[ \t]*:?-{2,}:?[ \t]*", c) for c in cells):
+            continue  # the rule under the header
+        heads = [i for i, c in enumerate(cells) if _NAME_HEADER.match(c.strip().strip("*"))]
+        if heads:
+            column = heads[0]
+            continue
+        if column is None or column >= len(cells):
+            continue
+        offset = row.start(1) + sum(len(c) + 1 for c in cells[:column])
+        cell = cells[column]
+        value = cell.strip().strip("*").strip()
+        words = value.split()
+        if not 1 <= len(words) <= 4 or not all(re.fullmatch(rf"{_NAME}|[A-Z]\.?", w) for w in words) \
+                or not all(_nameish(w) or len(w.rstrip(".")) == 1 for w in words):
+            continue  # "| Citizens Advice |" under "Name" is a body
+        start = offset + cell.index(value)
+        yield start, start + len(value), "PERSON"
+
+
 def casings(names: Iterable[str]) -> set[str]:
     """Other casings of the people's names found, to find their other mentions ("Rêbaz", "RÊBAZ", "rêbaz").
 
@@ -308,4 +412,5 @@ def casings(names: Iterable[str]) -> set[str]:
 
 def find(text: str, lower: bool) -> list[Found]:
     """Everything above, for detect.py: names put where only a name stands."""
-    return [*labels(text), *letters(text), *nicknames(text), *fields(text), *texting(text, lower)]
+    return [*labels(text), *letters(text), *nicknames(text), *fields(text), *texting(text, lower), *mentions(text, lower),
+            *table_cells(text)]
