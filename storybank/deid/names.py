@@ -337,7 +337,7 @@ _NAME_HEADING = re.compile(r"(?m)^#{1,6}[ \t]+([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'
 
 # "FACILITATOR (Dawn): Right…": a speaker's role, then the name in brackets.
 _ROLE_SPEAKER = re.compile(r"(?m)^[ \t]*[A-Z][A-Za-z]+(?:[ \t][A-Z][A-Za-z]+)?[ \t]+\(([A-Z][\w'’-]+)\)[ \t]*:")
-# "Name: Kwabena Asante-Mensah", "Preferred name: Aga", "Child: Lacey-Mae Cartwright (DOB …)", "Care coordinator:
+# "Name: Efua Amankwah-Boadi", "Preferred name: Aga", "Child: Lacey-Mae Cartwright (DOB …)", "Care coordinator:
 # Bethan Yeo": a form's field for a person, then the name (one space between its words; a field ends at two).
 FIELD_NAME = re.compile(r"(?m)(?:^|\|[ \t]*|[ \t]{2,})(?i:(?:full |preferred |first |last |sur|known as |maiden )?name|"
                         r"child|mother|father|parent|patient|client|service user|next of kin|nok|carer|referrer|"

@@ -157,7 +157,7 @@ def _shortens(nick: str, first: str) -> bool:
 
 def _a_nickname(word: str, bracketed: bool) -> bool:
     """Quotes beside a name make any word a nickname ("Jack 'Spud' Murphy"); brackets one that is no English
-    word or a first name ("Kwabena (Kobby)"), never an acronym ("(RC)") or a relation ("(Mum)")."""
+    word or a first name ("Adebayo (Bayo)"), never an acronym ("(RC)") or a relation ("(Mum)")."""
     if word.lower() in _NOBODY or word.lower() in STOP_WORDS or word.isupper() and len(word) <= 4:
         return False
     return not bracketed or _nameish(word)
