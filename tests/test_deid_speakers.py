@@ -196,3 +196,15 @@ def test_royals_authors_read_firms_welsh_places_and_salutations_are_nobody():
                    "Fenwicks", "Swan", "CHI"):
         assert nobody not in found, nobody
     assert "Deji" in found
+
+
+def test_a_forum_handle_addressed_by_others_and_a_nickname_at_work():
+    text = ("wrenfan: has anyone tried the new group\n"
+            "sorrel: me, it was ok\n"
+            "sorrel: bit loud tho\n"
+            "mod_Tia: Wrenfan, please keep it kind\n")
+    found = people(text)
+    assert "wrenfan" in found and "Wrenfan" in found
+    assert "JL" in people("My name is Jean-Luc Mbeki, JL at work. I came in 2009.")
+    assert "JL" not in people("The report was signed by JL on Monday.")
+

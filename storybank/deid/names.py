@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from storybank.deid.given_names import is_first_name, last_names
-from storybank.deid.places import sentence_start, taken_mask
+from storybank.deid.places import gazetteer, sentence_start, taken_mask
 from storybank.deid.words import KINSHIP, PRONOUNS, is_common_word, is_compound, is_ordinary_word
 
 Found = tuple[int, int, str]
@@ -121,8 +121,8 @@ def titled(text: str, lower: bool) -> Iterator[Found]:
         last = m.group().split()[-1]
         if len(last.rstrip(".")) == 1:
             continue  # "I'll call him Mr D": an initial that hides a name
-        if last.lower() not in NOT_NAMES and last not in _PLACE_ENDINGS:
-            yield m.start(), m.end(), "PERSON"
+        if last.lower() not in NOT_NAMES and last not in _PLACE_ENDINGS and m.group() not in gazetteer():
+            yield m.start(), m.end(), "PERSON"  # never "Bishop Wilton", a village
     for m in TITLED_LOWER.finditer(text):  # "dr okafor says": a title in lower case before no English word
         if not is_ordinary_word(m.group(1)) and (lower or not is_common_word(m.group(1))):
             yield m.start(), m.end(), "PERSON"
@@ -439,6 +439,9 @@ _NOT_A_PERSON_AFTER = re.compile(r"(?:[ \t]+[\w'’-]+)?[ \t]+(?:mosque|masjid|c
 _A_KIND_CALLED = re.compile(r"\s+(?:called|named)\s+[A-Z]")
 # Pseudonymous initials ("a woman I'll call Ms K", "J", "HR kept asking"): no name (MARKING.md).
 _INITIALS = re.compile(r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?[A-Z]{1,2}\.?|[A-Z]\.?\s*[A-Z]\.?")
+# "Jean-Luc Mbeki, JL at work": what a nickname is followed by; initials so are a name.
+NICKNAME_AFTER = re.compile(r"[ \t]+(?:at work|at school|for short|to (?:(?:his|her|their|my|our) )?(?:friends|mates|"
+                            r"family|everyone|the lads|the girls))\b")
 _PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "le", "la", "bin", "bint", "ibn", "al",
               "el", "ap", "ab", "ní", "nic", "mac", "y", "dos", "das", "do"}
 
@@ -494,7 +497,8 @@ def person_span(text: str, start: int, end: int, cut: bool) -> tuple[int, int] |
     """
     if _PET_BEFORE.search(text[max(0, start - 30):start]) or _DAY_AFTER.match(text[end:end + 8]) \
             or _A_KIND_CALLED.match(text, end) and re.search(r"\b(?:a|an)\s+$", text[max(0, start - 4):start]) \
-            or _NOT_A_PERSON_AFTER.match(text, end) or _INITIALS.fullmatch(text[start:end]) \
+            or _NOT_A_PERSON_AFTER.match(text, end) \
+            or _INITIALS.fullmatch(text[start:end]) and not NICKNAME_AFTER.match(text, end) \
             or re.search(r"\s(?:dot|underscore)$", text[start:end]) or _nobody_here(text, start, end):
         return None
     if cut:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from storybank.deid.given_names import is_first_name, last_names
-from storybank.deid.names import _CUE_NOUNS, _RELATIONS, FIELDS, NOT_NAMES, TITLES
+from storybank.deid.names import _CUE_NOUNS, _RELATIONS, FIELDS, NICKNAME_AFTER, NOT_NAMES, TITLES
 from storybank.deid.words import KINSHIP, PRONOUNS, TEXTING, is_common_word, is_ordinary_word
 
 Found = tuple[int, int, str]
@@ -71,8 +71,21 @@ def labels(text: str) -> Iterator[Found]:
             named = all(_could_name(w) for w in words)  # a label used twice speaks: a person unless a role
         else:
             named = dialogue and all(_could_name(w) for w in words)
+        spoken_to = [] if named or titled or len(words) != 1 or not dialogue else _addressed(text, words[0])
+        if spoken_to:  # a forum handle that others address by it ("wrenfan:" … "Wrenfan, …", "@wrenfan")
+            named = True
+            yield from spoken_to
         if named:
             yield start, end, "PERSON"
+
+
+def _addressed(text: str, handle: str) -> list[Found]:
+    """Where `handle` is spoken to, starting a line or what a speaker says ("Wrenfan, please…", "@wrenfan")."""
+    if handle.lower() in STOP_WORDS or len(handle) < 3 or handle.isupper():
+        return []
+    h = re.escape(handle)
+    return [(m.start("h"), m.end("h"), "PERSON")
+            for m in re.finditer(rf"(?im)(?:^|:[ \t]+)@?(?P<h>{h})(?:,|(?<=@{h})\b)", text)]
 
 
 # Greetings and sign-offs of letters and messages.
@@ -124,6 +137,8 @@ _NAME = r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’]*(?:-[A-Z\u00C0-\u024F][\w\u00C
 # "Oluwadamilare 'Dami' Ojo", "Tomasz (Tom) Nowak", "Jack \"Spud\" Murphy": a nickname between a name and a surname.
 _NICKNAMED = re.compile(rf"(?<![\w'’-])(?P<first>{_NAME})[ \t]+(?P<open>['‘\"“(])(?P<nick>{_NAME}(?:[ \t]{_NAME})?)"
                         rf"(?P<close>['’\"”)])(?:[ \t]+(?P<last>{_NAME}))?(?![\w-])")
+# "Jean-Luc Mbeki, JL at work", "Oluwaseun, Seun to my friends".
+_NICK_AFTER_NAME = re.compile(rf"(?<![\w'’-])(?P<first>{_NAME})(?:[ \t]+{_NAME})?,[ \t]+(?P<nick>{_NAME})(?=[ \t])")
 _GOES_BY = re.compile(rf"\b(?:goes by|going by|went by|known as|nicknamed|(?:calls?|called) (?:him|her|them)"
                       rf"(?:sel(?:f|ves))?|aka|a\.k\.a\.?)[ \t]+[\"“'‘]?(?P<nick>{_NAME}(?:[ \t]{_NAME})?)[\"”'’]?(?![\w-])")
 _PAIRS = {"'": "'’", "‘": "’'", '"': '"”', "“": "”\"", "(": ")"}
@@ -131,6 +146,10 @@ _PAIRS = {"'": "'’", "‘": "’'", '"': '"”', "“": "”\"", "(": ")"}
 
 def nicknames(text: str) -> Iterator[Found]:
     """A nickname set beside a name, and the surname after it; a nickname somebody "goes by"."""
+    for m in _NICK_AFTER_NAME.finditer(text):
+        if NICKNAME_AFTER.match(text, m.end("nick")) and _nameish(m.group("first"), as_first=True) \
+                and m.group("nick").lower() not in _NOBODY and m.group("nick").lower() not in STOP_WORDS:
+            yield m.start("nick"), m.end("nick"), "PERSON"
     for m in _NICKNAMED.finditer(text):
         if m.group("close") not in _PAIRS[m.group("open")]:
             continue
