@@ -65,15 +65,22 @@ RECORD_OWNERS = (
     "learner", "pupil", "passport", "licence", "license", "driving licence", "driving license", "crime", "incident",
     "police", "court", "log", "booking", "ticket", "order", "customer", "account", "tenancy", "tenant", "housing",
     "council tax", "payroll", "staff", "employee", "badge", "library card", "oyster card", "oyster", "pension", "unique taxpayer", "utr",
-    "mrn", "chi", "prison", "prisoner", "inmate", "visa", "brp", "home office", "ni", "nino")
+    "mrn", "chi", "prison", "prisoner", "inmate", "visa", "brp", "home office", "ni", "nino",
+    # police and courts, housing, benefits, licences and passes: the records such letters quote
+    "custody", "arrest", "detainee", "offender", "occurrence", "warrant", "charge", "bail", "probation", "pnc", "cro",
+    "rent", "rent account", "property", "repair", "repairs", "works order", "job", "homeless application",
+    "application", "benefit", "housing benefit", "universal credit", "uc", "pip", "esa", "jsa", "dla", "appeal",
+    "tribunal", "award", "policy", "insurance", "certificate", "dbs", "blue badge", "bus pass", "freedom pass",
+    "railcard", "prescription", "exemption", "gwf", "uan", "gmc", "nmc", "hcpc", "referral", "safeguarding")
 # Owners that label a number even without "number" after them: "passport 123456789", "hospital RX1234567".
 OWNERS_ALONE = ("passport", "driving licence", "driving license", "licence", "license", "hospital", "patient", "mrn",
                 "chi", "student", "employee", "staff", "payroll", "membership", "prisoner", "inmate", "visa", "brp",
-                "case", "claim", "utr", "ni", "nino", "oyster card", "library card")
+                "case", "claim", "utr", "ni", "nino", "oyster card", "library card", "custody", "arrest", "pnc", "cro",
+                "gwf", "uan")
 # Owners that are a record's label on their own, like a system's name: "ref LL-882310", "MRN 4471203".
 LABELS_ALONE = ("ref", "reference", "chi", "mrn")
 RECORD_SYSTEMS = ("rio", "mosaic", "chi", "emis", "systmone", "carefirst", "liquidlogic", "lcs", "eclipse", "paris", "epr",
-                  "pas", "trak", "lorenzo", "cerner", "mrn", "crn", "urn")
+                  "pas", "trak", "lorenzo", "cerner", "mrn", "crn", "urn", "pnc", "cro", "ndelius", "delius", "nomis")
 _CALLED = r"(?:number|num|no\.?|#|id|reference|ref)(?![A-Za-z])"
 
 
@@ -152,6 +159,7 @@ HANDLE_BEFORE_PLATFORM = re.compile(rf"(?<![\w@.])((?=[\w.]*[A-Za-z])(?=[\w.]*(?
                                     rf"\s+(?:on|over on|on the)\s+(?:{_PLATFORMS}|fb|facebook)\b", re.IGNORECASE)
 # "my username is wee_ghost_kirsty", "I'm pri_nurse_bell on there": words joined by "_" are a handle.
 UNDERSCORE_HANDLE = re.compile(r"(?<![\w@./])[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+_?(?![\w@/])")
+_HANDLE_SPEAKS = re.compile(r"^[ \t>*-]*(?:\*\*)?([A-Za-z0-9]+(?:_[A-Za-z0-9]+)+_?)(?:\*\*)?:[ \t]", re.MULTILINE)
 CUED_HANDLE = re.compile(r"\b(?:username|user name|handle|gamertag|screen name|display name)\s*(?:is|was|:|-)?\s*"
                          r"((?=[\w.]*[A-Za-z])[A-Za-z0-9_](?:\w|\.(?=\w)){2,29})(?![\w@])", re.IGNORECASE)
 # "found her on Facebook as Eirlys Knits Wrexham", "find me as Sadia Walks For Carers": a page named for a person.
@@ -201,7 +209,7 @@ _TEENS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"
           "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
 _TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 NUMBER = rf"(?:\d{{1,3}}|{_TENS}(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|{'|'.join(_TEENS)}|a hundred)"
-_AGE_CUE = (r"(?:i['’]?m|im|i am|am|i was|was|were|he['’]?s|hes|she['’]?s|shes|they['’]?re|who['’]?s|you['’]?re|ur|"
+_AGE_CUE = (r"(?:i['’]?m|im|i am|am|i was|was|were|wis|wiz|woz|wuz|wus|waz|ah['’]?m|he['’]?s|hes|she['’]?s|shes|they['’]?re|who['’]?s|you['’]?re|ur|"
             r"is|are|r|aged|age|turned|"
             r"turning|turns|at|reached|be|being|been|when i was|till i was|since i was|from|by|pushing|going on|"
             r"knocking on|coming up to)")
@@ -258,7 +266,7 @@ AGE_APPOSITION = re.compile(rf"\b(?:lad|lass|girl|boy|man|woman|kid|child|one of
 # "a lad of 16", "a woman of eighty"
 AGE_OF_PERSON = re.compile(rf"\b(?:lad|lass|girl|boy|man|woman|kid|child|teenager|pensioner|widow|widower)\s+of\s+"
                            rf"({NUMBER})(?![\w-])(?!\s+(?:kids|children|sons|daughters|boys|girls))", re.IGNORECASE)
-AGE_HYPHEN = re.compile(rf"(?<![\w-])({NUMBER})[- ](?:years?|yrs?)(?:[- ]old\b|\s+of\s+age\b|\s+young\b)", re.IGNORECASE)
+AGE_HYPHEN = re.compile(rf"(?<![\w-])({NUMBER})[- ](?:years?|yrs?)(?:[- ](?:old|auld|owd|aald)\b|\s+of\s+age\b|\s+young\b)", re.IGNORECASE)
 # "Tom's 14 now", "my son's nearly 17": somebody's age after "'s".
 AGE_POSSESSIVE = re.compile(rf"\b([A-Z][a-z]+|mum|mam|dad|son|daughter|nan|gran|grandad|brother|sister|wife|husband|"
                             rf"partner|boy|girl|lad|baby|eldest|youngest|oldest)['’]s\s+(?:only\s+|just\s+|nearly\s+|"
@@ -267,14 +275,14 @@ AGE_POSSESSIVE = re.compile(rf"\b([A-Z][a-z]+|mum|mam|dad|son|daughter|nan|gran|
 _ORDINAL_WORDS = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ]?(?:first|second|third|fourth|fifth|"
                   r"sixth|seventh|eighth|ninth)|(?:twen|thir|for|fif|six|seven|eigh|nine)tieth|eleventh|twelfth|"
                   r"(?:thir|four|fif|six|seven|eigh|nine)teenth|hundredth)")
-AGE_BIRTHDAY = re.compile(rf"\b(?:my|his|her|their|your|our|happy|[A-Z][a-z]+['’]s)\s+(?:big\s+)?(\d{{1,3}}(?:st|nd|rd|th)|"
+AGE_BIRTHDAY = re.compile(rf"\b(?:my|his|her|their|your|our|happy|ur|yr|yer|ye|ma|mah|me|mi|[A-Z][a-z]+['’]s)\s+(?:big\s+)?(\d{{1,3}}(?:st|nd|rd|th)|"
                           rf"{_ORDINAL_WORDS})(?:\s+(?:birthday|bday|b-day|party|do)\b|(?=\s*[.!,;]))", re.IGNORECASE)
 # "a 6-month-old", "she's only 3 months old": a baby's age.
 AGE_MONTHS = re.compile(rf"(?<![\w-])({NUMBER})[- ](?:months?|weeks?|mths?)[- ]old\b", re.IGNORECASE)
 # "his 21st on Friday", "her fortieth next week": a milestone birthday without the word.
 _MILESTONE = (r"(?:16th|18th|21st|[3-9]0th|100th|sixteenth|eighteenth|twenty[- ]first|thirtieth|fortieth|fiftieth|"
               r"sixtieth|seventieth|eightieth|ninetieth|hundredth)")
-AGE_MILESTONE = re.compile(rf"\b(?:my|his|her|your|[A-Z][a-z]+['’]s)\s+(?:big\s+)?({_MILESTONE})"
+AGE_MILESTONE = re.compile(rf"\b(?:my|his|her|your|ur|yr|yer|ye|ma|mah|me|mi|[A-Z][a-z]+['’]s)\s+(?:big\s+)?({_MILESTONE})"
                            r"(?=\s+(?:on|next|this|is|was|coming|last|in|at)\b)", re.IGNORECASE)
 AGE_WORD_YEAR = re.compile(rf"(?<![\w-])({NUMBER})-year-old\b", re.IGNORECASE)
 # "15yo", "15 y/o", "15-yr-old", "17 y.o."
@@ -311,6 +319,69 @@ AGE_ISH = re.compile(r"\b(?:i['’]?m|im|he['’]?s|hes|she['’]?s|shes|they['�
                      rf"{_HEDGE}({NUMBER}-?ish)\b", re.IGNORECASE)
 # "put my age as 63", "had my age down as 40"
 AGE_AS = re.compile(rf"\b(?:my|his|her|their|your)\s+age\s+(?:down\s+)?as\s+({NUMBER})(?![\w-])", re.IGNORECASE)
+# An age in another language mixed in, or written with its own unit: "tiene 34 años", "il a 34 ans", "ma 34 lata",
+# "yn 34 oed", "woh 34 saal ki hai", "34 Jahre alt". A bare "34 años" may be a span of years, so a verb of having
+# goes before it (Welsh "oed" and Urdu "saal ka/ki" say age themselves).
+AGE_OTHER_TONGUE = re.compile(r"\b(?:tiene|tengo|tenía|tenia|cumple|cumplió|cumplio|cumplí|tem|tenho|tinha|fez|faz|ha|ho|"
+                              r"aveva|compie|a|ai|avait|avais|ma|mam|miał|miała|skończył|skończyła|hat|ist|war|heeft|is)\s+"
+                              r"(\d{1,3})\s+(?:años|anos|anni|ans|lat|lata|jahre|jaar)\b|(?<![\w-])(\d{1,3})\s+(?:"
+                              r"(?:blwydd\s+)?oed|saal\s+(?:ka|ki|ke|kaa|kee)|sal\s+(?:ka|ki|ke)|jahre\s+alt|jaar\s+oud|"
+                              r"yaşında|yasinda)\b", re.IGNORECASE)
+# "a cake with 70 candles", "blew out 9 candles": the candles on a birthday cake.
+AGE_CANDLES = re.compile(rf"(?<![\w-])({NUMBER})\s+candles\b", re.IGNORECASE)
+_CAKE = re.compile(r"\b(?:cake|birthday|bday|b-day|blow|blew|blowing)\b", re.IGNORECASE)
+# "12/05/1961 (64)": a full date with an age in brackets after it is a date of birth and its age.
+AGE_AFTER_DATE = re.compile(r"(?<![\w/.-])\d{1,2}[/.-]\d{1,2}[/.-]((?:19|20)?\d{2})\s*\((?:aged?\s*)?(\d{1,3})"
+                            r"(?:\s*(?:yrs?|years|y/?o))?\)", re.IGNORECASE)
+# "Name Surname, 44, of Place", "(Name Surname), 44,", "Name Surname (NHS 943 476 5919), 44,": a number set off by
+# commas after a full name, perhaps bracketed or followed by a bracketed record.
+_SET_OFF_NUMBER = re.compile(r",\s+(\d{1,2})(?=,\s|\))")
+_BRACKET_END = re.compile(r"\(([^()\n]{1,40})\)[\"”’*]*$")
+_PARTICLES = {"ap", "ab", "de", "da", "di", "du", "van", "von", "der", "den", "bin", "binti", "bint", "al", "el", "la", "le",
+              "ni", "nic", "mac", "ó", "ua", "ter", "ten", "dos", "das", "del", "y", "ibn"}
+_MONTHS_AND_DAYS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+
+def _trailing_name(before: str) -> list[str]:
+    """The capitalised words (and inner particles: "ap", "van", "bin") that end `before`."""
+    name: list[str] = []
+    for word in reversed(re.split(r"\s+", before.rstrip("\"”’*").strip())):
+        if not re.fullmatch(r"[^\W\d_][\w’'-]*", word):
+            break
+        if word[:1].isupper() or word.lower() in _PARTICLES and name:
+            name.insert(0, word)
+        else:
+            break
+    while name and name[0].lower() in _PARTICLES:
+        name.pop(0)
+    return name[-5:]
+
+
+def _a_full_name(name: list[str], bracketed: bool) -> bool:
+    capitals = [w for w in name if w[:1].isupper()]
+    if not capitals or capitals[-1].lower() in _STREETS or capitals[-1].lower() in _NUMBERED \
+            or any(w.lower() in _MONTHS_AND_DAYS for w in capitals):
+        return False
+    if len(capitals) >= 2:
+        return is_first_name(capitals[0]) or not all(is_ordinary_word(w) for w in capitals)
+    return bracketed and is_first_name(capitals[0])
+
+
+def _ages_after_names(text: str) -> Iterator[Found]:
+    for m in _SET_OFF_NUMBER.finditer(text):
+        if not 0 < int(m.group(1)) <= 99:
+            continue
+        before = text[max(0, m.start() - 90):m.start()]
+        if bracket := _BRACKET_END.search(before):  # "(Name Surname), 44," or "Name Surname (CHI …), 44,"
+            ok = _a_full_name(_trailing_name(bracket.group(1)), True) \
+                or _a_full_name(_trailing_name(before[:bracket.start()]), True)
+        else:
+            ok = _a_full_name(_trailing_name(before), False)
+        if ok:
+            yield m.start(1), m.end(1), "AGE"
+
+
 # What may follow an age said of a name no list knows ("Tamsin's 16 today").
 _AGE_END = re.compile(r"^\s*(?:[.!?,;)]|today|tomorrow|now|next|this|in\s+(?:may|june|july|august|september|october|"
                       r"november|december|january|february|march|april)|on\s+\w+day|and\b|$)", re.IGNORECASE)
@@ -374,6 +445,20 @@ DAY_MONTH_AT = re.compile(rf"(?<![\w/.-]){_DAY_SLASH_MONTH}(?=\s+(?:at|@)\s*\d{{
 DATE_FIELD = re.compile(rf"\bdate\b[^:\n]{{0,25}}?(?::|\s[-–])[ \t]*{_DAY_SLASH_MONTH}", re.IGNORECASE)
 # "Home visit, 3/12: mum not in", "14/2 - rang him": a note's heading dated by day and month.
 DATED_HEADING = re.compile(rf"(?:^|(?<=[\w)],)|(?<=[\w)]\s[-–]))[ \t]*{_DAY_SLASH_MONTH}(?=:\s|\s[-–]\s)", re.MULTILINE)
+# "Next supervision 4/12.", "CPA review: 19/1 at 2", "depot due 7/3": a day and month after a scheduled event.
+_EVENTS = (r"(?:supervision|review|visit|home visit|meeting|clinic|hearing|tribunal|assessment|court|court date|depot|"
+           r"injection|jab|scan|interview|viewing|inspection|appt|appointment|session|contact|check-in|catch-up|mdt|cpa|"
+           r"ward round|sign-on|signing on|payment|pay day|payday|expiry|renewal|start date|end date|move date|moving date|"
+           r"discharge|admission|release|release date|surgery|op|operation|test|results|induction|training)")
+DAY_MONTH_EVENT = re.compile(rf"\b(?:(?:next|last|previous|following|first|second|final|her|his|my|your|their)\s+)?{_EVENTS}s?"
+                             rf"(?:\s+(?:is|was|will be|on|set for|booked for|due|moved to|changed to|now))?\s*[:-]?\s*"
+                             rf"{_DAY_SLASH_MONTH}(?=[ \t]*(?:[.,;:!?)(]|[-–]\s|$|(?:at|@|with|in|on|and|then)\b))",
+                             re.IGNORECASE | re.MULTILINE)
+# "incident no. 0455 of 23/11", "your letter of 3/12", "the night of 14/2": a day and month after "of".
+DAY_MONTH_OF = re.compile(rf"(?:(?<![\w/-])\d{{3,}}[A-Za-z]?|\b(?:letter|email|e-mail|meeting|visit|call|note|report|entry|"
+                          rf"referral|incident|review|appointment|appt|contact|message|text|week|assessment|minutes|"
+                          rf"statement|hearing|decision|notice|invoice|bill|application|night|morning|afternoon|evening|"
+                          rf"weekend|events?|w/c|w/e))\s+of\s+{_DAY_SLASH_MONTH}", re.IGNORECASE)
 _DIGIT_WORDS = {"oh": 1, "o": 1, "zero": 1, "nought": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1, "six": 1,
                 "seven": 1, "eight": 1, "nine": 1}
 _SPOKEN = r"(?:double\s+|triple\s+)?(?:oh|o|zero|nought|one|two|three|four|five|six|seven|eight|nine|\d)"
@@ -478,9 +563,12 @@ def _other_ids(text: str) -> Iterator[Found]:
         if m.group(2) or _BOAT_WORDS.search(text[max(0, m.start() - 60):m.start()]):
             group = 2 if m.group(2) else 1
             yield m.start(group), m.end(group), "OTHER_ID"
+    # A username that labels a chat's lines ("mod_sam: welcome") is used as a name: a PERSON wherever it stands
+    # (MARKING.md); a handle mentioned only in passing stays an identifier.
+    speaking = {h.group(1) for h in _HANDLE_SPEAKS.finditer(text)}
     for m in UNDERSCORE_HANDLE.finditer(text):
         if re.search(r"[A-Za-z]", m.group()):
-            yield m.start(), m.end(), "OTHER_ID"
+            yield m.start(), m.end(), "PERSON" if m.group() in speaking else "OTHER_ID"
     for m in CUED_HANDLE.finditer(text):
         if not is_ordinary_word(m.group(1)) or re.search(r"[\d_.]", m.group(1)):
             yield m.start(1), m.end(1), "OTHER_ID"
@@ -605,6 +693,18 @@ def _ages(text: str) -> Iterator[Found]:
     for pattern in (AGE_ISH, AGE_AS, AGE_BIRTHDAY, AGE_MILESTONE):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "AGE"
+    for m in AGE_OTHER_TONGUE.finditer(text):
+        group = 1 if m.group(1) else 2
+        if 0 < int(m.group(group)) <= 115:
+            yield m.start(group), m.end(group), "AGE"
+    for m in AGE_CANDLES.finditer(text):
+        if _CAKE.search(text[max(0, m.start() - 60):m.end() + 40]) and 0 < _value(m.group(1)) <= 115:
+            yield m.start(1), m.end(1), "AGE"
+    for m in AGE_AFTER_DATE.finditer(text):
+        year, age = m.group(1), int(m.group(2))
+        if age <= 115 and (len(year) == 2 or 1990 <= int(year) + age <= 2070):
+            yield m.start(2), m.end(2), "AGE"
+    yield from _ages_after_names(text)
     for m in AGE_WITH_SEX.finditer(text):
         group = next(g for g in (1, 2, 3) if m.group(g))
         yield m.start(group), m.end(group), "AGE"
@@ -669,6 +769,13 @@ def _at_age(text: str, m: re.Match, after: str) -> bool:
         return False
     if re.match(r"^\s*(?:,?\s*(?:i|he|she|they|we|you|my|his|her)\b|onwards|upwards|on\b)", after, re.IGNORECASE):
         return True
+    # "came over at 23 to work", never "at 20 to six" (a clock): past any clock hour, then "to" and a verb.
+    if m.group().split()[0].lower() == "at" and _value(m.group(1)) >= 13 and re.match(
+            r"^\s+to\s+(?!(?:the|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|midnight|noon|"
+            r"half|quarter)\b)[a-z]{2,}\b", after) \
+            and not re.search(r"\b(?:page|number|no\.?|junction|exit|room|ward|bus|flat|house|platform|gate|speed|mph|"
+                              r"score|level)\s*$", before):
+        return True
     # "I'm the baby at thirty-one.", "sectioned at 32 and spent nine weeks": a number past any clock hour, ending
     # the sentence or the clause, after "at".
     return m.group().split()[0].lower() == "at" and _value(m.group(1)) >= 13 \
@@ -697,7 +804,7 @@ def _age_context(text: str, m: re.Match, after: str) -> bool:
     if re.match(r"^\s*(?:,|and\b|n\b|when\b|now\b|then\b|years? old|so\b|by then|at the time|nearly|going on|\.|;|$)",
                 after, re.IGNORECASE):
         return not re.search(r"\b(?:ward|room|number|no\.?|bus|page|flat|floor|house)\s*$", before)
-    if re.search(rf"\b(?:i|he|she|they|who|it|you|we|u|ur|{_KIN}|eldest|youngest|oldest|\w+'s)(?:['’](?:d|ll)|d|ll)?"
+    if re.search(rf"\b(?:i|he|she|they|who|it|you|we|u|ur|ah|oo|{_KIN}|eldest|youngest|oldest|\w+'s)(?:['’](?:d|ll)|d|ll)?"
                  r"(?:\s+(?:will|would|wont|won['’]t|might|must|should|could|may|gonna)(?:\s+have)?)?\s*$", before):
         return True
     # "Anwen was seventeen too", "sade is 17 next week": somebody's name, then the cue.
@@ -733,7 +840,7 @@ def _dates(text: str) -> Iterator[Found]:
     for m in SHORT_HYPHEN_DATE.finditer(text):
         if not _BANK_CUE.search(text[max(0, m.start() - 60):m.start()]):  # "sort code 09-01-28" is no date
             yield m.start(), m.end(), "DATE"
-    for pattern in (DAY_MONTH, DAY_MONTH_FOR, DAY_MONTH_AT, DATE_FIELD, DATED_HEADING):
+    for pattern in (DAY_MONTH, DAY_MONTH_FOR, DAY_MONTH_AT, DATE_FIELD, DATED_HEADING, DAY_MONTH_EVENT, DAY_MONTH_OF):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "DATE"
             end = m.end(1)
