@@ -160,3 +160,62 @@ def test_a_day_and_month_where_a_note_dates_something(text, date):
                                   "He did it for 3/4 of the year.", "sort code 09-01-28, account 55120934"])
 def test_no_date_in_scores_fractions_and_round_the_clock(text):
     assert not kinds(text, "DATE")
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Held overnight, custody no. 61/20455/26, released at ten.", "61/20455/26"),
+    ("Her arrest ref: TV-883104 is on the charge sheet.", "TV-883104"),
+    ("PNC ID 21/556012X was on the probation letter.", "21/556012X"),
+    ("Please quote your rent account number 90127745 when you ring.", "90127745"),
+    ("The PIP claim ref is 7781 2290 on the brown envelope.", "7781 2290"),
+])
+def test_police_housing_and_benefit_record_numbers(text, number):
+    assert number in kinds(text, "OTHER_ID")
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("A note from Isla Drummond (CHI 2711856630), 47, about her brother.", "47"),
+    ('- "Moth" (Callum Gray), 52, sleeps out by the canal.', "52"),
+    ("Panel guest: Gwion ap Iorwerth, 41, of Tregaron, joined us.", "41"),
+    ("Mr Tunde Bakare-Lewis, 02/09/1971 (55), 8 Finch Row", "55"),
+    ("She left Lagos and came to Hull at 26 to train as a nurse.", "26"),
+    ("We got her a cake with 90 candles and she blew them all out.", "90"),
+    ("omg its ur 21st on sat!! what we doing", "21st"),
+    ("Ma granda wis 15 when he went doon the pit.", "15"),
+    ("Mi abuelo tiene 88 años y vive solo.", "88"),
+    ("Mae Nain yn 91 oed nawr.", "91"),
+    ("woh 19 saal ki hai, still at college", "19"),
+    ("The wee yin's only 6 year auld.", "6 year auld"),
+])
+def test_ages_beside_names_dates_and_in_dialect_or_other_tongues(text, age):
+    assert age in kinds(text, "AGE")
+
+
+@pytest.mark.parametrize("text", [
+    "Meet me at 20 to six by the clock.", "We lit 30 candles at the vigil in the square.",
+    "On Monday, 12, people came to the drop-in.", "Ward 9, Elm Court, 14, was shut for cleaning.",
+    "Hace 20 años que vivo aquí.",
+])
+def test_no_age_in_clock_times_counts_and_spans(text):
+    assert not kinds(text, "AGE")
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("Next supervision 14/01.", "14/01"),
+    ("CPA review: 9/3 at 2pm with the team.", "9/3"),
+    ("Her depot is due 21/2, then every fortnight.", "21/2"),
+    ("Crime ref 3318 of 30/10 was closed with no further action.", "30/10"),
+    ("Thank you for your letter of 6/11.", "6/11"),
+])
+def test_a_day_and_month_after_a_scheduled_event_or_of(text, date):
+    assert date in kinds(text, "DATE")
+
+
+def test_no_date_in_parts_and_scores():
+    assert not kinds("Session 1/2 done. He got 7/10 in the test, a score of 8/10 overall.", "DATE")
+
+
+def test_a_username_that_labels_chat_lines_is_a_person():
+    text = "mod_kit: welcome all, be kind\nfern_xo: hiya\nmod_kit: thanks fern_xo"
+    assert {("mod_kit", "PERSON"), ("fern_xo", "PERSON")} <= found(text)
+    assert "dee_bakes_22" in kinds("follow dee_bakes_22 for cakes", "OTHER_ID")

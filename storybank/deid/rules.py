@@ -18,7 +18,7 @@ Found = tuple[int, int, str]  # start, end, type
 
 _TLD = r"(?:com|org|net|co\.uk|org\.uk|ac\.uk|gov\.uk|nhs\.uk|uk|io|me|info|scot|wales|london|co|ee|ly|social|page|link|bio|blog|online|site|xyz|art|studio|life)"
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# "tash.morrow at example dot com", "jo [at] example [dot] org", "bev dot jones at example dot org"
+# "lou.harker at example dot com", "jo [at] example [dot] org", "bev dot jones at example dot org"
 SPELT_EMAIL = re.compile(r"(?<![\w.])[\w.+-]+(?:\s+dot\s+[\w+-]+)*\s*[\[(]?\s*\bat\b\s*[\])]?\s*[\w-]+(?:\s*[\[(]?\s*\bdot\b\s*[\])]?\s*[\w-]+)+",
                          re.IGNORECASE)
 # "jo[at]example.org", "jo (at) example.org", "jo@example dot org", "j.bloggs at example.org"
@@ -40,8 +40,8 @@ OUTWARD_AREA = re.compile(rf"(?<![\w-])((?:{'|'.join(sorted(_AREAS, key=len, rev
 # "Postcode: M14", "post code is bb3": a form's postcode field holding the outward code alone, in any case.
 POSTCODE_FIELD = re.compile(rf"\bpost\s?code\s*(?::|-|\bis\b|\bwas\b)?\s*((?:{'|'.join(sorted(_AREAS, key=len, reverse=True))})"
                             r"\d{1,2}[A-Z]?)(?![\w-])(?!\s?\d[A-Za-z]{2}\b)", re.IGNORECASE)
-# "nr5 something", "wv6 0 something", "WV10 ...": an outward code, any case, perhaps with a broken-off inward
-# digit, where the writer trails off; "Road, WV10" after a street.
+# "bb4 something", "dy2 0 something", "DY4 ...": an outward code, any case, perhaps with a broken-off inward
+# digit, where the writer trails off; "Road, DY4" after a street.
 _OUTWARD_CODE = rf"(?:{'|'.join(sorted(_AREAS, key=len, reverse=True))})\d{{1,2}}[A-Z]?"
 TRAILING_OUTWARD = re.compile(rf"(?<![\w-])({_OUTWARD_CODE}(?:\s\d)?)(?=\s*(?:something|summat|or something|\.\.\.|…|"
                               r"i can['’]?t remember|i cant remember|i forget)|,\s+(?:i\s+)?(?:can['’]?t|cant) remember)",
@@ -77,7 +77,7 @@ OWNERS_ALONE = ("passport", "driving licence", "driving license", "licence", "li
                 "chi", "student", "employee", "staff", "payroll", "membership", "prisoner", "inmate", "visa", "brp",
                 "case", "claim", "utr", "ni", "nino", "oyster card", "library card", "custody", "arrest", "pnc", "cro",
                 "gwf", "uan")
-# Owners that are a record's label on their own, like a system's name: "ref LL-882310", "MRN 4471203".
+# Owners that are a record's label on their own, like a system's name: "ref KT-551904", "MRN 4471203".
 LABELS_ALONE = ("ref", "reference", "chi", "mrn")
 RECORD_SYSTEMS = ("rio", "mosaic", "chi", "emis", "systmone", "carefirst", "liquidlogic", "lcs", "eclipse", "paris", "epr",
                   "pas", "trak", "lorenzo", "cerner", "mrn", "crn", "urn", "pnc", "cro", "ndelius", "delius", "nomis")
@@ -85,18 +85,34 @@ _CALLED = r"(?:number|num|no\.?|#|id|reference|ref)(?![A-Za-z])"
 
 
 def _alternatives(words: tuple[str, ...]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+    """One alternation of the words, longest first, factored by shared beginnings (a trie) so that the many labels
+    cost little at each word of a story; a space matches any run of spaces."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word.lower():
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [(r"\s+" if ch == " " else re.escape(ch)) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)
 
 
 RECORD_LABEL = re.compile(rf"\b(?:(?P<owner>{_alternatives(RECORD_OWNERS)})(?:(?:,\s*|\s*)(?P<called>{_CALLED})|"
                           rf"(?![A-Za-z]))|(?P<system>{_alternatives(RECORD_SYSTEMS)})(?:\s+(?:id|no\.?|number|ref))?"
                           r"(?![A-Za-z])|(?P<bare>id)(?![A-Za-z]))", re.IGNORECASE)
-# The number straight after its label ("is", "was", ":" between): "SAL/2291/B", "4471 2290", "RXK 0091573".
+# The number straight after its label ("is", "was", ":" between): "SAL/2291/B", "4471 2290", "RTQ 0082614".
 _RIGHT_AFTER = re.compile(r"\s*(?:(?:is|was)\b|[:=#,])?\s*[:#]?\s*"
                           r"(?P<code>(?:(?!(?:is|was|on|to|at|of|in|for|it|the|and|or|my|his|her)\s)[A-Za-z]{1,4}\s"
                           r"(?=\d{3}))?[A-Za-z0-9]+(?:[/-][A-Za-z0-9]+)*(?:\s\d{3,})*)(?![\w])", re.IGNORECASE)
-# Further on in the sentence, only a number shaped like a record's: "hospital number is on it, HC4471903", "police
-# ref for the break-in: 03/88120/25", "bvh 220 7781".
+# Further on in the sentence, only a number shaped like a record's: "hospital number is on it, HX5520817", "police
+# ref for the break-in: 03/88120/25", "kdr 330 5816".
 _LATER = re.compile(r"[^.!?\n]{0,60}?(?<![\w/-])(?P<code>[A-Za-z]{1,4}\s?\d{3}\s\d{4}|[A-Za-z]{0,4}-?\d{5,}[A-Za-z]?|"
                     r"\d{1,4}/\d{4,}/\d{1,4}|\d{1,4}/\d{5,})(?![\w/-])", re.IGNORECASE)
 _YEAR_OR_DATE = re.compile(r"(?:19|20)\d{2}s?|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?")
@@ -116,7 +132,7 @@ def _record_number(label: re.Match, code: str, right_after: bool) -> bool:
             and not re.fullmatch(r"\d{1,5}", code):
         return True  # "passport 123456789"
     return bool(label.group("system") or label.group("bare") or owner in LABELS_ALONE) \
-        and digits >= 4  # "RiO 4471092", "ref LL-882310", "(ID 500712345)"
+        and digits >= 4  # "RiO 5530817", "ref KT-551904", "(ID 300118842)"
 
 
 def _records(text: str) -> Iterator[Found]:
@@ -130,22 +146,22 @@ def _records(text: str) -> Iterator[Found]:
 
 
 def _record_label_before(text: str, start: int) -> bool:
-    """"CHI 0402516637", "ref: 0161 4471": a record's label right before a number shaped like a phone's."""
+    """"CHI 1105873349", "ref: 0161 4471": a record's label right before a number shaped like a phone's."""
     label = re.search(rf"(?:{RECORD_LABEL.pattern})\s*[:#]?\s*$", text[max(0, start - 25):start], re.IGNORECASE)
     owner = label and (label.group("owner") or "").lower()
     return bool(label and (label.group("system") or label.group("bare") or owner in LABELS_ALONE
                            or owner in ("hospital", "hosp") and label.group("called")))
 
 
-# A fishing boat's port letters and number where a boat is talked about ("the Morwenna Jane (PZ 1142)").
+# A fishing boat's port letters and number where a boat is talked about ("the Kittiwake Lass (FR 2207)").
 BOAT_REG = re.compile(r"(?<![\w-])[A-Z]{1,3}\s?\d{1,4}(?![\w-])(?!\s\d[A-Z]{2}\b)")  # never a postcode's first half
 _BOAT_WORDS = re.compile(r"\b(?:boats?|vessels?|trawlers?|fishing|fisherm[ae]n|skipper(?:s|ed|ing)?|crew(?:ed)?|harbour|moored|"
                          r"registration|yacht|narrowboat|sailed|sailing)\b", re.IGNORECASE)
-# A boat's name: "his boat, the Morwenna Jane (PZ 1142)", "a narrowboat called Kingfisher Two".
+# A boat's name: "his boat, the Kittiwake Lass (FR 2207)", "a narrowboat called Kingfisher Two".
 _BOAT_NAMED = r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})"
 BOAT_NAME = re.compile(rf"{_BOAT_NAMED}\s+\([A-Z]{{1,3}}\s?\d{{1,4}}\)|\b(?i:boat|vessel|trawler|yacht|narrowboat|narrow boat|"
                        rf"barge|dinghy)\b[^.\n]{{0,20}}?\b(?:called|named)\s+(?:the\s+)?{_BOAT_NAMED}")
-# A handle named with its platform but written without "@": "snap its kayz_x99", "insta: bex.bright86".
+# A handle named with its platform but written without "@": "snap its jazz_b77", "insta: bex.bright86".
 _PLATFORMS = (r"snap|snapchat|insta|instagram|ig|tiktok|twitter|discord|telegram|kik|threads|bluesky|twitch|youtube|"
               r"gamertag|xbox(?: live)?(?: tag)?|psn|playstation|steam|roblox|reddit|pinterest|bereal|depop|vinted")
 _AS = r"(?:,?\s*(?:i['’]?m|im|as|under|it['’]?s|its)\s)"
@@ -154,19 +170,19 @@ PLATFORM_HANDLE = re.compile(rf"\b(?:{_PLATFORMS}|fb|facebook)(?:['’]s)?\s*(?:
 # "my snap is kayleighxo", "insta: bexbright": after the platform and "is"/":", a word that is no English word.
 PLATFORM_NAME = re.compile(rf"\b(?:{_PLATFORMS})\s*(?:name|handle|username|account|page|id|channel)?\s*(?:is|:|-|['’]s|{_AS})\s*"
                            r"([A-Za-z](?:\w|\.(?=\w)){2,29})(?![\w@])", re.IGNORECASE)
-# "follow jo_b_art on insta", "kayz.x99 on snap": a handle's shape (a digit, "_" or an inner dot) before its platform.
+# "follow jo_b_art on insta", "jazz.b77 on snap": a handle's shape (a digit, "_" or an inner dot) before its platform.
 HANDLE_BEFORE_PLATFORM = re.compile(rf"(?<![\w@.])((?=[\w.]*[A-Za-z])(?=[\w.]*(?:\d|_|\.\w))[A-Za-z0-9_](?:\w|\.(?=\w)){{2,29}})"
                                     rf"\s+(?:on|over on|on the)\s+(?:{_PLATFORMS}|fb|facebook)\b", re.IGNORECASE)
-# "my username is wee_ghost_kirsty", "I'm pri_nurse_bell on there": words joined by "_" are a handle.
+# "my username is wee_moth_ailsa", "I'm dee_nurse_ward on there": words joined by "_" are a handle.
 UNDERSCORE_HANDLE = re.compile(r"(?<![\w@./])[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+_?(?![\w@/])")
 _HANDLE_SPEAKS = re.compile(r"^[ \t>*-]*(?:\*\*)?([A-Za-z0-9]+(?:_[A-Za-z0-9]+)+_?)(?:\*\*)?:[ \t]", re.MULTILINE)
 CUED_HANDLE = re.compile(r"\b(?:username|user name|handle|gamertag|screen name|display name)\s*(?:is|was|:|-)?\s*"
                          r"((?=[\w.]*[A-Za-z])[A-Za-z0-9_](?:\w|\.(?=\w)){2,29})(?![\w@])", re.IGNORECASE)
-# "found her on Facebook as Eirlys Knits Wrexham", "find me as Sadia Walks For Carers": a page named for a person.
+# "found her on Facebook as Bethan Bakes Bangor", "find me as Nadia Runs For Mind": a page named for a person.
 PAGE_AS = re.compile(r"\b(?i:(?:on|over on)\s+(?:facebook|fb|insta|instagram|tiktok|youtube|twitter|threads)\s+as|"
                      r"find (?:me|us|her|him|them)(?:\s+on\s+\w+)?\s+as|search (?:for )?(?:me|us) as|look (?:me|us) up as)"
                      r"\s+([A-Z][\w'’&-]*(?:\s+(?:[A-Z][\w'’&-]*|for|of|the|and|&|in|on)){0,5}\s+[A-Z][\w'’&-]*)")
-# "search for torry loon talks on spotify": a podcast or channel sought by its name.
+# "search for fenland quine talks on spotify": a podcast or channel sought by its name.
 SEARCH_NAME = re.compile(r"\bsearch(?:\s+for)?\s+([\w'’&-]+(?:\s+[\w'’&-]+){1,4})\s+on\s+(?:spotify|youtube|"
                          r"apple podcasts|podcasts|facebook|insta|instagram|tiktok|soundcloud|twitch)\b", re.IGNORECASE)
 CARD = re.compile(r"(?<![\w-])\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}(?![\w-])")
@@ -312,22 +328,23 @@ _RELATIVES = ("me", "him", "her", "mum", "dad", "nan", "grandad", "son", "daught
               "husband", "partner")
 AGE_BESIDE = re.compile(rf"(?:\b[A-Z][a-z’'-]+|\b(?:{'|'.join(_RELATIVES)}))(?:,\s+(\d{{1,2}}),|\s+(?:(?:today|now|then|here)\s+)?\((\d{{1,2}})(?:\s*(?:yrs?|years|y/?o))?(?:\)|,\s))",
                         re.IGNORECASE)
-# "I'm Priyanka Chaudhary-Bell, 20, second-year", "Darren Whitworth, 39, from Layton": a full name, then the age.
+# "I'm Ruksana Patel-Hughes, 20, second-year", "Colin Ashworth, 39, from Skelmanthorpe": a full name, then the age.
 AGE_AFTER_FULL_NAME = re.compile(r"\b([A-Z][a-z’']+(?:\s+[A-Z][a-z’']+(?:-[A-Z]?[a-z’']+)*)+),\s+(\d{1,2})(?=,|\))")
 # "she's fifty-ish", "I'm 40ish": one approximate age.
 AGE_ISH = re.compile(r"\b(?:i['’]?m|im|he['’]?s|hes|she['’]?s|shes|they['’]?re|you['’]?re|ur|aged)\s+"
                      rf"{_HEDGE}({NUMBER}-?ish)\b", re.IGNORECASE)
-# "put my age as 63", "had my age down as 40"
+# "put my age as 58", "had my age down as 40"
 AGE_AS = re.compile(rf"\b(?:my|his|her|their|your)\s+age\s+(?:down\s+)?as\s+({NUMBER})(?![\w-])", re.IGNORECASE)
 # An age in another language mixed in, or written with its own unit: "tiene 34 años", "il a 34 ans", "ma 34 lata",
 # "yn 34 oed", "woh 34 saal ki hai", "34 Jahre alt". A bare "34 años" may be a span of years, so a verb of having
 # goes before it (Welsh "oed" and Urdu "saal ka/ki" say age themselves).
-AGE_OTHER_TONGUE = re.compile(r"\b(?:tiene|tengo|tenía|tenia|cumple|cumplió|cumplio|cumplí|tem|tenho|tinha|fez|faz|ha|ho|"
-                              r"aveva|compie|a|ai|avait|avais|ma|mam|miał|miała|skończył|skończyła|hat|ist|war|heeft|is)\s+"
-                              r"(\d{1,3})\s+(?:años|anos|anni|ans|lat|lata|jahre|jaar)\b|(?<![\w-])(\d{1,3})\s+(?:"
-                              r"(?:blwydd\s+)?oed|saal\s+(?:ka|ki|ke|kaa|kee)|sal\s+(?:ka|ki|ke)|jahre\s+alt|jaar\s+oud|"
-                              r"yaşında|yasinda)\b", re.IGNORECASE)
-# "a cake with 70 candles", "blew out 9 candles": the candles on a birthday cake.
+AGE_OTHER_TONGUE = re.compile(r"(?<![\w-])(\d{1,3})\s+(?:(?P<years>años|anos|anni|ans|lat|lata|jahre|jaar)\b|"
+                              r"(?:blwydd\s+)?oed\b|saal\s+(?:ka|ki|ke|kaa|kee)\b|sal\s+(?:ka|ki|ke)\b|yaşında|yasinda)",
+                              re.IGNORECASE)
+_HAVING = re.compile(r"\b(?:tiene|tengo|tenía|tenia|cumple|cumplió|cumplio|cumplí|tem|tenho|tinha|fez|faz|ha|ho|aveva|compie|"
+                     r"a|ai|avait|avais|ma|mam|miał|miała|skończył|skończyła|hat|ist|war|heeft|is|bin|ben)\s+$", re.IGNORECASE)
+_ALT_OR_OUD = re.compile(r"\s+(?:alt|oud)\b", re.IGNORECASE)
+# "a cake with 60 candles", "blew out 9 candles": the candles on a birthday cake.
 AGE_CANDLES = re.compile(rf"(?<![\w-])({NUMBER})\s+candles\b", re.IGNORECASE)
 _CAKE = re.compile(r"\b(?:cake|birthday|bday|b-day|blow|blew|blowing)\b", re.IGNORECASE)
 # "12/05/1961 (64)": a full date with an age in brackets after it is a date of birth and its age.
@@ -382,7 +399,7 @@ def _ages_after_names(text: str) -> Iterator[Found]:
             yield m.start(1), m.end(1), "AGE"
 
 
-# What may follow an age said of a name no list knows ("Tamsin's 16 today").
+# What may follow an age said of a name no list knows ("Morwenna's 16 today").
 _AGE_END = re.compile(r"^\s*(?:[.!?,;)]|today|tomorrow|now|next|this|in\s+(?:may|june|july|august|september|october|"
                       r"november|december|january|february|march|april)|on\s+\w+day|and\b|$)", re.IGNORECASE)
 _STREETS = {"road", "street", "lane", "avenue", "close", "drive", "way", "crescent", "terrace", "place", "grove",
@@ -414,7 +431,7 @@ DATES = (
     # "the twelfth of March", "March the 3rd", "third of may": a day in words or after "the"
     re.compile(rf"(?<![\w-])(?:{_DAY_WORDS})\s+of\s+{MONTH}\b(?:,?\s+(?:19|20)\d{{2}})?", re.IGNORECASE),
     re.compile(rf"(?<![\w]){MONTH}\s+the\s+(?:\d{{1,2}}(?:st|nd|rd|th)|{_DAY_WORDS})(?![\w-])", re.IGNORECASE),
-    re.compile(rf"(?<![\w]){MONTH}\.?\s+['’]\d{{2}}(?![\w])", re.IGNORECASE),  # "March '23"
+    re.compile(rf"(?<![\w]){MONTH}\.?\s+['’]\d{{2}}(?![\w])", re.IGNORECASE),  # "June '22"
     # "Christmas '21", "New Year's Eve 2019": a festival on a fixed day, with its year, is a day with its month (MARKING.md:
     # a year alone, a season with its year and a movable feast are no dates)
     re.compile(r"(?<![\w])(?:christmas|xmas|christmas eve|christmas day|boxing day|new year['’]?s eve|new year['’]?s day|"
@@ -450,15 +467,24 @@ _EVENTS = (r"(?:supervision|review|visit|home visit|meeting|clinic|hearing|tribu
            r"injection|jab|scan|interview|viewing|inspection|appt|appointment|session|contact|check-in|catch-up|mdt|cpa|"
            r"ward round|sign-on|signing on|payment|pay day|payday|expiry|renewal|start date|end date|move date|moving date|"
            r"discharge|admission|release|release date|surgery|op|operation|test|results|induction|training)")
-DAY_MONTH_EVENT = re.compile(rf"\b(?:(?:next|last|previous|following|first|second|final|her|his|my|your|their)\s+)?{_EVENTS}s?"
-                             rf"(?:\s+(?:is|was|will be|on|set for|booked for|due|moved to|changed to|now))?\s*[:-]?\s*"
-                             rf"{_DAY_SLASH_MONTH}(?=[ \t]*(?:[.,;:!?)(]|[-–]\s|$|(?:at|@|with|in|on|and|then)\b))",
-                             re.IGNORECASE | re.MULTILINE)
+_EVENT_BEFORE = re.compile(rf"\b{_EVENTS}s?(?:\s+(?:is|was|will be|on|set for|booked for|due|moved to|changed to|now))?"
+                           r"\s*[:-]?\s*$", re.IGNORECASE)
+_EVENT_AFTER = re.compile(r"[ \t]*(?:[.,;:!?)(]|[-–]\s|$|(?:at|@|with|in|on|and|then)\b)", re.IGNORECASE | re.MULTILINE)
 # "incident no. 0455 of 23/11", "your letter of 3/12", "the night of 14/2": a day and month after "of".
-DAY_MONTH_OF = re.compile(rf"(?:(?<![\w/-])\d{{3,}}[A-Za-z]?|\b(?:letter|email|e-mail|meeting|visit|call|note|report|entry|"
-                          rf"referral|incident|review|appointment|appt|contact|message|text|week|assessment|minutes|"
-                          rf"statement|hearing|decision|notice|invoice|bill|application|night|morning|afternoon|evening|"
-                          rf"weekend|events?|w/c|w/e))\s+of\s+{_DAY_SLASH_MONTH}", re.IGNORECASE)
+_OF_BEFORE = re.compile(r"(?:(?<![\w/-])\d{3,}[A-Za-z]?|\b(?:letter|email|e-mail|meeting|visit|call|note|report|entry|"
+                        r"referral|incident|review|appointment|appt|contact|message|text|week|assessment|minutes|"
+                        r"statement|hearing|decision|notice|invoice|bill|application|night|morning|afternoon|evening|"
+                        r"weekend|events?|w/c|w/e))\s+of\s+$", re.IGNORECASE)
+_A_DAY_MONTH = re.compile(rf"(?<![\w/.-]){_DAY_SLASH_MONTH}")
+
+
+def _dated_events(text: str) -> Iterator[Found]:
+    for m in _A_DAY_MONTH.finditer(text):
+        before = text[max(0, m.start() - 45):m.start()]
+        if _EVENT_BEFORE.search(before) and _EVENT_AFTER.match(text, m.end()) or _OF_BEFORE.search(before):
+            yield m.start(1), m.end(1), "DATE"
+
+
 _DIGIT_WORDS = {"oh": 1, "o": 1, "zero": 1, "nought": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1, "six": 1,
                 "seven": 1, "eight": 1, "nine": 1}
 _SPOKEN = r"(?:double\s+|triple\s+)?(?:oh|o|zero|nought|one|two|three|four|five|six|seven|eight|nine|\d)"
@@ -466,7 +492,7 @@ _SPOKEN = r"(?:double\s+|triple\s+)?(?:oh|o|zero|nought|one|two|three|four|five|
 SPOKEN_PHONE = re.compile(rf"(?<![\w-])(?:oh|zero|nought|0)(?:[\s,-]+{_SPOKEN})+(?![\w-])", re.IGNORECASE)
 
 
-# "07700, then 900, then 148": a number read out in parts.
+# "07700, then 900, then 356": a number read out in parts.
 PHONE_IN_PARTS = re.compile(r"(?<![\w-])0\d{2,4}(?:(?:,\s*|\s+)(?:and\s+)?then\s+\d{3,4}){1,3}(?![\w-])", re.IGNORECASE)
 
 
@@ -491,7 +517,7 @@ def _phones(text: str) -> Iterator[Found]:
     for match in PhoneNumberMatcher(text, "GB", leniency=Leniency.POSSIBLE):
         raw = match.raw_string
         if _record_label_before(text, match.start):
-            continue  # "CHI 0402516637": a record number shaped like a phone
+            continue  # "CHI 1105873349": a record number shaped like a phone
         digits = re.sub(r"\D", "", raw)
         if raw.startswith("+44"):
             ok = len(digits.removeprefix("44").removeprefix("0")) in (9, 10)
@@ -524,7 +550,7 @@ def _postcodes(text: str) -> Iterator[Found]:
     for pattern in (OUTWARD, OUTWARD_AREA, TRAILING_OUTWARD, STREET_OUTWARD, POSTCODE_FIELD):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "POSTCODE"
-    for m in POSTCODE.finditer(text):  # any case: "m6 6dt", "SK143JB"
+    for m in POSTCODE.finditer(text):  # any case: "l4 9pq", "OL96TR"
         outward, inward = m.group(1), m.group(2)
         if _ORDINALS.match(inward) or _ORDINALS.match(outward):
             continue  # "M60 2nd", "5th"
@@ -694,10 +720,10 @@ def _ages(text: str) -> Iterator[Found]:
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "AGE"
     for m in AGE_OTHER_TONGUE.finditer(text):
-        group = 1 if m.group(1) else 2
-        if 0 < int(m.group(group)) <= 115:
-            yield m.start(group), m.end(group), "AGE"
-    for m in AGE_CANDLES.finditer(text):
+        if 0 < int(m.group(1)) <= 115 and (not m.group("years") or _HAVING.search(text[max(0, m.start() - 14):m.start()])
+                                           or _ALT_OR_OUD.match(text, m.end())):
+            yield m.start(1), m.end(1), "AGE"
+    for m in AGE_CANDLES.finditer(text) if "candles" in text.lower() else ():
         if _CAKE.search(text[max(0, m.start() - 60):m.end() + 40]) and 0 < _value(m.group(1)) <= 115:
             yield m.start(1), m.end(1), "AGE"
     for m in AGE_AFTER_DATE.finditer(text):
@@ -740,7 +766,7 @@ def _ages(text: str) -> Iterator[Found]:
         cue = m.group().split()[0].lower()
         lead = text[max(0, m.start() - 12):m.start()].lower()
         if re.search(r"\bif\s*$", lead) or re.search(r"\b(?:like|as if|as though)\s*$", lead):
-            continue  # "if ur 12 or 13 u need a form", "acts like hes 5": a condition or a comparison, not an age
+            continue  # "if ur 12 or 13 u need a form", "acts like shes 4": a condition or a comparison, not an age
         if number.lower() in ("one", "a hundred"):
             continue  # "it is one thing", "I'm one of them"
         if cue in ("at", "from", "by") and not _at_age(text, m, after):
@@ -776,7 +802,7 @@ def _at_age(text: str, m: re.Match, after: str) -> bool:
             and not re.search(r"\b(?:page|number|no\.?|junction|exit|room|ward|bus|flat|house|platform|gate|speed|mph|"
                               r"score|level)\s*$", before):
         return True
-    # "I'm the baby at thirty-one.", "sectioned at 32 and spent nine weeks": a number past any clock hour, ending
+    # "I'm still the baby at thirty-four.", "sectioned at 27 and spent six weeks": a number past any clock hour, ending
     # the sentence or the clause, after "at".
     return m.group().split()[0].lower() == "at" and _value(m.group(1)) >= 13 \
         and bool(re.match(r"^\s*(?:[.!?;]|:(?!\d)|$|(?:while|when|whilst)\b|(?:,|and\b)(?!\s*(?:\d|[a-z]+\s+(?:o'?clock|am|pm)\b)))", after)) \
@@ -807,7 +833,7 @@ def _age_context(text: str, m: re.Match, after: str) -> bool:
     if re.search(rf"\b(?:i|he|she|they|who|it|you|we|u|ur|ah|oo|{_KIN}|eldest|youngest|oldest|\w+'s)(?:['’](?:d|ll)|d|ll)?"
                  r"(?:\s+(?:will|would|wont|won['’]t|might|must|should|could|may|gonna)(?:\s+have)?)?\s*$", before):
         return True
-    # "Anwen was seventeen too", "sade is 17 next week": somebody's name, then the cue.
+    # "Gwenllian was seventeen too", "tobi is 17 next week": somebody's name, then the cue.
     window = max(0, m.start() - 30)
     word = re.search(r"(?:^|[^\w'’])(\w[\w'’-]*)\s+$", text[window:m.start()])
     if not word or not _a_name(word.group(1), text, window + word.start(1)):
@@ -838,9 +864,10 @@ def _dates(text: str) -> Iterator[Found]:
                 continue  # "may 5" is more often "may" the verb
             yield m.start(), m.end(), "DATE"
     for m in SHORT_HYPHEN_DATE.finditer(text):
-        if not _BANK_CUE.search(text[max(0, m.start() - 60):m.start()]):  # "sort code 09-01-28" is no date
+        if not _BANK_CUE.search(text[max(0, m.start() - 60):m.start()]):  # "sort code 07-02-19" is no date
             yield m.start(), m.end(), "DATE"
-    for pattern in (DAY_MONTH, DAY_MONTH_FOR, DAY_MONTH_AT, DATE_FIELD, DATED_HEADING, DAY_MONTH_EVENT, DAY_MONTH_OF):
+    yield from _dated_events(text)
+    for pattern in (DAY_MONTH, DAY_MONTH_FOR, DAY_MONTH_AT, DATE_FIELD, DATED_HEADING):
         for m in pattern.finditer(text):
             yield m.start(1), m.end(1), "DATE"
             end = m.end(1)
