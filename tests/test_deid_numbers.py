@@ -168,6 +168,8 @@ def test_no_date_in_scores_fractions_and_round_the_clock(text):
     ("PNC ID 21/556012X was on the probation letter.", "21/556012X"),
     ("Please quote your rent account number 90127745 when you ring.", "90127745"),
     ("The PIP claim ref is 7781 2290 on the brown envelope.", "7781 2290"),
+    ("Her DWP ref is 6612 0093, on every letter.", "6612 0093"),
+    ("Police gave a CAD number, 5520, of the same night.", "5520"),
 ])
 def test_police_housing_and_benefit_record_numbers(text, number):
     assert number in kinds(text, "OTHER_ID")
@@ -186,6 +188,10 @@ def test_police_housing_and_benefit_record_numbers(text, number):
     ("Mae Nain yn 91 oed nawr.", "91"),
     ("woh 19 saal ki hai, still at college", "19"),
     ("The wee yin's only 6 year auld.", "6 year auld"),
+    ("Seen today: Mirela Costea, thirty-six, of no fixed abode.", "thirty-six"),
+    ("Es una chica de 17 años, muy callada.", "17"),
+    ("Mae Taid yn 83 mlwydd oed.", "83"),
+    ("She were nobbut 14 when she started at the mill.", "14"),
 ])
 def test_ages_beside_names_dates_and_in_dialect_or_other_tongues(text, age):
     assert age in kinds(text, "AGE")
@@ -194,7 +200,7 @@ def test_ages_beside_names_dates_and_in_dialect_or_other_tongues(text, age):
 @pytest.mark.parametrize("text", [
     "Meet me at 20 to six by the clock.", "We lit 30 candles at the vigil in the square.",
     "On Monday, 12, people came to the drop-in.", "Ward 9, Elm Court, 14, was shut for cleaning.",
-    "Hace 20 años que vivo aquí.",
+    "Hace 20 años que vivo aquí.", "Vivo aquí desde hace más de 20 años.",
 ])
 def test_no_age_in_clock_times_counts_and_spans(text):
     assert not kinds(text, "AGE")
@@ -206,6 +212,7 @@ def test_no_age_in_clock_times_counts_and_spans(text):
     ("Her depot is due 21/2, then every fortnight.", "21/2"),
     ("Crime ref 3318 of 30/10 was closed with no further action.", "30/10"),
     ("Thank you for your letter of 6/11.", "6/11"),
+    ("Timesheet for w/e 29/11 attached.", "29/11"),
 ])
 def test_a_day_and_month_after_a_scheduled_event_or_of(text, date):
     assert date in kinds(text, "DATE")

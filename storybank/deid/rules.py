@@ -71,7 +71,8 @@ RECORD_OWNERS = (
     "rent", "rent account", "property", "repair", "repairs", "works order", "job", "homeless application",
     "application", "benefit", "housing benefit", "universal credit", "uc", "pip", "esa", "jsa", "dla", "appeal",
     "tribunal", "award", "policy", "insurance", "certificate", "dbs", "blue badge", "bus pass", "freedom pass",
-    "railcard", "prescription", "exemption", "gwf", "uan", "gmc", "nmc", "hcpc", "referral", "safeguarding")
+    "railcard", "prescription", "exemption", "gwf", "uan", "gmc", "nmc", "hcpc", "referral", "safeguarding", "cad", "storm",
+    "dwp", "hmrc", "dvla", "ukvi", "council", "hmcts")
 # Owners that label a number even without "number" after them: "passport 123456789", "hospital RX1234567".
 OWNERS_ALONE = ("passport", "driving licence", "driving license", "licence", "license", "hospital", "patient", "mrn",
                 "chi", "student", "employee", "staff", "payroll", "membership", "prisoner", "inmate", "visa", "brp",
@@ -231,7 +232,7 @@ _AGE_CUE = (r"(?:i['’]?m|im|i am|am|i was|was|were|wis|wiz|woz|wuz|wus|waz|ah[
             r"knocking on|coming up to)")
 # "was probably 70", "is only just 16", "she's well over 80": hedges between the cue and the number.
 _HEDGE = (r"(?:(?:only|just|nearly|almost|like|about|around|probably|maybe|perhaps|barely|already|still|roughly|"
-          r"easily|well over|over|under|at least|not even|not yet|not quite|just about|nigh on|bout|abt|both|all)\s+){0,2}")
+          r"easily|well over|over|under|at least|not even|not yet|not quite|just about|nigh on|nobbut|bout|abt|both|all)\s+){0,2}")
 AGE_AFTER_CUE = re.compile(rf"\b{_AGE_CUE}\s+{_HEDGE}({NUMBER})(?![\w-])", re.IGNORECASE)
 # "Now 33, I volunteer", "Aisha, now 12, still remembers": an age set off by commas after "now".
 AGE_NOW = re.compile(rf"(?:(?:^|[.!?]\s+|\n\s*)(?:Now|Aged|These days|Today)|(?<=[\w’'],)\s+(?:now|aged|then|still|only|"
@@ -339,10 +340,11 @@ AGE_AS = re.compile(rf"\b(?:my|his|her|their|your)\s+age\s+(?:down\s+)?as\s+({NU
 # "yn 34 oed", "woh 34 saal ki hai", "34 Jahre alt". A bare "34 años" may be a span of years, so a verb of having
 # goes before it (Welsh "oed" and Urdu "saal ka/ki" say age themselves).
 AGE_OTHER_TONGUE = re.compile(r"(?<![\w-])(\d{1,3})\s+(?:(?P<years>años|anos|anni|ans|lat|lata|jahre|jaar)\b|"
-                              r"(?:blwydd\s+)?oed\b|saal\s+(?:ka|ki|ke|kaa|kee)\b|sal\s+(?:ka|ki|ke)\b|yaşında|yasinda)",
+                              r"(?:blwydd\s+|mlwydd\s+|flwydd\s+)?oed\b|saal\s+(?:ka|ki|ke|kaa|kee)\b|sal\s+(?:ka|ki|ke)\b|yaşında|yasinda)",
                               re.IGNORECASE)
 _HAVING = re.compile(r"\b(?:tiene|tengo|tenía|tenia|cumple|cumplió|cumplio|cumplí|tem|tenho|tinha|fez|faz|ha|ho|aveva|compie|"
-                     r"a|ai|avait|avais|ma|mam|miał|miała|skończył|skończyła|hat|ist|war|heeft|is|bin|ben)\s+$", re.IGNORECASE)
+                     r"a|ai|avait|avais|ma|mam|miał|miała|skończył|skończyła|hat|ist|war|heeft|is|bin|ben|(?<!más )(?<!mas )de)\s+$",
+                     re.IGNORECASE)
 _ALT_OR_OUD = re.compile(r"\s+(?:alt|oud)\b", re.IGNORECASE)
 # "a cake with 60 candles", "blew out 9 candles": the candles on a birthday cake.
 AGE_CANDLES = re.compile(rf"(?<![\w-])({NUMBER})\s+candles\b", re.IGNORECASE)
@@ -352,7 +354,7 @@ AGE_AFTER_DATE = re.compile(r"(?<![\w/.-])\d{1,2}[/.-]\d{1,2}[/.-]((?:19|20)?\d{
                             r"(?:\s*(?:yrs?|years|y/?o))?\)", re.IGNORECASE)
 # "Name Surname, 44, of Place", "(Name Surname), 44,", "Name Surname (NHS 943 476 5919), 44,": a number set off by
 # commas after a full name, perhaps bracketed or followed by a bracketed record.
-_SET_OFF_NUMBER = re.compile(r",\s+(\d{1,2})(?=,\s|\))")
+_SET_OFF_NUMBER = re.compile(rf",\s+({NUMBER})(?=,\s|\))", re.IGNORECASE)  # "…, 44," or "…, forty-four,"
 _BRACKET_END = re.compile(r"\(([^()\n]{1,40})\)[\"”’*]*$")
 _PARTICLES = {"ap", "ab", "de", "da", "di", "du", "van", "von", "der", "den", "bin", "binti", "bint", "al", "el", "la", "le",
               "ni", "nic", "mac", "ó", "ua", "ter", "ten", "dos", "das", "del", "y", "ibn"}
@@ -387,7 +389,7 @@ def _a_full_name(name: list[str], bracketed: bool) -> bool:
 
 def _ages_after_names(text: str) -> Iterator[Found]:
     for m in _SET_OFF_NUMBER.finditer(text):
-        if not 0 < int(m.group(1)) <= 99:
+        if not 0 < _value(m.group(1)) <= 99 or m.group(1).lower() in ("one", "a hundred"):
             continue
         before = text[max(0, m.start() - 90):m.start()]
         if bracket := _BRACKET_END.search(before):  # "(Name Surname), 44," or "Name Surname (CHI …), 44,"
@@ -448,7 +450,7 @@ DATES = (
 # "on 16/12", "Weds 3/1", "w/c 3/12", "Deadline: 30/11": a day and its month without the year, where a date is written.
 DAY_MONTH = re.compile(r"\b(?:on|by|from|until|till|before|after|since|dated|due|mon|tue|tues|wed|weds|thu|thur|thurs|"
                        r"fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|seen|deadline|appt|"
-                       r"appointment|week commencing|week beginning|wk beg|wk comm|w/c)\s*[:-]?\s+"
+                       r"appointment|week commencing|week beginning|wk beg|wk comm|w/c|w/e|week ending|wk ending)\s*[:-]?\s+"
                        r"((?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2]))(?![\w/-]|\.\d)", re.IGNORECASE)
 _DAY_SLASH_MONTH = r"(?!24/7\b)((?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2]))(?![\w/-]|\.\d)"
 SHORT_HYPHEN_DATE = re.compile(r"(?<![\w-])(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])-\d{2}(?![\w-])")  # "12-3-26"
