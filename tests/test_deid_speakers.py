@@ -208,3 +208,10 @@ def test_a_forum_handle_addressed_by_others_and_a_nickname_at_work():
     assert "JL" in people("My name is Jean-Luc Mbeki, JL at work. I came in 2009.")
     assert "JL" not in people("The report was signed by JL on Monday.")
 
+
+
+def test_our_before_a_lower_case_name_the_worker_there_and_a_things_name():
+    found = people("me n our callum got the bus to the beach. callum is 15 and he loves it there")
+    assert found.count("callum") == 2
+    assert "Anjali" in people("I went to the drop-in. The worker there, Anjali, is brilliant.")
+    assert "Daisy" not in people("He still drives an old van, which he calls Daisy.")

@@ -64,7 +64,8 @@ PERSON_AFTER = re.compile(
     rf"['’]s\s+(?:{_RELATIONS}))\b")
 # "Kemi's mum": somebody's relation or belongings after a possessive.
 RELATION_AFTER = re.compile(rf"^['’]s\s+(?:{_RELATIONS})\b")
-PERSON_APPOSITION = re.compile(rf"(?:my|our|his|her|their|the)\s+(?:[a-z]+\s+){{0,2}}(?:{_CUE_NOUNS}),\s*$",
+PERSON_APPOSITION = re.compile(rf"(?:my|our|his|her|their|the)\s+(?:[a-z]+\s+){{0,2}}(?:{_CUE_NOUNS})"
+                               rf"(?:\s+(?:there|here|then|now))?,\s*$",
                                re.IGNORECASE)
 _PLACE_ENDINGS = {"Street", "Road", "Lane", "Avenue", "Close", "Drive", "Way", "Court", "House", "Centre", "Hall",
                   "Church", "School", "Ward", "Unit", "Hospital", "Park"}
@@ -474,6 +475,9 @@ def _nobody_here(text: str, start: int, end: int) -> bool:
     for m in _FIRM.finditer(text, max(0, start - 30), min(len(text), end + 30)):
         if m.start() <= start and end <= m.end() and _FIRM_BEFORE.search(text, max(0, m.start() - 10), m.start()):
             return True
+    if re.search(r"\b(?:which|that)\s+(?:he|she|they|we|i|you)\s+(?:calls?|called|named|nicknamed)\s+$", before,
+                 re.IGNORECASE):
+        return True  # "an old van, which he calls Daisy": a thing's name
     if first in _WELSH_PLACE or _WELSH_ARTICLE_BEFORE.search(before):
         return True
     if " " not in span and _A_KIND_CALLED.match(text, end) and re.search(r"(?:^|[.!?:]\s*)$", before) \

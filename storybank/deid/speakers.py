@@ -313,8 +313,8 @@ def texting(text: str, lower: bool) -> Iterator[Found]:
             yield m.start("name"), m.end("name"), "PERSON"
 
 
-# "me n kez after 11", "just heard from kez", "seen kez at the shops": a lower-case name only a person can be.
-_MET_LOWER = re.compile(r"\b(?:me[ \t]+(?:n|and|an|&)|(?:just[ \t]+)?(?:heard from|seen|saw|bumped into|ran into|"
+# "me n kez after 11", "me n our kez", "just heard from kez", "seen kez at the shops": a lower-case name only a person can be.
+_MET_LOWER = re.compile(r"\b(?:me[ \t]+(?:n|and|an|&)(?:[ \t]+our)?|(?:just[ \t]+)?(?:heard from|seen|saw|bumped into|ran into|"
                         r"met up with|hanging with|chilling with))[ \t]+(?P<name>[a-z][a-z'’-]+?)(?:['’]s)?(?![\w'’-])")
 # "Shout out to Ama, Rocco and Big Tel", "New members this month: Ama, Rocco and Tel": a list of people.
 _LIST_CUE = re.compile(r"(?i)\b(?:shout[ -]?outs?[ \t]+to|big[ \t]+thanks[ \t]+to|thanks[ \t]+to|thank[ \t]+you[ \t]+to|"
