@@ -226,3 +226,22 @@ def test_a_username_that_labels_chat_lines_is_a_person():
     text = "mod_kit: welcome all, be kind\nfern_xo: hiya\nmod_kit: thanks fern_xo"
     assert {("mod_kit", "PERSON"), ("fern_xo", "PERSON")} <= found(text)
     assert "dee_bakes_22" in kinds("follow dee_bakes_22 for cakes", "OTHER_ID")
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("Me (33F) and my partner (35M) split up last year.", "33"),
+    ("Deepa (26F) posted first.", "26"),
+    ("My lad (9) loves the bus.", "9"),
+    ("Nani (84) still cooks every day.", "84"),
+])
+def test_forum_age_and_sex_and_a_relation_with_a_bracketed_age(text, age):
+    assert age in kinds(text, "AGE")
+
+
+def test_no_age_in_a_bracketed_sum_after_a_thing():
+    assert not kinds("The deal (40M) fell through and Chapter (3) was cut.", "AGE")
+
+
+def test_a_range_of_days_before_the_month_is_one_date():
+    dates = kinds("We were away 3rd-6th April, then 11th/12th May and 20th & 21st June.", "DATE")
+    assert {"3rd-6th April", "11th/12th May", "20th & 21st June"} <= dates

@@ -423,8 +423,8 @@ _DAY_WORDS = (r"(?:(?:twenty|thirty)[- ](?:first|second|third|fourth|fifth|sixth
 MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|"
          r"apr|jun|jul|aug|sept?|oct|nov|dec)")
 DATES = (
-    re.compile(rf"(?<![\w])\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH}\.?(?:,?\s+(?:19|20)\d{{2}})?(?![\w])",
-               re.IGNORECASE),
+    re.compile(rf"(?<![\w])(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:-|–|/|&|and|to)\s*)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+"
+               rf"{MONTH}\.?(?:,?\s+(?:19|20)\d{{2}})?(?![\w])", re.IGNORECASE),  # "12th", "12-14", "12th & 13th" + month
     re.compile(rf"(?<![\w]){MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d{{2}})?(?![\w])", re.IGNORECASE),
     re.compile(rf"(?<![\w]){MONTH}\s+(?:19|20)\d{{2}}(?![\w])", re.IGNORECASE),
     re.compile(r"(?<![\w/.-])\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d{2}(?![\w/-]|\.\d)"),
@@ -733,6 +733,16 @@ def _ages(text: str) -> Iterator[Found]:
         if age <= 115 and (len(year) == 2 or 1990 <= int(year) + age <= 2070):
             yield m.start(2), m.end(2), "AGE"
     yield from _ages_after_names(text)
+    for m in AGE_KIN_BRACKET.finditer(text):
+        yield m.start(1), m.end(1), "AGE"
+    for m in AGE_SEX_SHORT.finditer(text):
+        who = re.search(r"([\w’'-]+)\s$", text[max(0, m.start() - 30):m.start()])
+        word = who.group(1) if who else ""
+        if word.lower() in ("me", "i", "myself", "him", "her", "he", "she", "bf", "gf", "boyfriend", "girlfriend", "hubby",
+                            "friend", "mate", "flatmate", "roommate") or word.lower() in KINSHIP \
+                or word[:1].isupper() and (is_first_name(word) or not is_ordinary_word(word)):
+            group = 1 if m.group(1) else 2
+            yield m.start(group), m.end(group), "AGE"
     for m in AGE_WITH_SEX.finditer(text):
         group = next(g for g in (1, 2, 3) if m.group(g))
         yield m.start(group), m.end(group), "AGE"
@@ -824,6 +834,14 @@ def _value(number: str) -> int:
 
 
 _KIN = "|".join(sorted(KINSHIP, key=len, reverse=True))  # "Nani is 80", "my bhaiya's 30": a relative, then the age
+
+
+# "my lad (8)", "Nani (81)", "her bf (19)": a relation or a child, then the age in brackets.
+AGE_KIN_BRACKET = re.compile(rf"\b(?:{_KIN}|lad|lass|boy|girl|son|daughter|kid|child|baby|nephew|niece|grandson|granddaughter|"
+                             r"stepson|stepdaughter|bf|gf|boyfriend|girlfriend|fianc[eé]e?|hubby|cousin|eldest|youngest|"
+                             r"middle one|little one|oldest)\s+\((\d{1,2})(?:\s*(?:yrs?|years|y/?o))?\)", re.IGNORECASE)
+# A forum post's age and sex: "Me (28F) and my bf (31M)", "my mum (F56)", "(19 NB)".
+AGE_SEX_SHORT = re.compile(r"(?<=[A-Za-z] )\((?:(\d{1,2})\s?(?:F|M|NB)|(?:F|M|NB)\s?(\d{1,2}))\)")
 
 
 def _age_context(text: str, m: re.Match, after: str) -> bool:
