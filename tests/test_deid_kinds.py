@@ -143,3 +143,73 @@ def test_a_place_of_worship_by_its_name_before_its_kind():
 def test_a_lower_case_house_by_its_name_but_not_somebodys_home():
     got = found("hiya. the night i walked out of glenmorrow house i rang u. then i slept at tanvirs house. ok x")
     assert ("glenmorrow house", "ORG") in got and ("tanvirs house", "ORG") not in got
+
+
+@pytest.mark.parametrize(("text", "entity", "kind", "person"), [
+    ("Supervision notes.\nLine manager: Eluned Prosser, eluned@example.org", "Eluned Prosser", "ORG", "Eluned Prosser"),
+    ("I rang my support worker there, Ffion, who said no.", "Ffion", "ORG", "Ffion"),
+    ("Then my coach, Big Terry, told me to rest.", "Big Terry", "ORG", "Big Terry"),
+    ("It was a woman called Bridie Ward from the tenants group.", "Bridie Ward", "ORG", "Bridie Ward"),
+    ("A lad who calls himself Falcon messaged her.", "Falcon", "ORG", "Falcon"),
+    ("Phone call from Morag Drummond about her son.", "Morag Drummond", "PLACE", "Morag Drummond"),
+    ("See you all Thursday.\nTariq D", "Tariq D", "ORG", "Tariq D"),
+    ("Jola, 37, has lived here since June.", "Jola", "ORG", "Jola"),
+    ("Kwame, a 29-year-old plumber, was seen today.", "Kwame", "PLACE", "Kwame"),
+    ("[Voice note to the group, from Ayaanle] Hi all.", "Ayaanle", "PLACE", "Ayaanle"),
+    ("Giani Amrik Singh led the prayers.", "Giani Amrik Singh", "ORG", "Giani Amrik Singh"),
+    ("Referral for Tamsin Holloway, DOB 02/03/1990", "Tamsin Holloway, DOB", "ORG", "Tamsin Holloway"),
+    ("Transcript\nZAINAB: hi\nKEV: hiya", "ZAINAB", "PLACE", "ZAINAB"),
+])
+def test_people_by_their_label_role_age_or_header_are_people(text, entity, kind, person):
+    assert kind_of(text, entity, kind) == (person, "PERSON")
+
+
+@pytest.mark.parametrize(("text", "entity"), [
+    ("Meds on discharge: quetiapine 25mg nocte, mirtazapine 15mg mane.", "nocte"),
+    ("She found it on the library iPad.", "iPad"),
+    ("REFERRAL TO EARLY INTERVENTION TEAM\nName: …", "REFERRAL TO EARLY INTERVENTION"),
+    ("Seen by the Perinatal Mental Health Service on Monday.", "Perinatal Mental Health Service"),
+    ("[Voice note] Assalamu alaikum Apa, it's me.", "Assalamu alaikum Apa"),
+    ("She got Mammy to the clinic in the end.", "Mammy"),
+])
+def test_headings_doses_devices_generic_services_and_greetings_name_nothing(text, entity):
+    assert kind_of(text, entity)[1] == kinds.NOTHING
+
+
+@pytest.mark.parametrize(("text", "entity", "kind", "new"), [
+    ("We had a little terrace on Gallowgate for years.", "Gallowgate", "ORG", "PLACE"),
+    ("supported accommodation at Fernlea House, 22 Chapel Street, Buxton.", "Fernlea House", "ORG", "PLACE"),
+    ("the best spot was Porthcurno Cove at dawn.", "Porthcurno Cove", "ORG", "PLACE"),
+    ("We lived in a caravan at Frampton for two summers.", "Frampton", "ORG", "PLACE"),
+    ("I run the group at Cefnfaen, just outside Carmarthen.", "Cefnfaen", "ORG", "PLACE"),
+    ("the b&b on sea lane now, mablethorpe, LN12. room 2", "LN12", "PLACE", "POSTCODE"),
+    ("They run Patel Mini Market, 12 Albert Road.", "Patel Mini Market", "PLACE", "ORG"),
+    ("My parents ran the Lucky Star takeaway for years.", "Lucky Star", "PLACE", "ORG"),
+    ("I stopped going to Bethel, the chapel, after that.", "Bethel", "PLACE", "ORG"),
+    ("Custody suite, Morpeth Police Station, 02:10.", "Morpeth Police Station", "PLACE", "ORG"),
+])
+def test_streets_buildings_shops_and_postcodes_get_their_kind(text, entity, kind, new):
+    assert kind_of(text, entity, kind)[1] == new
+
+
+@pytest.mark.parametrize(("text", "entity", "kind"), [
+    ("My manager, Halton Council, wrote to me.", "Halton Council", "ORG"),
+    ("NOTE: bring the forms", "NOTE", "PLACE"),
+    ("Took the A38 to Plymouth.", "A38", "PLACE"),
+    ("She rang Leeds Mind, 41 Park Row.", "Leeds Mind", "ORG"),
+])
+def test_bodies_roads_and_labels_keep_their_kind(text, entity, kind):
+    assert kind_of(text, entity, kind)[1] == kind
+
+
+@pytest.mark.parametrize(("text", "org"), [
+    ("She volunteers with the Open Door project in town.", "Open Door"),
+    ("I do a shift at Second Helpings café on Fridays.", "Second Helpings"),
+    ("Tŷ Hafan crisis house, Bangor", "Tŷ Hafan"),
+])
+def test_a_body_named_before_its_kind_in_lower_case_is_found(text, org):
+    assert (org, "ORG") in [(p.text, p.type) for p in deid.detect(text)]
+
+
+def test_a_kind_of_service_before_its_kind_is_no_name():
+    assert not [p for p in deid.detect("The Hearing Voices project meets in a church.") if p.type == "ORG"]

@@ -175,7 +175,7 @@ NUMBERED_LOWER_STREET = re.compile(rf"(?<![\w/.,-])\d{{1,4}}[a-z]?,?\s+((?:[a-z]
                                    r"(?![\w'’-])")
 # "parking on cliff rd", "the club on park lane": "on"/"off" before a lower-case street with no article.
 ON_LOWER_STREET = re.compile(r"\b(?:on|off)\s+((?:[a-z][a-z’'-]+\s+){1,2})(?:road|street|rd|lane|avenue|ave|drive|"
-                             r"crescent|terrace|gardens)(?![\w'’-])")
+                             r"crescent|terrace|gardens|parade|promenade|esplanade)(?![\w'’-])")
 # "the flat on the gurnos": a lower-case estate after a home on it, when the word is no English word.
 ON_THE_ESTATE = re.compile(r"\b(?:flat|house|home|place|live|lives|lived|living|grew up|moved)\s+on\s+the\s+([a-z][a-z’'-]{3,})\b")
 # "Flat 6" on an address line or before its street: the flat is part of the address.
@@ -193,6 +193,21 @@ BARE_NAMED_SERVICE = re.compile(r"\b(?:at|to|from|with|through|into|via)\s+([a-z
 # "the Facebook group Dads in the Dark", "a charity Hope for Tomorrow": a body's kind, then its name.
 KIND_THEN_NAME = re.compile(r"\b(?:group|charity|club|choir|network|page|podcast|collective|project|forum|society)\s+"
                             r"([A-Z][\w’'-]+(?:\s+(?:(?:in|of|the|and|for|on|&|at|with)\s+)*[A-Z][\w’'-]+)*)")
+# Words a clinical or national service is described with: a name made only of them names no local body
+# (MARKING.md: generic services are not marked), "Perinatal Mental Health Service".
+SERVICE_VOCABULARY = {
+    "perinatal", "maternal", "mental", "health", "service", "services", "team", "community", "crisis", "home",
+    "treatment", "early", "intervention", "psychosis", "eating", "disorder", "disorders", "memory", "clinic",
+    "liaison", "diversion", "adult", "adults", "older", "people", "child", "children", "adolescent", "young",
+    "learning", "disability", "disabilities", "drug", "drugs", "alcohol", "addiction", "substance", "misuse",
+    "assessment", "access", "personality", "psychological", "psychology", "therapy", "therapies", "talking",
+    "specialist", "forensic", "rehabilitation", "inpatient", "outpatient", "acute", "intensive", "dementia",
+    "neurodevelopmental", "adhd", "autism", "hearing", "voices", "and", "&", "of", "for", "the", "in", "with",
+    "referral", "referrals", "to", "from", "emergency", "urgent", "care", "primary", "secondary", "single", "point",
+}
+# "the Open Door project", "a shift at Second Helpings café": capitalised words before a lower-case kind of body.
+NAME_THEN_KIND = re.compile(r"(?<![\w’'-])((?:[A-Z][\w’'-]+\s+){1,2}[A-Z][\w’'-]+)\s+(?:project|café|cafe|crisis\s+house|"
+                            r"foodbank|food\s+bank|pantry|drop-in|choir|charity|allotment|community\s+garden)(?![\w’'-])")
 # Welsh village names by their shape: an element they start with and a Welsh spelling inside ("Penrhiw…", "Cwm…").
 WELSH_PLACE = re.compile(r"(?<![\w’'-])(?:Aber|Llan|Cwm|Pen|Pont|Ystrad|Nant|Blaen|Coed|Glan|Maes|Caer|Cefn|Rhos|Betws|"
                          r"Bettws|Mynydd|Porth|Ynys|Tre|Bryn|Gwaun|Dol|Llwyn|Pwll|Tal|Hendre|Pentre|Glyn)"
@@ -272,8 +287,26 @@ def welsh_places(text: str) -> Iterator[Found]:
             yield m.start(), m.end(), "PLACE"
 
 
+def named_then_kind(text: str) -> Iterator[Found]:
+    """A body named by capitalised words before its kind in lower case; never a kind of service ("Hearing Voices
+    group"), a day, a month or a town's name on its own ("a Leeds café")."""
+    for m in NAME_THEN_KIND.finditer(text):
+        words = m.group(1).split()
+        if words[0] in _NOT_LEADING or any(w.lower() in _DAYS or w.lower() in NOT_PLACES for w in words) \
+                or all(w.lower() in SERVICE_VOCABULARY for w in words) \
+                or sentence_start(text, m.start(1)) and is_common_word(words[0]) \
+                or any(w.lower() in _MONTHS for w in words):
+            continue
+        yield m.start(1), m.end(1), "ORG"
+
+
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+           "december", "christmas", "easter"}
+
+
 def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
     yield from lower_case_names(text, lowercase_style)
+    yield from named_then_kind(text)
     yield from worship_named(text)
     for m in FLAT.finditer(text):
         yield m.start(), m.end(), "PLACE"
