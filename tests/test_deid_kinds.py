@@ -195,6 +195,8 @@ def test_streets_buildings_shops_and_postcodes_get_their_kind(text, entity, kind
 @pytest.mark.parametrize(("text", "entity", "kind"), [
     ("My manager, Halton Council, wrote to me.", "Halton Council", "ORG"),
     ("NOTE: bring the forms", "NOTE", "PLACE"),
+    ("Panel: Rhona Bell, youth worker, Dalmuir and Clydebank", "Dalmuir", "PLACE"),
+    ("I sat outside the Asda at Filey Bay for an hour.", "Asda at Filey Bay", "ORG"),
     ("Took the A38 to Plymouth.", "A38", "PLACE"),
     ("She rang Leeds Mind, 41 Park Row.", "Leeds Mind", "ORG"),
 ])

@@ -41,6 +41,7 @@ RELATIONS = KINSHIP | {
 _RELATION_BEFORE = re.compile(r"(?:^|[\s(])(my|our|his|her|their|your|a|the)?\s*(?:(?:best|old|little|big|older|younger|"
                               r"eldest|youngest|oldest|late|new|ex-?|step-?)\s+)?([\w'’-]+)(?:\s+there)?(?:\s*[,:])?\s+$",
                              re.IGNORECASE)
+_OWNED = re.compile(r"\b(?:my|our|his|her|their|your|a|the)\s+(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
 # Job titles after a name set off by a comma ("…, Team Manager"), and job words a service name runs into.
 JOB_WORDS = {"Manager", "Worker", "Coordinator", "Co-ordinator", "Officer", "Nurse", "Practitioner", "Consultant",
              "Lead", "Director", "Assistant", "Advisor", "Adviser", "Therapist", "Psychiatrist", "Psychologist",
@@ -181,8 +182,9 @@ def as_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     if span.islower() and len(words) == 1 and is_first_name(span.capitalize()) and not is_ordinary_word(span) \
             and not re.search(r"\d\s+$", text[max(0, start - 6):start]):
         return start, end  # "its arthur": a first name written in lower case
-    m = _RELATION_BEFORE.search(text[max(0, start - 40):start])
-    if m and m.group(2).lower() in RELATIONS and not (m.group().rstrip().endswith(",") and not m.group(1)) and (not sentence_start(text, start) or re.search(r"[,:]\s*$", m.group()))\
+    window = text[max(0, start - 40):start]
+    m = _RELATION_BEFORE.search(window)
+    if m and m.group(2).lower() in RELATIONS and not (m.group().rstrip().endswith(",") and not _OWNED.search(window[:m.start(2)])) and (not sentence_start(text, start) or re.search(r"[,:]\s*$", m.group()))\
             and _person_shaped(words) \
             and (not all(is_common_word(w) for w in words)
                  or len(words) >= 2 and (is_first_name(words[-1]) or words[-1] in last_names())):
