@@ -215,3 +215,11 @@ def test_a_body_named_before_its_kind_in_lower_case_is_found(text, org):
 
 def test_a_kind_of_service_before_its_kind_is_no_name():
     assert not [p for p in deid.detect("The Hearing Voices project meets in a church.") if p.type == "ORG"]
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("ok so im in the b&b on harbour parade now", "harbour parade"),
+    ("She has a flat on the Pasadena estate now.", "Pasadena estate"),
+])
+def test_lower_case_parades_and_estates_named_like_cities_abroad_are_places(text, place):
+    assert (place, "PLACE") in [(p.text, p.type) for p in deid.detect(text)]

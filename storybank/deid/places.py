@@ -347,6 +347,8 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
             yield start, end, "PLACE" if words[-2:] == ["Shopping", "Centre"] else "ORG"  # a shopping centre is a place
     for m in ESTATE.finditer(text):
         start, end = _strip_leading(text, m.start(1), m.end(1))
+        if text[m.end(1):m.end()].strip() == "estate" and (text[start:end] in abroad() or is_city(text[start:end])):
+            end = m.end()  # "the … estate" whole, where its name alone is a city's (a city is never proposed)
         if end > start:
             yield start, end, "PLACE"
     for m in KIND_FIRST.finditer(text):

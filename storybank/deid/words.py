@@ -50,7 +50,7 @@ TEXTING = {"im", "ive", "id", "ill", "hes", "shes", "theyre", "youre", "dont", "
            "2nite", "2nyt", "2day", "2moro", "2morrow", "2mrw", "tmrw", "tmw", "tomoz", "2mz", "gr8", "l8r", "b4", "yday", "wiv", "cahms"}
 STREET_ENDINGS = {"road", "street", "lane", "avenue", "close", "drive", "crescent", "terrace", "estate", "way",
                   "centre", "surgery", "practice", "general", "infirmary", "project", "unit", "hub", "clinic", "lodge",
-                  "trust", "trinity", "cross", "rd", "st", "ave", "club", "court", "gardens"}
+                  "trust", "trinity", "cross", "rd", "st", "ave", "club", "court", "gardens", "parade", "promenade", "esplanade"}
 # Services every area has: naming one says nothing about where the teller is.
 GENERIC_SERVICES = {
     "gp", "the gp", "a&e", "a and e", "nhs", "the nhs", "crisis team", "the crisis team", "home treatment team",
