@@ -142,7 +142,7 @@ def as_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The span a person takes when an entity is shaped as one, else None."""
     span = text[start:end]
     label = _RECORD_LABEL_AFTER.search(span[span.find(","):]) if "," in span else None
-    if label:  # "… Ottaway, DOB": a record's label the model took into the name
+    if label:  # "… Pemberton, DOB": a record's label the model took into the name
         end = start + span.find(",")
         span = text[start:end]
     words = _words(span)
@@ -170,7 +170,7 @@ def as_person(text: str, start: int, end: int) -> tuple[int, int] | None:
             and re.match(r"^:[ \t]+\S", text[end:end + 3]) \
             and not all(is_common_word(w) for w in words) \
             and not is_city(span):
-        return start, end  # "MO: …": a speaker's label at the start of a line
+        return start, end  # "KEV: …": a speaker's label at the start of a line
     if len(words) >= 2 and first.lower().strip(".") in RELATIONS and first[:1].isupper() and _person_shaped(words[1:]) \
             and not (first.isupper() and len(first) > 3):
         rest = start + span.index(words[1])
@@ -341,7 +341,7 @@ def corrected(text: str, start: int, end: int, kind: str) -> Found:
     if kind not in ("ORG", "PLACE") or end <= start:
         return start, end, kind
     if _OUTWARD.fullmatch(text[start:end]) and _OUTWARD_BEFORE.search(text[max(0, start - 30):start]):
-        return start, end, "POSTCODE"  # "…, skegness, PE25": an outward code alone is a postcode (MARKING.md)
+        return start, end, "POSTCODE"  # "…, the town, LN12": an outward code alone is a postcode (MARKING.md)
     if nothing_named(text, start, end):
         return start, end, NOTHING
     person = as_person(text, start, end)

@@ -170,7 +170,7 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _LOWER_STREET_WORD = r"(?:road|street|st|rd|lane|ln|avenue|ave|drive|crescent|terrace|gardens|court|mews|grove)"
-# "21 lowther st", "22 hastings street": a house number makes a lower-case street an address, in any writing.
+# "14 fenby st", "22 marlow street": a house number makes a lower-case street an address, in any writing.
 NUMBERED_LOWER_STREET = re.compile(rf"(?<![\w/.,-])\d{{1,4}}[a-z]?,?\s+((?:[a-z][a-z’'-]+\s+){{1,3}}){_LOWER_STREET_WORD}"
                                    r"(?![\w'’-])")
 # "parking on cliff rd", "the club on park lane": "on"/"off" before a lower-case street with no article.
@@ -181,7 +181,7 @@ ON_THE_ESTATE = re.compile(r"\b(?:flat|house|home|place|live|lives|lived|living|
 # "Flat 6" on an address line or before its street: the flat is part of the address.
 FLAT = re.compile(rf"(?<![\w-])(?:Flat|Apartment)\s+\d{{1,4}}[A-Za-z]?(?:,?\s+\d{{1,4}}[A-Za-z]?,?\s+(?:{_CAP}\s+){{1,3}}"
                   rf"(?:{'|'.join(STREET_WORDS)}))?(?![\w-])")
-# Lower-case businesses and landlords by their trade: "westlink housing", "fenmarsh foods".
+# Lower-case businesses and landlords by their trade: "greyfield housing", "brackley foods".
 _TRADE = r"(?:housing|homes|foods|lettings|motors|logistics|construction|recruitment|builders|cleaning|catering|ltd)"
 LOWER_TRADE = re.compile(rf"(?<![\w-])([a-z][a-z’'-]+)\s+{_TRADE}(?![\w'’-])")
 # "walked out of ashgrove house": in lower-case writing, a word no dictionary knows before "house" names a unit or hostel.
@@ -249,7 +249,7 @@ def _is_plain(word: str) -> bool:
 
 
 def lower_case_names(text: str, lowercase_style: bool) -> Iterator[Found]:
-    """Streets, estates and organisations written in lower case ("21 lowther st", "on cliff rd", "fenmarsh foods")."""
+    """Streets, estates and organisations written in lower case ("14 fenby st", "on cliff rd", "brackley foods")."""
     for m in NUMBERED_LOWER_STREET.finditer(text):
         words = m.group(1).split()
         if not any(_is_plain(w) or w in _UNITS for w in words) and not (
