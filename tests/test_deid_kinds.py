@@ -223,3 +223,16 @@ def test_a_kind_of_service_before_its_kind_is_no_name():
 ])
 def test_lower_case_parades_and_estates_named_like_cities_abroad_are_places(text, place):
     assert (place, "PLACE") in [(p.text, p.type) for p in deid.detect(text)]
+
+
+@pytest.mark.parametrize(("text", "org"), [
+    ("My grandad got work at Pilkington & Hale in 1962.", "Pilkington & Hale"),
+    ("Met her in Caffi'r Felin at Bala.", "Caffi'r Felin"),
+    ("nobody at Ysgol Bryn Tawel noticed.", "Ysgol Bryn Tawel"),
+])
+def test_firms_where_someone_works_and_welsh_bodies_named_kind_first_are_organisations(text, org):
+    assert (org, "ORG") in [(p.text, p.type) for p in deid.detect(text)]
+
+
+def test_two_people_someone_works_for_are_no_firm():
+    assert not [p for p in deid.detect("She worked for Tom and Jo on the stall.") if p.type == "ORG"]

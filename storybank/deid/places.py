@@ -144,8 +144,13 @@ _NOT_HOSPITAL = {"attorney", "secretary", "director", "surgeon", "postmaster", "
 # Before a lower-case street: "on duke street", "at kings road" (no "the", "a", "my": a street's name).
 _STREET_PREPOSITION = {"on", "in", "at", "off", "down", "up", "near", "along", "round", "to", "from", "past", "opposite"}
 # An organisation whose kind comes first: "Cafe Calm", "Club Tropicana".
-KIND_FIRST = re.compile(r"(?<![\w-])(?:Café|Cafe|Caffè|Club|Hotel|Radio|Studio|Theatre|Theater|Restaurant|Salon|Hostel)"
+# Welsh bodies are named kind first too: a school, café, centre, hall, pub or hotel ("Ysgol …", "Caffi'r …").
+KIND_FIRST = re.compile(r"(?<![\w-])(?:Café|Cafe|Caffè|Club|Hotel|Radio|Studio|Theatre|Theater|Restaurant|Salon|Hostel|"
+                        r"Ysgol|Caffi(?:['’]r)?|Canolfan|Neuadd|Tafarn|Gwesty)"
                         r"\s+[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?(?![\w-])")
+# A firm named by two names joined, where someone works ("got work at … & …").
+FIRM_AT_WORK = re.compile(r"\b(?:work(?:ed|s|ing)?|job|employed|shifts?|apprenticeship|apprenticed)\b[^.\n]{0,15}?\b(?:at|for)\s+"
+                          r"([A-Z][a-z’'-]+\s+(?:&|and)\s+[A-Z][a-z’'-]+)(?![\w’'-])")
 # "the Tremorfa address", "the Gorton end": a neighbourhood named for where a thing is.
 THE_X_AREA = re.compile(r"\bthe\s+([A-Z][a-z’'-]+)\s+(?:address|area|end|side|postcode|way|library|office|branch|"
                         r"depot|site|patch|team|jobcentre|estate)\b")
@@ -351,6 +356,10 @@ def shapes(text: str, lowercase_style: bool) -> Iterator[Found]:
             end = m.end()  # "the … estate" whole, where its name alone is a city's (a city is never proposed)
         if end > start:
             yield start, end, "PLACE"
+    for m in FIRM_AT_WORK.finditer(text):
+        first, *_, last = m.group(1).split()
+        if not (is_first_name(first) and is_first_name(last)):  # never "worked for Tom and Jo"
+            yield m.start(1), m.end(1), "ORG"
     for m in KIND_FIRST.finditer(text):
         if not re.search(r"[A-Z][\w’'-]*\s+$", text[max(0, m.start() - 20):m.start()]):  # not "Hope Cafe Calm"
             yield m.start(), m.end(), "ORG"
