@@ -215,3 +215,10 @@ def test_our_before_a_lower_case_name_the_worker_there_and_a_things_name():
     assert found.count("callum") == 2
     assert "Anjali" in people("I went to the drop-in. The worker there, Anjali, is brilliant.")
     assert "Daisy" not in people("He still drives an old van, which he calls Daisy.")
+
+
+def test_a_firm_a_welsh_building_and_a_pub_taken_for_people_are_organisations():
+    found = {p.text: p.type for p in deid.detect("He worked at Pike & Lowe for years, then we met in Caffi'r Orsaf. "
+                                                 "Everyone at the Swan knew him. She taught at Ysgol Penrhos.")}
+    assert found.get("Pike & Lowe") == "ORG" and found.get("Swan") == "ORG"
+    assert "PERSON" not in found.values()

@@ -219,6 +219,7 @@ def detect(text: str) -> list[Proposal]:
     out = [p for p in out if p.type not in NAMED or not (p.text.lower() in _KIN_OR_PRONOUN
                                                           or key(p.text) in GENERIC_SERVICES)]
     out = [q for q in (_as_a_person(text, p, lower) for p in out) if q is not None]
+    out = list({(p.start, p.end, p.type): p for p in out}.values())  # a firm's two halves are one organisation
     # "the lady from the youth team", "the app keeps crashing": a lower-case word after an article is no name.
     out = [p for p in out if not (p.type == "PERSON" and p.text.isalpha() and p.text.islower() and re.search(
         r"\b(?:the|a|an|this|that|these|those)\s+$", text[max(0, p.start - 8):p.start], re.IGNORECASE))]
@@ -232,6 +233,9 @@ def _as_a_person(text: str, p: Proposal, lower: bool) -> Proposal | None:
     """A person proposal cut to the name it holds (names.person_span), or None when it names nobody."""
     if p.type != "PERSON":
         return p
+    org = names.an_org_instead(text, p.start, p.end)
+    if org is not None:  # "worked at Pike & Lowe", "Ysgol Penrhos": the organisation, not a person
+        return Proposal(org[0], org[1], text[org[0]:org[1]], "ORG", p.source)
     span = names.person_span(text, p.start, p.end, p.source == "model" and not lower)
     if span is None:
         return None

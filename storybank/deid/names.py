@@ -465,6 +465,28 @@ _KIND_WORDS = {"fella", "feller", "fellow", "bloke", "geezer", "chap", "guy", "l
                "man", "girl", "boy", "lady", "gent", "bird", "kid"}
 
 
+_WELSH_BUILDING = {"Ysgol", "Caffi", "Capel", "Eglwys", "Canolfan", "Neuadd", "Ysbyty", "Meddygfa", "Cylch", "Coleg",
+                   "Tafarn", "Gwesty", "Siop", "Clwb"}
+
+
+def an_org_instead(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the organisation a "person" is part of: a firm ("Pike & Lowe"), a Welsh building ("Ysgol
+    Penrhos", "Caffi'r Orsaf"), a pub or club "at the …" ("everyone at the Swan"); None for anything else."""
+    span, before = text[start:end], text[max(0, start - 30):start]
+    for m in _FIRM.finditer(text, max(0, start - 30), min(len(text), end + 30)):
+        if m.start() <= start and end <= m.end() and _FIRM_BEFORE.search(text, max(0, m.start() - 10), m.start()):
+            return m.start(), m.end()
+    if span.split() and span.split()[0] in _WELSH_BUILDING:
+        return start, end
+    welsh = _WELSH_ARTICLE_BEFORE.search(before)
+    if welsh and welsh.group().split()[0].split("'")[0].split("’")[0] in _WELSH_BUILDING:
+        return start - len(welsh.group()), end
+    if re.search(r"\b(?:at|in|to|from|near|outside|round)\s+the\s+$", before) and " " not in span \
+            and not is_first_name(span):
+        return start, end
+    return None
+
+
 def _nobody_here(text: str, start: int, end: int) -> bool:
     """A "person" that is a royal, an author or a singer, a firm, a Welsh place, a thing "called" X, a field."""
     span, before = text[start:end], text[max(0, start - 30):start]
