@@ -16,9 +16,11 @@ summary; tuned on in the sixth round) and deid_fresh_heldout6.yaml (88 passages
 written blind and unprompted to benchmarks/data/MARKING.md while the sixth round
 ran, merged only after it ended, measured by the lead; tuned on in the seventh round)
 and deid_fresh_heldout7.yaml (85 passages written the same way while the sixth round
-ran and sealed until the seventh ended, then scored once by the lead: the figures that
-count now). benchmarks/data/sealed/ holds an eighth set, written the same way and not
-yet read by anyone: it is not in SETS, and nobody changing the detector may open it
+ran and sealed until the seventh ended, then scored once by the lead; tuned on in the
+eighth round) and deid_fresh_heldout8.yaml (92 passages written the same way while the
+seventh round ran, sealed until the eighth ended, scored once by the lead: the figures
+that count now). benchmarks/data/sealed/ holds the next set, written the same way and
+not yet read by anyone: it is not in SETS, and nobody changing the detector may open it
 before the round that it is to judge has ended. Per type it prints:
 
 - recall: marked identifiers a proposal of the same type overlaps;
@@ -55,7 +57,7 @@ SETS = (("first 32 (deid_eval)", "deid_eval.yaml"), ("fresh, development", "deid
         ("fresh, HELD OUT", "deid_fresh_heldout.yaml"), ("fresh, HELD OUT 2", "deid_fresh_heldout2.yaml"),
         ("fresh, HELD OUT 3", "deid_fresh_heldout3.yaml"), ("fresh, HELD OUT 4", "deid_fresh_heldout4.yaml"),
         ("fresh, HELD OUT 5", "deid_fresh_heldout5.yaml"), ("fresh, HELD OUT 6", "deid_fresh_heldout6.yaml"),
-        ("fresh, HELD OUT 7", "deid_fresh_heldout7.yaml"))
+        ("fresh, HELD OUT 7", "deid_fresh_heldout7.yaml"), ("fresh, HELD OUT 8", "deid_fresh_heldout8.yaml"))
 CONTACT = {"EMAIL", "PHONE", "POSTCODE", "NHS_NUMBER", "OTHER_ID"}
 STRICT = CONTACT | {"AGE", "DATE"}
 
