@@ -113,6 +113,8 @@ def test_cities_and_large_towns_name_nobody_small_towns_and_london_districts_do(
     assert not {t for t, _k in got} & {"Cardiff", "Bradford", "Rochdale", "Reading"}  # MARKING.md: about 100,000 up
     assert ("Dewsbury", "PLACE") in got  # a town still points at someone
     assert "Wells" in {t for t, _k in got}  # and so does a small cathedral city
+    small = found("After the ward in Lancaster I lived in Durham, then moved to Inverness for work.")
+    assert {"Lancaster", "Durham", "Inverness"} <= {t for t, _k in small}  # the size decides, not the title
     assert ("Tottenham", "PLACE") in found("We grew up round Tottenham, near the high road.")  # a district of London
 
 

@@ -22,8 +22,8 @@ PRONOUNS_AND_KIN = PRONOUNS | KINSHIP
 
 Found = tuple[int, int, str]
 # Places with city status in the UK (the Crown's grants, as they stood after 2022), with the short names
-# stories use. A city names nobody unless GeoNames counts it under CITY_MIN people (St Davids, Wells, Ripon):
-# such a small cathedral city can still point at a teller, as a town does.
+# stories use. A city names nobody unless GeoNames counts it under CITY_MIN people (Durham, Bath, Inverness,
+# Wells): the size decides, not the title (MARKING.md), so a small city points at a teller as a town does.
 CITY_STATUS = frozenset(name.lower() for name in (
     "Bath", "Birmingham", "Bradford", "Brighton", "Brighton and Hove", "Bristol", "Cambridge", "Canterbury",
     "Carlisle", "Chelmsford", "Chester", "Chichester", "Colchester", "Coventry", "Derby", "Doncaster", "Durham",
@@ -35,7 +35,7 @@ CITY_STATUS = frozenset(name.lower() for name in (
     "Winchester", "Wolverhampton", "Worcester", "York", "Aberdeen", "Dundee", "Dunfermline", "Edinburgh",
     "Glasgow", "Inverness", "Perth", "Stirling", "Bangor", "Cardiff", "Newport", "St Asaph", "St Davids",
     "Swansea", "Wrexham", "Armagh", "Belfast", "Derry", "Londonderry", "Lisburn", "Newry"))
-CITY_MIN = 20_000
+CITY_MIN = 85_000
 # A town of LARGE_TOWN people or more names nobody either (MARKING.md: "cities and large towns, roughly 100,000
 # people or more": Oldham, Swindon, Huddersfield). GeoNames counts the town proper, a little under the built-up
 # area people mean (Rochdale 97,550 for some 108,000; Hartlepool 88,855; Grimsby 86,138), so the line is drawn a
