@@ -303,3 +303,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _checkout_instance_files() != _INSTANCE_AT_START:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         print("\nFAILED: the test run wrote into the checkout's instance/ folder; tests must use tmp_path.")
+
+
+@pytest.fixture()
+def rules_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """De-identification with its rules alone, as on a machine with no language model installed."""
+    from storybank.deid import detect
+
+    detect.load.cache_clear()
+    monkeypatch.setattr(detect, "model_name", lambda: "no-such-model-installed")
+    yield
+    detect.load.cache_clear()
+
+
+def deid_found(text: str) -> set[tuple[str, str]]:
+    """(text, kind) of every identifier proposed in `text`."""
+    from storybank.deid import detect
+
+    return {(p.text, p.type) for p in detect.detect(text)}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import deid_found
 
 from storybank.deid import detect as deid
 
@@ -10,16 +11,9 @@ TEXT = ("Dr Amir Siddiqui saw me on 14 March 2019. Call 07700 900123 or 0161 496
         "My neighbour Delroy helped. Delroy still does.")
 
 
-@pytest.fixture
-def rules_only(monkeypatch):
-    deid.load.cache_clear()
-    monkeypatch.setattr(deid, "model_name", lambda: "no-such-model-installed")
-    yield
-    deid.load.cache_clear()
 
 
-def found(text: str) -> set[tuple[str, str]]:
-    return {(p.text, p.type) for p in deid.detect(text)}
+found = deid_found
 
 
 def test_rules_find_contact_details_without_any_model(rules_only):

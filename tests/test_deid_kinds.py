@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import deid_found
 
 from storybank.deid import detect as deid
 from storybank.deid import kinds
@@ -88,16 +89,9 @@ def test_places_stay_places(text, entity):
     assert kind_of(text, entity, "PLACE") == (entity, "PLACE")
 
 
-@pytest.fixture()
-def rules_only(monkeypatch):
-    deid.load.cache_clear()
-    monkeypatch.setattr(deid, "model_name", lambda: "no-such-model-installed")
-    yield
-    deid.load.cache_clear()
 
 
-def found(text: str) -> set[tuple[str, str]]:
-    return {(p.text, p.type) for p in deid.detect(text)}
+found = deid_found
 
 
 @pytest.mark.usefixtures("rules_only")

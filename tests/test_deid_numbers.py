@@ -3,20 +3,12 @@ and the numbers beside them they leave alone."""
 from __future__ import annotations
 
 import pytest
+from conftest import deid_found
 
-from storybank.deid import detect as deid
-
-
-@pytest.fixture(autouse=True)
-def rules_only(monkeypatch):
-    deid.load.cache_clear()
-    monkeypatch.setattr(deid, "model_name", lambda: "no-such-model-installed")
-    yield
-    deid.load.cache_clear()
+pytestmark = pytest.mark.usefixtures("rules_only")
 
 
-def found(text: str) -> set[tuple[str, str]]:
-    return {(p.text, p.type) for p in deid.detect(text)}
+found = deid_found
 
 
 def kinds(text: str, kind: str) -> set[str]:

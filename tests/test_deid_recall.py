@@ -3,20 +3,12 @@ streets and services by their shape, names in name positions; and what they neve
 from __future__ import annotations
 
 import pytest
+from conftest import deid_found
 
-from storybank.deid import detect as deid
-
-
-@pytest.fixture(autouse=True)
-def rules_only(monkeypatch):
-    deid.load.cache_clear()
-    monkeypatch.setattr(deid, "model_name", lambda: "no-such-model-installed")
-    yield
-    deid.load.cache_clear()
+pytestmark = pytest.mark.usefixtures("rules_only")
 
 
-def found(text: str) -> set[tuple[str, str]]:
-    return {(p.text, p.type) for p in deid.detect(text)}
+found = deid_found
 
 
 @pytest.mark.parametrize("phone", ["+44 (0)161 496 0555", "(0161) 496 0872", "07700-900-218", "07700900562",

@@ -7,13 +7,7 @@ import pytest
 
 from storybank.deid import detect as deid
 
-
-@pytest.fixture(autouse=True)
-def rules_only(monkeypatch):
-    deid.load.cache_clear()
-    monkeypatch.setattr(deid, "model_name", lambda: "no-such-model-installed")
-    yield
-    deid.load.cache_clear()
+pytestmark = pytest.mark.usefixtures("rules_only")
 
 
 def people(text: str) -> list[str]:
