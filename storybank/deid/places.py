@@ -35,7 +35,7 @@ CITY_STATUS = frozenset(name.lower() for name in (
     "Winchester", "Wolverhampton", "Worcester", "York", "Aberdeen", "Dundee", "Dunfermline", "Edinburgh",
     "Glasgow", "Inverness", "Perth", "Stirling", "Bangor", "Cardiff", "Newport", "St Asaph", "St Davids",
     "Swansea", "Wrexham", "Armagh", "Belfast", "Derry", "Londonderry", "Lisburn", "Newry"))
-CITY_MIN = 85_000
+CITY_MIN = 85_000  # the line drawn for towns too (LARGE_TOWN, below)
 # A town of LARGE_TOWN people or more names nobody either (MARKING.md: "cities and large towns, roughly 100,000
 # people or more": Oldham, Swindon, Huddersfield). GeoNames counts the town proper, a little under the built-up
 # area people mean (Rochdale 97,550 for some 108,000; Hartlepool 88,855; Grimsby 86,138), so the line is drawn a
