@@ -340,7 +340,7 @@ _NAME_SEP = "\x1f"  # (unit separator: never in a code name)
 
 
 def _theme_list(story_id: ColumnElement) -> ScalarSelect:
-    """The names of the codes applied to the story, joined by _NAME_SEP (a column of the re-check)."""
+    """The names of the codes applied to the story, joined by _NAME_SEP (for `theme_names_of`; the re-check reads ids)."""
     return (select(func.aggregate_strings(Code.name, _NAME_SEP)).join(Coding, Coding.code_id == Code.id)
             .where(Coding.story_id == story_id).scalar_subquery())
 
